@@ -1,0 +1,1 @@
+"""ejournal: an event-sourced, audit-first electronic class journal and student diary."""

@@ -1,0 +1,1 @@
+"""The event-sourced aggregates: SchoolYear, Account, Student, ClassJournal."""

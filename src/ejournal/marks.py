@@ -1,0 +1,126 @@
+"""The vocabulary of marks and attendance: what a mark can be, for what kind of work.
+
+Values follow the Russian five-point scale (DESIGN.md §3). A "+" or "−" suffix exists only where a
+regulation profile allows it; pass/fail subjects take "зач"/"незач". Period marks take the same
+values, never "н/а" or "осв." (School 77 §5.3).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+PASS = "зач"
+FAIL = "незач"
+_POINT = re.compile(r"^[1-5][+-]?$")
+
+
+def _mark_value(value: str) -> str:
+    normalized = value.strip().replace("−", "-")
+    if normalized in (PASS, FAIL) or _POINT.match(normalized):
+        return normalized
+    raise ValueError(
+        f"{value!r} is not a mark: use 1–5 (a '+' or '-' only where the school's profile allows),"
+        f" {PASS!r} or {FAIL!r}"
+    )
+
+
+MarkValue = Annotated[str, AfterValidator(_mark_value)]
+"""A current or period mark: "1".."5", "4+" / "4-", "зач", "незач"."""
+
+
+def has_modifier(value: str) -> bool:
+    """Whether a point mark carries a "+" or "-"."""
+    return value[-1] in "+-" and value not in (PASS, FAIL)
+
+
+def points(value: str) -> float | None:
+    """The numeric worth of a mark for averages (a "+" or "-" moves it by a quarter); None for
+    pass/fail."""
+    if value in (PASS, FAIL):
+        return None
+    base = float(value[0])
+    if value.endswith("+"):
+        return base + 0.25
+    if value.endswith("-"):
+        return base - 0.25
+    return base
+
+
+class WorkKind(StrEnum):
+    """What a mark was given for; the profile gives each kind a weight and a deadline rule."""
+
+    ORAL = "oral"
+    CLASSWORK = "classwork"
+    HOMEWORK = "homework"
+    WRITTEN = "written"
+    INDEPENDENT = "independent"
+    TEST = "test"
+    CONTROL = "control"
+    DICTATION = "dictation"
+    ESSAY = "essay"
+    LABORATORY = "laboratory"
+    PRACTICAL = "practical"
+    PROJECT = "project"
+    EXTERNAL_DIAGNOSTIC = "external_diagnostic"
+    EXAM = "exam"
+    STATE_EXAM = "state_exam"
+
+    @property
+    def title_ru(self) -> str:
+        return _WORK_KIND_RU[self]
+
+
+_WORK_KIND_RU: dict[WorkKind, str] = {
+    WorkKind.ORAL: "Устный ответ",
+    WorkKind.CLASSWORK: "Работа на уроке",
+    WorkKind.HOMEWORK: "Домашняя работа",
+    WorkKind.WRITTEN: "Письменная работа",
+    WorkKind.INDEPENDENT: "Самостоятельная работа",
+    WorkKind.TEST: "Проверочная работа",
+    WorkKind.CONTROL: "Контрольная работа",
+    WorkKind.DICTATION: "Диктант",
+    WorkKind.ESSAY: "Сочинение",
+    WorkKind.LABORATORY: "Лабораторная работа",
+    WorkKind.PRACTICAL: "Практическая работа",
+    WorkKind.PROJECT: "Проект",
+    WorkKind.EXTERNAL_DIAGNOSTIC: "Внешняя диагностическая работа",
+    WorkKind.EXAM: "Экзамен",
+    WorkKind.STATE_EXAM: "Государственная итоговая аттестация",
+}
+
+
+class Attendance(StrEnum):
+    """A student's attendance at one lesson."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    """"н" in the journal."""
+    LATE = "late"
+
+
+class AbsenceReason(StrEnum):
+    """Why a student was absent, as the class teacher records it (School 77 §4.3.12,
+    Gymnasium 2 §7.4)."""
+
+    ILLNESS = "illness"
+    FAMILY = "family"
+    OFFICIAL = "official"
+    MEDICAL_GROUP = "medical_group"
+    UNEXCUSED = "unexcused"
+
+    @property
+    def is_valid(self) -> bool:
+        """Whether the reason is a valid one (уважительная причина)."""
+        return self is not AbsenceReason.UNEXCUSED
+
+
+class PeriodKind(StrEnum):
+    """How a school divides its year into reporting periods."""
+
+    QUARTERS = "quarters"
+    TRIMESTERS = "trimesters"
+    HALF_YEARS = "half_years"

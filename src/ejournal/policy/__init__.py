@@ -1,0 +1,1 @@
+"""Regulation profiles (rules as data, each citing its clause) and the working-day calendar."""

@@ -1,0 +1,213 @@
+"""The schema of a regulation profile: every timing and correction rule a school's regulation sets.
+
+A profile is data (TOML), validated here. The product ships one per seed school (``profiles/``);
+a school can write its own. Each rule carries the clause it comes from, so a refusal can cite it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import time
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ejournal.errors import Clause
+from ejournal.marks import PeriodKind, WorkKind
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SameDay(_Rule):
+    """Due on the day of the lesson, by ``until`` local time (end of day when not given)."""
+
+    kind: Literal["same_day"] = "same_day"
+    until: time | None = None
+    clause: Clause
+
+
+class WithinDays(_Rule):
+    """Due within ``days`` calendar or working days of the lesson (or of the results date,
+    for external results), by the end of that day."""
+
+    kind: Literal["within_days"] = "within_days"
+    days: int = Field(ge=0)
+    working_days: bool
+    counted_from: Literal["lesson", "results"] = "lesson"
+    clause: Clause
+
+
+class AfterClassDay(_Rule):
+    """Due within ``hours`` after the end of the class's last lesson that day."""
+
+    kind: Literal["after_class_day"] = "after_class_day"
+    hours: float = Field(gt=0)
+    clause: Clause
+
+
+class NotRegulated(_Rule):
+    """The regulation sets no deadline (or leaves it to a school order not yet issued)."""
+
+    kind: Literal["not_regulated"] = "not_regulated"
+    clause: Clause | None = None
+    note: str = ""
+
+
+EntryDeadline = Annotated[
+    SameDay | WithinDays | AfterClassDay | NotRegulated, Field(discriminator="kind")
+]
+
+
+class MarkDeadline(_Rule):
+    """The deadline for marks of some kinds of work, optionally only in some subjects."""
+
+    work_kinds: frozenset[WorkKind]
+    subjects: frozenset[str] | None = None
+    """Subject codes this rule is for; None means every subject not named by a narrower rule."""
+    deadline: EntryDeadline
+
+
+class LessonDeadlines(_Rule):
+    """When the lesson record and its parts must be in the journal."""
+
+    topic: EntryDeadline
+    homework: EntryDeadline
+    attendance: EntryDeadline
+    marks: tuple[MarkDeadline, ...]
+    """Tried in order: the first rule naming the work kind and the subject applies; a rule with
+    ``subjects`` set comes before the general one for the same kinds."""
+    default_mark: EntryDeadline
+    """For work kinds no rule names (oral answers and other current marks)."""
+
+
+class PeriodMarkWindow(StrEnum):
+    """How a regulation times period (quarter, half-year, year) marks."""
+
+    LAST_WEEK = "last_week"
+    """Within the last week of the period (Lyceum 68 §3.6.5)."""
+    DAYS_BEFORE_END = "days_before_end"
+    """No later than N days before the period ends (School 117 §5.2, School 77 §5.4)."""
+    BY_ORDER = "by_order"
+    """By the date a school order sets for the period; until the period is closed otherwise."""
+
+
+class PeriodMarkRule(_Rule):
+    window: PeriodMarkWindow
+    days_before_end: int = 0
+    clause: Clause
+    forbidden_values: frozenset[str] = frozenset()
+    """Entries the regulation bans as period marks ("н/а", "осв.")."""
+    forbidden_clause: Clause | None = None
+
+    @model_validator(mode="after")
+    def _days_given(self) -> PeriodMarkRule:
+        if self.window is PeriodMarkWindow.DAYS_BEFORE_END and self.days_before_end < 1:
+            raise ValueError("days_before_end must be at least 1 for that window")
+        return self
+
+
+class FirstGradeRule(_Rule):
+    """What grade 1 journals may not hold."""
+
+    no_marks: bool = False
+    no_homework: bool = False
+    clause: Clause | None = None
+
+
+class CorrectionMode(StrEnum):
+    """What may happen to a mark already recorded."""
+
+    ALLOWED = "allowed"
+    """A correction or voiding with a reason, by the journal's teacher."""
+    WITHIN_DAYS = "within_days"
+    """Only within ``days`` of the original entry."""
+    WITH_APPROVAL = "with_approval"
+    """Only after a deputy's remark authorises it (a second event)."""
+    FORBIDDEN = "forbidden"
+
+
+class CorrectionRule(_Rule):
+    """How a recorded mark may be superseded."""
+
+    value_change: CorrectionMode
+    """Replacing a mark's value by another."""
+    value_change_clause: Clause | None = None
+    voiding: CorrectionMode
+    """Voiding an entry made in error (wrong student, wrong lesson)."""
+    voiding_days: int | None = None
+    voiding_clause: Clause | None = None
+    value_change_days: int | None = None
+
+
+class SubgroupRule(_Rule):
+    """When and by whom a student can move between subgroups."""
+
+    only_at_period_end: bool
+    days_around_period_end: int = 3
+    """How close to a period's last day (before or after) counts as "at the end"."""
+    by_roles: frozenset[str] = frozenset({"administrator"})
+    clause: Clause | None = None
+
+
+class SubstitutionRule(_Rule):
+    """A substitute may record only the lesson a deputy's substitution grant covers."""
+
+    requires_grant: bool = True
+    clause: Clause | None = None
+
+
+class RegulationProfile(BaseModel):
+    """One school's regulation, as data."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    school: str
+    """The school as prose names it ("Lyceum 68")."""
+    regulation: str
+    """The document's title (Russian)."""
+    timezone: str
+    period_kind: PeriodKind
+    week_length: Literal[5, 6] = 5
+    allow_mark_modifiers: bool = False
+    """Whether "4+" / "5-" exist in this school."""
+    weights: dict[WorkKind, float]
+    """Weight of each kind of work in the weighted average (средневзвешенный балл)."""
+    deadlines: LessonDeadlines
+    period_marks: PeriodMarkRule
+    first_grade: FirstGradeRule
+    corrections: CorrectionRule
+    subgroups: SubgroupRule
+    substitution: SubstitutionRule
+
+    def weight(self, kind: WorkKind) -> float:
+        return self.weights.get(kind, 1.0)
+
+
+PROFILES_PACKAGE = "ejournal.policy.profiles"
+
+
+def shipped_profile_ids() -> list[str]:
+    """The profiles shipped with the product, one per seed school."""
+    root = resources.files(PROFILES_PACKAGE)
+    return sorted(p.name.removesuffix(".toml") for p in root.iterdir() if p.name.endswith(".toml"))
+
+
+def load_profile(id_or_path: str | Path) -> RegulationProfile:
+    """A shipped profile by id (``lyceum68``), or a school's own profile from a TOML file."""
+    path = Path(id_or_path)
+    if path.suffix == ".toml" and path.exists():
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    else:
+        resource = resources.files(PROFILES_PACKAGE) / f"{id_or_path}.toml"
+        if not resource.is_file():
+            raise LookupError(
+                f"no regulation profile {id_or_path!r}; shipped: {', '.join(shipped_profile_ids())}"
+            )
+        data = tomllib.loads(resource.read_text(encoding="utf-8"))
+    return RegulationProfile.model_validate(data)

@@ -1,0 +1,51 @@
+"""Who acts: roles and the actor every event records."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Role(StrEnum):
+    """The roles of DESIGN.md §1; an account may hold several."""
+
+    TEACHER = "teacher"
+    CLASS_TEACHER = "class_teacher"
+    DEPUTY = "deputy"
+    ADMINISTRATOR = "administrator"
+    DIRECTOR = "director"
+    SECRETARY = "secretary"
+    PARENT = "parent"
+    STUDENT = "student"
+    INSPECTOR = "inspector"
+    ARCHIVIST = "archivist"
+    AUDITOR = "auditor"
+    SYSTEM = "system"
+    """The service itself (year set-up from a migration, the archive recording a verification)."""
+
+
+STAFF_ROLES = frozenset(
+    {
+        Role.TEACHER,
+        Role.CLASS_TEACHER,
+        Role.DEPUTY,
+        Role.ADMINISTRATOR,
+        Role.DIRECTOR,
+        Role.SECRETARY,
+    }
+)
+ADMINISTRATION = frozenset({Role.DEPUTY, Role.ADMINISTRATOR, Role.DIRECTOR})
+READ_ONLY_ROLES = frozenset(
+    {Role.PARENT, Role.STUDENT, Role.INSPECTOR, Role.AUDITOR, Role.ARCHIVIST}
+)
+
+
+class Actor(BaseModel):
+    """Who recorded an event, acting in which role."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    account_id: UUID
+    role: Role

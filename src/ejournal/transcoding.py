@@ -1,0 +1,61 @@
+"""How events become bytes: pydantic models dumped to JSON-able dicts and encoded with orjson.
+
+eventsourcing 9.5.6 ships neither; this follows its ``examples/aggregate7`` pattern (DESIGN.md §12).
+The stored form is the model's JSON dump, so dates, enums, UUIDs and nested models round-trip
+through their declared types, and the bytes are what integrity hashing reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import orjson
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from eventsourcing.utils import get_topic, resolve_topic
+from pydantic import BaseModel
+
+
+class OrjsonTranscoder(Transcoder):
+    """JSON with orjson: sorted keys, so one event always has one byte form."""
+
+    def encode(self, obj: Any) -> bytes:
+        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+
+    def decode(self, data: bytes) -> Any:
+        return orjson.loads(data)
+
+
+class PydanticMapper(Mapper[Any]):
+    """Maps pydantic domain events (and snapshots) to stored events and back."""
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[Any]) -> StoredEvent:
+        model = cast(BaseModel, domain_event)
+        state = model.model_dump(mode="json", exclude={"originator_id", "originator_version"})
+        stored_state = self.transcoder.encode(state)
+        if self.compressor:
+            stored_state = self.compressor.compress(stored_state)
+        if self.cipher:
+            stored_state = self.cipher.encrypt(stored_state)
+        return StoredEvent(
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
+            topic=get_topic(type(domain_event)),
+            state=stored_state,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[Any]:
+        stored_state = stored_event.state
+        if self.cipher:
+            stored_state = self.cipher.decrypt(stored_state)
+        if self.compressor:
+            stored_state = self.compressor.decompress(stored_state)
+        state: dict[str, Any] = self.transcoder.decode(stored_state)
+        cls = resolve_topic(stored_event.topic)
+        state["originator_id"] = stored_event.originator_id
+        state["originator_version"] = stored_event.originator_version
+        return cast(DomainEventProtocol[Any], cls.model_validate(state))
+
+
+MAPPER_TOPIC = get_topic(PydanticMapper)
+TRANSCODER_TOPIC = get_topic(OrjsonTranscoder)
