@@ -51,7 +51,7 @@ class MovableClock:
             self._now += delta
 
 
-_current: ContextVar[Clock] = ContextVar("ejournal_clock", default=SystemClock())
+_current: ContextVar[Clock] = ContextVar("ejournal_clock", default=SystemClock())  # noqa: B039 (stateless)
 
 
 def now() -> datetime:

@@ -13,34 +13,35 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-PASS = "зач"
-FAIL = "незач"
+PASS_MARK = "зач"  # noqa: S105 (a mark, not a password)
+FAIL_MARK = "незач"
 _POINT = re.compile(r"^[1-5][+-]?$")
 
 
-def _mark_value(value: str) -> str:
+def parse_mark_value(value: str) -> str:
+    """The normalised mark, or ValueError saying what marks look like."""
     normalized = value.strip().replace("−", "-")
-    if normalized in (PASS, FAIL) or _POINT.match(normalized):
+    if normalized in (PASS_MARK, FAIL_MARK) or _POINT.match(normalized):
         return normalized
     raise ValueError(
         f"{value!r} is not a mark: use 1–5 (a '+' or '-' only where the school's profile allows),"
-        f" {PASS!r} or {FAIL!r}"
+        f" {PASS_MARK!r} or {FAIL_MARK!r}"
     )
 
 
-MarkValue = Annotated[str, AfterValidator(_mark_value)]
+MarkValue = Annotated[str, AfterValidator(parse_mark_value)]
 """A current or period mark: "1".."5", "4+" / "4-", "зач", "незач"."""
 
 
 def has_modifier(value: str) -> bool:
     """Whether a point mark carries a "+" or "-"."""
-    return value[-1] in "+-" and value not in (PASS, FAIL)
+    return value[-1] in "+-" and value not in (PASS_MARK, FAIL_MARK)
 
 
 def points(value: str) -> float | None:
     """The numeric worth of a mark for averages (a "+" or "-" moves it by a quarter); None for
     pass/fail."""
-    if value in (PASS, FAIL):
+    if value in (PASS_MARK, FAIL_MARK):
         return None
     base = float(value[0])
     if value.endswith("+"):

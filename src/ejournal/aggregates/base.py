@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import (
@@ -19,12 +19,17 @@ from eventsourcing.domain import (
     CanMutateAggregate,
     CanSnapshotAggregate,
 )
+from eventsourcing.utils import get_topic
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from ejournal import clock
 
 request_id: ContextVar[str | None] = ContextVar("ejournal_request_id", default=None)
 """The id of the request a command came from, recorded on each event it emits."""
+
+
+def _current_request_id() -> str | None:
+    return request_id.get()
 
 
 class Value(BaseModel):
@@ -41,7 +46,7 @@ class DomainEvent(BaseModel):
     originator_id: UUID
     originator_version: int
     timestamp: datetime
-    request_id: str | None = Field(default_factory=lambda: request_id.get())
+    request_id: str | None = Field(default_factory=_current_request_id)
 
     @staticmethod
     def create_timestamp() -> datetime:
@@ -49,6 +54,7 @@ class DomainEvent(BaseModel):
 
 
 _datetime = TypeAdapter(datetime)
+_BASE_STATE = frozenset({"_created_on", "_modified_on"})
 
 
 class SnapshotState(BaseModel):
@@ -69,18 +75,41 @@ class AggregateSnapshot(DomainEvent, CanSnapshotAggregate[UUID]):
     topic: str
     state: Any
 
+    @classmethod
+    def take(cls, aggregate: Any) -> Any:
+        """A snapshot of the aggregate's state, leaving out transient caches (``_calendar``)."""
+        state = {
+            key: value
+            for key, value in vars(aggregate).items()
+            if not key.startswith("_") or key in _BASE_STATE
+        }
+        return cls(
+            originator_id=aggregate.id,
+            originator_version=aggregate.version,
+            timestamp=cls.create_timestamp(),
+            topic=get_topic(type(aggregate)),
+            state=state,
+        )
+
 
 class Aggregate(BaseAggregate[UUID]):
     """Base of the journal's aggregates."""
-
-    INITIAL_VERSION: ClassVar[int] = 1
 
     @staticmethod
     def create_id(*_: Any, **__: Any) -> UUID:
         return uuid4()
 
+    @property
+    def event_time(self) -> datetime:
+        """The server time of the event being applied (valid inside an ``@event`` body)."""
+        return self.__dict__["_event_time"]  # type: ignore[no-any-return]
+
     class Event(DomainEvent, CanMutateAggregate[UUID]):
-        pass
+        def mutate(self, aggregate: Any) -> Any:
+            # Lets an event's apply body read the time it is being recorded at
+            # (``Aggregate.event_time``): the library sets ``modified_on`` only afterwards.
+            aggregate.__dict__["_event_time"] = self.timestamp
+            return super().mutate(aggregate)
 
     class Created(Event, CanInitAggregate[UUID]):
         originator_topic: str

@@ -1,0 +1,276 @@
+"""Account: a person's access to one school's journal, with roles, scopes and state.
+
+Secrets (password and token hashes) are not journal facts and never enter the log; the log
+records only that a credential was set or revoked, and by whom (DESIGN.md §3). Blocking and
+annulment cut an account off at once; annulment records the notification School 117 §10 requires.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from ejournal.aggregates.base import Aggregate, AggregateSnapshot, SnapshotState, Value
+from ejournal.aggregates.identity import account_id as account_id_for
+from ejournal.errors import AccessDeniedError, InvariantError, NotFoundError
+from ejournal.roles import READ_ONLY_ROLES, Actor, Role
+
+
+class AccountError(InvariantError):
+    """A change to an account contradicts its state."""
+
+    slug = "account-invariant"
+
+
+class AccountInactiveError(AccessDeniedError):
+    """A blocked or annulled account gets nothing (School 117 §10)."""
+
+    slug = "account-inactive"
+    title = "The account is blocked or annulled"
+    status = 401
+
+
+class Grant(Value):
+    """One role held in one scope.
+
+    A class teacher's scope is a class; a parent's or a student's is a student. A subject teacher
+    holds no scope here: the journals they teach list them (ClassJournal.teachers).
+    """
+
+    id: UUID
+    role: Role
+    class_code: str | None = None
+    student_id: UUID | None = None
+
+
+class AnnulmentNotice(Value):
+    """The notification sent when the service ends for an applicant (School 117 §10.2)."""
+
+    full_name: str
+    address: str
+    service: str
+    reason: str
+
+
+class Account(Aggregate):
+    """A person's account in one school."""
+
+    class State(SnapshotState):
+        login: str
+        full_name: str
+        email: str | None
+        grants: dict[UUID, Grant]
+        credentials: dict[UUID, str]
+        blocked: bool
+        annulled: bool
+
+    class Snapshot(AggregateSnapshot):
+        state: Account.State
+
+    class Registered(Aggregate.Created):
+        """An administrator created an account."""
+
+        login: str
+        full_name: str
+        email: str | None
+        actor: Actor
+
+    class RoleGranted(Aggregate.Event):
+        """The account holds a role in a scope."""
+
+        grant: Grant
+        actor: Actor
+
+    class RoleRevoked(Aggregate.Event):
+        """A role was taken away."""
+
+        grant_id: UUID
+        reason: str
+        actor: Actor
+
+    class Blocked(Aggregate.Event):
+        """Access was blocked (School 117 §10.1)."""
+
+        reason: str
+        actor: Actor
+
+    class Unblocked(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    class Annulled(Aggregate.Event):
+        """The account was annulled and the applicant notified (School 117 §10)."""
+
+        reason: str
+        notice: AnnulmentNotice
+        actor: Actor
+
+    class CredentialSet(Aggregate.Event):
+        """A password or an API token was set; the secret itself is kept outside the log."""
+
+        credential_id: UUID
+        kind: str
+        actor: Actor
+
+    class CredentialRevoked(Aggregate.Event):
+        credential_id: UUID
+        reason: str
+        actor: Actor
+
+    @staticmethod
+    def create_id(login: str, **_: object) -> UUID:
+        return account_id_for(login)
+
+    @classmethod
+    def register(cls, *, login: str, full_name: str, email: str | None, actor: Actor) -> Account:
+        login = login.strip().lower()
+        if not login or any(ch.isspace() for ch in login):
+            raise AccountError("a login is one word without spaces")
+        if not full_name.strip():
+            raise AccountError("an account needs the person's full name")
+        return cls(login=login, full_name=full_name.strip(), email=email, actor=actor)
+
+    @event(Registered)
+    def __init__(self, *, login: str, full_name: str, email: str | None, actor: Actor) -> None:
+        self.login = login
+        self.full_name = full_name
+        self.email = email
+        self.grants: dict[UUID, Grant] = {}
+        self.credentials: dict[UUID, str] = {}
+        self.blocked = False
+        self.annulled = False
+
+    # --- queries --------------------------------------------------------------------------
+
+    @property
+    def is_active(self) -> bool:
+        return not (self.blocked or self.annulled)
+
+    def roles(self) -> frozenset[Role]:
+        return frozenset(g.role for g in self.grants.values())
+
+    def holds(self, role: Role) -> bool:
+        return any(g.role is role for g in self.grants.values())
+
+    def classes_led(self) -> frozenset[str]:
+        """Classes this account is class teacher of."""
+        return frozenset(
+            g.class_code
+            for g in self.grants.values()
+            if g.role is Role.CLASS_TEACHER and g.class_code is not None
+        )
+
+    def students_followed(self) -> frozenset[UUID]:
+        """The children of a parent, or the student themself."""
+        return frozenset(
+            g.student_id
+            for g in self.grants.values()
+            if g.role in (Role.PARENT, Role.STUDENT) and g.student_id is not None
+        )
+
+    def act_as(self, role: Role) -> Actor:
+        """The actor this account is when acting in a role it holds; refuses otherwise."""
+        if not self.is_active:
+            raise AccountInactiveError("this account is blocked or annulled")
+        if not self.holds(role):
+            raise AccessDeniedError(f"this account does not hold the role {role.value!r}")
+        return Actor(account_id=self.id, role=role)
+
+    # --- commands -------------------------------------------------------------------------
+
+    def grant(self, grant: Grant, actor: Actor) -> None:
+        self._check_not_annulled()
+        if grant.role is Role.CLASS_TEACHER and grant.class_code is None:
+            raise AccountError("a class teacher's role names the class")
+        if grant.role in (Role.PARENT, Role.STUDENT) and grant.student_id is None:
+            raise AccountError(f"a {grant.role.value}'s role names the student")
+        if grant.role in READ_ONLY_ROLES and grant.class_code is not None:
+            raise AccountError(f"a {grant.role.value}'s role has no class scope")
+        if grant.role is Role.STUDENT and any(g.role is Role.STUDENT for g in self.grants.values()):
+            raise AccountError("a student account belongs to one student")
+        for held in self.grants.values():
+            if held.model_dump(exclude={"id"}) == grant.model_dump(exclude={"id"}):
+                raise AccountError("the account already holds this role in this scope")
+        self._role_granted(grant=grant, actor=actor)
+
+    @event(RoleGranted)
+    def _role_granted(self, grant: Grant, actor: Actor) -> None:
+        self.grants[grant.id] = grant
+
+    def revoke(self, grant_id: UUID, reason: str, actor: Actor) -> None:
+        self._check_not_annulled()
+        if grant_id not in self.grants:
+            raise NotFoundError("the account holds no such role")
+        _require_reason(reason)
+        self._role_revoked(grant_id=grant_id, reason=reason, actor=actor)
+
+    @event(RoleRevoked)
+    def _role_revoked(self, grant_id: UUID, reason: str, actor: Actor) -> None:
+        del self.grants[grant_id]
+
+    def block(self, reason: str, actor: Actor) -> None:
+        self._check_not_annulled()
+        if self.blocked:
+            raise AccountError("the account is already blocked")
+        _require_reason(reason)
+        self._blocked(reason=reason, actor=actor)
+
+    @event(Blocked)
+    def _blocked(self, reason: str, actor: Actor) -> None:
+        self.blocked = True
+
+    def unblock(self, reason: str, actor: Actor) -> None:
+        self._check_not_annulled()
+        if not self.blocked:
+            raise AccountError("the account is not blocked")
+        _require_reason(reason)
+        self._unblocked(reason=reason, actor=actor)
+
+    @event(Unblocked)
+    def _unblocked(self, reason: str, actor: Actor) -> None:
+        self.blocked = False
+
+    def annul(self, reason: str, notice: AnnulmentNotice, actor: Actor) -> None:
+        """End the service: annul the login, block access, record the notice (School 117 §10.1)."""
+        self._check_not_annulled()
+        _require_reason(reason)
+        self._annulled(reason=reason, notice=notice, actor=actor)
+
+    @event(Annulled)
+    def _annulled(self, reason: str, notice: AnnulmentNotice, actor: Actor) -> None:
+        self.annulled = True
+        self.blocked = True
+        self.credentials.clear()
+
+    def set_credential(self, credential_id: UUID, kind: str, actor: Actor) -> None:
+        self._check_not_annulled()
+        if kind not in ("password", "api_token"):
+            raise AccountError(f"unknown credential kind {kind!r}")
+        self._credential_set(credential_id=credential_id, kind=kind, actor=actor)
+
+    @event(CredentialSet)
+    def _credential_set(self, credential_id: UUID, kind: str, actor: Actor) -> None:
+        if kind == "password":
+            for cid in [c for c, k in self.credentials.items() if k == "password"]:
+                del self.credentials[cid]
+        self.credentials[credential_id] = kind
+
+    def revoke_credential(self, credential_id: UUID, reason: str, actor: Actor) -> None:
+        if credential_id not in self.credentials:
+            raise NotFoundError("no such credential")
+        _require_reason(reason)
+        self._credential_revoked(credential_id=credential_id, reason=reason, actor=actor)
+
+    @event(CredentialRevoked)
+    def _credential_revoked(self, credential_id: UUID, reason: str, actor: Actor) -> None:
+        del self.credentials[credential_id]
+
+    def _check_not_annulled(self) -> None:
+        if self.annulled:
+            raise AccountError("the account is annulled; nothing more can change on it")
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise AccountError("this change needs a reason")

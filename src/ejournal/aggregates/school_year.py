@@ -1,0 +1,639 @@
+"""SchoolYear: the organisation of one school year.
+
+Its periods, calendar (holidays, quarantine and other schedule changes, Gymnasium 2 §6.6), bell
+schedule and timetable, its classes and their class teachers, which students are in which class
+and subgroup on which dates, the registry of its class journals, and the regulation profile in
+force. Handlers read it to evaluate deadlines and rosters; it changes rarely.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Literal
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from ejournal.aggregates.base import Aggregate, AggregateSnapshot, SnapshotState, Value
+from ejournal.aggregates.identity import school_year_id
+from ejournal.errors import InvariantError, NotFoundError
+from ejournal.marks import PeriodKind
+from ejournal.policy.calendar import Closure, SchoolCalendar
+from ejournal.policy.profile import RegulationProfile
+from ejournal.roles import Actor
+
+_ONE_DAY = timedelta(days=1)
+
+
+class SchoolYearError(InvariantError):
+    """A change to the year's organisation contradicts what it holds."""
+
+    slug = "school-year-invariant"
+
+
+class Period(Value):
+    """A reporting period: a quarter, trimester or half-year."""
+
+    id: str
+    """"Q1".."Q4", "T1".."T3", "H1".."H2"."""
+    name: str
+    """Russian name printed in documents: "1 четверть"."""
+    start: date
+    end: date
+    marks_due: date | None = None
+    """The date a school order sets for period marks (profiles that time them "by order")."""
+    marks_due_order: str | None = None
+
+
+class ClosureRecord(Value):
+    """Days without lessons for the whole school or some classes."""
+
+    id: UUID
+    start: date
+    end: date
+    kind: Literal["holidays", "quarantine", "other"]
+    classes: frozenset[str] | None = None
+    reason: str = ""
+    lifted: bool = False
+
+
+class BellSlot(Value):
+    """One lesson slot of the day: "2nd lesson, 09:00–09:45"."""
+
+    slot: int
+    start: time
+    end: time
+
+
+class TimetableEntry(Value):
+    """One weekly lesson of a class: weekday (1 = Monday), slot, the journal it belongs to."""
+
+    weekday: int
+    slot: int
+    journal_id: UUID
+
+
+class SchoolClass(Value):
+    """A class of the year: "5А"."""
+
+    code: str
+    grade: int
+    letter: str
+    class_teacher_id: UUID | None = None
+
+
+class JournalRef(Value):
+    """Where a class journal belongs."""
+
+    class_code: str
+    subject: str
+    subgroup: str | None
+
+
+class Stint(Value):
+    """A span of days a student belongs somewhere (a class, a subgroup); ``until`` inclusive."""
+
+    place: str
+    since: date
+    until: date | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.since <= day and (self.until is None or day <= self.until)
+
+
+def _subgroup_place(class_code: str, subject: str, subgroup: str) -> str:
+    return f"{class_code}/{subject}/{subgroup}"
+
+
+class SchoolYear(Aggregate):
+    """One school year of one school."""
+
+    class State(SnapshotState):
+        label: str
+        starts_on: date
+        ends_on: date
+        timezone: str
+        week_length: int
+        period_kind: PeriodKind
+        periods: dict[str, Period]
+        profile: RegulationProfile
+        closures: dict[UUID, ClosureRecord]
+        bells: dict[int, BellSlot]
+        timetable: dict[str, tuple[TimetableEntry, ...]]
+        classes: dict[str, SchoolClass]
+        journals: dict[UUID, JournalRef]
+        class_stints: dict[UUID, list[Stint]]
+        subgroup_stints: dict[UUID, list[Stint]]
+        closed: bool
+
+    class Snapshot(AggregateSnapshot):
+        state: SchoolYear.State
+
+    class Started(Aggregate.Created):
+        """The administrator set up a school year and adopted a regulation profile."""
+
+        label: str
+        starts_on: date
+        ends_on: date
+        timezone: str
+        week_length: int
+        period_kind: PeriodKind
+        periods: tuple[Period, ...]
+        profile: RegulationProfile
+        actor: Actor
+
+    class ProfileAdopted(Aggregate.Event):
+        """The school adopted another regulation profile (a new or amended regulation)."""
+
+        profile: RegulationProfile
+        reason: str
+        actor: Actor
+
+    class PeriodMarksDueSet(Aggregate.Event):
+        """A school order set the date period marks are due for a period."""
+
+        period_id: str
+        due: date
+        order: str
+        actor: Actor
+
+    class ClosureDeclared(Aggregate.Event):
+        """Holidays, a quarantine or another schedule change (Gymnasium 2 §6.6)."""
+
+        closure: ClosureRecord
+        actor: Actor
+
+    class ClosureLifted(Aggregate.Event):
+        """A declared closure was cancelled."""
+
+        closure_id: UUID
+        reason: str
+        actor: Actor
+
+    class BellScheduleSet(Aggregate.Event):
+        """The times of the lesson slots."""
+
+        slots: tuple[BellSlot, ...]
+        actor: Actor
+
+    class ClassFormed(Aggregate.Event):
+        """A class exists this year."""
+
+        school_class: SchoolClass
+        actor: Actor
+
+    class ClassTeacherAssigned(Aggregate.Event):
+        """A class teacher (классный руководитель) was assigned to a class."""
+
+        class_code: str
+        account_id: UUID
+        actor: Actor
+
+    class TimetableSet(Aggregate.Event):
+        """The weekly timetable of a class (DESIGN.md §1: the deputy forms it)."""
+
+        class_code: str
+        entries: tuple[TimetableEntry, ...]
+        actor: Actor
+
+    class JournalRegistered(Aggregate.Event):
+        """A class journal was opened for a subject of a class (or a subgroup of it)."""
+
+        journal_id: UUID
+        journal: JournalRef
+        actor: Actor
+
+    class StudentEnrolled(Aggregate.Event):
+        """A student joined a class from a date (admission, transfer, promotion)."""
+
+        student_id: UUID
+        class_code: str
+        since: date
+        actor: Actor
+
+    class StudentLeftClass(Aggregate.Event):
+        """A student's last day in a class (transfer, withdrawal)."""
+
+        student_id: UUID
+        class_code: str
+        until: date
+        actor: Actor
+
+    class SubgroupAssigned(Aggregate.Event):
+        """A student belongs to a subgroup of a subject from a date."""
+
+        student_id: UUID
+        class_code: str
+        subject: str
+        subgroup: str
+        since: date
+        actor: Actor
+
+    class Closed(Aggregate.Event):
+        """The year was closed; nothing more is recorded in it."""
+
+        actor: Actor
+
+    # --- creation -------------------------------------------------------------------------
+
+    @staticmethod
+    def create_id(label: str, **_: object) -> UUID:
+        return school_year_id(label)
+
+    @classmethod
+    def start(
+        cls,
+        *,
+        label: str,
+        starts_on: date,
+        ends_on: date,
+        periods: tuple[Period, ...],
+        profile: RegulationProfile,
+        actor: Actor,
+        timezone: str | None = None,
+        week_length: int | None = None,
+    ) -> SchoolYear:
+        """Set up a year: its periods must lie inside it, in order, without overlap."""
+        if ends_on <= starts_on:
+            raise SchoolYearError(f"the year must end after it starts ({starts_on}–{ends_on})")
+        if not periods:
+            raise SchoolYearError("a school year needs at least one reporting period")
+        previous_end: date | None = None
+        for period in periods:
+            if period.end < period.start:
+                raise SchoolYearError(f"period {period.id} ends before it starts")
+            if period.start < starts_on or period.end > ends_on:
+                raise SchoolYearError(f"period {period.id} lies outside the school year")
+            if previous_end is not None and period.start <= previous_end:
+                raise SchoolYearError(f"period {period.id} overlaps the period before it")
+            previous_end = period.end
+        if len({p.id for p in periods}) != len(periods):
+            raise SchoolYearError("period ids must be unique")
+        return cls(
+            label=label,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            timezone=timezone or profile.timezone,
+            week_length=week_length or profile.week_length,
+            period_kind=profile.period_kind,
+            periods=periods,
+            profile=profile,
+            actor=actor,
+        )
+
+    @event(Started)
+    def __init__(
+        self,
+        *,
+        label: str,
+        starts_on: date,
+        ends_on: date,
+        timezone: str,
+        week_length: int,
+        period_kind: PeriodKind,
+        periods: tuple[Period, ...],
+        profile: RegulationProfile,
+        actor: Actor,
+    ) -> None:
+        self.label = label
+        self.starts_on = starts_on
+        self.ends_on = ends_on
+        self.timezone = timezone
+        self.week_length = week_length
+        self.period_kind = period_kind
+        self.periods: dict[str, Period] = {p.id: p for p in periods}
+        self.profile = profile
+        self.closures: dict[UUID, ClosureRecord] = {}
+        self.bells: dict[int, BellSlot] = {}
+        self.timetable: dict[str, tuple[TimetableEntry, ...]] = {}
+        self.classes: dict[str, SchoolClass] = {}
+        self.journals: dict[UUID, JournalRef] = {}
+        self.class_stints: dict[UUID, list[Stint]] = {}
+        self.subgroup_stints: dict[UUID, list[Stint]] = {}
+        self.closed = False
+
+    # --- queries --------------------------------------------------------------------------
+
+    def calendar(self) -> SchoolCalendar:
+        """The working-day calendar of this year (rebuilt only when closures change)."""
+        key = (self.version, self.week_length)
+        cached: tuple[tuple[int, int], SchoolCalendar] | None = self.__dict__.get("_calendar")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        calendar = SchoolCalendar(
+            week_length=5 if self.week_length == 5 else 6,
+            closures=[
+                Closure(start=c.start, end=c.end, kind=c.kind, classes=c.classes, reason=c.reason)
+                for c in self.closures.values()
+                if not c.lifted
+            ],
+        )
+        # Not part of the state: dropped from snapshots by the leading underscore.
+        self.__dict__["_calendar"] = (key, calendar)
+        return calendar
+
+    def period_of(self, day: date) -> Period | None:
+        """The reporting period a day falls in (None in holidays between periods)."""
+        for period in self.periods.values():
+            if period.start <= day <= period.end:
+                return period
+        return None
+
+    def period(self, period_id: str) -> Period:
+        try:
+            return self.periods[period_id]
+        except KeyError:
+            raise NotFoundError(f"no period {period_id!r} in school year {self.label}") from None
+
+    def school_class(self, class_code: str) -> SchoolClass:
+        try:
+            return self.classes[class_code]
+        except KeyError:
+            raise NotFoundError(f"no class {class_code!r} in school year {self.label}") from None
+
+    def class_of(self, student_id: UUID, day: date) -> str | None:
+        """The class a student belonged to on a day."""
+        for stint in self.class_stints.get(student_id, ()):
+            if stint.covers(day):
+                return stint.place
+        return None
+
+    def subgroup_of(self, student_id: UUID, class_code: str, subject: str, day: date) -> str | None:
+        """The subgroup of a subject a student belonged to on a day."""
+        prefix = f"{class_code}/{subject}/"
+        for stint in self.subgroup_stints.get(student_id, ()):
+            if stint.place.startswith(prefix) and stint.covers(day):
+                return stint.place.removeprefix(prefix)
+        return None
+
+    def is_on_roster(self, student_id: UUID, journal: JournalRef, day: date) -> bool:
+        """Whether a student belongs on a journal's page on a day."""
+        if self.class_of(student_id, day) != journal.class_code:
+            return False
+        if journal.subgroup is None:
+            return True
+        return self.subgroup_of(student_id, journal.class_code, journal.subject, day) == (
+            journal.subgroup
+        )
+
+    def roster(self, journal: JournalRef, day: date) -> frozenset[UUID]:
+        """The students on a journal's page on a day."""
+        return frozenset(s for s in self.class_stints if self.is_on_roster(s, journal, day))
+
+    def class_roster(self, class_code: str, day: date) -> frozenset[UUID]:
+        return frozenset(s for s in self.class_stints if self.class_of(s, day) == class_code)
+
+    def journals_of(self, class_code: str) -> dict[UUID, JournalRef]:
+        return {jid: ref for jid, ref in self.journals.items() if ref.class_code == class_code}
+
+    def class_day_end(self, class_code: str, day: date) -> time | None:
+        """When the class's last lesson of a day ends, from the timetable and the bells."""
+        slots = [
+            e.slot for e in self.timetable.get(class_code, ()) if e.weekday == day.isoweekday()
+        ]
+        if not slots:
+            return None
+        bell = self.bells.get(max(slots))
+        return bell.end if bell else None
+
+    def lesson_end(self, slot: int) -> time | None:
+        bell = self.bells.get(slot)
+        return bell.end if bell else None
+
+    def check_open(self) -> None:
+        if self.closed:
+            raise SchoolYearError(f"school year {self.label} is closed")
+
+    # --- commands -------------------------------------------------------------------------
+
+    def adopt_profile(self, profile: RegulationProfile, reason: str, actor: Actor) -> None:
+        self.check_open()
+        if not reason.strip():
+            raise SchoolYearError("adopting another regulation profile needs a reason")
+        self._profile_adopted(profile=profile, reason=reason, actor=actor)
+
+    @event(ProfileAdopted)
+    def _profile_adopted(self, profile: RegulationProfile, reason: str, actor: Actor) -> None:
+        self.profile = profile
+
+    def set_period_marks_due(self, period_id: str, due: date, order: str, actor: Actor) -> None:
+        self.check_open()
+        period = self.period(period_id)
+        if not period.start <= due <= self.ends_on:
+            raise SchoolYearError(f"period marks for {period_id} cannot be due on {due}")
+        self._period_marks_due_set(period_id=period_id, due=due, order=order, actor=actor)
+
+    @event(PeriodMarksDueSet)
+    def _period_marks_due_set(self, period_id: str, due: date, order: str, actor: Actor) -> None:
+        self.periods[period_id] = self.periods[period_id].model_copy(
+            update={"marks_due": due, "marks_due_order": order}
+        )
+
+    def declare_closure(self, closure: ClosureRecord, actor: Actor) -> None:
+        self.check_open()
+        if closure.end < closure.start:
+            raise SchoolYearError("a closure ends before it starts")
+        if closure.id in self.closures:
+            raise SchoolYearError("this closure is already declared")
+        for code in closure.classes or ():
+            self.school_class(code)
+        self._closure_declared(closure=closure, actor=actor)
+
+    @event(ClosureDeclared)
+    def _closure_declared(self, closure: ClosureRecord, actor: Actor) -> None:
+        self.closures[closure.id] = closure
+
+    def lift_closure(self, closure_id: UUID, reason: str, actor: Actor) -> None:
+        self.check_open()
+        closure = self.closures.get(closure_id)
+        if closure is None or closure.lifted:
+            raise NotFoundError("no such closure in force")
+        if not reason.strip():
+            raise SchoolYearError("lifting a closure needs a reason")
+        self._closure_lifted(closure_id=closure_id, reason=reason, actor=actor)
+
+    @event(ClosureLifted)
+    def _closure_lifted(self, closure_id: UUID, reason: str, actor: Actor) -> None:
+        self.closures[closure_id] = self.closures[closure_id].model_copy(update={"lifted": True})
+
+    def set_bells(self, slots: tuple[BellSlot, ...], actor: Actor) -> None:
+        self.check_open()
+        if len({s.slot for s in slots}) != len(slots):
+            raise SchoolYearError("each lesson slot is given once")
+        if any(s.end <= s.start for s in slots):
+            raise SchoolYearError("a lesson slot must end after it starts")
+        self._bell_schedule_set(slots=slots, actor=actor)
+
+    @event(BellScheduleSet)
+    def _bell_schedule_set(self, slots: tuple[BellSlot, ...], actor: Actor) -> None:
+        self.bells = {s.slot: s for s in slots}
+
+    def form_class(self, school_class: SchoolClass, actor: Actor) -> None:
+        self.check_open()
+        if school_class.code in self.classes:
+            raise SchoolYearError(f"class {school_class.code} already exists")
+        if not 1 <= school_class.grade <= 11:
+            raise SchoolYearError("grades run from 1 to 11")
+        self._class_formed(school_class=school_class, actor=actor)
+
+    @event(ClassFormed)
+    def _class_formed(self, school_class: SchoolClass, actor: Actor) -> None:
+        self.classes[school_class.code] = school_class
+
+    def assign_class_teacher(self, class_code: str, account_id: UUID, actor: Actor) -> None:
+        self.check_open()
+        self.school_class(class_code)
+        self._class_teacher_assigned(class_code=class_code, account_id=account_id, actor=actor)
+
+    @event(ClassTeacherAssigned)
+    def _class_teacher_assigned(self, class_code: str, account_id: UUID, actor: Actor) -> None:
+        self.classes[class_code] = self.classes[class_code].model_copy(
+            update={"class_teacher_id": account_id}
+        )
+
+    def set_timetable(
+        self, class_code: str, entries: tuple[TimetableEntry, ...], actor: Actor
+    ) -> None:
+        self.check_open()
+        self.school_class(class_code)
+        for entry in entries:
+            if not 1 <= entry.weekday <= self.week_length:
+                raise SchoolYearError(f"weekday {entry.weekday} is not a school day")
+            ref = self.journals.get(entry.journal_id)
+            if ref is None or ref.class_code != class_code:
+                raise SchoolYearError("a timetable entry names a journal of another class")
+        self._timetable_set(class_code=class_code, entries=entries, actor=actor)
+
+    @event(TimetableSet)
+    def _timetable_set(
+        self, class_code: str, entries: tuple[TimetableEntry, ...], actor: Actor
+    ) -> None:
+        self.timetable[class_code] = entries
+
+    def register_journal(self, journal_id: UUID, journal: JournalRef, actor: Actor) -> None:
+        self.check_open()
+        self.school_class(journal.class_code)
+        if journal_id in self.journals:
+            raise SchoolYearError("this journal is already open")
+        self._journal_registered(journal_id=journal_id, journal=journal, actor=actor)
+
+    @event(JournalRegistered)
+    def _journal_registered(self, journal_id: UUID, journal: JournalRef, actor: Actor) -> None:
+        self.journals[journal_id] = journal
+
+    def enroll(self, student_id: UUID, class_code: str, since: date, actor: Actor) -> None:
+        self.check_open()
+        self.school_class(class_code)
+        current = self._open_stint(self.class_stints, student_id)
+        if current is not None:
+            raise SchoolYearError(f"the student is already in class {current.place}")
+        self._student_enrolled(
+            student_id=student_id, class_code=class_code, since=since, actor=actor
+        )
+
+    @event(StudentEnrolled)
+    def _student_enrolled(
+        self, student_id: UUID, class_code: str, since: date, actor: Actor
+    ) -> None:
+        self.class_stints.setdefault(student_id, []).append(Stint(place=class_code, since=since))
+
+    def leave_class(self, student_id: UUID, until: date, actor: Actor) -> str:
+        """End a student's stint in their class (and their subgroups); returns the class."""
+        self.check_open()
+        current = self._open_stint(self.class_stints, student_id)
+        if current is None:
+            raise NotFoundError("the student is in no class of this year")
+        if until < current.since - _ONE_DAY:
+            raise SchoolYearError("a student cannot leave a class before joining it")
+        self._student_left_class(
+            student_id=student_id, class_code=current.place, until=until, actor=actor
+        )
+        return current.place
+
+    @event(StudentLeftClass)
+    def _student_left_class(
+        self, student_id: UUID, class_code: str, until: date, actor: Actor
+    ) -> None:
+        self._close_stint(self.class_stints, student_id, until)
+        for stint in list(self.subgroup_stints.get(student_id, ())):
+            if stint.until is None and stint.place.startswith(f"{class_code}/"):
+                self._close_stint(self.subgroup_stints, student_id, until, place=stint.place)
+
+    def assign_subgroup(
+        self,
+        student_id: UUID,
+        subject: str,
+        subgroup: str,
+        since: date,
+        actor: Actor,
+    ) -> str | None:
+        """Put a student in a subgroup of a subject from a date; returns the previous subgroup."""
+        self.check_open()
+        class_code = self.class_of(student_id, since)
+        if class_code is None:
+            raise NotFoundError("the student is in no class on that date")
+        if not any(
+            r.class_code == class_code and r.subject == subject and r.subgroup == subgroup
+            for r in self.journals.values()
+        ):
+            raise NotFoundError(f"class {class_code} has no subgroup {subgroup!r} in {subject}")
+        previous = self.subgroup_of(student_id, class_code, subject, since)
+        if previous == subgroup:
+            raise SchoolYearError(f"the student is already in subgroup {subgroup}")
+        self._subgroup_assigned(
+            student_id=student_id,
+            class_code=class_code,
+            subject=subject,
+            subgroup=subgroup,
+            since=since,
+            actor=actor,
+        )
+        return previous
+
+    @event(SubgroupAssigned)
+    def _subgroup_assigned(
+        self,
+        student_id: UUID,
+        class_code: str,
+        subject: str,
+        subgroup: str,
+        since: date,
+        actor: Actor,
+    ) -> None:
+        prefix = f"{class_code}/{subject}/"
+        for stint in list(self.subgroup_stints.get(student_id, ())):
+            if stint.until is None and stint.place.startswith(prefix):
+                self._close_stint(self.subgroup_stints, student_id, since - _ONE_DAY, stint.place)
+        self.subgroup_stints.setdefault(student_id, []).append(
+            Stint(place=_subgroup_place(class_code, subject, subgroup), since=since)
+        )
+
+    def close(self, actor: Actor) -> None:
+        self.check_open()
+        self._closed(actor=actor)
+
+    @event(Closed)
+    def _closed(self, actor: Actor) -> None:
+        self.closed = True
+
+    # --- internals ------------------------------------------------------------------------
+
+    @staticmethod
+    def _open_stint(stints: dict[UUID, list[Stint]], student_id: UUID) -> Stint | None:
+        for stint in stints.get(student_id, ()):
+            if stint.until is None:
+                return stint
+        return None
+
+    @staticmethod
+    def _close_stint(
+        stints: dict[UUID, list[Stint]],
+        student_id: UUID,
+        until: date,
+        place: str | None = None,
+    ) -> None:
+        history = stints[student_id]
+        for i, stint in enumerate(history):
+            if stint.until is None and (place is None or stint.place == place):
+                history[i] = stint.model_copy(update={"until": until})
+                return

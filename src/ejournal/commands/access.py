@@ -1,0 +1,108 @@
+"""Who may do what (DESIGN.md §5): deny by default, and out of scope looks like missing.
+
+Each check names the rule that grants access; anything no rule grants is refused. A resource the
+actor may not even see raises NotFoundError, exactly as a missing one would.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from ejournal.aggregates.account import Account, AccountInactiveError
+from ejournal.aggregates.class_journal import ClassJournal, Substitution
+from ejournal.application import School
+from ejournal.errors import AccessDeniedError, NotFoundError
+from ejournal.roles import ADMINISTRATION, Actor, Role
+
+SYSTEM_ACCOUNT = UUID(int=0)
+"""The service itself, for bootstrap steps no person can do yet (the first administrator)."""
+
+
+def system_actor() -> Actor:
+    return Actor(account_id=SYSTEM_ACCOUNT, role=Role.SYSTEM)
+
+
+def resolve(school: School, actor: Actor) -> Account | None:
+    """Check the actor is an active account holding the role it claims.
+
+    Returns the account (None for the system actor). An unknown account is refused like a
+    blocked one, so an outsider learns nothing.
+    """
+    if actor.role is Role.SYSTEM:
+        if actor.account_id != SYSTEM_ACCOUNT:
+            raise AccessDeniedError("only the service acts in the system role")
+        return None
+    try:
+        account = school.account(actor.account_id)
+    except NotFoundError:
+        raise AccountInactiveError("no active account acts here") from None
+    account.act_as(actor.role)
+    return account
+
+
+def require_role(actor: Actor, *roles: Role, action: str) -> None:
+    """Refuse unless the actor acts in one of the roles (the system actor may set things up)."""
+    if actor.role is Role.SYSTEM or actor.role in roles:
+        return
+    allowed = ", ".join(r.value for r in roles)
+    raise AccessDeniedError(f"{action} is for: {allowed}")
+
+
+def can_see_journal(actor: Actor, account: Account | None, journal: ClassJournal) -> bool:
+    """Whether a journal is in the actor's scope at all."""
+    if actor.role is Role.SYSTEM or actor.role in ADMINISTRATION:
+        return True
+    if actor.role in (Role.INSPECTOR, Role.AUDITOR, Role.ARCHIVIST):
+        return True
+    if actor.role is Role.TEACHER:
+        return actor.account_id in journal.teachers or any(
+            s.substitute_id == actor.account_id and not s.cancelled
+            for s in journal.substitutions.values()
+        )
+    if actor.role is Role.CLASS_TEACHER and account is not None:
+        return journal.class_code in account.classes_led()
+    return False
+
+
+def visible_journal(
+    school: School, actor: Actor, account: Account | None, journal_id: UUID
+) -> ClassJournal:
+    """Load a journal the actor may see; otherwise it does not exist for them."""
+    journal = school.journal(journal_id)
+    if not can_see_journal(actor, account, journal):
+        raise NotFoundError("no such journal")
+    return journal
+
+
+def writer_of_lesson(
+    actor: Actor, journal: ClassJournal, on: date, slot: int
+) -> Substitution | None:
+    """Check the actor may record this lesson: a teacher of the journal, or the substitute a
+    deputy assigned to exactly this lesson (Lyceum 68 §5.1; Gymnasium 2 §8.3). Returns the
+    substitution when the actor writes as a substitute."""
+    if actor.role is not Role.TEACHER:
+        raise AccessDeniedError("lessons, attendance and marks are recorded by teachers")
+    if actor.account_id in journal.teachers:
+        return None
+    substitution = journal.substitution_for(on, slot, actor.account_id)
+    if substitution is None:
+        raise AccessDeniedError(
+            "a substitute records only the lesson a deputy's substitution covers"
+        )
+    return substitution
+
+
+def require_journal_teacher(actor: Actor, journal: ClassJournal) -> None:
+    if actor.role is not Role.TEACHER or actor.account_id not in journal.teachers:
+        raise AccessDeniedError("only a teacher of this journal may do this")
+
+
+def require_class_teacher_of(actor: Actor, account: Account | None, class_code: str) -> None:
+    """Absence reasons are set by the class's own class teacher (Lyceum 68 §3.5.3)."""
+    if actor.role is Role.SYSTEM:
+        return
+    if actor.role is not Role.CLASS_TEACHER or account is None:
+        raise AccessDeniedError("absence reasons are set by the class teacher")
+    if class_code not in account.classes_led():
+        raise NotFoundError("no such journal")

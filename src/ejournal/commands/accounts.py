@@ -1,0 +1,145 @@
+"""Accounts: creating them, granting and revoking roles, blocking and annulment."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+from pydantic import Field
+
+from ejournal.aggregates.account import Account, AnnulmentNotice, Grant
+from ejournal.application import Recorded, School
+from ejournal.commands.access import require_role, resolve
+from ejournal.commands.command import Command
+from ejournal.errors import AccessDeniedError, NotFoundError
+from ejournal.roles import Actor, Role
+
+
+class RegisterAccount(Command):
+    login: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
+    full_name: str = Field(min_length=1)
+    email: str | None = None
+
+
+def register_account(school: School, actor: Actor, cmd: RegisterAccount) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, Role.ADMINISTRATOR, action="creating accounts")
+        account = Account.register(
+            login=cmd.login, full_name=cmd.full_name, email=cmd.email, actor=actor
+        )
+        return school.record(account, ids={"account_id": account.id})
+
+    return school.run(attempt)
+
+
+class GrantRole(Command):
+    account_id: UUID
+    role: Role
+    class_code: str | None = None
+    student_id: UUID | None = None
+
+
+def grant_role(school: School, actor: Actor, cmd: GrantRole) -> Recorded:
+    def attempt() -> Recorded:
+        granter = resolve(school, actor)
+        if cmd.role is Role.SYSTEM:
+            raise AccessDeniedError("the system role is not granted")
+        if actor.role is Role.CLASS_TEACHER and cmd.role in (Role.PARENT, Role.STUDENT):
+            # Class teachers give parents and students their access (Lyceum 68 §3.5.6).
+            student = school.student(cmd.student_id) if cmd.student_id else None
+            if (
+                granter is None
+                or student is None
+                or student.class_code not in granter.classes_led()
+            ):
+                raise NotFoundError("no such student")
+        else:
+            require_role(actor, Role.ADMINISTRATOR, action="granting roles")
+            if cmd.student_id is not None:
+                school.student(cmd.student_id)
+        account = school.account(cmd.account_id)
+        grant = Grant(
+            id=uuid4(), role=cmd.role, class_code=cmd.class_code, student_id=cmd.student_id
+        )
+        account.grant(grant, actor)
+        return school.record(account, ids={"grant_id": grant.id})
+
+    return school.run(attempt)
+
+
+class RevokeRole(Command):
+    account_id: UUID
+    grant_id: UUID
+    reason: str = Field(min_length=1)
+
+
+def revoke_role(school: School, actor: Actor, cmd: RevokeRole) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, Role.ADMINISTRATOR, action="revoking roles")
+        account = school.account(cmd.account_id)
+        account.revoke(cmd.grant_id, cmd.reason, actor)
+        return school.record(account)
+
+    return school.run(attempt)
+
+
+class BlockAccount(Command):
+    account_id: UUID
+    reason: str = Field(min_length=1)
+
+
+def block_account(school: School, actor: Actor, cmd: BlockAccount) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, Role.ADMINISTRATOR, action="blocking accounts")
+        account = school.account(cmd.account_id)
+        account.block(cmd.reason, actor)
+        return school.record(account)
+
+    return school.run(attempt)
+
+
+class UnblockAccount(Command):
+    account_id: UUID
+    reason: str = Field(min_length=1)
+
+
+def unblock_account(school: School, actor: Actor, cmd: UnblockAccount) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, Role.ADMINISTRATOR, action="unblocking accounts")
+        account = school.account(cmd.account_id)
+        account.unblock(cmd.reason, actor)
+        return school.record(account)
+
+    return school.run(attempt)
+
+
+class AnnulAccount(Command):
+    """End the service to an applicant (School 117 §10): annul, block, record the notice."""
+
+    account_id: UUID
+    reason: str = Field(min_length=1)
+    address: str = Field(min_length=1)
+    """Where the notice is sent (School 117 §10.2: the applicant's e-mail address)."""
+    service: str = (
+        "Предоставление информации о текущей успеваемости учащегося, ведение электронного дневника"
+    )
+
+
+def annul_account(school: School, actor: Actor, cmd: AnnulAccount) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, Role.ADMINISTRATOR, action="annulling accounts")
+        account = school.account(cmd.account_id)
+        notice = AnnulmentNotice(
+            full_name=account.full_name,
+            address=cmd.address,
+            service=cmd.service,
+            reason=cmd.reason,
+        )
+        account.annul(cmd.reason, notice, actor)
+        return school.record(account)
+
+    return school.run(attempt)

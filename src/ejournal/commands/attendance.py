@@ -1,0 +1,121 @@
+"""Attendance: recording who was absent or late, correcting it, and the class teacher's
+absence reasons (Lyceum 68 §3.5.3; School 77 §4.3.12; Gymnasium 2 §7.4)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from pydantic import Field
+
+from ejournal.application import Recorded, School
+from ejournal.commands.access import (
+    require_class_teacher_of,
+    resolve,
+    visible_journal,
+    writer_of_lesson,
+)
+from ejournal.commands.command import Command
+from ejournal.commands.timing import lateness
+from ejournal.errors import NotFoundError
+from ejournal.marks import AbsenceReason, Attendance
+from ejournal.policy.deadlines import EntryKind
+from ejournal.roles import Actor
+
+
+class RecordAttendance(Command):
+    """Record the attendance of one or more students at a held lesson."""
+
+    journal_id: UUID
+    lesson_id: UUID
+    attendance: dict[UUID, Attendance] = Field(min_length=1)
+
+
+def record_attendance(school: School, actor: Actor, cmd: RecordAttendance) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        year = school.year(journal.year)
+        year.check_open()
+        lesson = journal.lesson(cmd.lesson_id)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        late = lateness(
+            year, journal, entry=EntryKind.ATTENDANCE, on=lesson.on, slot=lesson.slot, actor=actor
+        )
+        roster = year.roster(year.journals[journal.id], lesson.on)
+        for student_id, status in cmd.attendance.items():
+            journal.record_attendance(lesson.id, student_id, status, late, roster, actor)
+        return school.record(journal)
+
+    return school.run(attempt)
+
+
+class CorrectAttendance(Command):
+    journal_id: UUID
+    lesson_id: UUID
+    student_id: UUID
+    status: Attendance
+    reason: str = Field(min_length=1)
+
+
+def correct_attendance(school: School, actor: Actor, cmd: CorrectAttendance) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        school.year(journal.year).check_open()
+        lesson = journal.lesson(cmd.lesson_id)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        journal.correct_attendance(cmd.lesson_id, cmd.student_id, cmd.status, cmd.reason, actor)
+        return school.record(journal)
+
+    return school.run(attempt)
+
+
+class SetAbsenceReason(Command):
+    """The class teacher records why a student missed lessons: for every absence of that
+    student in every journal of the class between two dates (a certificate covers days)."""
+
+    year: str
+    class_code: str
+    student_id: UUID
+    start: date
+    end: date
+    absence_reason: AbsenceReason
+    note: str | None = None
+    reason: str | None = None
+    """Why an absence reason already recorded is changed."""
+
+
+def set_absence_reason(school: School, actor: Actor, cmd: SetAbsenceReason) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        require_class_teacher_of(actor, account, cmd.class_code)
+        year = school.year(cmd.year)
+        year.check_open()
+        touched = []
+        for journal_id in year.journals_of(cmd.class_code):
+            journal = school.journal(journal_id)
+            changed = False
+            for lesson in journal.lessons.values():
+                if not cmd.start <= lesson.on <= cmd.end:
+                    continue
+                entry = journal.attendance_of(lesson.id, cmd.student_id)
+                if (
+                    entry is None
+                    or entry.status is Attendance.PRESENT
+                    or entry.reason is cmd.absence_reason
+                ):
+                    continue
+                journal.set_absence_reason(
+                    lesson.id, cmd.student_id, cmd.absence_reason, cmd.note, cmd.reason, actor
+                )
+                changed = True
+            if changed:
+                touched.append(journal)
+        if not touched:
+            raise NotFoundError(
+                "no absence of this student without this reason between those dates"
+            )
+        return school.record(*touched)
+
+    return school.run(attempt)

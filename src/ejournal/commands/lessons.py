@@ -1,0 +1,220 @@
+"""Lessons: holding one, filling in its topic and homework, and recording a whole lesson at once
+(topic, homework, attendance and marks of every student in one save, as a journal grid sends)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from pydantic import Field
+
+from ejournal.aggregates.class_journal import ClassJournal, LateEntry, Lesson
+from ejournal.aggregates.school_year import SchoolYear
+from ejournal.application import Recorded, School
+from ejournal.commands.access import resolve, visible_journal, writer_of_lesson
+from ejournal.commands.command import Command
+from ejournal.commands.marking import MarkEntry, add_mark
+from ejournal.commands.timing import check_lesson_day, first_grade_check, lateness
+from ejournal.errors import InvariantError
+from ejournal.marks import Attendance
+from ejournal.policy.deadlines import EntryKind
+from ejournal.roles import Actor
+
+
+class HoldLesson(Command):
+    """Record that a lesson was held: its date and slot, topic and homework."""
+
+    journal_id: UUID
+    on: date
+    slot: int = Field(ge=0, le=12)
+    topic: str | None = Field(default=None, min_length=1)
+    homework: str | None = Field(default=None, min_length=1)
+    ktp_item: int | None = Field(default=None, ge=1)
+
+
+def _year_of(school: School, journal: ClassJournal) -> SchoolYear:
+    year = school.year(journal.year)
+    year.check_open()
+    return year
+
+
+def _new_lesson(
+    year: SchoolYear,
+    journal: ClassJournal,
+    actor: Actor,
+    *,
+    on: date,
+    slot: int,
+    topic: str | None,
+    homework: str | None,
+    ktp_item: int | None,
+) -> Lesson:
+    substitution = writer_of_lesson(actor, journal, on, slot)
+    check_lesson_day(year, journal.class_code, on)
+    first_grade_check(year, journal, marks=False, homework=homework is not None)
+    late = _details_lateness(year, journal, actor, on, slot, topic, homework)
+    return Lesson(
+        id=uuid4(),
+        on=on,
+        slot=slot,
+        topic=topic,
+        homework=homework,
+        taught_by=actor.account_id,
+        substitution_id=substitution.id if substitution else None,
+        ktp_item=ktp_item,
+        late=late,
+    )
+
+
+def _details_lateness(
+    year: SchoolYear,
+    journal: ClassJournal,
+    actor: Actor,
+    on: date,
+    slot: int,
+    topic: str | None,
+    homework: str | None,
+) -> LateEntry | None:
+    """The lesson record is due by the topic rule (Lyceum 68 §5.1); homework by its own."""
+    late = lateness(year, journal, entry=EntryKind.TOPIC, on=on, slot=slot, actor=actor)
+    if homework is not None:
+        late = (
+            lateness(year, journal, entry=EntryKind.HOMEWORK, on=on, slot=slot, actor=actor) or late
+        )
+    return late
+
+
+def hold_lesson(school: School, actor: Actor, cmd: HoldLesson) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        year = _year_of(school, journal)
+        lesson = _new_lesson(
+            year,
+            journal,
+            actor,
+            on=cmd.on,
+            slot=cmd.slot,
+            topic=cmd.topic,
+            homework=cmd.homework,
+            ktp_item=cmd.ktp_item,
+        )
+        journal.hold_lesson(lesson, actor)
+        return school.record(journal, ids={"lesson_id": lesson.id})
+
+    return school.run(attempt)
+
+
+class RecordLessonDetails(Command):
+    """Fill in a held lesson's topic or homework where none is recorded yet."""
+
+    journal_id: UUID
+    lesson_id: UUID
+    topic: str | None = Field(default=None, min_length=1)
+    homework: str | None = Field(default=None, min_length=1)
+
+
+def record_lesson_details(school: School, actor: Actor, cmd: RecordLessonDetails) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        year = _year_of(school, journal)
+        lesson = journal.lesson(cmd.lesson_id)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        first_grade_check(year, journal, marks=False, homework=cmd.homework is not None)
+        late = _details_lateness(
+            year, journal, actor, lesson.on, lesson.slot, cmd.topic, cmd.homework
+        )
+        journal.record_lesson_details(cmd.lesson_id, cmd.topic, cmd.homework, late, actor)
+        return school.record(journal)
+
+    return school.run(attempt)
+
+
+class CorrectLessonDetails(Command):
+    """Correct a recorded topic or homework; the superseded text stays in the log."""
+
+    journal_id: UUID
+    lesson_id: UUID
+    topic: str | None = Field(default=None, min_length=1)
+    homework: str | None = Field(default=None, min_length=1)
+    reason: str = Field(min_length=1)
+
+
+def correct_lesson_details(school: School, actor: Actor, cmd: CorrectLessonDetails) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        year = _year_of(school, journal)
+        lesson = journal.lesson(cmd.lesson_id)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        first_grade_check(year, journal, marks=False, homework=cmd.homework is not None)
+        journal.correct_lesson_details(cmd.lesson_id, cmd.topic, cmd.homework, cmd.reason, actor)
+        return school.record(journal)
+
+    return school.run(attempt)
+
+
+class RecordWholeLesson(Command):
+    """One submission of a journal grid's column: the lesson, its topic and homework, the
+    attendance of the students not present, and every mark given, saved together or not at all.
+    A lesson already held at that date and slot is filled in rather than held twice."""
+
+    journal_id: UUID
+    on: date
+    slot: int = Field(ge=0, le=12)
+    topic: str | None = Field(default=None, min_length=1)
+    homework: str | None = Field(default=None, min_length=1)
+    ktp_item: int | None = Field(default=None, ge=1)
+    attendance: dict[UUID, Attendance] = {}
+    marks: tuple[MarkEntry, ...] = ()
+
+
+def record_whole_lesson(school: School, actor: Actor, cmd: RecordWholeLesson) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        year = _year_of(school, journal)
+        lesson = journal.lesson_at(cmd.on, cmd.slot)
+        if lesson is None:
+            lesson = _new_lesson(
+                year,
+                journal,
+                actor,
+                on=cmd.on,
+                slot=cmd.slot,
+                topic=cmd.topic,
+                homework=cmd.homework,
+                ktp_item=cmd.ktp_item,
+            )
+            journal.hold_lesson(lesson, actor)
+        else:
+            writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+            topic = cmd.topic if cmd.topic != lesson.topic else None
+            homework = cmd.homework if cmd.homework != lesson.homework else None
+            if topic is not None or homework is not None:
+                first_grade_check(year, journal, marks=False, homework=homework is not None)
+                late = _details_lateness(
+                    year, journal, actor, lesson.on, lesson.slot, topic, homework
+                )
+                journal.record_lesson_details(lesson.id, topic, homework, late, actor)
+        roster = year.roster(year.journals[journal.id], lesson.on)
+        if cmd.attendance:
+            late = lateness(
+                year,
+                journal,
+                entry=EntryKind.ATTENDANCE,
+                on=lesson.on,
+                slot=lesson.slot,
+                actor=actor,
+            )
+            for student_id, status in cmd.attendance.items():
+                journal.record_attendance(lesson.id, student_id, status, late, roster, actor)
+        mark_ids = [add_mark(year, journal, lesson, entry, roster, actor) for entry in cmd.marks]
+        ids = {"lesson_id": lesson.id}
+        ids.update({f"mark_{i}": mark_id for i, mark_id in enumerate(mark_ids)})
+        if not journal.pending_events:
+            raise InvariantError("the submission records nothing new")
+        return school.record(journal, ids=ids)
+
+    return school.run(attempt)

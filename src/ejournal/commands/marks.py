@@ -1,0 +1,200 @@
+"""Marks: recording one, and superseding one by a correction or a voiding with a reason.
+
+There is no update or delete of a mark. The profile decides whether a value may be changed or an
+entry voided, within how many days, or only after a deputy's remark (DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+from uuid import UUID, uuid4
+
+from pydantic import Field
+
+from ejournal import clock
+from ejournal.aggregates.class_journal import (
+    ClassJournal,
+    CorrectionAuthorization,
+    Mark,
+)
+from ejournal.aggregates.school_year import SchoolYear
+from ejournal.application import Recorded, School
+from ejournal.commands.access import (
+    require_role,
+    resolve,
+    visible_journal,
+    writer_of_lesson,
+)
+from ejournal.commands.command import Command
+from ejournal.commands.marking import MarkEntry, add_mark, check_scale
+from ejournal.errors import Clause, RuleViolationError
+from ejournal.marks import MarkValue
+from ejournal.policy.profile import CorrectionMode
+from ejournal.roles import Actor, Role
+
+
+class RecordMark(MarkEntry):
+    """Record one mark for one student at a held lesson."""
+
+    journal_id: UUID
+    lesson_id: UUID
+
+
+def record_mark(school: School, actor: Actor, cmd: RecordMark) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        year = school.year(journal.year)
+        year.check_open()
+        lesson = journal.lesson(cmd.lesson_id)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        roster = year.roster(year.journals[journal.id], lesson.on)
+        entry = MarkEntry.model_validate(cmd.model_dump(include=set(MarkEntry.model_fields)))
+        mark_id = add_mark(year, journal, lesson, entry, roster, actor)
+        return school.record(journal, ids={"mark_id": mark_id})
+
+    return school.run(attempt)
+
+
+def _profile_clause(year: SchoolYear, clause: Clause | None) -> Clause:
+    return clause or Clause(source=year.profile.school, ref="профиль школы")
+
+
+def _check_change_allowed(
+    year: SchoolYear,
+    mark: Mark,
+    *,
+    mode: CorrectionMode,
+    days: int | None,
+    clause: Clause | None,
+    what: str,
+    rule: str,
+    authorization_id: UUID | None,
+) -> None:
+    """Apply the profile's correction rule for this kind of change."""
+    cited = _profile_clause(year, clause)
+    if mode is CorrectionMode.FORBIDDEN:
+        raise RuleViolationError(f"{what} is not allowed", rule=rule, clause=cited)
+    if mode is CorrectionMode.WITHIN_DAYS and days is not None:
+        limit = mark.recorded_at + timedelta(days=days)
+        if clock.now() > limit:
+            raise RuleViolationError(
+                f"{what} is allowed only within {days} days of the entry"
+                f" (recorded {mark.recorded_at:%Y-%m-%d %H:%M} UTC)",
+                rule=rule,
+                clause=cited,
+            )
+    if mode is CorrectionMode.WITH_APPROVAL and authorization_id is None:
+        raise RuleViolationError(
+            f"{what} needs a deputy's remark authorising it first", rule=rule, clause=cited
+        )
+
+
+def _writer_of_mark(actor: Actor, journal: ClassJournal, mark: Mark) -> None:
+    lesson = journal.lessons[mark.lesson_id]
+    writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+
+
+class CorrectMark(Command):
+    """Supersede a mark's value by another, with the reason."""
+
+    journal_id: UUID
+    mark_id: UUID
+    value: MarkValue
+    reason: str = Field(min_length=1)
+    authorization_id: UUID | None = None
+
+
+def correct_mark(school: School, actor: Actor, cmd: CorrectMark) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        year = school.year(journal.year)
+        year.check_open()
+        mark = journal.mark(cmd.mark_id)
+        _writer_of_mark(actor, journal, mark)
+        check_scale(year, cmd.value)
+        rule = year.profile.corrections
+        _check_change_allowed(
+            year,
+            mark,
+            mode=rule.value_change,
+            days=rule.value_change_days,
+            clause=rule.value_change_clause,
+            what="changing a recorded mark's value",
+            rule="corrections.value_change",
+            authorization_id=cmd.authorization_id,
+        )
+        journal.correct_mark(cmd.mark_id, cmd.value, cmd.reason, cmd.authorization_id, actor)
+        return school.record(journal, ids={"mark_id": cmd.mark_id})
+
+    return school.run(attempt)
+
+
+class VoidMark(Command):
+    """Void a mark entered in error (wrong student, wrong lesson), with the reason."""
+
+    journal_id: UUID
+    mark_id: UUID
+    reason: str = Field(min_length=1)
+    authorization_id: UUID | None = None
+
+
+def void_mark(school: School, actor: Actor, cmd: VoidMark) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        year = school.year(journal.year)
+        year.check_open()
+        mark = journal.mark(cmd.mark_id)
+        _writer_of_mark(actor, journal, mark)
+        rule = year.profile.corrections
+        _check_change_allowed(
+            year,
+            mark,
+            mode=rule.voiding,
+            days=rule.voiding_days,
+            clause=rule.voiding_clause,
+            what="voiding a recorded mark",
+            rule="corrections.voiding",
+            authorization_id=cmd.authorization_id,
+        )
+        journal.void_mark(cmd.mark_id, cmd.reason, cmd.authorization_id, actor)
+        return school.record(journal, ids={"mark_id": cmd.mark_id})
+
+    return school.run(attempt)
+
+
+class AuthorizeCorrection(Command):
+    """A deputy's remark that authorises one correction or voiding (Lyceum 68 §3.6.7)."""
+
+    journal_id: UUID
+    mark_id: UUID | None = None
+    period_id: str | None = None
+    student_id: UUID | None = None
+    action: Literal["correct", "void"]
+    remark: str = Field(min_length=1)
+
+
+def authorize_correction(school: School, actor: Actor, cmd: AuthorizeCorrection) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        require_role(actor, Role.DEPUTY, action="authorising corrections")
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        period_mark = (
+            f"{cmd.period_id}/{cmd.student_id}"
+            if cmd.period_id is not None and cmd.student_id is not None
+            else None
+        )
+        authorization = CorrectionAuthorization(
+            id=uuid4(),
+            mark_id=cmd.mark_id,
+            period_mark=period_mark,
+            action=cmd.action,
+            remark=cmd.remark,
+        )
+        journal.authorize_correction(authorization, actor)
+        return school.record(journal, ids={"authorization_id": authorization.id})
+
+    return school.run(attempt)

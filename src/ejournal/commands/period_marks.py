@@ -1,0 +1,142 @@
+"""Period marks (quarter, trimester, half-year) and closing a period."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from pydantic import Field
+
+from ejournal.aggregates.class_journal import ClosedPeriod
+from ejournal.application import Recorded, School
+from ejournal.commands.access import (
+    require_journal_teacher,
+    require_role,
+    resolve,
+    visible_journal,
+)
+from ejournal.commands.command import Command
+from ejournal.commands.marking import MarkScaleError, check_scale
+from ejournal.commands.timing import first_grade_check, period_mark_lateness
+from ejournal.errors import Clause, NotFoundError, RuleViolationError
+from ejournal.marks import MarkValue, parse_mark_value
+from ejournal.roles import Actor, Role
+
+FORBIDDEN_PERIOD_ENTRIES = frozenset({"н/а", "осв.", "осв", "н/а."})
+
+
+class RecordPeriodMark(Command):
+    journal_id: UUID
+    period_id: str
+    student_id: UUID
+    value: str = Field(min_length=1, max_length=8)
+    """Validated here rather than by type, so a banned entry ("н/а", "осв.") is refused with the
+    clause that bans it (School 77 §5.3) instead of a bare format error."""
+
+
+def _check_period_value(
+    school_profile_forbidden: frozenset[str], clause: Clause | None, school: str, value: str
+) -> str:
+    normalized = value.strip().lower()
+    if normalized in FORBIDDEN_PERIOD_ENTRIES or normalized in school_profile_forbidden:
+        raise RuleViolationError(
+            f"{value!r} is not a period mark: every student gets a mark",
+            rule="period_marks.forbidden_values",
+            clause=clause or Clause(source=school, ref="профиль школы"),
+        )
+    try:
+        return parse_mark_value(value)
+    except ValueError as error:
+        raise MarkScaleError(str(error)) from None
+
+
+def record_period_mark(school: School, actor: Actor, cmd: RecordPeriodMark) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        require_journal_teacher(actor, journal)
+        year = school.year(journal.year)
+        year.check_open()
+        rule = year.profile.period_marks
+        value = _check_period_value(
+            rule.forbidden_values, rule.forbidden_clause, year.profile.school, cmd.value
+        )
+        first_grade_check(year, journal, marks=True, homework=False)
+        check_scale(year, value)
+        period = year.period(cmd.period_id)
+        late = period_mark_lateness(year, journal, period, actor)
+        roster = year.roster(year.journals[journal.id], period.end) | year.roster(
+            year.journals[journal.id], period.start
+        )
+        journal.record_period_mark(cmd.period_id, cmd.student_id, value, late, roster, actor)
+        return school.record(journal)
+
+    return school.run(attempt)
+
+
+class CorrectPeriodMark(Command):
+    journal_id: UUID
+    period_id: str
+    student_id: UUID
+    value: MarkValue
+    reason: str = Field(min_length=1)
+    authorization_id: UUID | None = None
+
+
+def correct_period_mark(school: School, actor: Actor, cmd: CorrectPeriodMark) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        require_journal_teacher(actor, journal)
+        year = school.year(journal.year)
+        year.check_open()
+        check_scale(year, cmd.value)
+        rule = year.profile.corrections
+        if rule.value_change.value == "forbidden" and cmd.authorization_id is None:
+            raise RuleViolationError(
+                "changing a recorded mark's value is not allowed",
+                rule="corrections.value_change",
+                clause=rule.value_change_clause
+                or Clause(source=year.profile.school, ref="профиль школы"),
+            )
+        journal.correct_period_mark(
+            cmd.period_id, cmd.student_id, cmd.value, cmd.reason, cmd.authorization_id, actor
+        )
+        return school.record(journal)
+
+    return school.run(attempt)
+
+
+class ClosePeriod(Command):
+    """Close a period for some journals (or all of a class, or all of the year): its marks are
+    final, and its lessons take nothing new without an approved correction."""
+
+    year: str
+    period_id: str
+    class_code: str | None = None
+    journal_ids: tuple[UUID, ...] = ()
+
+
+def close_period(school: School, actor: Actor, cmd: ClosePeriod) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, Role.DEPUTY, Role.ADMINISTRATOR, action="closing periods")
+        year = school.year(cmd.year)
+        period = year.period(cmd.period_id)
+        if cmd.journal_ids:
+            ids = list(cmd.journal_ids)
+        elif cmd.class_code is not None:
+            ids = list(year.journals_of(cmd.class_code))
+        else:
+            ids = list(year.journals)
+        closed = ClosedPeriod(id=period.id, start=period.start, end=period.end)
+        journals = []
+        for journal_id in ids:
+            if journal_id not in year.journals:
+                raise NotFoundError("no such journal")
+            journal = school.journal(journal_id)
+            if period.id not in journal.closed_periods:
+                journal.close_period(closed, actor)
+                journals.append(journal)
+        return school.record(*journals)
+
+    return school.run(attempt)

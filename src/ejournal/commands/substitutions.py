@@ -1,0 +1,106 @@
+"""The deputy's grants: substitutions and late-entry permissions (DESIGN.md §5: only a deputy
+assigns them)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+
+from ejournal import clock
+from ejournal.aggregates.class_journal import LatePermission, Substitution
+from ejournal.application import Recorded, School
+from ejournal.commands.access import require_role, resolve, visible_journal
+from ejournal.commands.command import Command
+from ejournal.errors import InvariantError
+from ejournal.roles import Actor, Role
+
+
+class AssignSubstitution(Command):
+    """A substitute teaches one lesson instead of the journal's teacher (School 77 §4.4.3)."""
+
+    journal_id: UUID
+    on: date
+    slot: int = Field(ge=0, le=12)
+    substitute_id: UUID
+    replaced_id: UUID | None = None
+    reason: str = Field(min_length=1)
+
+
+def assign_substitution(school: School, actor: Actor, cmd: AssignSubstitution) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        require_role(actor, Role.DEPUTY, action="assigning substitutions")
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        school.year(journal.year).check_open()
+        school.account(cmd.substitute_id).act_as(Role.TEACHER)
+        if cmd.replaced_id is not None and cmd.replaced_id not in journal.teachers:
+            raise InvariantError("the replaced teacher does not keep this journal")
+        substitution = Substitution(
+            id=uuid4(),
+            on=cmd.on,
+            slot=cmd.slot,
+            substitute_id=cmd.substitute_id,
+            replaced_id=cmd.replaced_id,
+            reason=cmd.reason,
+        )
+        journal.assign_substitution(substitution, actor)
+        return school.record(journal, ids={"substitution_id": substitution.id})
+
+    return school.run(attempt)
+
+
+class CancelSubstitution(Command):
+    journal_id: UUID
+    substitution_id: UUID
+    reason: str = Field(min_length=1)
+
+
+def cancel_substitution(school: School, actor: Actor, cmd: CancelSubstitution) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        require_role(actor, Role.DEPUTY, action="cancelling substitutions")
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        journal.cancel_substitution(cmd.substitution_id, cmd.reason, actor)
+        return school.record(journal)
+
+    return school.run(attempt)
+
+
+class PermitLateEntry(Command):
+    """Let a teacher (or any teacher of the journal) enter records for past dates after their
+    deadline, for a few days; every such entry is flagged late."""
+
+    journal_id: UUID
+    from_date: date
+    to_date: date
+    teacher_id: UUID | None = None
+    valid_days: int = Field(default=3, ge=1, le=30)
+    """How many days, from now, the permission can be used."""
+    reason: str = Field(min_length=1)
+
+
+def permit_late_entry(school: School, actor: Actor, cmd: PermitLateEntry) -> Recorded:
+    def attempt() -> Recorded:
+        account = resolve(school, actor)
+        require_role(actor, Role.DEPUTY, action="permitting late entries")
+        journal = visible_journal(school, actor, account, cmd.journal_id)
+        year = school.year(journal.year)
+        year.check_open()
+        zone = ZoneInfo(year.timezone)
+        today = clock.now().astimezone(zone).date()
+        last_day = today + timedelta(days=cmd.valid_days)
+        permission = LatePermission(
+            id=uuid4(),
+            teacher_id=cmd.teacher_id,
+            from_date=cmd.from_date,
+            to_date=cmd.to_date,
+            valid_until=datetime.combine(last_day, time.max, tzinfo=zone),
+            reason=cmd.reason,
+        )
+        journal.permit_late_entry(permission, actor)
+        return school.record(journal, ids={"permission_id": permission.id})
+
+    return school.run(attempt)

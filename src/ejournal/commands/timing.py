@@ -1,0 +1,136 @@
+"""Applies a school's timing rules to an entry: on time, late under a permission, or refused.
+
+Deadlines are evaluated against the server's time in the school's time zone on its working-day
+calendar (DESIGN.md §4). An entry past its deadline is refused with the rule's clause unless a
+deputy's late-entry permission covers the journal, the date and the teacher; it is then accepted
+and flagged late, and the flag travels with the event into every read model.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from ejournal import clock
+from ejournal.aggregates.class_journal import ClassJournal, LateEntry
+from ejournal.aggregates.school_year import Period, SchoolYear
+from ejournal.errors import InvariantError, RuleViolationError
+from ejournal.marks import WorkKind
+from ejournal.policy.deadlines import (
+    Deadline,
+    EntryKind,
+    check_in_time,
+    entry_deadline,
+    period_mark_deadline,
+)
+from ejournal.roles import Actor
+
+
+class LessonNotHeldYetError(InvariantError):
+    """A lesson is recorded only once it has been held (no entries for future dates)."""
+
+    slug = "lesson-in-future"
+    title = "The lesson has not been held yet"
+
+
+class NoLessonsThatDayError(InvariantError):
+    """No lessons are held on a weekend, a public holiday, or in a closure."""
+
+    slug = "no-lessons-that-day"
+    title = "No lessons are held on that day"
+
+
+def local_today(year: SchoolYear, now: datetime | None = None) -> date:
+    return (now or clock.now()).astimezone(ZoneInfo(year.timezone)).date()
+
+
+def check_lesson_day(year: SchoolYear, class_code: str, on: date) -> None:
+    """A lesson must lie in the year, on a school day of the class, and not in the future."""
+    if not year.starts_on <= on <= year.ends_on:
+        raise NoLessonsThatDayError(f"{on} is outside school year {year.label}")
+    if on > local_today(year):
+        raise LessonNotHeldYetError(f"the lesson on {on} has not been held yet")
+    calendar = year.calendar()
+    if not calendar.is_working_day(on, class_code):
+        closure = calendar.closure_on(on, class_code)
+        why = f"{closure.kind}: {closure.reason}".rstrip(": ") if closure else "a day off"
+        raise NoLessonsThatDayError(f"class {class_code} has no lessons on {on} ({why})")
+
+
+def lateness(
+    year: SchoolYear,
+    journal: ClassJournal,
+    *,
+    entry: EntryKind,
+    on: date,
+    slot: int,
+    actor: Actor,
+    work_kind: WorkKind | None = None,
+    results_date: date | None = None,
+) -> LateEntry | None:
+    """None for an entry in time; a LateEntry under a permission; otherwise refused."""
+    deadline = entry_deadline(
+        year.profile,
+        year.calendar(),
+        entry=entry,
+        lesson_date=on,
+        class_code=journal.class_code,
+        subject=journal.subject,
+        work_kind=work_kind,
+        lesson_end=year.lesson_end(slot),
+        class_day_end=year.class_day_end(journal.class_code, on),
+        results_date=results_date,
+    )
+    return _judge(deadline, journal, on, actor)
+
+
+def period_mark_lateness(
+    year: SchoolYear, journal: ClassJournal, period: Period, actor: Actor
+) -> LateEntry | None:
+    """Period marks are timed by the profile (last week, N days before the end, or by order)."""
+    deadline = period_mark_deadline(
+        year.profile,
+        year.calendar(),
+        period_start=period.start,
+        period_end=period.end,
+        class_code=journal.class_code,
+        order_date=period.marks_due,
+    )
+    return _judge(deadline, journal, period.end, actor)
+
+
+def _judge(
+    deadline: Deadline | None, journal: ClassJournal, on: date, actor: Actor
+) -> LateEntry | None:
+    if deadline is None:
+        return None
+    now = clock.now()
+    if deadline.opens_at is not None and now < deadline.opens_at:
+        check_in_time(deadline, now)  # too early: no permission makes an entry early
+    if now <= deadline.closes_at:
+        return None
+    permission = journal.late_permission_for(on, actor.account_id, now)
+    if permission is None:
+        check_in_time(deadline, now)
+        raise AssertionError("check_in_time refuses an entry past its deadline")
+    return LateEntry(permission_id=permission.id, deadline=deadline.closes_at, rule=deadline.rule)
+
+
+def first_grade_check(
+    year: SchoolYear, journal: ClassJournal, *, marks: bool, homework: bool
+) -> None:
+    """Grade 1 gets no marks (School 117 §5.5, School 77 §3.7) and, where the profile says so,
+    no homework (School 77 §3.7)."""
+    if journal.grade != 1:
+        return
+    rule = year.profile.first_grade
+    if rule.clause is None:
+        return
+    if marks and rule.no_marks:
+        raise RuleViolationError(
+            "marks are not given in grade 1", rule="first_grade.no_marks", clause=rule.clause
+        )
+    if homework and rule.no_homework:
+        raise RuleViolationError(
+            "homework is not set in grade 1", rule="first_grade.no_homework", clause=rule.clause
+        )

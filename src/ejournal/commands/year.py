@@ -1,0 +1,244 @@
+"""Setting up a school year: periods, the profile, calendar changes, bells, classes, timetable."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Literal
+from uuid import UUID, uuid4
+
+from pydantic import Field
+
+from ejournal.aggregates.school_year import (
+    BellSlot,
+    ClosureRecord,
+    Period,
+    SchoolClass,
+    SchoolYear,
+    TimetableEntry,
+)
+from ejournal.application import Recorded, School
+from ejournal.commands.access import require_role, resolve
+from ejournal.commands.command import Command
+from ejournal.policy.profile import RegulationProfile, load_profile
+from ejournal.roles import Actor, Role
+
+SETUP_ROLES = (Role.ADMINISTRATOR, Role.DEPUTY)
+
+
+class PeriodSpec(Command):
+    id: str = Field(pattern=r"^[A-Z][0-9]$")
+    name: str
+    start: date
+    end: date
+
+
+class StartSchoolYear(Command):
+    """Set up a school year with its reporting periods and the regulation profile in force."""
+
+    label: str = Field(pattern=r"^\d{4}/\d{4}$")
+    starts_on: date
+    ends_on: date
+    periods: tuple[PeriodSpec, ...]
+    profile: str | RegulationProfile
+    """A shipped profile's id, or the school's own profile."""
+    timezone: str | None = None
+    week_length: Literal[5, 6] | None = None
+
+
+def start_school_year(school: School, actor: Actor, cmd: StartSchoolYear) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, Role.ADMINISTRATOR, action="setting up a school year")
+        profile = load_profile(cmd.profile) if isinstance(cmd.profile, str) else cmd.profile
+        if cmd.timezone:
+            # Deadlines are computed in the school's own zone, whatever the shipped profile says.
+            profile = profile.model_copy(update={"timezone": cmd.timezone})
+        if cmd.week_length:
+            profile = profile.model_copy(update={"week_length": cmd.week_length})
+        year = SchoolYear.start(
+            label=cmd.label,
+            starts_on=cmd.starts_on,
+            ends_on=cmd.ends_on,
+            periods=tuple(Period(**p.model_dump()) for p in cmd.periods),
+            profile=profile,
+            actor=actor,
+        )
+        return school.record(year, ids={"year_id": year.id})
+
+    return school.run(attempt)
+
+
+class AdoptProfile(Command):
+    year: str
+    profile: str | RegulationProfile
+    reason: str = Field(min_length=1)
+
+
+def adopt_profile(school: School, actor: Actor, cmd: AdoptProfile) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, Role.ADMINISTRATOR, action="adopting a regulation profile")
+        year = school.year(cmd.year)
+        profile = load_profile(cmd.profile) if isinstance(cmd.profile, str) else cmd.profile
+        profile = profile.model_copy(
+            update={"timezone": year.timezone, "week_length": year.week_length}
+        )
+        year.adopt_profile(profile, cmd.reason, actor)
+        return school.record(year)
+
+    return school.run(attempt)
+
+
+class SetPeriodMarksDue(Command):
+    """A school order sets when period marks are due (profiles that time them "by order")."""
+
+    year: str
+    period_id: str
+    due: date
+    order: str = Field(min_length=1)
+
+
+def set_period_marks_due(school: School, actor: Actor, cmd: SetPeriodMarksDue) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, *SETUP_ROLES, action="setting the period-mark date")
+        year = school.year(cmd.year)
+        year.set_period_marks_due(cmd.period_id, cmd.due, cmd.order, actor)
+        return school.record(year)
+
+    return school.run(attempt)
+
+
+class DeclareClosure(Command):
+    """School holidays, a quarantine or another schedule change (Gymnasium 2 §6.6)."""
+
+    year: str
+    start: date
+    end: date
+    kind: Literal["holidays", "quarantine", "other"]
+    classes: frozenset[str] | None = None
+    reason: str = ""
+
+
+def declare_closure(school: School, actor: Actor, cmd: DeclareClosure) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, *SETUP_ROLES, action="changing the school calendar")
+        year = school.year(cmd.year)
+        closure = ClosureRecord(
+            id=uuid4(),
+            start=cmd.start,
+            end=cmd.end,
+            kind=cmd.kind,
+            classes=cmd.classes,
+            reason=cmd.reason,
+        )
+        year.declare_closure(closure, actor)
+        return school.record(year, ids={"closure_id": closure.id})
+
+    return school.run(attempt)
+
+
+class LiftClosure(Command):
+    year: str
+    closure_id: UUID
+    reason: str = Field(min_length=1)
+
+
+def lift_closure(school: School, actor: Actor, cmd: LiftClosure) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, *SETUP_ROLES, action="changing the school calendar")
+        year = school.year(cmd.year)
+        year.lift_closure(cmd.closure_id, cmd.reason, actor)
+        return school.record(year)
+
+    return school.run(attempt)
+
+
+class BellSpec(Command):
+    slot: int = Field(ge=0, le=12)
+    start: time
+    end: time
+
+
+class SetBellSchedule(Command):
+    year: str
+    slots: tuple[BellSpec, ...]
+
+
+def set_bell_schedule(school: School, actor: Actor, cmd: SetBellSchedule) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, *SETUP_ROLES, action="setting the bell schedule")
+        year = school.year(cmd.year)
+        year.set_bells(tuple(BellSlot(**s.model_dump()) for s in cmd.slots), actor)
+        return school.record(year)
+
+    return school.run(attempt)
+
+
+class FormClass(Command):
+    year: str
+    grade: int = Field(ge=1, le=11)
+    letter: str = Field(min_length=1, max_length=3)
+    class_teacher_id: UUID | None = None
+
+
+def form_class(school: School, actor: Actor, cmd: FormClass) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, *SETUP_ROLES, action="forming a class")
+        year = school.year(cmd.year)
+        code = f"{cmd.grade}{cmd.letter.upper()}"
+        year.form_class(SchoolClass(code=code, grade=cmd.grade, letter=cmd.letter.upper()), actor)
+        if cmd.class_teacher_id is not None:
+            school.account(cmd.class_teacher_id)
+            year.assign_class_teacher(code, cmd.class_teacher_id, actor)
+        return school.record(year)
+
+    return school.run(attempt)
+
+
+class AssignClassTeacher(Command):
+    year: str
+    class_code: str
+    account_id: UUID
+
+
+def assign_class_teacher(school: School, actor: Actor, cmd: AssignClassTeacher) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, *SETUP_ROLES, action="assigning a class teacher")
+        year = school.year(cmd.year)
+        school.account(cmd.account_id)
+        year.assign_class_teacher(cmd.class_code, cmd.account_id, actor)
+        return school.record(year)
+
+    return school.run(attempt)
+
+
+class TimetableSpec(Command):
+    weekday: int = Field(ge=1, le=6)
+    slot: int = Field(ge=0, le=12)
+    journal_id: UUID
+
+
+class SetTimetable(Command):
+    """The weekly timetable of one class (School 77 §4.6.2: the deputy forms it)."""
+
+    year: str
+    class_code: str
+    entries: tuple[TimetableSpec, ...]
+
+
+def set_timetable(school: School, actor: Actor, cmd: SetTimetable) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, *SETUP_ROLES, action="setting the timetable")
+        year = school.year(cmd.year)
+        entries = tuple(TimetableEntry(**e.model_dump()) for e in cmd.entries)
+        year.set_timetable(cmd.class_code, entries, actor)
+        return school.record(year)
+
+    return school.run(attempt)
