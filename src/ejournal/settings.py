@@ -1,0 +1,74 @@
+"""Configuration of the service and of every ``ejournal`` command, from the environment and .env.
+
+Every variable is prefixed ``EJOURNAL_`` (``EJOURNAL_DATABASE_URL``, ``EJOURNAL_TIMEZONE``, ...), as
+promised in DESIGN.md §11. Values are checked here, so a typo fails at start-up with the variable's
+name rather than later inside the storage layer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SCHOOL_ID_PATTERN = r"^[a-z0-9_]{1,40}$"
+"""A school id: it becomes a PostgreSQL schema name (``school_<id>``) and an SQLite file name."""
+
+DATABASE_URL_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
+
+
+class Settings(BaseSettings):
+    """What one deployment is configured with: where the logs live, whose calendar, which keys."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="EJOURNAL_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    database_url: str = "sqlite:///./var/ejournal"
+    """``sqlite:///DIR`` (one ``DIR/<school>.sqlite`` per school) or ``postgresql://user[:pw]@host:port/db``."""
+
+    timezone: str = "Europe/Moscow"
+    """The schools' time zone: every deadline is evaluated on the server's clock in this zone."""
+
+    profile: str = "school77"
+    """The regulation profile in force for a school created without one."""
+
+    school: str = Field(default="demo", pattern=SCHOOL_ID_PATTERN)
+    """The school a command works on when none is named."""
+
+    cipher_key_file: Path | None = None
+    """A file holding a base64 AES key: when set, event payloads are encrypted at rest."""
+
+    signing_key_file: Path | None = None
+    """The school's Ed25519 key for signing checkpoints; it never lives in the database."""
+
+    app_role: str = "ejournal_app"
+    """The PostgreSQL role the service connects as: it may only SELECT and INSERT events."""
+
+    app_role_password: SecretStr | None = None
+    """The app role's password; none when the server authenticates it otherwise (peer, cert)."""
+
+    pool_size: int = Field(default=5, ge=1)
+    """PostgreSQL connections kept open per school application."""
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if not value.startswith(DATABASE_URL_SCHEMES):
+            schemes = ", ".join(DATABASE_URL_SCHEMES)
+            raise ValueError(f"EJOURNAL_DATABASE_URL must start with one of {schemes}: {value!r}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value

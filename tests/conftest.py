@@ -1,0 +1,91 @@
+"""Fixtures shared by every tier: the two storage backends and a fresh school per test.
+
+PostgreSQL is the server at ``EJOURNAL_TEST_POSTGRES_URL`` (default
+``postgresql://postgres@127.0.0.1:5432/ejournal_test``). Where it cannot be reached its tests are
+skipped, except in CI (``CI=true``), where a missing server fails the run instead of passing it
+quietly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from typing import TYPE_CHECKING
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from ejournal.storage import PostgresLocation, drop_school, parse_database_url
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+DEFAULT_TEST_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/ejournal_test"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A database URL naming a fresh, empty SQLite directory."""
+    return f"sqlite:///{tmp_path}/db"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The test PostgreSQL database's URL, once it answers (the database is created if missing)."""
+    url = os.environ.get("EJOURNAL_TEST_POSTGRES_URL", DEFAULT_TEST_POSTGRES_URL)
+    location = parse_database_url(url)
+    assert isinstance(location, PostgresLocation), f"not a PostgreSQL URL: {url}"
+    try:
+        _ensure_database(location)
+    except psycopg.OperationalError as error:
+        message = f"PostgreSQL at {url} is not reachable: {error}".strip()
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"{message}\nCI must run the PostgreSQL tests: start the server.")
+        pytest.skip(message)
+    return url
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each storage backend in turn: a fresh SQLite directory, then the test PostgreSQL database."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    url: str = request.getfixturevalue(name)
+    return url
+
+
+@pytest.fixture
+def school_id(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A school id no other test uses; its PostgreSQL schema is dropped after the test."""
+    school = "t" + uuid.uuid4().hex[:12]
+    yield school
+    # SQLite files live under tmp_path and go with it; only a PostgreSQL schema outlives the test.
+    if "postgres_url" in request.fixturenames:
+        drop_school(request.getfixturevalue("postgres_url"), school)
+
+
+def _ensure_database(location: PostgresLocation) -> None:
+    try:
+        location.connect().close()
+    except psycopg.OperationalError as error:
+        if "does not exist" not in str(error):
+            raise
+    else:
+        return
+    maintenance = PostgresLocation(
+        dbname="postgres",
+        host=location.host,
+        port=location.port,
+        user=location.user,
+        password=location.password,
+    )
+    # Another test worker may have created it first.
+    with maintenance.connect() as conn, contextlib.suppress(psycopg.errors.DuplicateDatabase):
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(location.dbname)))
