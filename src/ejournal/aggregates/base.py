@@ -108,7 +108,8 @@ class Aggregate(BaseAggregate[UUID]):
         def mutate(self, aggregate: Any) -> Any:
             # Lets an event's apply body read the time it is being recorded at
             # (``Aggregate.event_time``): the library sets ``modified_on`` only afterwards.
-            aggregate.__dict__["_event_time"] = self.timestamp
+            if aggregate is not None:
+                aggregate.__dict__["_event_time"] = self.timestamp
             return super().mutate(aggregate)
 
     class Created(Event, CanInitAggregate[UUID]):

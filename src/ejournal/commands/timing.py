@@ -50,6 +50,8 @@ def check_lesson_day(year: SchoolYear, class_code: str, on: date) -> None:
         raise NoLessonsThatDayError(f"{on} is outside school year {year.label}")
     if on > local_today(year):
         raise LessonNotHeldYetError(f"the lesson on {on} has not been held yet")
+    if year.period_of(on) is None:
+        raise NoLessonsThatDayError(f"{on} falls between reporting periods (school holidays)")
     calendar = year.calendar()
     if not calendar.is_working_day(on, class_code):
         closure = calendar.closure_on(on, class_code)

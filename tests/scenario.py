@@ -1,0 +1,223 @@
+"""A small, realistic school built through the real command path, for tests on any backend.
+
+School year 2026/2027 in quarters, bells for seven lessons, a grade-5 class (5А) with journals
+for mathematics, Russian language, literature and English in two subgroups, a grade-1 class
+(1А), a deputy, a secretary, an administrator, a class teacher and subject teachers, and
+students admitted on 1 September. The clock is the server's and stands still until moved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from ejournal.aggregates.student import PersonName
+from ejournal.application import School
+from ejournal.clock import MovableClock
+from ejournal.commands import accounts, journals, students, year
+from ejournal.commands.access import system_actor
+from ejournal.policy.profile import load_profile
+from ejournal.roles import Actor, Role
+
+YEAR = "2026/2027"
+QUARTERS = (
+    year.PeriodSpec(id="Q1", name="1 четверть", start=date(2026, 9, 1), end=date(2026, 10, 24)),
+    year.PeriodSpec(id="Q2", name="2 четверть", start=date(2026, 11, 5), end=date(2026, 12, 28)),
+    year.PeriodSpec(id="Q3", name="3 четверть", start=date(2027, 1, 12), end=date(2027, 3, 20)),
+    year.PeriodSpec(id="Q4", name="4 четверть", start=date(2027, 3, 30), end=date(2027, 5, 26)),
+)
+TRIMESTERS = (
+    year.PeriodSpec(id="T1", name="1 триместр", start=date(2026, 9, 1), end=date(2026, 11, 28)),
+    year.PeriodSpec(id="T2", name="2 триместр", start=date(2026, 12, 1), end=date(2027, 2, 27)),
+    year.PeriodSpec(id="T3", name="3 триместр", start=date(2027, 3, 1), end=date(2027, 5, 26)),
+)
+BELLS = tuple(
+    year.BellSpec(slot=n, start=time(8 + (n - 1), 0), end=time(8 + (n - 1), 45))
+    for n in range(1, 8)
+)
+"""Lesson n runs from (7+n):00 to (7+n):45."""
+
+
+@dataclass
+class World:
+    """The people, classes and journals of the scenario school, and its clock."""
+
+    school: School
+    clock: MovableClock
+    zone: ZoneInfo
+    admin: Actor
+    deputy: Actor
+    secretary: Actor
+    class_teacher: Actor
+    math: Actor
+    russian: Actor
+    english1: Actor
+    english2: Actor
+    outsider: Actor
+    """A teacher of the school who keeps none of 5А's journals."""
+    journals: dict[str, UUID] = field(default_factory=dict)
+    students: list[UUID] = field(default_factory=list)
+    first_graders: list[UUID] = field(default_factory=list)
+
+    def at(self, day: date, hour: int = 12, minute: int = 0, second: int = 0,
+           microsecond: int = 0) -> None:
+        """Move the server clock to a local time at the school."""
+        self.clock.set(datetime(day.year, day.month, day.day, hour, minute, second,
+                                microsecond, tzinfo=self.zone))
+
+    def account(self, login: str, name: str, *roles: Role, class_code: str | None = None) -> Actor:
+        recorded = accounts.register_account(
+            self.school, self.admin, accounts.RegisterAccount(login=login, full_name=name)
+        )
+        account_id = recorded.ids["account_id"]
+        for role in roles:
+            accounts.grant_role(
+                self.school,
+                self.admin,
+                accounts.GrantRole(
+                    account_id=account_id,
+                    role=role,
+                    class_code=class_code if role is Role.CLASS_TEACHER else None,
+                ),
+            )
+        return Actor(account_id=account_id, role=roles[0])
+
+
+def build_world(school: School, clock: MovableClock, profile: str = "school77") -> World:
+    """Set the scenario school up, as its staff would in late August."""
+    loaded = load_profile(profile)
+    zone = ZoneInfo(loaded.timezone)
+    clock.set(datetime(2026, 8, 25, 10, 0, tzinfo=zone))
+    system = system_actor()
+    admin_id = accounts.register_account(
+        school, system, accounts.RegisterAccount(login="admin", full_name="Орлова Нина Петровна")
+    ).ids["account_id"]
+    accounts.grant_role(
+        school, system, accounts.GrantRole(account_id=admin_id, role=Role.ADMINISTRATOR)
+    )
+    admin = Actor(account_id=admin_id, role=Role.ADMINISTRATOR)
+    periods = TRIMESTERS if loaded.period_kind.value == "trimesters" else QUARTERS
+    year.start_school_year(
+        school,
+        admin,
+        year.StartSchoolYear(
+            label=YEAR,
+            starts_on=date(2026, 9, 1),
+            ends_on=date(2027, 5, 31),
+            periods=periods,
+            profile=profile,
+        ),
+    )
+    year.set_bell_schedule(school, admin, year.SetBellSchedule(year=YEAR, slots=BELLS))
+    probe = World(school, clock, zone, admin, admin, admin, admin, admin, admin, admin, admin,
+                  admin)
+    deputy = probe.account("deputy", "Смирнова Ольга Ивановна", Role.DEPUTY)
+    secretary = probe.account("secretary", "Кузнецова Анна Сергеевна", Role.SECRETARY)
+    class_teacher = probe.account(
+        "klass5a", "Васильева Елена Павловна", Role.CLASS_TEACHER, Role.TEACHER, class_code="5А"
+    )
+    math = probe.account("ivanova", "Иванова Мария Петровна", Role.TEACHER)
+    russian = probe.account("petrova", "Петрова Светлана Юрьевна", Role.TEACHER)
+    english1 = probe.account("smith", "Сидорова Алла Викторовна", Role.TEACHER)
+    english2 = probe.account("jones", "Жукова Дарья Олеговна", Role.TEACHER)
+    outsider = probe.account("outsider", "Фёдоров Илья Андреевич", Role.TEACHER)
+    world = World(school, clock, zone, admin, deputy, secretary, class_teacher, math, russian,
+                  english1, english2, outsider)
+    for grade, letter in ((5, "А"), (1, "А")):
+        year.form_class(school, admin, year.FormClass(year=YEAR, grade=grade, letter=letter))
+    year.assign_class_teacher(
+        school,
+        admin,
+        year.AssignClassTeacher(year=YEAR, class_code="5А", account_id=class_teacher.account_id),
+    )
+    for key, class_code, subject, subgroup, teacher in (
+        ("math", "5А", "mathematics", None, math),
+        ("russian", "5А", "russian_language", None, russian),
+        ("literature", "5А", "literature", None, russian),
+        ("english1", "5А", "foreign_language", "1", english1),
+        ("english2", "5А", "foreign_language", "2", english2),
+        ("math1", "1А", "mathematics", None, math),
+    ):
+        world.journals[key] = journals.open_journal(
+            school,
+            admin,
+            journals.OpenJournal(
+                year=YEAR,
+                class_code=class_code,
+                subject=subject,
+                subgroup=subgroup,
+                teachers=(teacher.account_id,),
+            ),
+        ).ids["journal_id"]
+    # 5А learns mathematics in lessons 1–2 and Russian in 3, English in 4, literature in 5 on
+    # every weekday: its day ends after lesson 5 (12:45).
+    year.set_timetable(
+        school,
+        deputy,
+        year.SetTimetable(
+            year=YEAR,
+            class_code="5А",
+            entries=tuple(
+                year.TimetableSpec(weekday=day, slot=slot, journal_id=world.journals[key])
+                for day in range(1, 6)
+                for slot, key in ((1, "math"), (2, "math"), (3, "russian"), (4, "english1"),
+                                  (4, "english2"), (5, "literature"))
+            ),
+        ),
+    )
+    names = [
+        ("Алексеев", "Артём", "Игоревич"),
+        ("Белова", "Варвара", "Дмитриевна"),
+        ("Гусев", "Глеб", "Андреевич"),
+        ("Денисова", "Дарья", "Сергеевна"),
+        ("Егоров", "Егор", "Павлович"),
+    ]
+    for last, first, patronymic in names:
+        world.students.append(
+            students.admit_student(
+                school,
+                secretary,
+                students.AdmitStudent(
+                    year=YEAR,
+                    name=PersonName(last=last, first=first, patronymic=patronymic),
+                    birth_date=date(2015, 3, 14),
+                    class_code="5А",
+                    on=date(2026, 9, 1),
+                    order="№ 101-у от 28.08.2026",
+                ),
+            ).ids["student_id"]
+        )
+    for last, first in (("Жаров", "Захар"), ("Зайцева", "Ирина")):
+        world.first_graders.append(
+            students.admit_student(
+                school,
+                secretary,
+                students.AdmitStudent(
+                    year=YEAR,
+                    name=PersonName(last=last, first=first),
+                    birth_date=date(2019, 5, 2),
+                    class_code="1А",
+                    on=date(2026, 9, 1),
+                    order="№ 102-у от 28.08.2026",
+                ),
+            ).ids["student_id"]
+        )
+    for index, student_id in enumerate(world.students):
+        students.move_to_subgroup(
+            school,
+            class_teacher_as(world),
+            students.MoveToSubgroup(
+                year=YEAR,
+                student_id=student_id,
+                subject="foreign_language",
+                subgroup="1" if index < 3 else "2",
+                on=date(2026, 9, 1),
+            ),
+        )
+    return world
+
+
+def class_teacher_as(world: World) -> Actor:
+    return Actor(account_id=world.class_teacher.account_id, role=Role.CLASS_TEACHER)
