@@ -8,6 +8,7 @@ conflict, and returns the log position of what was recorded so readers can wait 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -63,6 +64,8 @@ class School(Application[UUID]):
     ) -> None:
         self.school_id = school_id
         self.clock: Clock = clock or SystemClock()
+        self._year_views: dict[UUID, SchoolYear] = {}
+        self._year_views_lock = threading.Lock()
         super().__init__(env=dict(env) if env is not None else None)
 
     # --- loading --------------------------------------------------------------------------
@@ -78,7 +81,30 @@ class School(Application[UUID]):
         return aggregate
 
     def year(self, label: str) -> SchoolYear:
+        """A school year of its own, for a command that changes it."""
         return self.load(SchoolYear, school_year_id(label), f"school year {label}")
+
+    def year_view(self, label: str) -> SchoolYear:
+        """A school year to read, never to change: shared between commands and reloaded only
+        when the log holds newer events for it.
+
+        Every journal command reads the year (calendar, profile, rosters); a big school's year
+        is large, and it changes rarely, so a shared copy spares each command a reload. A new
+        object replaces the old one, so a command reading the old one is never disturbed.
+        """
+        year_id = school_year_id(label)
+        with self._year_views_lock:
+            cached = self._year_views.get(year_id)
+        if cached is not None and not any(
+            True for _ in self.events.get(year_id, gt=cached.version, limit=1)
+        ):
+            return cached
+        fresh = self.year(label)
+        with self._year_views_lock:
+            current = self._year_views.get(year_id)
+            if current is None or current.version < fresh.version:
+                self._year_views[year_id] = fresh
+        return fresh
 
     def account(self, aid: UUID) -> Account:
         return self.load(Account, aid, "account")

@@ -171,9 +171,10 @@ class SchoolYear(Aggregate):
         actor: Actor
 
     class BellScheduleSet(Aggregate.Event):
-        """The times of the lesson slots."""
+        """The times of the lesson slots; a replacement carries its reason."""
 
         slots: tuple[BellSlot, ...]
+        reason: str | None = None
         actor: Actor
 
     class ClassFormed(Aggregate.Event):
@@ -183,17 +184,22 @@ class SchoolYear(Aggregate):
         actor: Actor
 
     class ClassTeacherAssigned(Aggregate.Event):
-        """A class teacher (классный руководитель) was assigned to a class."""
+        """A class teacher (классный руководитель) was assigned to a class; replacing one names
+        the previous class teacher and the reason."""
 
         class_code: str
         account_id: UUID
+        previous: UUID | None = None
+        reason: str | None = None
         actor: Actor
 
     class TimetableSet(Aggregate.Event):
-        """The weekly timetable of a class (DESIGN.md §1: the deputy forms it)."""
+        """The weekly timetable of a class (DESIGN.md §1: the deputy forms it); a replacement
+        carries its reason."""
 
         class_code: str
         entries: tuple[TimetableEntry, ...]
+        reason: str | None = None
         actor: Actor
 
     class JournalRegistered(Aggregate.Event):
@@ -456,16 +462,21 @@ class SchoolYear(Aggregate):
     def _closure_lifted(self, closure_id: UUID, reason: str, actor: Actor) -> None:
         self.closures[closure_id] = self.closures[closure_id].model_copy(update={"lifted": True})
 
-    def set_bells(self, slots: tuple[BellSlot, ...], actor: Actor) -> None:
+    def set_bells(
+        self, slots: tuple[BellSlot, ...], actor: Actor, reason: str | None = None
+    ) -> None:
         self.check_open()
+        _require_reason_to_replace(bool(self.bells), reason, "the bell schedule")
         if len({s.slot for s in slots}) != len(slots):
             raise SchoolYearError("each lesson slot is given once")
         if any(s.end <= s.start for s in slots):
             raise SchoolYearError("a lesson slot must end after it starts")
-        self._bell_schedule_set(slots=slots, actor=actor)
+        self._bell_schedule_set(slots=slots, reason=reason, actor=actor)
 
     @event(BellScheduleSet)
-    def _bell_schedule_set(self, slots: tuple[BellSlot, ...], actor: Actor) -> None:
+    def _bell_schedule_set(
+        self, slots: tuple[BellSlot, ...], reason: str | None, actor: Actor
+    ) -> None:
         self.bells = {s.slot: s for s in slots}
 
     def form_class(self, school_class: SchoolClass, actor: Actor) -> None:
@@ -480,33 +491,60 @@ class SchoolYear(Aggregate):
     def _class_formed(self, school_class: SchoolClass, actor: Actor) -> None:
         self.classes[school_class.code] = school_class
 
-    def assign_class_teacher(self, class_code: str, account_id: UUID, actor: Actor) -> None:
+    def assign_class_teacher(
+        self, class_code: str, account_id: UUID, actor: Actor, reason: str | None = None
+    ) -> None:
         self.check_open()
-        self.school_class(class_code)
-        self._class_teacher_assigned(class_code=class_code, account_id=account_id, actor=actor)
+        previous = self.school_class(class_code).class_teacher_id
+        if previous == account_id:
+            raise SchoolYearError(f"this is already the class teacher of {class_code}")
+        _require_reason_to_replace(previous is not None, reason, "the class teacher")
+        self._class_teacher_assigned(
+            class_code=class_code,
+            account_id=account_id,
+            previous=previous,
+            reason=reason,
+            actor=actor,
+        )
 
     @event(ClassTeacherAssigned)
-    def _class_teacher_assigned(self, class_code: str, account_id: UUID, actor: Actor) -> None:
+    def _class_teacher_assigned(
+        self,
+        class_code: str,
+        account_id: UUID,
+        previous: UUID | None,
+        reason: str | None,
+        actor: Actor,
+    ) -> None:
         self.classes[class_code] = self.classes[class_code].model_copy(
             update={"class_teacher_id": account_id}
         )
 
     def set_timetable(
-        self, class_code: str, entries: tuple[TimetableEntry, ...], actor: Actor
+        self,
+        class_code: str,
+        entries: tuple[TimetableEntry, ...],
+        actor: Actor,
+        reason: str | None = None,
     ) -> None:
         self.check_open()
         self.school_class(class_code)
+        _require_reason_to_replace(class_code in self.timetable, reason, "a class's timetable")
         for entry in entries:
             if not 1 <= entry.weekday <= self.week_length:
                 raise SchoolYearError(f"weekday {entry.weekday} is not a school day")
             ref = self.journals.get(entry.journal_id)
             if ref is None or ref.class_code != class_code:
                 raise SchoolYearError("a timetable entry names a journal of another class")
-        self._timetable_set(class_code=class_code, entries=entries, actor=actor)
+        self._timetable_set(class_code=class_code, entries=entries, reason=reason, actor=actor)
 
     @event(TimetableSet)
     def _timetable_set(
-        self, class_code: str, entries: tuple[TimetableEntry, ...], actor: Actor
+        self,
+        class_code: str,
+        entries: tuple[TimetableEntry, ...],
+        reason: str | None,
+        actor: Actor,
     ) -> None:
         self.timetable[class_code] = entries
 
@@ -637,3 +675,8 @@ class SchoolYear(Aggregate):
             if stint.until is None and (place is None or stint.place == place):
                 history[i] = stint.model_copy(update={"until": until})
                 return
+
+
+def _require_reason_to_replace(replacing: bool, reason: str | None, what: str) -> None:
+    if replacing and not (reason and reason.strip()):
+        raise SchoolYearError(f"replacing {what} needs a reason")

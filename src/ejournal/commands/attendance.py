@@ -35,7 +35,7 @@ def record_attendance(school: School, actor: Actor, cmd: RecordAttendance) -> Re
     def attempt() -> Recorded:
         account = resolve(school, actor)
         journal = visible_journal(school, actor, account, cmd.journal_id)
-        year = school.year(journal.year)
+        year = school.year_view(journal.year)
         year.check_open()
         lesson = journal.lesson(cmd.lesson_id)
         writer_of_lesson(actor, journal, lesson.on, lesson.slot)
@@ -62,7 +62,7 @@ def correct_attendance(school: School, actor: Actor, cmd: CorrectAttendance) -> 
     def attempt() -> Recorded:
         account = resolve(school, actor)
         journal = visible_journal(school, actor, account, cmd.journal_id)
-        school.year(journal.year).check_open()
+        school.year_view(journal.year).check_open()
         lesson = journal.lesson(cmd.lesson_id)
         writer_of_lesson(actor, journal, lesson.on, lesson.slot)
         journal.correct_attendance(cmd.lesson_id, cmd.student_id, cmd.status, cmd.reason, actor)
@@ -90,7 +90,7 @@ def set_absence_reason(school: School, actor: Actor, cmd: SetAbsenceReason) -> R
     def attempt() -> Recorded:
         account = resolve(school, actor)
         require_class_teacher_of(actor, account, cmd.class_code)
-        year = school.year(cmd.year)
+        year = school.year_view(cmd.year)
         year.check_open()
         touched = []
         for journal_id in year.journals_of(cmd.class_code):

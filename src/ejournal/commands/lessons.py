@@ -33,7 +33,7 @@ class HoldLesson(Command):
 
 
 def _year_of(school: School, journal: ClassJournal) -> SchoolYear:
-    year = school.year(journal.year)
+    year = school.year_view(journal.year)
     year.check_open()
     return year
 

@@ -45,7 +45,7 @@ def record_mark(school: School, actor: Actor, cmd: RecordMark) -> Recorded:
     def attempt() -> Recorded:
         account = resolve(school, actor)
         journal = visible_journal(school, actor, account, cmd.journal_id)
-        year = school.year(journal.year)
+        year = school.year_view(journal.year)
         year.check_open()
         lesson = journal.lesson(cmd.lesson_id)
         writer_of_lesson(actor, journal, lesson.on, lesson.slot)
@@ -110,7 +110,7 @@ def correct_mark(school: School, actor: Actor, cmd: CorrectMark) -> Recorded:
     def attempt() -> Recorded:
         account = resolve(school, actor)
         journal = visible_journal(school, actor, account, cmd.journal_id)
-        year = school.year(journal.year)
+        year = school.year_view(journal.year)
         year.check_open()
         mark = journal.mark(cmd.mark_id)
         _writer_of_mark(actor, journal, mark)
@@ -145,7 +145,7 @@ def void_mark(school: School, actor: Actor, cmd: VoidMark) -> Recorded:
     def attempt() -> Recorded:
         account = resolve(school, actor)
         journal = visible_journal(school, actor, account, cmd.journal_id)
-        year = school.year(journal.year)
+        year = school.year_view(journal.year)
         year.check_open()
         mark = journal.mark(cmd.mark_id)
         _writer_of_mark(actor, journal, mark)

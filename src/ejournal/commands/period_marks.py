@@ -54,7 +54,7 @@ def record_period_mark(school: School, actor: Actor, cmd: RecordPeriodMark) -> R
         account = resolve(school, actor)
         journal = visible_journal(school, actor, account, cmd.journal_id)
         require_journal_teacher(actor, journal)
-        year = school.year(journal.year)
+        year = school.year_view(journal.year)
         year.check_open()
         rule = year.profile.period_marks
         value = _check_period_value(
@@ -87,7 +87,7 @@ def correct_period_mark(school: School, actor: Actor, cmd: CorrectPeriodMark) ->
         account = resolve(school, actor)
         journal = visible_journal(school, actor, account, cmd.journal_id)
         require_journal_teacher(actor, journal)
-        year = school.year(journal.year)
+        year = school.year_view(journal.year)
         year.check_open()
         check_scale(year, cmd.value)
         rule = year.profile.corrections
@@ -120,7 +120,7 @@ def close_period(school: School, actor: Actor, cmd: ClosePeriod) -> Recorded:
     def attempt() -> Recorded:
         resolve(school, actor)
         require_role(actor, Role.DEPUTY, Role.ADMINISTRATOR, action="closing periods")
-        year = school.year(cmd.year)
+        year = school.year_view(cmd.year)
         period = year.period(cmd.period_id)
         if cmd.journal_ids:
             ids = list(cmd.journal_ids)

@@ -34,7 +34,7 @@ def assign_substitution(school: School, actor: Actor, cmd: AssignSubstitution) -
         account = resolve(school, actor)
         require_role(actor, Role.DEPUTY, action="assigning substitutions")
         journal = visible_journal(school, actor, account, cmd.journal_id)
-        school.year(journal.year).check_open()
+        school.year_view(journal.year).check_open()
         school.account(cmd.substitute_id).act_as(Role.TEACHER)
         if cmd.replaced_id is not None and cmd.replaced_id not in journal.teachers:
             raise InvariantError("the replaced teacher does not keep this journal")
@@ -87,7 +87,7 @@ def permit_late_entry(school: School, actor: Actor, cmd: PermitLateEntry) -> Rec
         account = resolve(school, actor)
         require_role(actor, Role.DEPUTY, action="permitting late entries")
         journal = visible_journal(school, actor, account, cmd.journal_id)
-        year = school.year(journal.year)
+        year = school.year_view(journal.year)
         year.check_open()
         zone = ZoneInfo(year.timezone)
         today = clock.now().astimezone(zone).date()

@@ -165,6 +165,8 @@ class BellSpec(Command):
 class SetBellSchedule(Command):
     year: str
     slots: tuple[BellSpec, ...]
+    reason: str | None = None
+    """Why a bell schedule already set is replaced."""
 
 
 def set_bell_schedule(school: School, actor: Actor, cmd: SetBellSchedule) -> Recorded:
@@ -172,7 +174,7 @@ def set_bell_schedule(school: School, actor: Actor, cmd: SetBellSchedule) -> Rec
         resolve(school, actor)
         require_role(actor, *SETUP_ROLES, action="setting the bell schedule")
         year = school.year(cmd.year)
-        year.set_bells(tuple(BellSlot(**s.model_dump()) for s in cmd.slots), actor)
+        year.set_bells(tuple(BellSlot(**s.model_dump()) for s in cmd.slots), actor, cmd.reason)
         return school.record(year)
 
     return school.run(attempt)
@@ -204,6 +206,8 @@ class AssignClassTeacher(Command):
     year: str
     class_code: str
     account_id: UUID
+    reason: str | None = None
+    """Why the class teacher already assigned is replaced."""
 
 
 def assign_class_teacher(school: School, actor: Actor, cmd: AssignClassTeacher) -> Recorded:
@@ -212,7 +216,7 @@ def assign_class_teacher(school: School, actor: Actor, cmd: AssignClassTeacher) 
         require_role(actor, *SETUP_ROLES, action="assigning a class teacher")
         year = school.year(cmd.year)
         school.account(cmd.account_id)
-        year.assign_class_teacher(cmd.class_code, cmd.account_id, actor)
+        year.assign_class_teacher(cmd.class_code, cmd.account_id, actor, cmd.reason)
         return school.record(year)
 
     return school.run(attempt)
@@ -230,6 +234,8 @@ class SetTimetable(Command):
     year: str
     class_code: str
     entries: tuple[TimetableSpec, ...]
+    reason: str | None = None
+    """Why a timetable already set is replaced."""
 
 
 def set_timetable(school: School, actor: Actor, cmd: SetTimetable) -> Recorded:
@@ -238,7 +244,7 @@ def set_timetable(school: School, actor: Actor, cmd: SetTimetable) -> Recorded:
         require_role(actor, *SETUP_ROLES, action="setting the timetable")
         year = school.year(cmd.year)
         entries = tuple(TimetableEntry(**e.model_dump()) for e in cmd.entries)
-        year.set_timetable(cmd.class_code, entries, actor)
+        year.set_timetable(cmd.class_code, entries, actor, cmd.reason)
         return school.record(year)
 
     return school.run(attempt)

@@ -4,6 +4,8 @@ flagged late."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from datetime import date
 from uuid import UUID
@@ -12,11 +14,13 @@ import pytest
 from pydantic import ValidationError
 from scenario import World
 
+import ejournal.commands
 from ejournal.aggregates.class_journal import ClassJournal
-from ejournal.commands import lessons, marks, period_marks, substitutions
+from ejournal.commands import lessons, marks, period_marks, substitutions, year
 from ejournal.commands.command import Command
 from ejournal.commands.marking import MarkEntry
-from ejournal.errors import DeadlinePassedError, RuleViolationError
+from ejournal.commands.timing import NoLessonsThatDayError
+from ejournal.errors import DeadlinePassedError, InvariantError, RuleViolationError
 from ejournal.marks import Attendance, WorkKind
 
 MakeWorld = Callable[[str], World]
@@ -272,6 +276,8 @@ def test_lyceum68_grade1_may_have_marks(make_world: MakeWorld) -> None:
 
 
 def all_commands() -> list[type[Command]]:
+    for module in pkgutil.iter_modules(ejournal.commands.__path__):
+        importlib.import_module(f"ejournal.commands.{module.name}")
     found: list[type[Command]] = []
     pending: list[type[Command]] = [Command]
     while pending:
@@ -283,12 +289,6 @@ def all_commands() -> list[type[Command]]:
 
 
 def test_no_command_takes_a_recorded_time_from_the_client() -> None:
-    import ejournal.commands.accounts
-    import ejournal.commands.attendance
-    import ejournal.commands.journals
-    import ejournal.commands.students
-    import ejournal.commands.year  # noqa: F401
-
     commands = all_commands()
     assert len(commands) > 30
     for command in commands:
@@ -365,3 +365,36 @@ def test_a_permission_expires(make_world: MakeWorld) -> None:
     world.at(date(2026, 9, 11), 0, 0, 1)
     with pytest.raises(DeadlinePassedError):
         whole_lesson(world, "math", MONDAY, 1, topic="Натуральные числа")
+
+
+def test_a_quarantine_declared_after_the_year_was_read_takes_effect(world: World) -> None:
+    world.at(MONDAY, 12)
+    whole_lesson(world, "math", MONDAY, 1, topic="Натуральные числа")  # the year is read here
+    world.at(date(2026, 9, 8), 12)
+    year.declare_closure(
+        world.school,
+        world.deputy,
+        year.DeclareClosure(
+            year="2026/2027",
+            start=date(2026, 9, 8),
+            end=date(2026, 9, 14),
+            kind="quarantine",
+            classes=frozenset({"5А"}),
+            reason="ОРВИ",
+        ),
+    )
+    with pytest.raises(NoLessonsThatDayError, match="quarantine: ОРВИ"):
+        whole_lesson(world, "math", date(2026, 9, 8), 1, topic="Сложение")
+    # The quarantine is 5А's only: 1А still has lessons that day.
+    whole_lesson(world, "math1", date(2026, 9, 8), 1, topic="Счёт до 10")
+
+
+def test_replacing_a_timetable_needs_a_reason(world: World) -> None:
+    command = year.SetTimetable(year="2026/2027", class_code="5А", entries=())
+    with pytest.raises(InvariantError, match="reason"):
+        year.set_timetable(world.school, world.deputy, command)
+    year.set_timetable(
+        world.school,
+        world.deputy,
+        command.model_copy(update={"reason": "изменение расписания, приказ № 5"}),
+    )
