@@ -91,11 +91,6 @@ def _check_change_allowed(
         )
 
 
-def _writer_of_mark(actor: Actor, journal: ClassJournal, mark: Mark) -> None:
-    lesson = journal.lessons[mark.lesson_id]
-    writer_of_lesson(actor, journal, lesson.on, lesson.slot)
-
-
 class CorrectMark(Command):
     """Supersede a mark's value by another, with the reason."""
 
@@ -106,14 +101,23 @@ class CorrectMark(Command):
     authorization_id: UUID | None = None
 
 
+def _mark_to_change(
+    school: School, actor: Actor, journal_id: UUID, mark_id: UUID
+) -> tuple[ClassJournal, SchoolYear, Mark]:
+    """The journal, year and mark a correction or voiding works on, once the actor may."""
+    account = resolve(school, actor)
+    journal = visible_journal(school, actor, account, journal_id)
+    year = school.year_view(journal.year)
+    year.check_open()
+    mark = journal.mark(mark_id)
+    lesson = journal.lessons[mark.lesson_id]
+    writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+    return journal, year, mark
+
+
 def correct_mark(school: School, actor: Actor, cmd: CorrectMark) -> Recorded:
     def attempt() -> Recorded:
-        account = resolve(school, actor)
-        journal = visible_journal(school, actor, account, cmd.journal_id)
-        year = school.year_view(journal.year)
-        year.check_open()
-        mark = journal.mark(cmd.mark_id)
-        _writer_of_mark(actor, journal, mark)
+        journal, year, mark = _mark_to_change(school, actor, cmd.journal_id, cmd.mark_id)
         check_scale(year, cmd.value)
         rule = year.profile.corrections
         _check_change_allowed(
@@ -143,12 +147,7 @@ class VoidMark(Command):
 
 def void_mark(school: School, actor: Actor, cmd: VoidMark) -> Recorded:
     def attempt() -> Recorded:
-        account = resolve(school, actor)
-        journal = visible_journal(school, actor, account, cmd.journal_id)
-        year = school.year_view(journal.year)
-        year.check_open()
-        mark = journal.mark(cmd.mark_id)
-        _writer_of_mark(actor, journal, mark)
+        journal, year, mark = _mark_to_change(school, actor, cmd.journal_id, cmd.mark_id)
         rule = year.profile.corrections
         _check_change_allowed(
             year,
