@@ -1,0 +1,169 @@
+"""The ``ejournal`` command: one entry point for the people who run the journal (DESIGN.md §11).
+
+Every command reads the same settings as the service (``EJOURNAL_DATABASE_URL`` and the rest, from
+the environment or a ``.env`` file). Commands only parse, call ``ejournal.demo`` or
+``ejournal.schools``, and print what happened in plain English.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, NoReturn
+
+import psycopg
+import typer
+from pydantic import ValidationError
+
+from ejournal import demo as demo_school
+from ejournal import storage
+from ejournal.demo import DemoReport, DemoSeedError
+from ejournal.schools import open_school
+from ejournal.settings import Settings
+
+app = typer.Typer(
+    name="ejournal",
+    help="The electronic class journal: set up a school's storage, seed the demo school.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+SchoolOption = Annotated[
+    str | None,
+    typer.Option(
+        "--school",
+        help="The school's id (a-z, 0-9, '_'); default: EJOURNAL_SCHOOL, or 'demo'.",
+        show_default=False,
+    ),
+]
+
+EXIT_FAILED = 1
+EXIT_BAD_SETTINGS = 2
+
+
+@app.callback()
+def main() -> None:
+    """The electronic class journal (электронный классный журнал)."""
+
+
+@app.command()
+def demo(
+    school: SchoolOption = None,
+    seed: Annotated[
+        int, typer.Option(help="The seed the demo's names, marks and absences follow.")
+    ] = 2026,
+    reset: Annotated[
+        bool,
+        typer.Option(
+            "--reset",
+            help="Drop the school's log first and seed it afresh (only a log the demo started).",
+        ),
+    ] = False,
+) -> None:
+    """Seed the demo school (School 77, year 2026/2027, two school weeks) unless it is there."""
+    settings = _settings()
+    try:
+        outcome = demo_school.ensure_demo(
+            settings, _school_id(settings, school), seed=seed, reset=reset
+        )
+    except (DemoSeedError, storage.StorageError, psycopg.OperationalError) as error:
+        _fail(str(error))
+    where = _safe_url(settings.database_url)
+    if outcome.seeded:
+        typer.echo(f"Seeded the demo school {outcome.report.school!r} on {where} (seed {seed}).")
+    else:
+        typer.echo(
+            f"The demo school {outcome.report.school!r} is already seeded on {where}:"
+            " nothing was recorded. Pass --reset to seed it afresh."
+        )
+    typer.echo(describe_report(outcome.report))
+
+
+@app.command()
+def migrate(school: SchoolOption = None) -> None:
+    """Create a school's storage, or bring it up to date (safe to run again)."""
+    settings = _settings()
+    school_id = _school_id(settings, school)
+    try:
+        journal = open_school(settings, school_id, migrate=True)
+    except (storage.StorageError, psycopg.OperationalError) as error:
+        _fail(str(error))
+    try:
+        events = journal.position()
+    finally:
+        journal.close()
+    typer.echo(f"Migrated school {school_id!r}: {_storage_summary(settings, school_id)}")
+    typer.echo(f"Its log holds {events} event{'s' if events != 1 else ''}.")
+
+
+def describe_report(report: DemoReport) -> str:
+    """The demo's figures in plain English, one fact a line."""
+    lines = [
+        f"School year {report.year} under the {report.profile} regulation profile.",
+        f"  classes     {', '.join(report.classes)} with {report.journals} journals",
+        f"  students    {report.students}: {report.guardians} guardians,"
+        f" {report.consents} consent records, {report.parent_accounts} parent accounts,"
+        f" {report.transfers} transferred between classes",
+        f"  lessons     {report.lessons} held from {_day(demo_school.FIRST_DAY)}"
+        f" to {_day(demo_school.LAST_DAY)}: {report.late_lessons} entered late under a"
+        f" deputy's permission, {report.substituted_lessons} taught by a substitute",
+        f"  marks       {report.marks} given, {report.corrections} corrected",
+        f"  attendance  {report.absences} absences and {report.late_arrivals} late arrivals;"
+        f" {report.absence_reasons} absence reasons set by class teachers",
+        f"  the log     {report.events} events, position {report.position}",
+        "Events by kind:",
+    ]
+    width = max(map(len, report.events_by_kind), default=0)
+    lines += [f"  {kind:<{width}}  {n:>6}" for kind, n in report.events_by_kind.items()]
+    lines.append("Logins by role (the demo sets no passwords):")
+    width = max(map(len, report.logins), default=0)
+    lines += [f"  {role:<{width}}  {', '.join(names)}" for role, names in report.logins.items()]
+    return "\n".join(lines)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"EJOURNAL_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+        )
+        typer.echo(f"ejournal: bad settings: {problems}", err=True)
+        raise typer.Exit(EXIT_BAD_SETTINGS) from None
+
+
+def _school_id(settings: Settings, school: str | None) -> str:
+    try:
+        return storage.validate_school_id(school or settings.school)
+    except ValueError as error:
+        typer.echo(f"ejournal: {error}", err=True)
+        raise typer.Exit(EXIT_BAD_SETTINGS) from None
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"ejournal: {message}", err=True)
+    raise typer.Exit(EXIT_FAILED)
+
+
+def _storage_summary(settings: Settings, school_id: str) -> str:
+    location = storage.parse_database_url(settings.database_url)
+    if isinstance(location, storage.SqliteLocation):
+        return (
+            f"SQLite file {location.school_file(school_id)} holds its event and snapshot tables;"
+            " the events table refuses UPDATE and DELETE."
+        )
+    return (
+        f"PostgreSQL schema {storage.school_schema(school_id)} in database {location.dbname!r}"
+        f" at {location.host}:{location.port} holds its event and snapshot tables; the events"
+        f" table refuses UPDATE, DELETE and TRUNCATE, and role {settings.app_role!r} may only"
+        " SELECT and INSERT events."
+    )
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password, for printing."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
