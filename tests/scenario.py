@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from ejournal.commands import accounts, journals, students, year
 from ejournal.commands.access import system_actor
 from ejournal.policy.profile import load_profile
 from ejournal.roles import Actor, Role
+from ejournal.transcoding import MAPPER_TOPIC, TRANSCODER_TOPIC
 
 YEAR = "2026/2027"
 QUARTERS = (
@@ -61,11 +63,15 @@ class World:
     students: list[UUID] = field(default_factory=list)
     first_graders: list[UUID] = field(default_factory=list)
 
-    def at(self, day: date, hour: int = 12, minute: int = 0, second: int = 0,
-           microsecond: int = 0) -> None:
+    def at(
+        self, day: date, hour: int = 12, minute: int = 0, second: int = 0, microsecond: int = 0
+    ) -> None:
         """Move the server clock to a local time at the school."""
-        self.clock.set(datetime(day.year, day.month, day.day, hour, minute, second,
-                                microsecond, tzinfo=self.zone))
+        self.clock.set(
+            datetime(
+                day.year, day.month, day.day, hour, minute, second, microsecond, tzinfo=self.zone
+            )
+        )
 
     def account(self, login: str, name: str, *roles: Role, class_code: str | None = None) -> Actor:
         recorded = accounts.register_account(
@@ -111,8 +117,9 @@ def build_world(school: School, clock: MovableClock, profile: str = "school77") 
         ),
     )
     year.set_bell_schedule(school, admin, year.SetBellSchedule(year=YEAR, slots=BELLS))
-    probe = World(school, clock, zone, admin, admin, admin, admin, admin, admin, admin, admin,
-                  admin)
+    probe = World(
+        school, clock, zone, admin, admin, admin, admin, admin, admin, admin, admin, admin
+    )
     deputy = probe.account("deputy", "Смирнова Ольга Ивановна", Role.DEPUTY)
     secretary = probe.account("secretary", "Кузнецова Анна Сергеевна", Role.SECRETARY)
     class_teacher = probe.account(
@@ -123,8 +130,20 @@ def build_world(school: School, clock: MovableClock, profile: str = "school77") 
     english1 = probe.account("smith", "Сидорова Алла Викторовна", Role.TEACHER)
     english2 = probe.account("jones", "Жукова Дарья Олеговна", Role.TEACHER)
     outsider = probe.account("outsider", "Фёдоров Илья Андреевич", Role.TEACHER)
-    world = World(school, clock, zone, admin, deputy, secretary, class_teacher, math, russian,
-                  english1, english2, outsider)
+    world = World(
+        school,
+        clock,
+        zone,
+        admin,
+        deputy,
+        secretary,
+        class_teacher,
+        math,
+        russian,
+        english1,
+        english2,
+        outsider,
+    )
     for grade, letter in ((5, "А"), (1, "А")):
         year.form_class(school, admin, year.FormClass(year=YEAR, grade=grade, letter=letter))
     year.assign_class_teacher(
@@ -162,8 +181,14 @@ def build_world(school: School, clock: MovableClock, profile: str = "school77") 
             entries=tuple(
                 year.TimetableSpec(weekday=day, slot=slot, journal_id=world.journals[key])
                 for day in range(1, 6)
-                for slot, key in ((1, "math"), (2, "math"), (3, "russian"), (4, "english1"),
-                                  (4, "english2"), (5, "literature"))
+                for slot, key in (
+                    (1, "math"),
+                    (2, "math"),
+                    (3, "russian"),
+                    (4, "english1"),
+                    (4, "english2"),
+                    (5, "literature"),
+                )
             ),
         ),
     )
@@ -221,3 +246,18 @@ def build_world(school: School, clock: MovableClock, profile: str = "school77") 
 
 def class_teacher_as(world: World) -> Actor:
     return Actor(account_id=world.class_teacher.account_id, role=Role.CLASS_TEACHER)
+
+
+def sqlite_school(path: Path, clock: MovableClock) -> School:
+    """A school on a real SQLite file, tables created on first use (unit tests)."""
+    return School(
+        "test",
+        env={
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(path),
+            "MAPPER_TOPIC": MAPPER_TOPIC,
+            "TRANSCODER_TOPIC": TRANSCODER_TOPIC,
+            "CREATE_TABLE": "y",
+        },
+        clock=clock,
+    )

@@ -9,11 +9,13 @@ conflict, and returns the log position of what was recorded so readers can wait 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import CanMutateAggregate
 from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
@@ -29,6 +31,10 @@ from ejournal.errors import ConcurrencyError, NotFoundError
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
+
+CACHE_SIZE = 512
+"""Aggregates kept in memory per school (EJOURNAL_AGGREGATE_CACHE_SIZE); a full-year journal
+takes a few megabytes."""
 
 MAX_ATTEMPTS = 8
 """How often a command is re-run after a concurrent writer won the race for an aggregate."""
@@ -64,47 +70,63 @@ class School(Application[UUID]):
     ) -> None:
         self.school_id = school_id
         self.clock: Clock = clock or SystemClock()
-        self._year_views: dict[UUID, SchoolYear] = {}
-        self._year_views_lock = threading.Lock()
+        self._cache: OrderedDict[UUID, Aggregate] = OrderedDict()
+        self._cache_lock = threading.Lock()
         super().__init__(env=dict(env) if env is not None else None)
+        self.cache_size = int(self.env.get("EJOURNAL_AGGREGATE_CACHE_SIZE") or CACHE_SIZE)
 
     # --- loading --------------------------------------------------------------------------
 
     def load(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
-        """An aggregate of a known kind; a missing one (or one of another kind) is not found."""
-        try:
-            aggregate: object = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFoundError(f"no such {what}") from None
-        if not isinstance(aggregate, cls):
+        """An aggregate of a known kind, for a command to change; a missing one (or one of
+        another kind) is not found."""
+        return self.view(cls, aggregate_id, what).thawed()
+
+    def view(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        """An aggregate to read, never to change: shared with other commands.
+
+        Aggregates are kept in a bounded cache once loaded, and never changed there: a command
+        changes a thawed copy, and a copy that was saved replaces the cached one. Before a
+        cached aggregate is used, the log is asked for newer events (another process may have
+        written), and any are applied to a copy, so a view is never stale.
+        """
+        with self._cache_lock:
+            cached = self._cache.get(aggregate_id)
+            if cached is not None:
+                self._cache.move_to_end(aggregate_id)
+        if cached is None:
+            try:
+                loaded: object = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                raise NotFoundError(f"no such {what}") from None
+        else:
+            newer = list(self.events.get(aggregate_id, gt=cached.version))
+            loaded = cached
+            if newer:
+                loaded = cached.thawed()
+                for event in newer:
+                    loaded = cast(CanMutateAggregate[UUID], event).mutate(loaded)
+        if not isinstance(loaded, cls):
             raise NotFoundError(f"no such {what}")
-        return aggregate
+        self._remember(loaded)
+        return loaded
+
+    def _remember(self, aggregate: Aggregate) -> None:
+        with self._cache_lock:
+            current = self._cache.get(aggregate.id)
+            if current is None or current.version < aggregate.version:
+                self._cache[aggregate.id] = aggregate
+                self._cache.move_to_end(aggregate.id)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
 
     def year(self, label: str) -> SchoolYear:
         """A school year of its own, for a command that changes it."""
         return self.load(SchoolYear, school_year_id(label), f"school year {label}")
 
     def year_view(self, label: str) -> SchoolYear:
-        """A school year to read, never to change: shared between commands and reloaded only
-        when the log holds newer events for it.
-
-        Every journal command reads the year (calendar, profile, rosters); a big school's year
-        is large, and it changes rarely, so a shared copy spares each command a reload. A new
-        object replaces the old one, so a command reading the old one is never disturbed.
-        """
-        year_id = school_year_id(label)
-        with self._year_views_lock:
-            cached = self._year_views.get(year_id)
-        if cached is not None and not any(
-            True for _ in self.events.get(year_id, gt=cached.version, limit=1)
-        ):
-            return cached
-        fresh = self.year(label)
-        with self._year_views_lock:
-            current = self._year_views.get(year_id)
-            if current is None or current.version < fresh.version:
-                self._year_views[year_id] = fresh
-        return fresh
+        """A school year to read, never to change (shared: see ``view``)."""
+        return self.view(SchoolYear, school_year_id(label), f"school year {label}")
 
     def account(self, aid: UUID) -> Account:
         return self.load(Account, aid, "account")
@@ -142,6 +164,9 @@ class School(Application[UUID]):
         recordings = self.save(*aggregates)
         if not recordings:
             raise ValueError("a command must record at least one event")
+        for aggregate in aggregates:
+            # Saved without a conflict, so it is exactly the log's newest version of itself.
+            self._remember(aggregate)
         return Recorded(
             position=max(r.notification.id for r in recordings),
             events=len(recordings),

@@ -7,25 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from scenario import World, build_world
+from scenario import World, build_world, sqlite_school
 
-from ejournal.application import School
 from ejournal.clock import MovableClock
-from ejournal.transcoding import MAPPER_TOPIC, TRANSCODER_TOPIC
-
-
-def sqlite_school(path: Path, clock: MovableClock) -> School:
-    return School(
-        "test",
-        env={
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": str(path),
-            "MAPPER_TOPIC": MAPPER_TOPIC,
-            "TRANSCODER_TOPIC": TRANSCODER_TOPIC,
-            "CREATE_TABLE": "y",
-        },
-        clock=clock,
-    )
 
 
 @pytest.fixture
