@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from importlib.metadata import entry_points
 from typing import Annotated, NoReturn
 
 import psycopg
@@ -44,6 +45,20 @@ EXIT_BAD_SETTINGS = 2
 @app.callback()
 def main() -> None:
     """The electronic class journal (электронный классный журнал)."""
+
+
+PLUGIN_GROUP = "ejournal.commands"
+"""Outer layers (the HTTP API, the archive) add their commands through this entry-point group,
+so the core never imports them: ``serve`` comes from ``api``, ``archive`` from ``archive``."""
+
+
+def _add_plugin_commands() -> None:
+    for entry in entry_points(group=PLUGIN_GROUP):
+        command = entry.load()
+        if isinstance(command, typer.Typer):
+            app.add_typer(command, name=entry.name)
+        else:
+            app.command(name=entry.name)(command)
 
 
 @app.command()
@@ -115,7 +130,7 @@ def describe_report(report: DemoReport) -> str:
     ]
     width = max(map(len, report.events_by_kind), default=0)
     lines += [f"  {kind:<{width}}  {n:>6}" for kind, n in report.events_by_kind.items()]
-    lines.append("Logins by role (the demo sets no passwords):")
+    lines.append(f"Logins by role (each with the password {demo_school.DEMO_PASSWORD!r}):")
     width = max(map(len, report.logins), default=0)
     lines += [f"  {role:<{width}}  {', '.join(names)}" for role, names in report.logins.items()]
     return "\n".join(lines)
@@ -167,3 +182,6 @@ def _day(day: date) -> str:
 def _safe_url(url: str) -> str:
     """The database URL without its password, for printing."""
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+_add_plugin_commands()

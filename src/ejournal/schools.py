@@ -24,3 +24,8 @@ def open_school(
     if migrate:
         storage.migrate(settings, school_id, School.name)
     return School(school_id, env=storage.school_env(settings, school_id), clock=clock)
+
+
+def school_exists(settings: Settings, school: str) -> bool:
+    """Whether a school's storage has been set up (``migrate``) in this deployment."""
+    return storage.school_is_set_up(settings, school)

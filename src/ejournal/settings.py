@@ -8,6 +8,7 @@ name rather than later inside the storage layer.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -52,6 +53,10 @@ class Settings(BaseSettings):
 
     app_role_password: SecretStr | None = None
     """The app role's password; none when the server authenticates it otherwise (peer, cert)."""
+
+    password_hashing: Literal["rfc9106_low_memory", "cheapest"] = "rfc9106_low_memory"  # noqa: S105
+    """The Argon2id profile for passwords: RFC 9106's low-memory profile (64 MiB, 3 passes);
+    "cheapest" exists for test suites and must never be used for real accounts."""
 
     pool_size: int = Field(default=5, ge=1)
     """PostgreSQL connections kept open per school application."""

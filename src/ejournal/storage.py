@@ -45,6 +45,7 @@ __all__ = [
     "migrate",
     "parse_database_url",
     "school_env",
+    "school_is_set_up",
     "school_schema",
     "validate_school_id",
 ]
@@ -183,6 +184,19 @@ def migrate(settings: Settings, school: str, app_name: str) -> None:
         ),
         create_tables=lambda: _create_tables(app_name, env),
     )
+
+
+def school_is_set_up(settings: Settings | str, school: str) -> bool:
+    """Whether ``migrate`` has set this school's storage up (its file or schema exists)."""
+    validate_school_id(school)
+    location = parse_database_url(_settings(settings).database_url)
+    if isinstance(location, SqliteLocation):
+        return location.school_file(school).exists()
+    with location.connect() as conn:
+        row = conn.execute(
+            "SELECT 1 FROM pg_namespace WHERE nspname = %s", (school_schema(school),)
+        ).fetchone()
+    return row is not None
 
 
 def drop_school(settings: Settings | str, school: str) -> None:

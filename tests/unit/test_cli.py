@@ -24,6 +24,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.chdir(tmp_path)
     return {
         "EJOURNAL_DATABASE_URL": f"sqlite:///{tmp_path}/db",
+        "EJOURNAL_PASSWORD_HASHING": "cheapest",
         "EJOURNAL_SCHOOL": "demo",
         "EJOURNAL_PROFILE": "school77",
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID, uuid4
 
 from pydantic import Field
@@ -143,3 +144,44 @@ def annul_account(school: School, actor: Actor, cmd: AnnulAccount) -> Recorded:
         return school.record(account)
 
     return school.run(attempt)
+
+
+class SetCredential(Command):
+    """Record that a password or API token was set; the secret itself never enters the log."""
+
+    account_id: UUID
+    credential_id: UUID
+    kind: Literal["password", "api_token"]
+
+
+def set_credential(school: School, actor: Actor, cmd: SetCredential) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        _self_or_administrator(actor, cmd.account_id, "setting credentials")
+        account = school.account(cmd.account_id)
+        account.set_credential(cmd.credential_id, cmd.kind, actor)
+        return school.record(account, ids={"credential_id": cmd.credential_id})
+
+    return school.run(attempt)
+
+
+class RevokeCredential(Command):
+    account_id: UUID
+    credential_id: UUID
+    reason: str = Field(min_length=1)
+
+
+def revoke_credential(school: School, actor: Actor, cmd: RevokeCredential) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        _self_or_administrator(actor, cmd.account_id, "revoking credentials")
+        account = school.account(cmd.account_id)
+        account.revoke_credential(cmd.credential_id, cmd.reason, actor)
+        return school.record(account)
+
+    return school.run(attempt)
+
+
+def _self_or_administrator(actor: Actor, account_id: UUID, action: str) -> None:
+    if actor.account_id != account_id:
+        require_role(actor, Role.ADMINISTRATOR, action=action)

@@ -95,18 +95,28 @@ def test_a_lesson_is_taught_by_the_journals_teacher_or_its_substitute() -> None:
             Lesson(id=uuid4(), on=date(2026, 9, 8), slot=1, taught_by=stranger), TEACHER
         )
     substitution = Substitution(
-        id=uuid4(), on=date(2026, 9, 8), slot=1, substitute_id=stranger, replaced_id=None,
+        id=uuid4(),
+        on=date(2026, 9, 8),
+        slot=1,
+        substitute_id=stranger,
+        replaced_id=None,
         reason="болезнь учителя",
     )
     journal.assign_substitution(substitution, DEPUTY)
     with pytest.raises(ClassJournalError, match="does not cover"):
         journal.hold_lesson(
-            Lesson(id=uuid4(), on=date(2026, 9, 8), slot=2, taught_by=stranger,
-                   substitution_id=substitution.id),
+            Lesson(
+                id=uuid4(),
+                on=date(2026, 9, 8),
+                slot=2,
+                taught_by=stranger,
+                substitution_id=substitution.id,
+            ),
             TEACHER,
         )
-    lesson = Lesson(id=uuid4(), on=date(2026, 9, 8), slot=1, taught_by=stranger,
-                    substitution_id=substitution.id)
+    lesson = Lesson(
+        id=uuid4(), on=date(2026, 9, 8), slot=1, taught_by=stranger, substitution_id=substitution.id
+    )
     journal.hold_lesson(lesson, Actor(account_id=stranger, role=Role.TEACHER))
     assert journal.lessons[lesson.id].substitution_id == substitution.id
     assert journal.substitutions[substitution.id].lesson_id == lesson.id
@@ -169,8 +179,9 @@ def test_attendance_is_corrected_not_rerecorded_and_reasons_need_an_absence() ->
     journal.record_attendance(lesson.id, STUDENT, Attendance.ABSENT, None, ROSTER, TEACHER)
     with pytest.raises(ClassJournalError, match="correction"):
         journal.record_attendance(lesson.id, STUDENT, Attendance.LATE, None, ROSTER, TEACHER)
-    journal.correct_attendance(lesson.id, STUDENT, Attendance.LATE, "опоздал, а не отсутствовал",
-                               TEACHER)
+    journal.correct_attendance(
+        lesson.id, STUDENT, Attendance.LATE, "опоздал, а не отсутствовал", TEACHER
+    )
     assert journal.attendance_of(lesson.id, STUDENT).status is Attendance.LATE  # type: ignore[union-attr]
 
 

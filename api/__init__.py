@@ -1,0 +1,1 @@
+"""The HTTP API of ejournal: thin routers over the journal core (DESIGN.md §11)."""

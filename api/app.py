@@ -1,0 +1,66 @@
+"""The FastAPI application: versioned under /api/v1, OpenAPI at /docs, errors as problem+json."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from api import problems
+from api.deployment import Deployment
+from api.routers import administration, auth, class_teacher, family, health, secretary, teacher
+from ejournal.aggregates.base import request_id
+from ejournal.clock import Clock
+from ejournal.settings import Settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    """The service over one deployment's schools."""
+    deployment = Deployment(settings or Settings(), clock)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        deployment.close()
+
+    app = FastAPI(
+        title="ejournal",
+        version="1",
+        summary="Event-sourced electronic class journal and student diary",
+        lifespan=lifespan,
+    )
+    app.state.deployment = deployment
+    problems.install(app)
+    app.middleware("http")(_request_id)
+    for module in (health, auth, teacher, class_teacher, administration, secretary, family):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.get("/problems/{slug}", include_in_schema=False)(_problem_type)
+    return app
+
+
+async def _request_id(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Every event a request records carries its id; the response echoes it."""
+    given = request.headers.get("X-Request-ID", "")
+    rid = given if 0 < len(given) <= 100 and given.isprintable() else uuid.uuid4().hex
+    token = request_id.set(rid)
+    try:
+        response = await call_next(request)
+    finally:
+        request_id.reset(token)
+    response.headers["X-Request-ID"] = rid
+    return response
+
+
+def _problem_type(slug: str) -> JSONResponse:
+    """What a problem type means: the page its ``type`` URI points at."""
+    title = problems.PROBLEM_TYPES.get(slug)
+    if title is None:
+        return problems.problem(404, "not-found", "Not found", f"no problem type {slug!r}")
+    return JSONResponse({"type": problems.TYPE_BASE + slug, "title": title})

@@ -1,0 +1,34 @@
+"""``ejournal serve``: the HTTP service (added to the ``ejournal`` command as a plugin)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from api.app import create_app
+from ejournal import demo as demo_school
+from ejournal.cli import describe_report
+from ejournal.settings import Settings
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The port to listen on.")] = 8000,
+    demo: Annotated[
+        bool,
+        typer.Option("--demo", help="Seed the demo school first unless it is there already."),
+    ] = False,
+) -> None:
+    """Run the HTTP API (OpenAPI at /docs) on the configured database."""
+    settings = Settings()
+    if demo:
+        outcome = demo_school.ensure_demo(settings)
+        verb = "Seeded" if outcome.seeded else "Found"
+        typer.echo(f"{verb} the demo school {outcome.report.school!r}.")
+        typer.echo(describe_report(outcome.report))
+    typer.echo(
+        f"ejournal serves http://{host}:{port}/api/v1 (OpenAPI at http://{host}:{port}/docs)"
+    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -1,0 +1,111 @@
+"""The request's context as ``Annotated`` dependencies: who is calling, in which role, on which
+school. A route's signature reads like prose: ``def hold(..., teacher: CurrentTeacher)``.
+
+Every route but login and health needs a live bearer token; the account behind it must be active
+(blocking and annulment cut it off at once) and must hold the role the route acts in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from api.deployment import Deployment, SchoolServices
+from api.problems import NotAuthenticatedError
+from ejournal.aggregates.account import Account, AccountInactiveError
+from ejournal.application import School
+from ejournal.credentials import TokenHolder, token_school
+from ejournal.errors import AccessDeniedError, NotFoundError
+from ejournal.roles import ADMINISTRATION, Actor, Role
+
+TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 (a path)
+_bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
+
+
+def get_deployment(request: Request) -> Deployment:
+    deployment: Deployment = request.app.state.deployment
+    return deployment
+
+
+DeploymentDep = Annotated[Deployment, Depends(get_deployment)]
+
+
+@dataclass(frozen=True)
+class Session:
+    """An authenticated request: the school, the account, the credential it came with."""
+
+    school: SchoolServices
+    account: Account
+    holder: TokenHolder
+
+
+def current_session(
+    deployment: DeploymentDep, token: Annotated[str | None, Depends(_bearer)]
+) -> Session:
+    if not token:
+        raise NotAuthenticatedError("this needs a bearer token (POST /api/v1/auth/token)")
+    school_id = token_school(token)
+    services = deployment.school(school_id) if school_id else None
+    holder = services.credentials.holder(token) if services else None
+    if services is None or holder is None:
+        raise NotAuthenticatedError("the token is unknown, expired or revoked")
+    try:
+        account = services.app.account(holder.account_id)
+    except NotFoundError:
+        raise NotAuthenticatedError("the token is unknown, expired or revoked") from None
+    if not account.is_active:
+        raise AccountInactiveError("this account is blocked or annulled")
+    return Session(school=services, account=account, holder=holder)
+
+
+CurrentSession = Annotated[Session, Depends(current_session)]
+
+
+def current_school(session: CurrentSession) -> School:
+    return session.school.app
+
+
+SchoolApp = Annotated[School, Depends(current_school)]
+
+
+def acting_as(*roles: Role) -> Callable[[Session], Actor]:
+    """A dependency giving the actor in the first of the roles the account holds."""
+    names = ", ".join(r.value for r in roles)
+
+    def actor(session: CurrentSession) -> Actor:
+        for role in roles:
+            if session.account.holds(role):
+                return session.account.act_as(role)
+        raise AccessDeniedError(f"this is for: {names}")
+
+    actor.__name__ = f"acting_as_{'_or_'.join(r.value for r in roles)}"
+    return actor
+
+
+CurrentTeacher = Annotated[Actor, Depends(acting_as(Role.TEACHER))]
+CurrentClassTeacher = Annotated[Actor, Depends(acting_as(Role.CLASS_TEACHER))]
+CurrentDeputy = Annotated[Actor, Depends(acting_as(Role.DEPUTY))]
+CurrentAdministrator = Annotated[Actor, Depends(acting_as(Role.ADMINISTRATOR))]
+CurrentSecretary = Annotated[Actor, Depends(acting_as(Role.SECRETARY, Role.ADMINISTRATOR))]
+CurrentAdministration = Annotated[Actor, Depends(acting_as(*sorted(ADMINISTRATION)))]
+CurrentFamily = Annotated[Actor, Depends(acting_as(Role.PARENT, Role.STUDENT))]
+CurrentReader = Annotated[
+    Actor,
+    Depends(
+        acting_as(
+            Role.DEPUTY,
+            Role.DIRECTOR,
+            Role.ADMINISTRATOR,
+            Role.INSPECTOR,
+            Role.AUDITOR,
+            Role.ARCHIVIST,
+            Role.CLASS_TEACHER,
+            Role.TEACHER,
+        )
+    ),
+]
+"""Anyone who may read journals at all; each read is further scoped to what they may see."""

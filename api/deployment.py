@@ -1,0 +1,80 @@
+"""What one running service serves: the schools of a deployment, each with its log and stores.
+
+A school is opened on first use and kept open. Only schools that exist are opened: a token or a
+login naming an unknown school is refused like a wrong password, and nothing is created for it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from api.idempotency import IdempotencyStore
+from ejournal.application import School
+from ejournal.clock import Clock, SystemClock
+from ejournal.credentials import CredentialStore
+from ejournal.database import SchoolDatabase, open_database
+from ejournal.schools import open_school, school_exists
+from ejournal.settings import Settings
+
+
+@dataclass
+class SchoolServices:
+    """One open school: its event-sourced application and its plain SQL stores."""
+
+    app: School
+    database: SchoolDatabase
+    credentials: CredentialStore
+    idempotency: IdempotencyStore
+
+    def close(self) -> None:
+        self.app.close()
+        self.database.close()
+
+
+class Deployment:
+    """The schools this service serves."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self._schools: dict[str, SchoolServices] = {}
+        self._lock = threading.Lock()
+
+    def school(self, school_id: str) -> SchoolServices | None:
+        """An existing school's services, opened on first use; None for an unknown school."""
+        with self._lock:
+            services = self._schools.get(school_id)
+            if services is not None:
+                return services
+            if not school_exists(self.settings, school_id):
+                return None
+            services = self._open(school_id, migrate=False)
+            self._schools[school_id] = services
+            return services
+
+    def create_school(self, school_id: str) -> SchoolServices:
+        """Set up a school's storage (migrate) and open it."""
+        with self._lock:
+            services = self._schools.get(school_id)
+            if services is None:
+                services = self._open(school_id, migrate=True)
+                self._schools[school_id] = services
+            return services
+
+    def _open(self, school_id: str, *, migrate: bool) -> SchoolServices:
+        app = open_school(self.settings, school_id, clock=self.clock, migrate=migrate)
+        database = open_database(self.settings, school_id)
+        credentials = CredentialStore(
+            database, school_id, self.clock, self.settings.password_hashing
+        )
+        idempotency = IdempotencyStore(database, self.clock)
+        credentials.create_tables()
+        idempotency.create_tables()
+        return SchoolServices(app, database, credentials, idempotency)
+
+    def close(self) -> None:
+        with self._lock:
+            for services in self._schools.values():
+                services.close()
+            self._schools.clear()

@@ -1,0 +1,1 @@
+"""One router per audience; each route only parses, authenticates, delegates and renders."""

@@ -1,0 +1,262 @@
+"""Secrets, kept outside the event log (DESIGN.md §3) in the school's own database.
+
+Passwords are hashed with Argon2id (memory-hard, argon2-cffi). Bearer tokens and API tokens are
+random, shown once, and stored as their SHA-256 (they carry 256 bits of entropy, so a fast hash is
+enough and lookups stay O(1)). A token names its school, so a request finds the right database
+without a directory: ``ejs_<school>_<secret>`` for a session, ``eja_<school>_<secret>`` for an
+integration's API token. The log records only that a credential was set or revoked, and by whom.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+from uuid import UUID, uuid4
+
+from argon2 import PasswordHasher, profiles
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ejournal.clock import Clock
+from ejournal.database import SchoolDatabase
+
+CredentialKind = Literal["password", "session", "api_token"]
+SESSION_PREFIX = "ejs"
+API_TOKEN_PREFIX = "eja"  # noqa: S105 (a prefix)
+
+HASHING_PROFILES = {
+    "rfc9106_low_memory": profiles.RFC_9106_LOW_MEMORY,
+    "cheapest": profiles.CHEAPEST,
+}
+
+_TABLES = (
+    """
+    CREATE TABLE IF NOT EXISTS credentials (
+        credential_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        label TEXT,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT
+    )
+    """,
+    "CREATE UNIQUE INDEX IF NOT EXISTS credentials_by_hash ON credentials (secret_hash)",
+    "CREATE INDEX IF NOT EXISTS credentials_by_account ON credentials (account_id, kind)",
+    """
+    CREATE TABLE IF NOT EXISTS login_failures (
+        account_id TEXT NOT NULL,
+        failed_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS login_failures_by_account ON login_failures (account_id)",
+)
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """A token just issued: the secret is shown to its holder once and never stored."""
+
+    token: str
+    credential_id: UUID
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TokenHolder:
+    """Whose token a request carries."""
+
+    account_id: UUID
+    credential_id: UUID
+    kind: CredentialKind
+
+
+def token_school(token: str) -> str | None:
+    """The school a token belongs to, read from its prefix; None if it is not one of ours."""
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] not in (SESSION_PREFIX, API_TOKEN_PREFIX):
+        return None
+    return parts[1] or None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CredentialStore:
+    """One school's passwords and tokens."""
+
+    def __init__(
+        self,
+        database: SchoolDatabase,
+        school: str,
+        clock: Clock,
+        hashing: str = "rfc9106_low_memory",
+    ) -> None:
+        self.database = database
+        self.school = school
+        self.clock = clock
+        self._hasher = PasswordHasher.from_parameters(HASHING_PROFILES[hashing])
+        # A real hash to verify against when the account has no password, so that a missing
+        # account takes as long to refuse as a wrong password (no timing oracle for logins).
+        self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
+
+    def create_tables(self) -> None:
+        with self.database.transaction() as cursor:
+            for statement in _TABLES:
+                cursor.execute(statement)
+
+    # --- passwords ------------------------------------------------------------------------
+
+    def set_password(self, account_id: UUID, password: str) -> UUID:
+        """Replace the account's password; returns the new credential's id."""
+        credential_id = uuid4()
+        now = self.clock.now().isoformat()
+        with self.database.transaction() as cursor:
+            cursor.execute(
+                "UPDATE credentials SET revoked_at = %(now)s WHERE account_id = %(account)s"
+                " AND kind = 'password' AND revoked_at IS NULL",
+                {"now": now, "account": str(account_id)},
+            )
+            cursor.execute(
+                "INSERT INTO credentials (credential_id, account_id, kind, secret_hash,"
+                " created_at) VALUES (%(id)s, %(account)s, 'password', %(hash)s, %(now)s)",
+                {
+                    "id": str(credential_id),
+                    "account": str(account_id),
+                    "hash": self._hasher.hash(password),
+                    "now": now,
+                },
+            )
+        return credential_id
+
+    def verify_password(self, account_id: UUID | None, password: str) -> bool:
+        """Whether the password is the account's; always does the work of one verification."""
+        stored = None
+        if account_id is not None:
+            with self.database.transaction() as cursor:
+                cursor.execute(
+                    "SELECT secret_hash FROM credentials WHERE account_id = %(account)s"
+                    " AND kind = 'password' AND revoked_at IS NULL",
+                    {"account": str(account_id)},
+                )
+                row = cursor.fetchone()
+                stored = row["secret_hash"] if row else None
+        try:
+            return self._hasher.verify(stored or self._dummy_hash, password) and stored is not None
+        except (VerificationError, InvalidHashError):
+            return False
+
+    # --- tokens ---------------------------------------------------------------------------
+
+    def issue(
+        self,
+        account_id: UUID,
+        kind: Literal["session", "api_token"],
+        ttl: timedelta | None,
+        label: str | None = None,
+    ) -> TokenGrant:
+        prefix = SESSION_PREFIX if kind == "session" else API_TOKEN_PREFIX
+        token = f"{prefix}_{self.school}_{secrets.token_urlsafe(32)}"
+        credential_id = uuid4()
+        now = self.clock.now()
+        expires_at = now + ttl if ttl is not None else None
+        with self.database.transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO credentials (credential_id, account_id, kind, secret_hash, label,"
+                " created_at, expires_at) VALUES (%(id)s, %(account)s, %(kind)s, %(hash)s,"
+                " %(label)s, %(now)s, %(expires)s)",
+                {
+                    "id": str(credential_id),
+                    "account": str(account_id),
+                    "kind": kind,
+                    "hash": _digest(token),
+                    "label": label,
+                    "now": now.isoformat(),
+                    "expires": expires_at.isoformat() if expires_at else None,
+                },
+            )
+        return TokenGrant(token=token, credential_id=credential_id, expires_at=expires_at)
+
+    def holder(self, token: str) -> TokenHolder | None:
+        """Whose live token this is; None for an unknown, expired or revoked token."""
+        with self.database.transaction() as cursor:
+            cursor.execute(
+                "SELECT credential_id, account_id, kind, expires_at FROM credentials"
+                " WHERE secret_hash = %(hash)s AND revoked_at IS NULL AND kind <> 'password'",
+                {"hash": _digest(token)},
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if row["expires_at"] and datetime.fromisoformat(row["expires_at"]) < self.clock.now():
+            return None
+        return TokenHolder(
+            account_id=UUID(row["account_id"]),
+            credential_id=UUID(row["credential_id"]),
+            kind=row["kind"],
+        )
+
+    def revoke(self, account_id: UUID, credential_id: UUID) -> bool:
+        """Revoke one of the account's tokens; False if it has no such live token."""
+        with self.database.transaction() as cursor:
+            cursor.execute(
+                "UPDATE credentials SET revoked_at = %(now)s WHERE credential_id = %(id)s"
+                " AND account_id = %(account)s AND revoked_at IS NULL",
+                {
+                    "now": self.clock.now().isoformat(),
+                    "id": str(credential_id),
+                    "account": str(account_id),
+                },
+            )
+            return cursor.rowcount > 0
+
+    def revoke_all(self, account_id: UUID) -> None:
+        """Cut an account off at once (blocking, annulment): every token and password."""
+        with self.database.transaction() as cursor:
+            cursor.execute(
+                "UPDATE credentials SET revoked_at = %(now)s WHERE account_id = %(account)s"
+                " AND revoked_at IS NULL AND kind <> 'password'",
+                {"now": self.clock.now().isoformat(), "account": str(account_id)},
+            )
+
+    def api_tokens(self, account_id: UUID) -> list[dict[str, str | None]]:
+        with self.database.transaction() as cursor:
+            cursor.execute(
+                "SELECT credential_id, label, created_at, expires_at FROM credentials"
+                " WHERE account_id = %(account)s AND kind = 'api_token' AND revoked_at IS NULL"
+                " ORDER BY created_at",
+                {"account": str(account_id)},
+            )
+            return cursor.fetchall()
+
+    # --- throttling -----------------------------------------------------------------------
+
+    def record_failure(self, account_id: UUID) -> None:
+        with self.database.transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO login_failures (account_id, failed_at) VALUES (%(a)s, %(t)s)",
+                {"a": str(account_id), "t": self.clock.now().isoformat()},
+            )
+
+    def failures_since(self, account_id: UUID, since: datetime) -> tuple[int, datetime | None]:
+        """How many failed logins since a moment, and the oldest of them."""
+        with self.database.transaction() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) AS n, MIN(failed_at) AS oldest FROM login_failures"
+                " WHERE account_id = %(a)s AND failed_at >= %(since)s",
+                {"a": str(account_id), "since": since.isoformat()},
+            )
+            row = cursor.fetchone()
+        if not row or not row["n"]:
+            return 0, None
+        return int(row["n"]), datetime.fromisoformat(row["oldest"])
+
+    def clear_failures(self, account_id: UUID) -> None:
+        with self.database.transaction() as cursor:
+            cursor.execute(
+                "DELETE FROM login_failures WHERE account_id = %(a)s", {"a": str(account_id)}
+            )

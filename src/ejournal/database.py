@@ -1,0 +1,187 @@
+"""Plain SQL access to a school's own database, for what is not an event.
+
+Credentials, idempotency records and read models live beside the school's event log (its SQLite
+file, or its PostgreSQL schema reached as the service role) but are not journal facts: they may
+be updated and rebuilt. SQL is written once with ``%(name)s`` parameters; on SQLite they are
+rewritten to ``:name``.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from psycopg import sql
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from ejournal.settings import Settings
+from ejournal.storage import (
+    PostgresLocation,
+    SqliteLocation,
+    parse_database_url,
+    school_schema,
+    validate_school_id,
+)
+
+Dialect = Literal["sqlite", "postgres"]
+Row = dict[str, Any]
+_NAMED = re.compile(r"%\((\w+)\)s")
+
+
+class Cursor(Protocol):
+    """What a store needs of a transaction: run a statement, read rows as dicts."""
+
+    def execute(self, query: str, params: Mapping[str, Any] | None = None) -> None: ...
+
+    def executemany(self, query: str, params: Sequence[Mapping[str, Any]]) -> None: ...
+
+    def fetchone(self) -> Row | None: ...
+
+    def fetchall(self) -> list[Row]: ...
+
+    @property
+    def rowcount(self) -> int: ...
+
+
+class SchoolDatabase(Protocol):
+    """A school's database, for plain SQL."""
+
+    dialect: Dialect
+
+    def transaction(self) -> AbstractContextManager[Cursor]:
+        """A transaction giving a Cursor; commits on success, rolls back on error."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class _SqliteCursor:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._cursor = connection.cursor()
+
+    def execute(self, query: str, params: Mapping[str, Any] | None = None) -> None:
+        self._cursor.execute(_NAMED.sub(r":\1", query), dict(params or {}))
+
+    def executemany(self, query: str, params: Sequence[Mapping[str, Any]]) -> None:
+        self._cursor.executemany(_NAMED.sub(r":\1", query), [dict(p) for p in params])
+
+    def fetchone(self) -> Row | None:
+        row = self._cursor.fetchone()
+        return dict(row) if row is not None else None
+
+    def fetchall(self) -> list[Row]:
+        return [dict(r) for r in self._cursor.fetchall()]
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+
+class SqliteDatabase:
+    """A school's SQLite file: a short-lived connection per transaction (they are cheap)."""
+
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        connection.row_factory = sqlite3.Row
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            yield _SqliteCursor(connection)
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        """Nothing is held open between transactions."""
+
+
+class _PostgresCursor:
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    def execute(self, query: str, params: Mapping[str, Any] | None = None) -> None:
+        self._cursor.execute(query, params)
+
+    def executemany(self, query: str, params: Sequence[Mapping[str, Any]]) -> None:
+        self._cursor.executemany(query, params)
+
+    def fetchone(self) -> Row | None:
+        row: Row | None = self._cursor.fetchone()
+        return row
+
+    def fetchall(self) -> list[Row]:
+        rows: list[Row] = self._cursor.fetchall()
+        return rows
+
+    @property
+    def rowcount(self) -> int:
+        count: int = self._cursor.rowcount
+        return count
+
+
+class PostgresDatabase:
+    """A school's PostgreSQL schema, reached through a pool as the service role."""
+
+    dialect: Dialect = "postgres"
+
+    def __init__(self, location: PostgresLocation, schema: str, pool_size: int) -> None:
+        self.schema = schema
+        search_path = sql.SQL("-c search_path={}").format(sql.Identifier(schema)).as_string()
+        self._pool: ConnectionPool[Any] = ConnectionPool(
+            kwargs={
+                "dbname": location.dbname,
+                "host": location.host,
+                "port": location.port,
+                "user": location.user,
+                "password": location.password,
+                "options": search_path,
+                "row_factory": dict_row,
+            },
+            min_size=1,
+            max_size=pool_size,
+            open=True,
+            name=f"ejournal-{schema}",
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        with self._pool.connection() as connection, connection.cursor() as cursor:
+            yield _PostgresCursor(cursor)
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def open_database(settings: Settings, school: str) -> SchoolDatabase:
+    """The SQL database of one school, connected as the service would be."""
+    validate_school_id(school)
+    location = parse_database_url(settings.database_url)
+    if isinstance(location, SqliteLocation):
+        location.directory.mkdir(parents=True, exist_ok=True)
+        return SqliteDatabase(location.school_file(school))
+    as_service = PostgresLocation(
+        dbname=location.dbname,
+        host=location.host,
+        port=location.port,
+        user=settings.app_role,
+        password=(
+            settings.app_role_password.get_secret_value()
+            if settings.app_role_password is not None
+            else None
+        ),
+    )
+    return PostgresDatabase(as_service, school_schema(school), settings.pool_size)

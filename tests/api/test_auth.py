@@ -1,0 +1,111 @@
+"""Login (OAuth2 password flow), tokens, API tokens, throttling, blocking and annulment."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from api_session import PASSWORD, Api
+
+from ejournal.commands import accounts
+
+PROBLEM = "application/problem+json"
+
+
+def test_login_gives_an_expiring_bearer_token(api: Api) -> None:
+    response = api.login("math")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["token_type"] == "bearer"
+    assert body["expires_in"] == 12 * 3600
+    assert body["roles"] == ["teacher"]
+    assert body["access_token"].startswith(f"ejs_{api.school}_")
+    api.world.clock.advance(timedelta(hours=12, seconds=1))
+    expired = api.client.get(
+        "/api/v1/auth/api-tokens", headers={"Authorization": f"Bearer {body['access_token']}"}
+    )
+    assert expired.status_code == 401
+    assert expired.headers["content-type"] == PROBLEM
+    assert expired.headers["www-authenticate"] == "Bearer"
+
+
+def test_a_wrong_password_and_an_unknown_login_look_the_same(api: Api) -> None:
+    wrong = api.login("math", "not the password")
+    unknown = api.client.post(
+        "/api/v1/auth/token", data={"username": f"nobody@{api.school}", "password": PASSWORD}
+    )
+    other_school = api.client.post(
+        "/api/v1/auth/token", data={"username": "ivanova@nowhere", "password": PASSWORD}
+    )
+    for response in (wrong, unknown, other_school):
+        assert response.status_code == 401
+        assert response.headers["content-type"] == PROBLEM
+        assert response.json()["type"] == "/problems/not-authenticated"
+        assert response.json()["detail"] == "wrong login or password"
+
+
+def test_failed_logins_are_throttled_per_account(api: Api) -> None:
+    for _ in range(5):
+        assert api.login("russian", "guess").status_code == 401
+    throttled = api.login("russian")  # even the right password, inside the window
+    assert throttled.status_code == 429
+    assert throttled.json()["type"] == "/problems/too-many-attempts"
+    assert int(throttled.headers["retry-after"]) > 0
+    assert api.login("math").status_code == 200  # other accounts are not affected
+    api.world.clock.advance(timedelta(minutes=15, seconds=1))
+    assert api.login("russian").status_code == 200
+
+
+def test_no_token_and_a_forged_token_are_refused(api: Api) -> None:
+    assert api.get("/api/v1/auth/api-tokens", None).status_code == 401
+    forged = api.client.get(
+        "/api/v1/auth/api-tokens",
+        headers={"Authorization": f"Bearer ejs_{api.school}_forged"},
+    )
+    assert forged.status_code == 401
+
+
+def test_api_tokens_are_shown_once_stored_hashed_and_revocable(api: Api) -> None:
+    made = api.post("/api/v1/auth/api-tokens", "deputy", {"label": "school timetable sync"})
+    assert made.status_code == 201
+    token = made.json()["token"]
+    assert token.startswith(f"eja_{api.school}_")
+    listed = api.get("/api/v1/auth/api-tokens", "deputy").json()
+    assert [t["label"] for t in listed] == ["school timetable sync"]
+    assert all(t["token"] is None for t in listed)
+    as_integration = {"Authorization": f"Bearer {token}"}
+    assert api.client.get("/api/v1/auth/api-tokens", headers=as_integration).status_code == 200
+    credential = made.json()["credential_id"]
+    revoked = api.client.delete(
+        f"/api/v1/auth/api-tokens/{credential}", headers=api.headers("deputy")
+    )
+    assert revoked.status_code == 204
+    assert api.client.get("/api/v1/auth/api-tokens", headers=as_integration).status_code == 401
+    kinds = [type(e).__name__ for e in api.world.school.events.get(api.actors["deputy"].account_id)]
+    assert kinds[-2:] == ["CredentialSet", "CredentialRevoked"]
+
+
+def test_blocking_cuts_an_account_off_at_once(api: Api) -> None:
+    assert api.get("/api/v1/auth/api-tokens", "math").status_code == 200
+    accounts.block_account(
+        api.world.school,
+        api.world.admin,
+        accounts.BlockAccount(account_id=api.actors["math"].account_id, reason="утеря пароля"),
+    )
+    response = api.get("/api/v1/auth/api-tokens", "math")
+    assert response.status_code == 401
+    assert response.json()["type"] == "/problems/account-inactive"
+    assert api.login("math").status_code == 401
+
+
+def test_changing_ones_password(api: Api) -> None:
+    new = "a much longer passphrase"
+    wrong = api.post(
+        "/api/v1/auth/password", "parent", {"current_password": "nope", "new_password": new}
+    )
+    assert wrong.status_code == 401
+    changed = api.post(
+        "/api/v1/auth/password", "parent", {"current_password": PASSWORD, "new_password": new}
+    )
+    assert changed.status_code == 204
+    assert api.login("parent").status_code == 401
+    assert api.login("parent", new).status_code == 200

@@ -1,0 +1,43 @@
+"""A logged-in HTTP session on the real app over the scenario school (the API tests' handle)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi.testclient import TestClient
+from scenario import World
+
+from ejournal.roles import Actor
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Api:
+    """The running app, the scenario world behind it, and who is logged in."""
+
+    client: TestClient
+    world: World
+    school: str
+    tokens: dict[str, str] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)
+
+    def headers(self, who: str | None, **extra: str) -> dict[str, str]:
+        """Authorization for a logged-in person (None: no token at all)."""
+        headers = dict(extra)
+        if who is not None:
+            headers["Authorization"] = f"Bearer {self.tokens[who]}"
+        return headers
+
+    def get(self, path: str, who: str | None, **kwargs: Any) -> Any:
+        return self.client.get(path, headers=self.headers(who), **kwargs)
+
+    def post(self, path: str, who: str | None, json: Any = None, **headers: str) -> Any:
+        return self.client.post(path, json=json, headers=self.headers(who, **headers))
+
+    def login(self, who: str, password: str = PASSWORD) -> Any:
+        login = self.world.school.account(self.actors[who].account_id).login
+        return self.client.post(
+            "/api/v1/auth/token", data={"username": f"{login}@{self.school}", "password": password}
+        )
