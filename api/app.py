@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from api import problems
 from api.deployment import Deployment
-from api.routers import administration, auth, class_teacher, family, health, secretary, teacher
+from api.routers import administration, auth, class_teacher, family, health, me, secretary, teacher
 from ejournal.aggregates.base import request_id
 from ejournal.clock import Clock
 from ejournal.settings import Settings
@@ -37,10 +39,26 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.deployment = deployment
     problems.install(app)
     app.middleware("http")(_request_id)
-    for module in (health, auth, teacher, class_teacher, administration, secretary, family):
-        app.include_router(module.router, prefix=API_PREFIX)
+    for module in (health, auth, me, teacher, class_teacher, administration, secretary, family):
+        app.include_router(module.router, prefix=API_PREFIX, responses=problems.RESPONSES)
     app.get("/problems/{slug}", include_in_schema=False)(_problem_type)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with errors documented as what they are: problem+json only."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title, version=app.version, summary=app.summary, routes=app.routes
+        )
+        for operation in (op for item in schema["paths"].values() for op in item.values()):
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if code.startswith(("4", "5")) and problems.MEDIA_TYPE in content:
+                    content.pop("application/json", None)
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 async def _request_id(

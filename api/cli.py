@@ -9,13 +9,16 @@ import uvicorn
 
 from api.app import create_app
 from ejournal import demo as demo_school
-from ejournal.cli import describe_report
 from ejournal.settings import Settings
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="The port to listen on.")] = 8000,
+    host: Annotated[
+        str, typer.Option(envvar="EJOURNAL_HOST", help="The address to listen on.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(envvar="EJOURNAL_PORT", help="The port to listen on.")
+    ] = 8000,
     demo: Annotated[
         bool,
         typer.Option("--demo", help="Seed the demo school first unless it is there already."),
@@ -27,7 +30,7 @@ def serve(
         outcome = demo_school.ensure_demo(settings)
         verb = "Seeded" if outcome.seeded else "Found"
         typer.echo(f"{verb} the demo school {outcome.report.school!r}.")
-        typer.echo(describe_report(outcome.report))
+        typer.echo(demo_school.describe_report(outcome.report))
     typer.echo(
         f"ejournal serves http://{host}:{port}/api/v1 (OpenAPI at http://{host}:{port}/docs)"
     )

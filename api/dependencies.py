@@ -92,6 +92,11 @@ CurrentDeputy = Annotated[Actor, Depends(acting_as(Role.DEPUTY))]
 CurrentAdministrator = Annotated[Actor, Depends(acting_as(Role.ADMINISTRATOR))]
 CurrentSecretary = Annotated[Actor, Depends(acting_as(Role.SECRETARY, Role.ADMINISTRATOR))]
 CurrentAdministration = Annotated[Actor, Depends(acting_as(*sorted(ADMINISTRATION)))]
+CurrentRollKeeper = Annotated[
+    Actor, Depends(acting_as(Role.CLASS_TEACHER, Role.SECRETARY, Role.ADMINISTRATOR))
+]
+"""Who keeps students' personal data, guardians and consent: the class teacher of the
+student's class (Lyceum 68 §3.5.2), the secretary and the administrator."""
 CurrentFamily = Annotated[Actor, Depends(acting_as(Role.PARENT, Role.STUDENT))]
 CurrentReader = Annotated[
     Actor,

@@ -13,7 +13,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from ejournal.errors import EjournalError, RuleViolationError
 
@@ -54,6 +56,50 @@ class IdempotencyInProgressError(ApiError):
     title = "A request with this idempotency key is still being processed"
     status = 409
 
+
+class ClausePublic(BaseModel):
+    """The clause of a school regulation a refusal comes from."""
+
+    source: str
+    ref: str
+    text: str | None = None
+
+
+class ProblemPublic(BaseModel):
+    """An error, as RFC 9457 problem details."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    """A stable URI for the kind of problem (``/problems/<slug>``)."""
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    rule: str | None = None
+    """For a refusal by a regulation rule: the rule's id."""
+    clause: ClausePublic | None = None
+    """For a refusal by a regulation rule: where the rule comes from."""
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {
+        "model": ProblemPublic,
+        "description": description,
+        "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemPublic"}}},
+    }
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _problem_response("The request cannot be carried out"),
+    401: _problem_response("No valid bearer token, or the account is blocked or annulled"),
+    403: _problem_response("The role does not allow this"),
+    404: _problem_response("Not found, or outside the caller's scope (the two look the same)"),
+    409: _problem_response("The request contradicts the record, or is still running"),
+    422: _problem_response("The request is invalid, or a regulation rule refused it"),
+    429: _problem_response("Too many attempts"),
+}
+"""The problem responses every route may give, for the OpenAPI document."""
 
 PROBLEM_TYPES: dict[str, str] = {}
 """Every problem slug the API can answer with, and what it means (served at /problems/<slug>)."""
@@ -131,6 +177,13 @@ def _validation_error(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+def _command_validation_error(request: Request, error: Exception) -> JSONResponse:
+    """A request that passed its own model but not the command it becomes (a value the core's
+    model refuses): the same answer as any invalid request."""
+    assert isinstance(error, ValidationError)
+    return _validation_error(request, RequestValidationError(error.errors()))
+
+
 def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
     status = HTTPStatus(error.status_code)
@@ -138,14 +191,26 @@ def _http_error(request: Request, error: Exception) -> JSONResponse:
         error.status_code, status.phrase.lower().replace(" ", "-")
     )
     detail = error.detail if isinstance(error.detail, str) else status.description
+    headers = dict(error.headers) if error.headers else None
+    if error.status_code == 405:
+        # Starlette names only the first route that matched the path; a path can have several.
+        headers = {**(headers or {}), "Allow": ", ".join(_methods_for(request))}
     return problem(
         error.status_code,
         slug,
         status.phrase,
         detail,
         instance=request.url.path,
-        headers=dict(error.headers) if error.headers else None,
+        headers=headers,
     )
+
+
+def _methods_for(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and route.path_regex.match(request.url.path):
+            methods |= route.methods
+    return sorted(methods)
 
 
 def install(app: FastAPI) -> None:
@@ -154,4 +219,5 @@ def install(app: FastAPI) -> None:
     PROBLEM_TYPES.setdefault("invalid-request", "The request is not valid")
     app.add_exception_handler(EjournalError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ValidationError, _command_validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

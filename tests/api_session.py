@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -22,12 +23,24 @@ class Api:
     school: str
     tokens: dict[str, str] = field(default_factory=dict)
     actors: dict[str, Actor] = field(default_factory=dict)
+    expiry: dict[str, datetime] = field(default_factory=dict)
+
+    def token(self, who: str) -> str:
+        """A live token for a person: logged in again, as a client would, once the server's
+        clock has moved past the last token's expiry."""
+        now = self.world.clock.now()
+        if who not in self.tokens or now >= self.expiry[who]:
+            response = self.login(who)
+            assert response.status_code == 200, response.text
+            self.tokens[who] = response.json()["access_token"]
+            self.expiry[who] = now + timedelta(seconds=response.json()["expires_in"])
+        return self.tokens[who]
 
     def headers(self, who: str | None, **extra: str) -> dict[str, str]:
         """Authorization for a logged-in person (None: no token at all)."""
         headers = dict(extra)
         if who is not None:
-            headers["Authorization"] = f"Bearer {self.tokens[who]}"
+            headers["Authorization"] = f"Bearer {self.token(who)}"
         return headers
 
     def get(self, path: str, who: str | None, **kwargs: Any) -> Any:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import CanMutateAggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Notification
 from pydantic import BaseModel, ConfigDict
 
 from ejournal import clock as server_clock
@@ -31,6 +32,11 @@ from ejournal.errors import ConcurrencyError, NotFoundError
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
+
+_fresh: ContextVar[bool] = ContextVar("ejournal_cache_fresh", default=False)
+"""True inside a command attempt, whose start already caught the cache up to the log."""
+
+CATCH_UP_PAGE = 500
 
 CACHE_SIZE = 512
 """Aggregates kept in memory per school (EJOURNAL_AGGREGATE_CACHE_SIZE); a full-year journal
@@ -72,6 +78,8 @@ class School(Application[UUID]):
         self.clock: Clock = clock or SystemClock()
         self._cache: OrderedDict[UUID, Aggregate] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._caught_up = 0
+        self._catch_up_lock = threading.Lock()
         super().__init__(env=dict(env) if env is not None else None)
         self.cache_size = int(self.env.get("EJOURNAL_AGGREGATE_CACHE_SIZE") or CACHE_SIZE)
 
@@ -86,30 +94,59 @@ class School(Application[UUID]):
         """An aggregate to read, never to change: shared with other commands.
 
         Aggregates are kept in a bounded cache once loaded, and never changed there: a command
-        changes a thawed copy, and a copy that was saved replaces the cached one. Before a
-        cached aggregate is used, the log is asked for newer events (another process may have
-        written), and any are applied to a copy, so a view is never stale.
+        changes a thawed copy, and a copy that was saved replaces the cached one. The cache is
+        brought up to the log first (``catch_up``), once per command attempt, so what another
+        process wrote is seen; a command that still read something stale fails its save on the
+        version check and runs again.
         """
+        if not _fresh.get():
+            self.catch_up()
         with self._cache_lock:
             cached = self._cache.get(aggregate_id)
             if cached is not None:
                 self._cache.move_to_end(aggregate_id)
+        loaded: object = cached
         if cached is None:
             try:
-                loaded: object = self.repository.get(aggregate_id)
+                loaded = self.repository.get(aggregate_id)
             except AggregateNotFoundError:
                 raise NotFoundError(f"no such {what}") from None
-        else:
-            newer = list(self.events.get(aggregate_id, gt=cached.version))
-            loaded = cached
-            if newer:
-                loaded = cached.thawed()
-                for event in newer:
-                    loaded = cast(CanMutateAggregate[UUID], event).mutate(loaded)
         if not isinstance(loaded, cls):
             raise NotFoundError(f"no such {what}")
-        self._remember(loaded)
+        if cached is None:
+            self._remember(loaded)
         return loaded
+
+    def catch_up(self) -> None:
+        """Apply what the log holds beyond what the cache has seen: one query for the events
+        recorded since the last catch-up (usually a handful, often this process's own), each
+        applied to its cached aggregate, or the aggregate dropped if it cannot be."""
+        with self._catch_up_lock:
+            while True:
+                notifications = self.recorder.select_notifications(
+                    start=self._caught_up + 1, limit=CATCH_UP_PAGE
+                )
+                if not notifications:
+                    return
+                for notification in notifications:
+                    self._apply_to_cached(notification)
+                self._caught_up = notifications[-1].id
+                if len(notifications) < CATCH_UP_PAGE:
+                    return
+
+    def _apply_to_cached(self, notification: Notification) -> None:
+        aggregate_id = cast(UUID, notification.originator_id)
+        with self._cache_lock:
+            cached = self._cache.get(aggregate_id)
+        if cached is None or cached.version >= notification.originator_version:
+            return  # not cached, or it already holds this event (this process saved it)
+        if cached.version + 1 == notification.originator_version:
+            event = self.mapper.to_domain_event(notification)
+            newer = cast(CanMutateAggregate[UUID], event).mutate(cached.thawed())
+            self._remember(cast(Aggregate, newer))
+            return
+        with self._cache_lock:
+            self._cache.pop(aggregate_id, None)
 
     def _remember(self, aggregate: Aggregate) -> None:
         with self._cache_lock:
@@ -119,6 +156,13 @@ class School(Application[UUID]):
                 self._cache.move_to_end(aggregate.id)
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        """Whether the log holds an aggregate with this id."""
+        with self._cache_lock:
+            if aggregate_id in self._cache:
+                return True
+        return any(True for _ in self.events.get(aggregate_id, limit=1))
 
     def year(self, label: str) -> SchoolYear:
         """A school year of its own, for a command that changes it."""
@@ -151,10 +195,14 @@ class School(Application[UUID]):
         """
         with server_clock.using(self.clock):
             for _ in range(MAX_ATTEMPTS):
+                self.catch_up()
+                token = _fresh.set(True)
                 try:
                     return attempt()
                 except IntegrityError:
                     continue
+                finally:
+                    _fresh.reset(token)
         raise ConcurrencyError(
             f"the record kept changing under this command; gave up after {MAX_ATTEMPTS} tries"
         )

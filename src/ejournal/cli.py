@@ -8,7 +8,6 @@ the environment or a ``.env`` file). Commands only parse, call ``ejournal.demo``
 from __future__ import annotations
 
 import re
-from datetime import date
 from importlib.metadata import entry_points
 from typing import Annotated, NoReturn
 
@@ -18,7 +17,7 @@ from pydantic import ValidationError
 
 from ejournal import demo as demo_school
 from ejournal import storage
-from ejournal.demo import DemoReport, DemoSeedError
+from ejournal.demo import DemoSeedError
 from ejournal.schools import open_school
 from ejournal.settings import Settings
 
@@ -91,7 +90,7 @@ def demo(
             f"The demo school {outcome.report.school!r} is already seeded on {where}:"
             " nothing was recorded. Pass --reset to seed it afresh."
         )
-    typer.echo(describe_report(outcome.report))
+    typer.echo(demo_school.describe_report(outcome.report))
 
 
 @app.command()
@@ -109,31 +108,6 @@ def migrate(school: SchoolOption = None) -> None:
         journal.close()
     typer.echo(f"Migrated school {school_id!r}: {_storage_summary(settings, school_id)}")
     typer.echo(f"Its log holds {events} event{'s' if events != 1 else ''}.")
-
-
-def describe_report(report: DemoReport) -> str:
-    """The demo's figures in plain English, one fact a line."""
-    lines = [
-        f"School year {report.year} under the {report.profile} regulation profile.",
-        f"  classes     {', '.join(report.classes)} with {report.journals} journals",
-        f"  students    {report.students}: {report.guardians} guardians,"
-        f" {report.consents} consent records, {report.parent_accounts} parent accounts,"
-        f" {report.transfers} transferred between classes",
-        f"  lessons     {report.lessons} held from {_day(demo_school.FIRST_DAY)}"
-        f" to {_day(demo_school.LAST_DAY)}: {report.late_lessons} entered late under a"
-        f" deputy's permission, {report.substituted_lessons} taught by a substitute",
-        f"  marks       {report.marks} given, {report.corrections} corrected",
-        f"  attendance  {report.absences} absences and {report.late_arrivals} late arrivals;"
-        f" {report.absence_reasons} absence reasons set by class teachers",
-        f"  the log     {report.events} events, position {report.position}",
-        "Events by kind:",
-    ]
-    width = max(map(len, report.events_by_kind), default=0)
-    lines += [f"  {kind:<{width}}  {n:>6}" for kind, n in report.events_by_kind.items()]
-    lines.append(f"Logins by role (each with the password {demo_school.DEMO_PASSWORD!r}):")
-    width = max(map(len, report.logins), default=0)
-    lines += [f"  {role:<{width}}  {', '.join(names)}" for role, names in report.logins.items()]
-    return "\n".join(lines)
 
 
 def _settings() -> Settings:
@@ -175,13 +149,13 @@ def _storage_summary(settings: Settings, school_id: str) -> str:
     )
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _safe_url(url: str) -> str:
     """The database URL without its password, for printing."""
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
 _add_plugin_commands()
+
+
+if __name__ == "__main__":
+    app()

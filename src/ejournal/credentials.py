@@ -3,8 +3,9 @@
 Passwords are hashed with Argon2id (memory-hard, argon2-cffi). Bearer tokens and API tokens are
 random, shown once, and stored as their SHA-256 (they carry 256 bits of entropy, so a fast hash is
 enough and lookups stay O(1)). A token names its school, so a request finds the right database
-without a directory: ``ejs_<school>_<secret>`` for a session, ``eja_<school>_<secret>`` for an
-integration's API token. The log records only that a credential was set or revoked, and by whom.
+without a directory: ``ejs.<school>.<secret>`` for a session, ``eja.<school>.<secret>`` for an
+integration's API token (a dot is in neither a school id nor URL-safe base64). The log records
+only that a credential was set or revoked, and by whom.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class TokenHolder:
 
 def token_school(token: str) -> str | None:
     """The school a token belongs to, read from its prefix; None if it is not one of ours."""
-    parts = token.split("_", 2)
+    parts = token.split(".", 2)
     if len(parts) != 3 or parts[0] not in (SESSION_PREFIX, API_TOKEN_PREFIX):
         return None
     return parts[1] or None
@@ -160,7 +161,7 @@ class CredentialStore:
         label: str | None = None,
     ) -> TokenGrant:
         prefix = SESSION_PREFIX if kind == "session" else API_TOKEN_PREFIX
-        token = f"{prefix}_{self.school}_{secrets.token_urlsafe(32)}"
+        token = f"{prefix}.{self.school}.{secrets.token_urlsafe(32)}"
         credential_id = uuid4()
         now = self.clock.now()
         expires_at = now + ttl if ttl is not None else None
@@ -214,13 +215,18 @@ class CredentialStore:
             )
             return cursor.rowcount > 0
 
-    def revoke_all(self, account_id: UUID) -> None:
-        """Cut an account off at once (blocking, annulment): every token and password."""
+    def revoke_all(self, account_id: UUID, *, passwords: bool = False) -> None:
+        """Cut an account off: every token, and with ``passwords`` its password too (an
+        annulled login is annulled with its password, School 117 §10.1)."""
         with self.database.transaction() as cursor:
             cursor.execute(
                 "UPDATE credentials SET revoked_at = %(now)s WHERE account_id = %(account)s"
-                " AND revoked_at IS NULL AND kind <> 'password'",
-                {"now": self.clock.now().isoformat(), "account": str(account_id)},
+                " AND revoked_at IS NULL AND (kind <> 'password' OR %(passwords)s)",
+                {
+                    "now": self.clock.now().isoformat(),
+                    "account": str(account_id),
+                    "passwords": passwords,
+                },
             )
 
     def api_tokens(self, account_id: UUID) -> list[dict[str, str | None]]:

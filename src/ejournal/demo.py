@@ -2039,3 +2039,32 @@ _DECODED = frozenset(
     }
 )
 """The kinds of event whose contents the survey reads; the rest it only counts."""
+
+
+def describe_report(report: DemoReport) -> str:
+    """The demo's figures in plain English, one fact a line."""
+    lines = [
+        f"School year {report.year} under the {report.profile} regulation profile.",
+        f"  classes     {', '.join(report.classes)} with {report.journals} journals",
+        f"  students    {report.students}: {report.guardians} guardians,"
+        f" {report.consents} consent records, {report.parent_accounts} parent accounts,"
+        f" {report.transfers} transferred between classes",
+        f"  lessons     {report.lessons} held from {_day(FIRST_DAY)}"
+        f" to {_day(LAST_DAY)}: {report.late_lessons} entered late under a"
+        f" deputy's permission, {report.substituted_lessons} taught by a substitute",
+        f"  marks       {report.marks} given, {report.corrections} corrected",
+        f"  attendance  {report.absences} absences and {report.late_arrivals} late arrivals;"
+        f" {report.absence_reasons} absence reasons set by class teachers",
+        f"  the log     {report.events} events, position {report.position}",
+        "Events by kind:",
+    ]
+    width = max(map(len, report.events_by_kind), default=0)
+    lines += [f"  {kind:<{width}}  {n:>6}" for kind, n in report.events_by_kind.items()]
+    lines.append(f"Logins by role (each with the password {DEMO_PASSWORD!r}):")
+    width = max(map(len, report.logins), default=0)
+    lines += [f"  {role:<{width}}  {', '.join(names)}" for role, names in report.logins.items()]
+    return "\n".join(lines)
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"

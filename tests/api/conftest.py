@@ -60,9 +60,7 @@ def api(database_url: str, school_id: str) -> Iterator[Api]:
     with TestClient(app) as client:
         result = Api(client=client, world=world, school=school_id, actors=actors)
         for name in actors:
-            response = result.login(name)
-            assert response.status_code == 200, response.text
-            result.tokens[name] = response.json()["access_token"]
+            result.token(name)
         yield result
 
 

@@ -18,7 +18,7 @@ def test_login_gives_an_expiring_bearer_token(api: Api) -> None:
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 12 * 3600
     assert body["roles"] == ["teacher"]
-    assert body["access_token"].startswith(f"ejs_{api.school}_")
+    assert body["access_token"].startswith(f"ejs.{api.school}.")
     api.world.clock.advance(timedelta(hours=12, seconds=1))
     expired = api.client.get(
         "/api/v1/auth/api-tokens", headers={"Authorization": f"Bearer {body['access_token']}"}
@@ -59,7 +59,7 @@ def test_no_token_and_a_forged_token_are_refused(api: Api) -> None:
     assert api.get("/api/v1/auth/api-tokens", None).status_code == 401
     forged = api.client.get(
         "/api/v1/auth/api-tokens",
-        headers={"Authorization": f"Bearer ejs_{api.school}_forged"},
+        headers={"Authorization": f"Bearer ejs.{api.school}.forged"},
     )
     assert forged.status_code == 401
 
@@ -68,7 +68,7 @@ def test_api_tokens_are_shown_once_stored_hashed_and_revocable(api: Api) -> None
     made = api.post("/api/v1/auth/api-tokens", "deputy", {"label": "school timetable sync"})
     assert made.status_code == 201
     token = made.json()["token"]
-    assert token.startswith(f"eja_{api.school}_")
+    assert token.startswith(f"eja.{api.school}.")
     listed = api.get("/api/v1/auth/api-tokens", "deputy").json()
     assert [t["label"] for t in listed] == ["school timetable sync"]
     assert all(t["token"] is None for t in listed)

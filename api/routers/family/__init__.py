@@ -2,4 +2,7 @@
 
 from fastapi import APIRouter
 
+from api.routers.family import children
+
 router = APIRouter(tags=["family"])
+router.include_router(children.router)

@@ -96,6 +96,8 @@ class Mark(Value):
     weight: float
     recorded_at: datetime
     late: LateEntry | None = None
+    comment: str | None = None
+    """The teacher's note on the work, shown in the diary."""
     corrected: bool = False
     voided: bool = False
 
@@ -286,6 +288,7 @@ class ClassJournal(Aggregate):
         weight: float
         late: LateEntry | None
         actor: Actor
+        comment: str | None = None
 
     class MarkCorrected(Aggregate.Event):
         """A mark's value was superseded by another, with the reason."""
@@ -763,6 +766,7 @@ class ClassJournal(Aggregate):
         late: LateEntry | None,
         roster: frozenset[UUID],
         actor: Actor,
+        comment: str | None = None,
     ) -> None:
         lesson = self.lesson(lesson_id)
         self._check_period_open(lesson.on)
@@ -780,6 +784,7 @@ class ClassJournal(Aggregate):
             weight=weight,
             late=late,
             actor=actor,
+            comment=comment,
         )
 
     @event(MarkRecorded)
@@ -793,6 +798,7 @@ class ClassJournal(Aggregate):
         weight: float,
         late: LateEntry | None,
         actor: Actor,
+        comment: str | None = None,
     ) -> None:
         self.marks[mark_id] = Mark(
             id=mark_id,
@@ -803,6 +809,7 @@ class ClassJournal(Aggregate):
             weight=weight,
             recorded_at=self.event_time,
             late=late,
+            comment=comment,
         )
 
     def correct_mark(

@@ -34,7 +34,7 @@ def resolve(school: School, actor: Actor) -> Account | None:
             raise AccessDeniedError("only the service acts in the system role")
         return None
     try:
-        account = school.account(actor.account_id)
+        account = school.view(Account, actor.account_id, "account")
     except NotFoundError:
         raise AccountInactiveError("no active account acts here") from None
     account.act_as(actor.role)
@@ -63,6 +63,20 @@ def can_see_journal(actor: Actor, account: Account | None, journal: ClassJournal
     if actor.role is Role.CLASS_TEACHER and account is not None:
         return journal.class_code in account.classes_led()
     return False
+
+
+def account_can_read_journal(account: Account, journal: ClassJournal) -> bool:
+    """Whether any role the account holds lets it read a journal: one person often holds
+    several (a class teacher who also teaches another class's subject)."""
+    return any(
+        can_see_journal(Actor(account_id=account.id, role=role), account, journal)
+        for role in account.roles()
+    )
+
+
+def account_can_read_class(account: Account, class_code: str) -> bool:
+    """The administration reads every class's list; a class teacher the list of their class."""
+    return bool(account.roles() & ADMINISTRATION) or class_code in account.classes_led()
 
 
 def visible_journal(

@@ -8,10 +8,11 @@ from uuid import UUID, uuid4
 from pydantic import Field
 
 from ejournal.aggregates.account import Account, AnnulmentNotice, Grant
+from ejournal.aggregates.identity import account_id as account_id_for
 from ejournal.application import Recorded, School
 from ejournal.commands.access import require_role, resolve
 from ejournal.commands.command import Command
-from ejournal.errors import AccessDeniedError, NotFoundError
+from ejournal.errors import AccessDeniedError, InvariantError, NotFoundError
 from ejournal.roles import Actor, Role
 
 
@@ -25,6 +26,8 @@ def register_account(school: School, actor: Actor, cmd: RegisterAccount) -> Reco
     def attempt() -> Recorded:
         resolve(school, actor)
         require_role(actor, Role.ADMINISTRATOR, action="creating accounts")
+        if school.exists(account_id_for(cmd.login)):
+            raise InvariantError(f"the login {cmd.login!r} is taken")
         account = Account.register(
             login=cmd.login, full_name=cmd.full_name, email=cmd.email, actor=actor
         )
@@ -59,6 +62,9 @@ def grant_role(school: School, actor: Actor, cmd: GrantRole) -> Recorded:
             if cmd.student_id is not None:
                 school.student(cmd.student_id)
         account = school.account(cmd.account_id)
+        if actor.role is Role.CLASS_TEACHER and account.roles() - {Role.PARENT, Role.STUDENT}:
+            # A class teacher gives family access only: a staff account is not theirs to touch.
+            raise AccessDeniedError("a class teacher grants roles to parents and students only")
         grant = Grant(
             id=uuid4(), role=cmd.role, class_code=cmd.class_code, student_id=cmd.student_id
         )

@@ -132,7 +132,8 @@ def record_lesson_details(school: School, actor: Actor, cmd: RecordLessonDetails
 
 
 class CorrectLessonDetails(Command):
-    """Correct a recorded topic or homework; the superseded text stays in the log."""
+    """Correct a recorded topic or homework; the superseded text stays in the log. A field left
+    out keeps its recorded value."""
 
     journal_id: UUID
     lesson_id: UUID
@@ -149,7 +150,9 @@ def correct_lesson_details(school: School, actor: Actor, cmd: CorrectLessonDetai
         lesson = journal.lesson(cmd.lesson_id)
         writer_of_lesson(actor, journal, lesson.on, lesson.slot)
         first_grade_check(year, journal, marks=False, homework=cmd.homework is not None)
-        journal.correct_lesson_details(cmd.lesson_id, cmd.topic, cmd.homework, cmd.reason, actor)
+        topic = cmd.topic if cmd.topic is not None else lesson.topic
+        homework = cmd.homework if cmd.homework is not None else lesson.homework
+        journal.correct_lesson_details(cmd.lesson_id, topic, homework, cmd.reason, actor)
         return school.record(journal)
 
     return school.run(attempt)

@@ -77,5 +77,6 @@ def add_mark(
         late,
         roster,
         actor,
+        entry.comment,
     )
     return mark_id

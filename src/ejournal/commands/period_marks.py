@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from ejournal.aggregates.class_journal import ClosedPeriod
+from ejournal.aggregates.class_journal import ClosedPeriod, PeriodClosedError
 from ejournal.application import Recorded, School
 from ejournal.commands.access import (
     require_journal_teacher,
@@ -121,6 +121,7 @@ def close_period(school: School, actor: Actor, cmd: ClosePeriod) -> Recorded:
         resolve(school, actor)
         require_role(actor, Role.DEPUTY, Role.ADMINISTRATOR, action="closing periods")
         year = school.year_view(cmd.year)
+        year.check_open()
         period = year.period(cmd.period_id)
         if cmd.journal_ids:
             ids = list(cmd.journal_ids)
@@ -137,6 +138,8 @@ def close_period(school: School, actor: Actor, cmd: ClosePeriod) -> Recorded:
             if period.id not in journal.closed_periods:
                 journal.close_period(closed, actor)
                 journals.append(journal)
+        if not journals:
+            raise PeriodClosedError(f"period {period.id} is already closed for these journals")
         return school.record(*journals)
 
     return school.run(attempt)

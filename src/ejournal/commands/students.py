@@ -16,7 +16,7 @@ from ejournal.application import Recorded, School
 from ejournal.commands.access import require_role, resolve
 from ejournal.commands.command import Command
 from ejournal.commands.timing import local_today
-from ejournal.errors import AccessDeniedError, Clause, InvariantError, RuleViolationError
+from ejournal.errors import Clause, InvariantError, NotFoundError, RuleViolationError
 from ejournal.roles import Actor, Role
 
 ROLL_KEEPERS = (Role.SECRETARY, Role.ADMINISTRATOR)
@@ -62,7 +62,8 @@ def _class_teacher_or_roll_keeper(
     (Lyceum 68 §3.5.2, Gymnasium 2 §7.1) or by the secretary and administrator."""
     if actor.role is Role.CLASS_TEACHER:
         if account is None or student.class_code not in account.classes_led():
-            raise AccessDeniedError("a class teacher keeps the data of their own class")
+            # Another class's student is out of scope: it looks exactly like a missing one.
+            raise NotFoundError("no such student")
         return
     require_role(actor, *ROLL_KEEPERS, action="keeping students' personal data")
 
@@ -241,11 +242,15 @@ def _at_period_boundary(year: SchoolYear, on: date, days: int) -> bool:
 
 def move_to_subgroup(school: School, actor: Actor, cmd: MoveToSubgroup) -> Recorded:
     def attempt() -> Recorded:
-        resolve(school, actor)
+        account = resolve(school, actor)
         year = school.year(cmd.year)
         rule = year.profile.subgroups
         student = school.student(cmd.student_id)
         class_code = year.class_of(student.id, cmd.on)
+        if actor.role is Role.CLASS_TEACHER and (
+            account is None or class_code not in account.classes_led()
+        ):
+            raise NotFoundError("no such student")
         previous = (
             year.subgroup_of(student.id, class_code, cmd.subject, cmd.on) if class_code else None
         )

@@ -6,8 +6,10 @@ from datetime import date, time
 from typing import Literal
 from uuid import UUID, uuid4
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from ejournal.aggregates.account import Account, Grant
+from ejournal.aggregates.identity import school_year_id
 from ejournal.aggregates.school_year import (
     BellSlot,
     ClosureRecord,
@@ -19,7 +21,8 @@ from ejournal.aggregates.school_year import (
 from ejournal.application import Recorded, School
 from ejournal.commands.access import require_role, resolve
 from ejournal.commands.command import Command
-from ejournal.policy.profile import RegulationProfile, load_profile
+from ejournal.errors import InvariantError
+from ejournal.policy.profile import RegulationProfile, check_timezone, shipped_profile
 from ejournal.roles import Actor, Role
 
 SETUP_ROLES = (Role.ADMINISTRATOR, Role.DEPUTY)
@@ -44,12 +47,19 @@ class StartSchoolYear(Command):
     timezone: str | None = None
     week_length: Literal[5, 6] | None = None
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        return check_timezone(value) if value is not None else None
+
 
 def start_school_year(school: School, actor: Actor, cmd: StartSchoolYear) -> Recorded:
     def attempt() -> Recorded:
         resolve(school, actor)
         require_role(actor, Role.ADMINISTRATOR, action="setting up a school year")
-        profile = load_profile(cmd.profile) if isinstance(cmd.profile, str) else cmd.profile
+        if school.exists(school_year_id(cmd.label)):
+            raise InvariantError(f"school year {cmd.label} is already set up")
+        profile = shipped_profile(cmd.profile) if isinstance(cmd.profile, str) else cmd.profile
         if cmd.timezone:
             # Deadlines are computed in the school's own zone, whatever the shipped profile says.
             profile = profile.model_copy(update={"timezone": cmd.timezone})
@@ -79,7 +89,7 @@ def adopt_profile(school: School, actor: Actor, cmd: AdoptProfile) -> Recorded:
         resolve(school, actor)
         require_role(actor, Role.ADMINISTRATOR, action="adopting a regulation profile")
         year = school.year(cmd.year)
-        profile = load_profile(cmd.profile) if isinstance(cmd.profile, str) else cmd.profile
+        profile = shipped_profile(cmd.profile) if isinstance(cmd.profile, str) else cmd.profile
         profile = profile.model_copy(
             update={"timezone": year.timezone, "week_length": year.week_length}
         )
@@ -194,10 +204,12 @@ def form_class(school: School, actor: Actor, cmd: FormClass) -> Recorded:
         year = school.year(cmd.year)
         code = f"{cmd.grade}{cmd.letter.upper()}"
         year.form_class(SchoolClass(code=code, grade=cmd.grade, letter=cmd.letter.upper()), actor)
+        granted: list[Account] = []
         if cmd.class_teacher_id is not None:
-            school.account(cmd.class_teacher_id)
+            account = school.account(cmd.class_teacher_id)
             year.assign_class_teacher(code, cmd.class_teacher_id, actor)
-        return school.record(year)
+            granted = _class_teacher_grant(account, code, actor)
+        return school.record(year, *granted)
 
     return school.run(attempt)
 
@@ -215,9 +227,9 @@ def assign_class_teacher(school: School, actor: Actor, cmd: AssignClassTeacher) 
         resolve(school, actor)
         require_role(actor, *SETUP_ROLES, action="assigning a class teacher")
         year = school.year(cmd.year)
-        school.account(cmd.account_id)
+        account = school.account(cmd.account_id)
         year.assign_class_teacher(cmd.class_code, cmd.account_id, actor, cmd.reason)
-        return school.record(year)
+        return school.record(year, *_class_teacher_grant(account, cmd.class_code, actor))
 
     return school.run(attempt)
 
@@ -248,3 +260,12 @@ def set_timetable(school: School, actor: Actor, cmd: SetTimetable) -> Recorded:
         return school.record(year)
 
     return school.run(attempt)
+
+
+def _class_teacher_grant(account: Account, class_code: str, actor: Actor) -> list[Account]:
+    """The account's class-teacher role for the class, granted in the same save as the year's
+    assignment, so the year and the account never disagree about who leads a class."""
+    if class_code in account.classes_led():
+        return []
+    account.grant(Grant(id=uuid4(), role=Role.CLASS_TEACHER, class_code=class_code), actor)
+    return [account]

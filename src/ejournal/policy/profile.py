@@ -12,11 +12,23 @@ from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from ejournal.errors import Clause
+from ejournal.errors import Clause, InvariantError
 from ejournal.marks import PeriodKind, WorkKind
+
+
+def check_timezone(value: str) -> str:
+    """An IANA time zone the server knows ("Europe/Moscow"), or ValueError."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{value!r} is not a time zone (an IANA name like 'Europe/Moscow')"
+        ) from None
+    return value
 
 
 class _Rule(BaseModel):
@@ -171,7 +183,7 @@ class RegulationProfile(BaseModel):
     """The school as prose names it ("Lyceum 68")."""
     regulation: str
     """The document's title (Russian)."""
-    timezone: str
+    timezone: Annotated[str, AfterValidator(check_timezone)]
     period_kind: PeriodKind
     week_length: Literal[5, 6] = 5
     allow_mark_modifiers: bool = False
@@ -196,6 +208,24 @@ def shipped_profile_ids() -> list[str]:
     """The profiles shipped with the product, one per seed school."""
     root = resources.files(PROFILES_PACKAGE)
     return sorted(p.name.removesuffix(".toml") for p in root.iterdir() if p.name.endswith(".toml"))
+
+
+class UnknownProfileError(InvariantError):
+    """No shipped regulation profile has that id."""
+
+    slug = "unknown-profile"
+    title = "No such regulation profile"
+    status = 422
+
+
+def shipped_profile(profile_id: str) -> RegulationProfile:
+    """A profile shipped with the product, by id only: a request never names a server file."""
+    if profile_id not in shipped_profile_ids():
+        raise UnknownProfileError(
+            f"no regulation profile {profile_id!r}; shipped: {', '.join(shipped_profile_ids())}"
+            " (or send the school's own profile in full)"
+        )
+    return load_profile(profile_id)
 
 
 def load_profile(id_or_path: str | Path) -> RegulationProfile:

@@ -1,0 +1,461 @@
+"""The school year's organisation: starting a year, its profile, calendar, bells, classes, class
+teachers and timetables, and reading it all back.
+
+Starting a year and adopting a profile are the administrator's; the rest of the set-up is the
+administrator's or a deputy's (School 77 §4.6.2: the deputy forms the timetable).
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from functools import cache
+from typing import Annotated, Literal
+from uuid import UUID
+from zoneinfo import available_timezones
+
+from fastapi import APIRouter, Depends
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from api.commanding import RecordedPublic, Run
+from api.dependencies import CurrentAdministrator, CurrentReader, SchoolApp, acting_as
+from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
+from ejournal.aggregates.school_year import SchoolYear
+from ejournal.commands import year
+from ejournal.marks import PeriodKind
+from ejournal.policy.profile import RegulationProfile, shipped_profile_ids
+from ejournal.roles import Actor
+
+router = APIRouter()
+
+CurrentOrganizer = Annotated[Actor, Depends(acting_as(*year.SETUP_ROLES))]
+"""Who sets a year up once it is started: the administrator or a deputy."""
+
+
+def _shipped(profile_id: str) -> str:
+    # A profile is a shipped one or given whole: never a path on the server.
+    if profile_id not in shipped_profile_ids():
+        raise ValueError(f"no shipped profile {profile_id!r}; shipped: {shipped_profile_ids()}")
+    return profile_id
+
+
+ProfileChoice = Annotated[str, AfterValidator(_shipped)] | RegulationProfile
+"""A shipped profile's id ("school77") or the school's own profile, whole."""
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _zone(name: str) -> str:
+    # Every deadline is computed in this zone: a name that is no zone would fail them all later.
+    if name not in _zones():
+        raise ValueError(f"{name!r} is not an IANA time zone (such as Europe/Moscow)")
+    return name
+
+
+TimeZone = Annotated[str, AfterValidator(_zone)]
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+class PeriodRequest(BaseModel):
+    """One reporting period of a year being started."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=r"^[A-Z][0-9]$", examples=["Q1"])
+    name: str = Field(examples=["1 четверть"])
+    start: date
+    end: date
+
+
+class SchoolYearRequest(BaseModel):
+    """A school year to start, with its periods and the regulation profile in force."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    label: YearLabel
+    starts_on: date
+    ends_on: date
+    periods: list[PeriodRequest]
+    profile: ProfileChoice
+    timezone: TimeZone | None = None
+    """The school's zone, when it differs from the profile's."""
+    week_length: Literal[5, 6] | None = None
+
+    @model_validator(mode="after")
+    def _zone_of_own_profile(self) -> SchoolYearRequest:
+        if self.timezone is None and isinstance(self.profile, RegulationProfile):
+            _zone(self.profile.timezone)
+        return self
+
+
+class ProfileRequest(BaseModel):
+    """Another regulation profile for the year (a new or amended regulation)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    profile: ProfileChoice
+    reason: str = Field(min_length=1)
+
+
+class PeriodMarksDueRequest(BaseModel):
+    """The date a school order sets for a period's marks."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    due: date
+    order: str = Field(min_length=1, examples=["№ 57-о от 01.10.2026"])
+
+
+class ClosureRequest(BaseModel):
+    """Days without lessons: holidays, a quarantine, another schedule change."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    start: date
+    end: date
+    kind: Literal["holidays", "quarantine", "other"]
+    classes: list[str] | None = None
+    """The classes it concerns; the whole school when absent."""
+    reason: str = ""
+
+
+class ClosureLiftingRequest(BaseModel):
+    """Why a declared closure is cancelled."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1)
+
+
+class BellSlotRequest(BaseModel):
+    """One lesson slot of the day."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    slot: int = Field(ge=0, le=12)
+    start: time
+    end: time
+
+
+class BellScheduleRequest(BaseModel):
+    """The times of the lesson slots."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    slots: list[BellSlotRequest]
+    reason: str | None = None
+    """Why a bell schedule already set is replaced."""
+
+
+class SchoolClassRequest(BaseModel):
+    """A class to form this year."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    grade: int = Field(ge=1, le=11)
+    letter: str = Field(min_length=1, max_length=3, examples=["Б"])
+    class_teacher_id: UUID | None = None
+
+
+class ClassTeacherRequest(BaseModel):
+    """The class teacher of a class."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    account_id: UUID
+    reason: str | None = None
+    """Why the class teacher already assigned is replaced."""
+
+
+class TimetableEntryRequest(BaseModel):
+    """One weekly lesson: weekday (1 = Monday), slot, the journal it belongs to."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    weekday: int = Field(ge=1, le=6)
+    slot: int = Field(ge=0, le=12)
+    journal_id: UUID
+
+
+class TimetableRequest(BaseModel):
+    """The weekly timetable of one class."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    entries: list[TimetableEntryRequest]
+    reason: str | None = None
+    """Why a timetable already set is replaced."""
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+class PeriodPublic(BaseModel):
+    """A reporting period, with the due date of its marks where an order set one."""
+
+    id: str
+    name: str
+    start: date
+    end: date
+    marks_due: date | None
+    marks_due_order: str | None
+
+
+class TimetableEntryPublic(BaseModel):
+    """One weekly lesson of a class: weekday (1 = Monday), slot, its journal."""
+
+    weekday: int
+    slot: int
+    journal_id: UUID
+
+
+class SchoolClassPublic(BaseModel):
+    """A class of the year, its class teacher and its weekly timetable."""
+
+    code: str
+    grade: int
+    letter: str
+    class_teacher_id: UUID | None
+    timetable: list[TimetableEntryPublic]
+
+
+class JournalRefPublic(BaseModel):
+    """One entry of the year's registry of class journals."""
+
+    journal_id: UUID
+    class_code: str
+    subject: str
+    subgroup: str | None
+
+
+class BellSlotPublic(BaseModel):
+    """When a lesson slot starts and ends."""
+
+    slot: int
+    start: time
+    end: time
+
+
+class ClosurePublic(BaseModel):
+    """Days without lessons, for the whole school (``classes`` null) or some classes."""
+
+    closure_id: UUID
+    start: date
+    end: date
+    kind: str
+    classes: list[str] | None
+    reason: str
+    lifted: bool
+
+
+class SchoolYearPublic(BaseModel):
+    """A school year's organisation as it stands."""
+
+    label: str
+    starts_on: date
+    ends_on: date
+    timezone: str
+    week_length: int
+    period_kind: PeriodKind
+    profile: str
+    """The id of the regulation profile in force."""
+    closed: bool
+    periods: list[PeriodPublic]
+    classes: list[SchoolClassPublic]
+    journals: list[JournalRefPublic]
+    bells: list[BellSlotPublic]
+    closures: list[ClosurePublic]
+
+    @classmethod
+    def of(cls, school_year: SchoolYear) -> SchoolYearPublic:
+        return cls(
+            label=school_year.label,
+            starts_on=school_year.starts_on,
+            ends_on=school_year.ends_on,
+            timezone=school_year.timezone,
+            week_length=school_year.week_length,
+            period_kind=school_year.period_kind,
+            profile=school_year.profile.id,
+            closed=school_year.closed,
+            periods=[
+                PeriodPublic.model_validate(p.model_dump())
+                for p in sorted(school_year.periods.values(), key=lambda p: p.start)
+            ],
+            classes=[
+                SchoolClassPublic(
+                    **c.model_dump(),
+                    timetable=[
+                        TimetableEntryPublic.model_validate(e.model_dump())
+                        for e in sorted(
+                            school_year.timetable.get(code, ()),
+                            key=lambda e: (e.weekday, e.slot),
+                        )
+                    ],
+                )
+                for code, c in sorted(school_year.classes.items())
+            ],
+            journals=[
+                JournalRefPublic(journal_id=jid, **ref.model_dump())
+                for jid, ref in sorted(
+                    school_year.journals.items(),
+                    key=lambda item: (item[1].class_code, item[1].subject, item[1].subgroup or ""),
+                )
+            ],
+            bells=[
+                BellSlotPublic.model_validate(b.model_dump())
+                for _, b in sorted(school_year.bells.items())
+            ],
+            closures=[
+                ClosurePublic(
+                    closure_id=c.id,
+                    **c.model_dump(exclude={"id", "classes"}),
+                    classes=sorted(c.classes) if c.classes is not None else None,
+                )
+                for c in sorted(school_year.closures.values(), key=lambda c: c.start)
+            ],
+        )
+
+
+# --- routes ---------------------------------------------------------------------------------
+
+
+@router.post("/years", status_code=201, summary="Start a school year")
+def start_school_year(
+    administrator: CurrentAdministrator, body: SchoolYearRequest, run: Run
+) -> RecordedPublic:
+    """Set up a school year with its reporting periods and the regulation profile in force."""
+    return run(year.start_school_year, administrator, year.StartSchoolYear(**body.model_dump()))
+
+
+@router.get("/years/{year}", summary="A school year's organisation")
+def read_school_year(
+    reader: CurrentReader, label: SchoolYearLabel, school: SchoolApp
+) -> SchoolYearPublic:
+    """Periods, classes with their class teachers and timetables, the registry of class journals,
+    bells and closures: the year's organisation, which all staff who read journals may see (it
+    holds no one's marks or personal data). Families get 403: they read diaries, not the year."""
+    return SchoolYearPublic.of(school.year_view(label))
+
+
+@router.post("/years/{year}/profile", status_code=201, summary="Adopt another regulation profile")
+def adopt_profile(
+    administrator: CurrentAdministrator, label: SchoolYearLabel, body: ProfileRequest, run: Run
+) -> RecordedPublic:
+    """Put another regulation profile in force for the rest of the year, with the reason."""
+    return run(
+        year.adopt_profile, administrator, year.AdoptProfile(year=label, **body.model_dump())
+    )
+
+
+@router.post(
+    "/years/{year}/periods/{period_id}/marks-due",
+    status_code=201,
+    summary="Set when a period's marks are due",
+)
+def set_period_marks_due(
+    organizer: CurrentOrganizer,
+    label: SchoolYearLabel,
+    period_id: str,
+    body: PeriodMarksDueRequest,
+    run: Run,
+) -> RecordedPublic:
+    """Record the school order that sets the due date of a period's marks (for profiles that
+    time period marks "by order")."""
+    return run(
+        year.set_period_marks_due,
+        organizer,
+        year.SetPeriodMarksDue(year=label, period_id=period_id, **body.model_dump()),
+    )
+
+
+@router.post("/years/{year}/closures", status_code=201, summary="Declare days without lessons")
+def declare_closure(
+    organizer: CurrentOrganizer, label: SchoolYearLabel, body: ClosureRequest, run: Run
+) -> RecordedPublic:
+    """Declare holidays, a quarantine or another schedule change (Gymnasium 2 §6.6), for the
+    whole school or some classes; its days drop out of the working-day calendar."""
+    return run(
+        year.declare_closure, organizer, year.DeclareClosure(year=label, **body.model_dump())
+    )
+
+
+@router.post(
+    "/years/{year}/closures/{closure_id}/lifting",
+    status_code=201,
+    summary="Lift a declared closure",
+)
+def lift_closure(
+    organizer: CurrentOrganizer,
+    label: SchoolYearLabel,
+    closure_id: UUID,
+    body: ClosureLiftingRequest,
+    run: Run,
+) -> RecordedPublic:
+    """Cancel a closure still in force, with the reason; its days are school days again."""
+    return run(
+        year.lift_closure,
+        organizer,
+        year.LiftClosure(year=label, closure_id=closure_id, **body.model_dump()),
+    )
+
+
+@router.post("/years/{year}/bells", status_code=201, summary="Set the bell schedule")
+def set_bell_schedule(
+    organizer: CurrentOrganizer, label: SchoolYearLabel, body: BellScheduleRequest, run: Run
+) -> RecordedPublic:
+    """Set the times of the lesson slots; replacing a schedule already set needs a reason."""
+    return run(
+        year.set_bell_schedule, organizer, year.SetBellSchedule(year=label, **body.model_dump())
+    )
+
+
+@router.post("/years/{year}/classes", status_code=201, summary="Form a class")
+def form_class(
+    organizer: CurrentOrganizer, label: SchoolYearLabel, body: SchoolClassRequest, run: Run
+) -> RecordedPublic:
+    """Form a class of the year ("5Б"), optionally with its class teacher."""
+    return run(year.form_class, organizer, year.FormClass(year=label, **body.model_dump()))
+
+
+@router.post(
+    "/years/{year}/classes/{class_code}/class-teacher",
+    status_code=201,
+    summary="Assign a class's class teacher",
+)
+def assign_class_teacher(
+    organizer: CurrentOrganizer,
+    label: SchoolYearLabel,
+    class_code: str,
+    body: ClassTeacherRequest,
+    run: Run,
+) -> RecordedPublic:
+    """Assign the class teacher of a class; replacing one needs a reason."""
+    return run(
+        year.assign_class_teacher,
+        organizer,
+        year.AssignClassTeacher(year=label, class_code=class_code, **body.model_dump()),
+    )
+
+
+@router.post(
+    "/years/{year}/classes/{class_code}/timetable",
+    status_code=201,
+    summary="Set a class's weekly timetable",
+)
+def set_timetable(
+    organizer: CurrentOrganizer,
+    label: SchoolYearLabel,
+    class_code: str,
+    body: TimetableRequest,
+    run: Run,
+) -> RecordedPublic:
+    """Set the weekly timetable of a class from its journals; replacing one needs a reason."""
+    return run(
+        year.set_timetable,
+        organizer,
+        year.SetTimetable(year=label, class_code=class_code, **body.model_dump()),
+    )

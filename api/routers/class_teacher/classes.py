@@ -1,0 +1,145 @@
+"""A class of a school year, as its class teacher keeps it: the class list, and the reasons for
+its students' absences (Lyceum 68 §3.5.3; School 77 §4.3.12; Gymnasium 2 §7.4).
+
+The class is named in the path by its code ("5А") and qualified by the ``year`` query parameter
+("2026-2027"), since a class code names a different class every year.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from api.commanding import RecordedPublic, Run
+from api.dependencies import CurrentClassTeacher, CurrentReader, CurrentSession, SchoolApp
+from api.schemas.people import PersonNamePublic, StaffPublic
+from api.schemas.requests import RequestModel
+from api.schemas.school_year import SchoolYearQuery, today_within, url_label
+from ejournal.aggregates.account import Account
+from ejournal.aggregates.student import Student
+from ejournal.commands import attendance
+from ejournal.commands.access import account_can_read_class
+from ejournal.errors import NotFoundError
+from ejournal.marks import AbsenceReason
+
+router = APIRouter()
+
+
+class AbsenceReasonRequest(RequestModel):
+    """Why a student missed lessons: applied to every absence of theirs in every journal of the
+    class between two dates (a certificate covers days)."""
+
+    student_id: UUID
+    start: date = Field(description="The first day covered.")
+    end: date = Field(description="The last day covered (inclusive).")
+    absence_reason: AbsenceReason
+    note: str | None = Field(default=None, description='E.g. "справка № 12 от 05.09.2026".')
+    reason: str | None = Field(
+        default=None, min_length=1, description="Why an absence reason already recorded changes."
+    )
+
+
+class ClassStudentPublic(BaseModel):
+    id: UUID
+    name: PersonNamePublic
+    subgroups: dict[str, str]
+    """Subject code -> the student's subgroup in it, for subjects taught in subgroups."""
+
+
+class ClassListPublic(BaseModel):
+    """The students of a class on a day."""
+
+    year: str
+    class_code: str
+    grade: int
+    on: date
+    class_teacher: StaffPublic | None
+    students: list[ClassStudentPublic]
+
+
+@router.post(
+    "/classes/{class_code}/absence-reasons",
+    status_code=201,
+    summary="Set the reason for a student's absences",
+)
+def set_absence_reason(
+    class_code: str,
+    year: SchoolYearQuery,
+    body: AbsenceReasonRequest,
+    class_teacher: CurrentClassTeacher,
+    run: Run,
+) -> RecordedPublic:
+    """Record why a student of one's own class was absent, for every absence in the dates."""
+    return run(
+        attendance.set_absence_reason,
+        class_teacher,
+        attendance.SetAbsenceReason(
+            year=year,
+            class_code=class_code,
+            student_id=body.student_id,
+            start=body.start,
+            end=body.end,
+            absence_reason=body.absence_reason,
+            note=body.note,
+            reason=body.reason,
+        ),
+    )
+
+
+@router.get("/classes/{class_code}/students", summary="A class list")
+def list_class_students(
+    class_code: str,
+    year: SchoolYearQuery,
+    reader: CurrentReader,
+    session: CurrentSession,
+    school: SchoolApp,
+    on: Annotated[
+        date | None,
+        Query(description="The day the list is taken on; by default today, within the year."),
+    ] = None,
+) -> ClassListPublic:
+    """The students of a class with their subgroups: for the class's own class teacher and
+    the administration; for anyone else the class does not exist."""
+    # ``reader`` turns away whoever reads no class data at all (403); the scope is checked here.
+    school_year = school.year_view(year)
+    if class_code not in school_year.classes or not account_can_read_class(
+        session.account, class_code
+    ):
+        raise NotFoundError("no such class")
+    school_class = school_year.classes[class_code]
+    day = on or today_within(school, school_year)
+    subjects = {
+        ref.subject
+        for ref in school_year.journals_of(class_code).values()
+        if ref.subgroup is not None
+    }
+    students = []
+    for student_id in school_year.class_roster(class_code, day):
+        student = school.view(Student, student_id, "student")
+        subgroups = {
+            subject: subgroup
+            for subject in sorted(subjects)
+            if (subgroup := school_year.subgroup_of(student_id, class_code, subject, day))
+        }
+        students.append(
+            ClassStudentPublic(
+                id=student_id, name=PersonNamePublic.of(student.name), subgroups=subgroups
+            )
+        )
+    teacher_id = school_class.class_teacher_id
+    return ClassListPublic(
+        year=url_label(year),
+        class_code=class_code,
+        grade=school_class.grade,
+        on=day,
+        class_teacher=(
+            StaffPublic.model_validate(school.view(Account, teacher_id, "account"))
+            if teacher_id
+            else None
+        ),
+        students=sorted(students, key=lambda row: (row.name.full, str(row.id))),
+    )

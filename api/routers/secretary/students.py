@@ -1,0 +1,219 @@
+"""The student roll (движение учащихся): admission, transfer between classes, withdrawal, moves
+between subgroups, and a student's record.
+
+Admission, transfer and withdrawal are the secretary's or the administrator's (Lyceum 68
+§3.8.3). A student's record is read by them and by the deputy and director; any other role gets
+403 whatever the id (a role that reads no student learns nothing from an answer), and a
+student who does not exist is 404. Class teachers and families read their own students through
+their own routes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.commanding import RecordedPublic, Run
+from api.dependencies import CurrentSecretary, SchoolApp, acting_as
+from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
+from ejournal.aggregates.student import Student
+from ejournal.commands import students
+from ejournal.roles import Actor, Role
+
+router = APIRouter()
+
+CurrentRollReader = Annotated[
+    Actor,
+    Depends(acting_as(Role.SECRETARY, Role.ADMINISTRATOR, Role.DEPUTY, Role.DIRECTOR)),
+]
+"""Who reads any student's record: the roll keepers and the administration."""
+
+CurrentSubgroupKeeper = Annotated[
+    Actor, Depends(acting_as(Role.ADMINISTRATOR, Role.DEPUTY, Role.CLASS_TEACHER))
+]
+"""Who may ask to place or move a student in a subgroup; the profile decides who may move one."""
+
+
+class PersonNameRequest(BaseModel):
+    """A Russian full name: фамилия, имя, отчество (the last may be absent)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    last: str = Field(min_length=1, examples=["Алексеев"])
+    first: str = Field(min_length=1, examples=["Артём"])
+    patronymic: str | None = Field(default=None, examples=["Игоревич"])
+
+
+class AdmissionRequest(BaseModel):
+    """A student admitted into a class by an order."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: PersonNameRequest
+    birth_date: date
+    class_code: str = Field(examples=["5А"])
+    on: date
+    """The first day in the class; inside the school year."""
+    order: str = Field(min_length=1, examples=["№ 101-у от 28.08.2026"])
+
+
+class TransferRequest(BaseModel):
+    """A move to another class of the same year by an order."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    year: YearLabel
+    to_class: str = Field(examples=["5Б"])
+    on: date
+    """The first day in the new class."""
+    order: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+
+
+class WithdrawalRequest(BaseModel):
+    """A student leaving the school (выбытие) by an order."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    year: YearLabel
+    on: date
+    """The last day at the school."""
+    reason: str = Field(min_length=1)
+    destination: str | None = None
+    """Where the student goes (another school), when known."""
+    order: str = Field(min_length=1)
+
+
+class SubgroupMoveRequest(BaseModel):
+    """The subgroup of a subject a student belongs to from a date."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    subject: str = Field(examples=["foreign_language"])
+    subgroup: str = Field(examples=["2"])
+    on: date
+
+
+class PersonNamePublic(BaseModel):
+    """A student's full name, in parts and as documents print it."""
+
+    last: str
+    first: str
+    patronymic: str | None
+    full: str
+    """As documents print it: "Алексеев Артём Игоревич"."""
+
+
+class MovementPublic(BaseModel):
+    """One line of the movement record."""
+
+    kind: Literal["admitted", "transferred", "promoted", "withdrawn", "subgroup"]
+    on: date
+    year: str
+    from_place: str | None
+    to_place: str | None
+    order: str | None
+    reason: str | None
+
+
+class StudentPublic(BaseModel):
+    """A student's record on the roll (guardians' personal data is not shown here)."""
+
+    student_id: UUID
+    name: PersonNamePublic
+    birth_date: date
+    class_code: str | None
+    """The class now; none once withdrawn."""
+    year: str | None
+    withdrawn: bool
+    guardians: int
+    """How many guardians are recorded."""
+    movements: list[MovementPublic]
+
+    @classmethod
+    def of(cls, student: Student) -> StudentPublic:
+        return cls(
+            student_id=student.id,
+            name=PersonNamePublic(**student.name.model_dump(), full=str(student.name)),
+            birth_date=student.birth_date,
+            class_code=student.class_code,
+            year=student.year,
+            withdrawn=student.withdrawn,
+            guardians=len(student.guardians),
+            movements=[MovementPublic.model_validate(m.model_dump()) for m in student.movements],
+        )
+
+
+@router.post("/years/{year}/students", status_code=201, summary="Admit a student")
+def admit_student(
+    keeper: CurrentSecretary, label: SchoolYearLabel, body: AdmissionRequest, run: Run
+) -> RecordedPublic:
+    """Admit a student into a class of the year by an order; the answer carries the
+    ``student_id``."""
+    return run(
+        students.admit_student, keeper, students.AdmitStudent(year=label, **body.model_dump())
+    )
+
+
+@router.get("/students/{student_id}", summary="A student's record")
+def read_student(reader: CurrentRollReader, student_id: UUID, school: SchoolApp) -> StudentPublic:
+    """A student's name, birth date, class, movement record and how many guardians are
+    recorded."""
+    return StudentPublic.of(school.view(Student, student_id, "student"))
+
+
+@router.post("/students/{student_id}/transfer", status_code=201, summary="Transfer a student")
+def transfer_student(
+    keeper: CurrentSecretary, student_id: UUID, body: TransferRequest, run: Run
+) -> RecordedPublic:
+    """Move a student to another class of the same year by an order; the journals of the old
+    class stop listing them the day before, the new class's list them from ``on``."""
+    return run(
+        students.transfer_student,
+        keeper,
+        students.TransferStudent(student_id=student_id, **body.model_dump()),
+    )
+
+
+@router.post("/students/{student_id}/withdrawal", status_code=201, summary="Withdraw a student")
+def withdraw_student(
+    keeper: CurrentSecretary, student_id: UUID, body: WithdrawalRequest, run: Run
+) -> RecordedPublic:
+    """Record that a student leaves the school by an order; ``on`` is their last day."""
+    return run(
+        students.withdraw_student,
+        keeper,
+        students.WithdrawStudent(student_id=student_id, **body.model_dump()),
+    )
+
+
+@router.post(
+    "/years/{year}/students/{student_id}/subgroups",
+    status_code=201,
+    summary="Place a student in a subgroup",
+)
+def move_to_subgroup(
+    keeper: CurrentSubgroupKeeper,
+    label: SchoolYearLabel,
+    student_id: UUID,
+    body: SubgroupMoveRequest,
+    run: Run,
+) -> RecordedPublic:
+    """Place a student in a subgroup of a subject, or move them to another one.
+
+    The first placement is the split made at the start of a year or period (administrator,
+    deputy or class teacher). A move between subgroups follows the school's profile: who may
+    make it (School 77 §4.4.9: the administrator only; School 117 §4.2: also the class teacher)
+    and when (School 77: only at a period's end, within the profile's days of a period
+    boundary), never backdated. A move mid-period is refused with the rule
+    ``subgroups.only_at_period_end`` and its clause.
+    """
+    return run(
+        students.move_to_subgroup,
+        keeper,
+        students.MoveToSubgroup(year=label, student_id=student_id, **body.model_dump()),
+    )

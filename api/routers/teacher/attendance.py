@@ -1,0 +1,80 @@
+"""Attendance at a held lesson: recording who was absent or late, and correcting an entry."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from api.commanding import RecordedPublic, Run
+from api.dependencies import CurrentTeacher
+from api.schemas.requests import RequestModel
+from ejournal.commands import attendance
+from ejournal.marks import Attendance
+
+router = APIRouter()
+
+
+class AttendanceRequest(RequestModel):
+    """The attendance of one or more students at a held lesson."""
+
+    attendance: dict[UUID, Attendance] = Field(
+        min_length=1, description='Student id -> present, absent ("н") or late.'
+    )
+
+
+class AttendanceCorrectionRequest(RequestModel):
+    """A student's recorded attendance superseded, with the reason."""
+
+    status: Attendance
+    reason: str = Field(min_length=1, description="Why the recorded attendance is corrected.")
+
+
+@router.post(
+    "/journals/{journal_id}/lessons/{lesson_id}/attendance",
+    status_code=201,
+    summary="Record attendance at a lesson",
+)
+def record_attendance(
+    journal_id: UUID,
+    lesson_id: UUID,
+    body: AttendanceRequest,
+    teacher: CurrentTeacher,
+    run: Run,
+) -> RecordedPublic:
+    """Record the attendance of students at a held lesson (each student's once)."""
+    return run(
+        attendance.record_attendance,
+        teacher,
+        attendance.RecordAttendance(
+            journal_id=journal_id, lesson_id=lesson_id, attendance=body.attendance
+        ),
+    )
+
+
+@router.post(
+    "/journals/{journal_id}/lessons/{lesson_id}/attendance/{student_id}/corrections",
+    status_code=201,
+    summary="Correct a student's attendance at a lesson",
+)
+def correct_attendance(
+    journal_id: UUID,
+    lesson_id: UUID,
+    student_id: UUID,
+    body: AttendanceCorrectionRequest,
+    teacher: CurrentTeacher,
+    run: Run,
+) -> RecordedPublic:
+    """Supersede a student's recorded attendance at a lesson, with the reason."""
+    return run(
+        attendance.correct_attendance,
+        teacher,
+        attendance.CorrectAttendance(
+            journal_id=journal_id,
+            lesson_id=lesson_id,
+            student_id=student_id,
+            status=body.status,
+            reason=body.reason,
+        ),
+    )

@@ -1,0 +1,66 @@
+"""A class journal: its page for everyone who may read it, and its calendar-thematic plan (KTP)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends
+from pydantic import Field
+
+from api.commanding import RecordedPublic, Run
+from api.dependencies import CurrentReader, CurrentSession, SchoolApp, acting_as
+from api.schemas.journal_page import JournalPagePublic, journal_page
+from api.schemas.requests import RequestModel
+from ejournal.aggregates.class_journal import ClassJournal
+from ejournal.commands import journals
+from ejournal.commands.access import account_can_read_journal
+from ejournal.errors import NotFoundError
+from ejournal.roles import Actor, Role
+
+router = APIRouter()
+
+KtpAuthor = Annotated[Actor, Depends(acting_as(Role.TEACHER, Role.DEPUTY))]
+"""The journal's teacher sets its KTP; a deputy may too (the core decides which journal)."""
+
+
+class KtpLineRequest(RequestModel):
+    topic: str = Field(min_length=1)
+    hours: int = Field(default=1, ge=1)
+
+
+class KtpRequest(RequestModel):
+    """The whole calendar-thematic plan, in order; it replaces any plan set before."""
+
+    items: list[KtpLineRequest] = Field(min_length=1)
+    reason: str | None = Field(
+        default=None, min_length=1, description="Why a plan already set is replaced."
+    )
+
+
+@router.get("/journals/{journal_id}", summary="A class journal's page", tags=["journals"])
+def read_journal(
+    journal_id: UUID, reader: CurrentReader, session: CurrentSession, school: SchoolApp
+) -> JournalPagePublic:
+    """The journal as it stands: lessons, roster, attendance, marks, period marks, plan and
+    grants. A journal outside the caller's scope answers exactly as a missing one."""
+    # ``reader`` turns away whoever reads no journals at all (403); the scope is checked here.
+    journal = school.view(ClassJournal, journal_id, "journal")
+    account = session.account
+    if not account_can_read_journal(account, journal):
+        raise NotFoundError("no such journal")
+    return journal_page(school, journal)
+
+
+@router.post("/journals/{journal_id}/ktp", status_code=201, summary="Set a journal's KTP")
+def set_ktp(journal_id: UUID, body: KtpRequest, author: KtpAuthor, run: Run) -> RecordedPublic:
+    """Set the calendar-thematic plan (КТП) of a journal: its topics in order, with hours."""
+    return run(
+        journals.set_ktp,
+        author,
+        journals.SetKtp(
+            journal_id=journal_id,
+            items=tuple(journals.KtpLine(topic=i.topic, hours=i.hours) for i in body.items),
+            reason=body.reason,
+        ),
+    )

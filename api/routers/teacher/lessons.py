@@ -1,0 +1,133 @@
+"""Lessons: the whole-lesson submission (a journal grid's column in one request), and a held
+lesson's topic and homework filled in or corrected afterwards."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from api.commanding import RecordedPublic, Run
+from api.dependencies import CurrentTeacher
+from api.routers.teacher.marks import MarkEntryRequest
+from api.schemas.requests import RequestModel
+from ejournal.commands import lessons
+from ejournal.marks import Attendance
+
+router = APIRouter()
+
+
+class WholeLessonRequest(RequestModel):
+    """A lesson as the journal grid sends it: held (or filled in, if already held at that date
+    and slot), its topic and homework, who was not present, and every mark given. All of it is
+    recorded together or none of it."""
+
+    on: date = Field(description="The day the lesson was held (the school's local date).")
+    slot: int = Field(ge=0, le=12, description="The lesson's number in the day's bell schedule.")
+    topic: str | None = Field(default=None, min_length=1)
+    homework: str | None = Field(default=None, min_length=1)
+    ktp_item: int | None = Field(
+        default=None, ge=1, description="The number of the KTP line this lesson covers."
+    )
+    attendance: dict[UUID, Attendance] = Field(
+        default={},
+        description="Student id -> attendance, for the students whose attendance is recorded"
+        " (those not listed are not recorded).",
+    )
+    marks: list[MarkEntryRequest] = []
+
+
+class LessonDetailsRequest(RequestModel):
+    """A topic or homework filled in where none is recorded yet."""
+
+    topic: str | None = Field(default=None, min_length=1)
+    homework: str | None = Field(default=None, min_length=1)
+
+
+class LessonCorrectionRequest(RequestModel):
+    """A lesson's topic and homework after a correction; the superseded text stays in the log."""
+
+    topic: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The topic after the correction. Both topic and homework are replaced: send"
+        " the one that stays as it is, too (null clears it).",
+    )
+    homework: str | None = Field(
+        default=None, min_length=1, description="The homework after the correction (see topic)."
+    )
+    reason: str = Field(min_length=1, description="Why the recorded text is corrected.")
+
+
+@router.post("/journals/{journal_id}/lessons", status_code=201, summary="Record a whole lesson")
+def record_whole_lesson(
+    journal_id: UUID, body: WholeLessonRequest, teacher: CurrentTeacher, run: Run
+) -> RecordedPublic:
+    """Record a lesson with its topic, homework, attendance and marks in one save.
+
+    Answers the ``lesson_id`` and one ``mark_<n>`` id per mark, in the order sent.
+    """
+    return run(
+        lessons.record_whole_lesson,
+        teacher,
+        lessons.RecordWholeLesson(
+            journal_id=journal_id,
+            on=body.on,
+            slot=body.slot,
+            topic=body.topic,
+            homework=body.homework,
+            ktp_item=body.ktp_item,
+            attendance=body.attendance,
+            marks=tuple(mark.entry() for mark in body.marks),
+        ),
+    )
+
+
+@router.post(
+    "/journals/{journal_id}/lessons/{lesson_id}/details",
+    status_code=201,
+    summary="Fill in a lesson's topic or homework",
+)
+def record_lesson_details(
+    journal_id: UUID,
+    lesson_id: UUID,
+    body: LessonDetailsRequest,
+    teacher: CurrentTeacher,
+    run: Run,
+) -> RecordedPublic:
+    """Fill in a held lesson's topic or homework where none is recorded yet."""
+    return run(
+        lessons.record_lesson_details,
+        teacher,
+        lessons.RecordLessonDetails(
+            journal_id=journal_id, lesson_id=lesson_id, topic=body.topic, homework=body.homework
+        ),
+    )
+
+
+@router.post(
+    "/journals/{journal_id}/lessons/{lesson_id}/corrections",
+    status_code=201,
+    summary="Correct a lesson's topic or homework",
+)
+def correct_lesson_details(
+    journal_id: UUID,
+    lesson_id: UUID,
+    body: LessonCorrectionRequest,
+    teacher: CurrentTeacher,
+    run: Run,
+) -> RecordedPublic:
+    """Correct a recorded topic or homework, with the reason; the old text stays in the log."""
+    return run(
+        lessons.correct_lesson_details,
+        teacher,
+        lessons.CorrectLessonDetails(
+            journal_id=journal_id,
+            lesson_id=lesson_id,
+            topic=body.topic,
+            homework=body.homework,
+            reason=body.reason,
+        ),
+    )

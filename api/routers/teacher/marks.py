@@ -1,0 +1,149 @@
+"""Marks: recording one, and superseding one by a correction or a voiding with a reason.
+
+There is no update or delete of a mark (DESIGN.md §4); whether a correction or voiding is allowed,
+and until when, is the school profile's to decide in the core.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from api.commanding import RecordedPublic, Run
+from api.dependencies import CurrentTeacher
+from api.schemas.requests import RequestModel
+from ejournal.commands import marks
+from ejournal.commands.marking import MarkEntry
+from ejournal.marks import MarkValue, WorkKind
+
+router = APIRouter()
+
+_AUTHORIZATION = Field(
+    default=None,
+    description="The deputy's remark authorising this change, where the school's profile or a"
+    " closed period requires one.",
+)
+
+
+class MarkEntryRequest(RequestModel):
+    """One mark given at a lesson."""
+
+    student_id: UUID
+    value: MarkValue = Field(
+        description='"1".."5", "зач" or "незач"; "4+"/"4-" only where the school\'s profile'
+        " allows them."
+    )
+    work_kind: WorkKind = Field(
+        default=WorkKind.ORAL,
+        description="What the mark is for; it sets the mark's weight and its deadline.",
+    )
+    results_date: date | None = Field(
+        default=None,
+        description="For results that arrive from outside (external diagnostics, state exams):"
+        " the day they were received or announced, from which their deadline counts.",
+    )
+    comment: str | None = Field(default=None, max_length=500)
+
+    def entry(self) -> MarkEntry:
+        return MarkEntry(
+            student_id=self.student_id,
+            value=self.value,
+            work_kind=self.work_kind,
+            results_date=self.results_date,
+            comment=self.comment,
+        )
+
+
+class MarkRequest(MarkEntryRequest):
+    """One mark for one student at a lesson already held."""
+
+    lesson_id: UUID
+
+
+class MarkCorrectionRequest(RequestModel):
+    """A mark's value superseded by another; the superseded value stays in the log."""
+
+    value: MarkValue
+    reason: str = Field(min_length=1, description="Why the value is changed.")
+    authorization_id: UUID | None = _AUTHORIZATION
+
+
+class MarkVoidingRequest(RequestModel):
+    """A mark entered in error (wrong student, wrong lesson) voided; it stays in the log."""
+
+    reason: str = Field(min_length=1, description="What the error was.")
+    authorization_id: UUID | None = _AUTHORIZATION
+
+
+@router.post("/journals/{journal_id}/marks", status_code=201, summary="Record a mark")
+def record_mark(
+    journal_id: UUID, body: MarkRequest, teacher: CurrentTeacher, run: Run
+) -> RecordedPublic:
+    """Record one mark for one student at a lesson already held; answers the mark's id."""
+    return run(
+        marks.record_mark,
+        teacher,
+        marks.RecordMark(
+            journal_id=journal_id,
+            lesson_id=body.lesson_id,
+            student_id=body.student_id,
+            value=body.value,
+            work_kind=body.work_kind,
+            results_date=body.results_date,
+            comment=body.comment,
+        ),
+    )
+
+
+@router.post(
+    "/journals/{journal_id}/marks/{mark_id}/corrections",
+    status_code=201,
+    summary="Correct a mark's value",
+)
+def correct_mark(
+    journal_id: UUID,
+    mark_id: UUID,
+    body: MarkCorrectionRequest,
+    teacher: CurrentTeacher,
+    run: Run,
+) -> RecordedPublic:
+    """Supersede a mark's value by another, with the reason; the mark keeps its id."""
+    return run(
+        marks.correct_mark,
+        teacher,
+        marks.CorrectMark(
+            journal_id=journal_id,
+            mark_id=mark_id,
+            value=body.value,
+            reason=body.reason,
+            authorization_id=body.authorization_id,
+        ),
+    )
+
+
+@router.post(
+    "/journals/{journal_id}/marks/{mark_id}/voiding",
+    status_code=201,
+    summary="Void a mark entered in error",
+)
+def void_mark(
+    journal_id: UUID,
+    mark_id: UUID,
+    body: MarkVoidingRequest,
+    teacher: CurrentTeacher,
+    run: Run,
+) -> RecordedPublic:
+    """Void a mark entered in error, with the reason; the voided mark stays in the history."""
+    return run(
+        marks.void_mark,
+        teacher,
+        marks.VoidMark(
+            journal_id=journal_id,
+            mark_id=mark_id,
+            reason=body.reason,
+            authorization_id=body.authorization_id,
+        ),
+    )

@@ -1,0 +1,86 @@
+"""Period marks (quarter, trimester, half-year, year) and their corrections."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from api.commanding import RecordedPublic, Run
+from api.dependencies import CurrentTeacher
+from api.schemas.requests import RequestModel
+from ejournal.commands import period_marks
+from ejournal.marks import MarkValue
+
+router = APIRouter()
+
+
+class PeriodMarkRequest(RequestModel):
+    """One student's mark for a period."""
+
+    period_id: str = Field(min_length=1, description='The period: "Q1".."Q4", "T1".."T3", ...')
+    student_id: UUID
+    value: str = Field(
+        min_length=1,
+        max_length=8,
+        description='"1".."5", "зач" or "незач". Checked by the core rather than here, so that a'
+        ' banned entry ("н/а", "осв.") is refused with the clause that bans it.',
+    )
+
+
+class PeriodMarkCorrectionRequest(RequestModel):
+    """A period mark's value superseded by another, with the reason."""
+
+    value: MarkValue
+    reason: str = Field(min_length=1, description="Why the period mark is changed.")
+    authorization_id: UUID | None = Field(
+        default=None,
+        description="The deputy's remark authorising the change, where the period is closed or"
+        " the school's profile requires one.",
+    )
+
+
+@router.post("/journals/{journal_id}/period-marks", status_code=201, summary="Record a period mark")
+def record_period_mark(
+    journal_id: UUID, body: PeriodMarkRequest, teacher: CurrentTeacher, run: Run
+) -> RecordedPublic:
+    """Record a student's mark for a period, within the window the school's profile sets."""
+    return run(
+        period_marks.record_period_mark,
+        teacher,
+        period_marks.RecordPeriodMark(
+            journal_id=journal_id,
+            period_id=body.period_id,
+            student_id=body.student_id,
+            value=body.value,
+        ),
+    )
+
+
+@router.post(
+    "/journals/{journal_id}/period-marks/{period_id}/{student_id}/corrections",
+    status_code=201,
+    summary="Correct a period mark",
+)
+def correct_period_mark(
+    journal_id: UUID,
+    period_id: str,
+    student_id: UUID,
+    body: PeriodMarkCorrectionRequest,
+    teacher: CurrentTeacher,
+    run: Run,
+) -> RecordedPublic:
+    """Supersede a student's period mark by another value, with the reason."""
+    return run(
+        period_marks.correct_period_mark,
+        teacher,
+        period_marks.CorrectPeriodMark(
+            journal_id=journal_id,
+            period_id=period_id,
+            student_id=student_id,
+            value=body.value,
+            reason=body.reason,
+            authorization_id=body.authorization_id,
+        ),
+    )

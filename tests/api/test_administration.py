@@ -1,0 +1,423 @@
+"""The year's set-up through the API: starting a year, reading it, calendar, bells, classes,
+timetables, journals and their teachers, closing a period and the year."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+from api_session import Api
+from scenario import YEAR
+
+from ejournal.aggregates.class_journal import ClassJournal
+from ejournal.aggregates.identity import school_year_id
+from ejournal.aggregates.school_year import SchoolYear
+
+V1 = "/api/v1"
+PROBLEM = "application/problem+json"
+NEXT = "2027/2028"
+
+
+def problem(response: Any, status: int, slug: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body: dict[str, Any] = response.json()
+    assert body["type"] == f"/problems/{slug}"
+    return body
+
+
+def recorded(api: Api, response: Any, events: int = 1) -> dict[str, Any]:
+    """A command's answer: 201, what it recorded, at the log's newest position."""
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    assert body["events"] == events
+    assert body["position"] == api.world.school.position()
+    return body
+
+
+def without_instance(response: Any) -> dict[str, Any]:
+    return {k: v for k, v in response.json().items() if k != "instance"}
+
+
+def start_next_year(api: Api, who: str = "admin", **extra: Any) -> Any:
+    body = {
+        "label": NEXT,
+        "starts_on": "2027-09-01",
+        "ends_on": "2028-05-31",
+        "periods": [
+            {"id": "H1", "name": "1 полугодие", "start": "2027-09-01", "end": "2027-12-28"},
+            {"id": "H2", "name": "2 полугодие", "start": "2028-01-11", "end": "2028-05-31"},
+        ],
+        "profile": "school77",
+    }
+    return api.post(f"{V1}/years", who, body | extra)
+
+
+def test_starting_a_year_records_it_and_it_reads_back(api: Api) -> None:
+    # Every deadline is computed in the year's zone: it must be one.
+    before = api.world.school.position()
+    problem(start_next_year(api, timezone="Mars/Olympus"), 422, "invalid-request")
+    assert api.world.school.position() == before
+    body = recorded(api, start_next_year(api))
+    assert body["ids"] == {"year_id": str(school_year_id(NEXT))}
+    started = api.world.school.year_view(NEXT)
+    assert (started.starts_on, list(started.periods)) == (date(2027, 9, 1), ["H1", "H2"])
+    event = next(iter(api.world.school.events.get(started.id)))
+    assert isinstance(event, SchoolYear.Started)
+    assert event.actor.account_id == api.actors["admin"].account_id
+
+    read = api.get(f"{V1}/years/2027-2028", "deputy")
+    assert read.status_code == 200
+    year = read.json()
+    assert (year["label"], year["profile"], year["closed"]) == (NEXT, "school77", False)
+    assert [p["id"] for p in year["periods"]] == ["H1", "H2"]
+    assert year["classes"] == year["journals"] == year["bells"] == year["closures"] == []
+
+
+def test_the_year_reads_as_its_organisation(api: Api) -> None:
+    response = api.get(f"{V1}/years/2026-2027", "math")
+    assert response.status_code == 200
+    year = response.json()
+    assert (year["label"], year["profile"], year["week_length"]) == (YEAR, "school77", 5)
+    assert [p["id"] for p in year["periods"]] == ["Q1", "Q2", "Q3", "Q4"]
+    assert year["periods"][0] | {"marks_due": None} == {
+        "id": "Q1",
+        "name": "1 четверть",
+        "start": "2026-09-01",
+        "end": "2026-10-24",
+        "marks_due": None,
+        "marks_due_order": None,
+    }
+    classes = {c["code"]: c for c in year["classes"]}
+    assert classes["5А"]["class_teacher_id"] == str(api.actors["class_teacher"].account_id)
+    assert classes["1А"]["class_teacher_id"] is None
+    assert len(classes["5А"]["timetable"]) == 30
+    assert classes["5А"]["timetable"][0] == {
+        "weekday": 1,
+        "slot": 1,
+        "journal_id": str(api.world.journals["math"]),
+    }
+    registry = {(j["class_code"], j["subject"], j["subgroup"]): j for j in year["journals"]}
+    assert registry[("5А", "foreign_language", "2")]["journal_id"] == str(
+        api.world.journals["english2"]
+    )
+    assert len(registry) == 6
+    assert [b["slot"] for b in year["bells"]] == [1, 2, 3, 4, 5, 6, 7]
+    assert year["bells"][0] == {"slot": 1, "start": "08:00:00", "end": "08:45:00"}
+    # Every staff reader sees the same organisation.
+    assert api.get(f"{V1}/years/2026-2027", "inspector").json() == year
+
+
+def test_the_year_is_not_for_families_nor_anonymous(api: Api) -> None:
+    problem(api.get(f"{V1}/years/2026-2027", "parent"), 403, "forbidden")
+    problem(api.get(f"{V1}/years/2026-2027", "student"), 403, "forbidden")
+    problem(api.get(f"{V1}/years/2026-2027", None), 401, "not-authenticated")
+    problem(api.get(f"{V1}/years/2026", None), 401, "not-authenticated")
+    problem(api.get(f"{V1}/years/2031-2032", "admin"), 404, "not-found")
+    problem(api.get(f"{V1}/years/2026", "admin"), 404, "not-found")
+    problem(api.get(f"{V1}/years/2026%2F2027", "admin"), 404, "not-found")
+
+
+def test_a_class_is_set_up_through_the_api(api: Api) -> None:
+    school = api.world.school
+    recorded(
+        api,
+        api.post(f"{V1}/years/2026-2027/classes", "deputy", {"grade": 5, "letter": "б"}),
+    )
+    # The year's assignment and the account's class-teacher role are recorded together.
+    recorded(
+        api,
+        api.post(
+            f"{V1}/years/2026-2027/classes/5Б/class-teacher",
+            "deputy",
+            {"account_id": str(api.actors["outsider"].account_id)},
+        ),
+        events=2,
+    )
+    outsider = school.account(api.actors["outsider"].account_id)
+    assert outsider.classes_led() == {"5Б"}
+    opened = recorded(
+        api,
+        api.post(
+            f"{V1}/years/2026-2027/journals",
+            "deputy",
+            {
+                "class_code": "5Б",
+                "subject": "mathematics",
+                "teachers": [str(api.actors["math"].account_id)],
+            },
+        ),
+        events=2,
+    )
+    journal_id = UUID(opened["ids"]["journal_id"])
+    recorded(
+        api,
+        api.post(
+            f"{V1}/years/2026-2027/classes/5Б/timetable",
+            "deputy",
+            {"entries": [{"weekday": 1, "slot": 2, "journal_id": str(journal_id)}]},
+        ),
+    )
+    year = school.year_view(YEAR)
+    assert year.classes["5Б"].class_teacher_id == api.actors["outsider"].account_id
+    assert year.journals[journal_id].model_dump() == {
+        "class_code": "5Б",
+        "subject": "mathematics",
+        "subgroup": None,
+    }
+    assert [(e.weekday, e.slot) for e in year.timetable["5Б"]] == [(1, 2)]
+    journal = school.journal(journal_id)
+    assert (journal.subject_name, journal.teachers) == (
+        "Математика",
+        {api.actors["math"].account_id},
+    )
+    # Replacing a timetable already set needs a reason; the refusal records nothing.
+    before = school.position()
+    refused = api.post(
+        f"{V1}/years/2026-2027/classes/5Б/timetable",
+        "deputy",
+        {"entries": []},
+    )
+    problem(refused, 409, "school-year-invariant")
+    assert school.position() == before
+    # A class that already exists is refused the same way.
+    problem(
+        api.post(f"{V1}/years/2026-2027/classes", "admin", {"grade": 5, "letter": "А"}),
+        409,
+        "school-year-invariant",
+    )
+    assert school.position() == before
+
+
+def test_the_calendar_bells_marks_due_and_profile(api: Api) -> None:
+    school = api.world.school
+    declared = recorded(
+        api,
+        api.post(
+            f"{V1}/years/2026-2027/closures",
+            "deputy",
+            {
+                "start": "2026-10-05",
+                "end": "2026-10-09",
+                "kind": "quarantine",
+                "classes": ["5А"],
+                "reason": "карантин по гриппу",
+            },
+        ),
+    )
+    closure_id = UUID(declared["ids"]["closure_id"])
+    closure = school.year_view(YEAR).closures[closure_id]
+    assert (closure.kind, closure.classes, closure.lifted) == ("quarantine", {"5А"}, False)
+    lifting = f"{V1}/years/2026-2027/closures/{closure_id}/lifting"
+    recorded(api, api.post(lifting, "admin", {"reason": "карантин отменён"}))
+    assert school.year_view(YEAR).closures[closure_id].lifted
+    problem(api.post(lifting, "admin", {"reason": "ещё раз"}), 404, "not-found")
+    listed = api.get(f"{V1}/years/2026-2027", "deputy").json()["closures"]
+    assert [(c["closure_id"], c["classes"], c["lifted"]) for c in listed] == [
+        (str(closure_id), ["5А"], True)
+    ]
+
+    bells = {"slots": [{"slot": 1, "start": "08:30", "end": "09:15"}]}
+    before = school.position()
+    problem(api.post(f"{V1}/years/2026-2027/bells", "deputy", bells), 409, "school-year-invariant")
+    assert school.position() == before
+    recorded(
+        api,
+        api.post(
+            f"{V1}/years/2026-2027/bells", "deputy", bells | {"reason": "приказ № 12 о звонках"}
+        ),
+    )
+    assert list(school.year_view(YEAR).bells) == [1]
+
+    recorded(
+        api,
+        api.post(
+            f"{V1}/years/2026-2027/periods/Q1/marks-due",
+            "deputy",
+            {"due": "2026-10-21", "order": "№ 57-о от 01.10.2026"},
+        ),
+    )
+    assert school.year_view(YEAR).periods["Q1"].marks_due == date(2026, 10, 21)
+    problem(
+        api.post(
+            f"{V1}/years/2026-2027/periods/Q9/marks-due",
+            "deputy",
+            {"due": "2026-10-21", "order": "№ 57-о"},
+        ),
+        404,
+        "not-found",
+    )
+
+    adopt = {"profile": "lyceum68", "reason": "новое положение о журнале"}
+    problem(api.post(f"{V1}/years/2026-2027/profile", "deputy", adopt), 403, "forbidden")
+    recorded(api, api.post(f"{V1}/years/2026-2027/profile", "admin", adopt))
+    adopted = school.year_view(YEAR)
+    # The school's own zone and week stay whatever the shipped profile says.
+    assert (adopted.profile.id, adopted.profile.timezone) == ("lyceum68", adopted.timezone)
+
+
+def test_a_profile_is_a_shipped_one_or_given_whole_never_a_path(api: Api) -> None:
+    before = api.world.school.position()
+    for profile in ("no-such-profile", "/etc/ejournal/custom.toml"):
+        refused = api.post(
+            f"{V1}/years/2026-2027/profile", "admin", {"profile": profile, "reason": "новое"}
+        )
+        problem(refused, 422, "invalid-request")
+    whole = api.world.school.year_view(YEAR).profile.model_dump(mode="json")
+    adopted = api.post(
+        f"{V1}/years/2026-2027/profile",
+        "admin",
+        {"profile": whole | {"id": "own", "school": "Школа № 1"}, "reason": "своё положение"},
+    )
+    recorded(api, adopted)
+    assert api.world.school.year_view(YEAR).profile.id == "own"
+    assert api.world.school.position() == before + 1
+
+
+def test_setting_up_the_year_is_for_the_administration(api: Api) -> None:
+    school = api.world.school
+    before = school.position()
+    journal = {"class_code": "5А", "subject": "history"}
+    problem(api.post(f"{V1}/years/2026-2027/journals", "math", journal), 403, "forbidden")
+    problem(api.post(f"{V1}/years/2026-2027/journals", "director", journal), 403, "forbidden")
+    problem(start_next_year(api, "deputy", label="2027-2028"), 403, "forbidden")
+    attempts: list[tuple[str, dict[str, Any]]] = [
+        (f"{V1}/years/2026-2027/journals", journal),
+        (f"{V1}/years/2026-2027/classes", {"grade": 2, "letter": "А"}),
+        (f"{V1}/years/2026-2027/bells", {"slots": [], "reason": "r"}),
+        (f"{V1}/years/2026-2027/periods/Q1/closing", {}),
+        (f"{V1}/journals/{api.world.journals['math']}/teachers", {"account_id": str(uuid4())}),
+    ]
+    for path, body in attempts:
+        for who in ("inspector", "auditor", "parent", "class_teacher", "secretary"):
+            problem(api.post(path, who, body), 403, "forbidden")
+        problem(api.post(path, None, body), 401, "not-authenticated")
+    problem(
+        api.post(f"{V1}/years/2026/classes", None, {"grade": 2, "letter": "А"}),
+        401,
+        "not-authenticated",
+    )
+    assert school.position() == before
+
+
+def test_assigning_and_relieving_a_journal_teacher(api: Api) -> None:
+    school = api.world.school
+    math = api.world.journals["math"]
+    outsider = api.actors["outsider"].account_id
+    recorded(
+        api,
+        api.post(f"{V1}/journals/{math}/teachers", "deputy", {"account_id": str(outsider)}),
+    )
+    assert outsider in school.journal(math).teachers
+    relief = f"{V1}/journals/{math}/teachers/{outsider}/relief"
+    recorded(api, api.post(relief, "admin", {"reason": "перераспределение нагрузки"}))
+    journal = school.journal(math)
+    assert outsider not in journal.teachers
+    assert isinstance(list(school.events.get(math))[-1], ClassJournal.TeacherRelieved)
+    problem(api.post(relief, "admin", {"reason": "ещё раз"}), 404, "not-found")
+    problem(api.post(relief, "admin", {"reason": "   "}), 422, "invalid-request")
+    # Only a teacher can keep a journal: the secretary's account is not one.
+    secretary = str(api.actors["secretary"].account_id)
+    problem(
+        api.post(f"{V1}/journals/{math}/teachers", "deputy", {"account_id": secretary}),
+        403,
+        "forbidden",
+    )
+    # A missing journal and an id of something that is not a journal look the same.
+    missing = api.post(f"{V1}/journals/{uuid4()}/teachers", "deputy", {"account_id": secretary})
+    student = api.world.students[0]
+    not_a_journal = api.post(
+        f"{V1}/journals/{student}/teachers", "deputy", {"account_id": secretary}
+    )
+    problem(missing, 404, "not-found")
+    assert without_instance(missing) == without_instance(not_a_journal)
+
+
+def test_closing_a_period_for_a_class(api: Api) -> None:
+    school = api.world.school
+    problem(
+        api.post(f"{V1}/years/2026-2027/periods/Q1/closing", "math", {"class_code": "5А"}),
+        403,
+        "forbidden",
+    )
+    closed = recorded(
+        api,
+        api.post(f"{V1}/years/2026-2027/periods/Q1/closing", "deputy", {"class_code": "5А"}),
+        events=5,
+    )
+    assert closed["ids"] == {}
+    for key in ("math", "russian", "literature", "english1", "english2"):
+        assert list(school.journal(api.world.journals[key]).closed_periods) == ["Q1"]
+    assert school.journal(api.world.journals["math1"]).closed_periods == {}
+    recorded(
+        api,
+        api.post(
+            f"{V1}/years/2026-2027/periods/Q1/closing",
+            "admin",
+            {"journal_ids": [str(api.world.journals["math1"])]},
+        ),
+    )
+    assert list(school.journal(api.world.journals["math1"]).closed_periods) == ["Q1"]
+    problem(api.post(f"{V1}/years/2026-2027/periods/Q9/closing", "deputy", {}), 404, "not-found")
+    problem(
+        api.post(
+            f"{V1}/years/2026-2027/periods/Q2/closing", "deputy", {"journal_ids": [str(uuid4())]}
+        ),
+        404,
+        "not-found",
+    )
+
+
+def test_closing_the_year_moves_every_student_on(api: Api) -> None:
+    school = api.world.school
+    recorded(api, start_next_year(api))
+    for grade, letter in ((6, "А"), (2, "А"), (5, "А")):
+        recorded(
+            api,
+            api.post(f"{V1}/years/2027-2028/classes", "admin", {"grade": grade, "letter": letter}),
+        )
+    retained = api.world.students[4]
+    closing = {
+        "next_year": "2027-2028",
+        "on": "2027-05-31",
+        "order": "№ 88-у от 29.05.2027",
+        "exceptions": {str(retained): "retained"},
+    }
+    problem(api.post(f"{V1}/years/2026-2027/closing", "deputy", closing), 403, "forbidden")
+    # Each of the 7 students leaves the old year, is promoted and joins the new one; then the
+    # old year closes.
+    recorded(api, api.post(f"{V1}/years/2026-2027/closing", "secretary", closing), events=22)
+    assert school.year_view(YEAR).closed
+    promoted = school.student(api.world.students[0])
+    assert (promoted.class_code, promoted.year) == ("6А", NEXT)
+    assert school.student(retained).class_code == "5А"
+    assert school.student(api.world.first_graders[0]).class_code == "2А"
+    following = school.year_view(NEXT)
+    assert following.class_of(api.world.students[0], date(2027, 9, 1)) == "6А"
+    # A closed year takes nothing more.
+    problem(
+        api.post(f"{V1}/years/2026-2027/classes", "admin", {"grade": 7, "letter": "А"}),
+        409,
+        "school-year-invariant",
+    )
+
+
+def test_a_retried_set_up_command_records_once(api: Api) -> None:
+    school = api.world.school
+    body = {"grade": 9, "letter": "В"}
+    first = api.post(
+        f"{V1}/years/2026-2027/classes", "admin", body, **{"Idempotency-Key": "form-9v"}
+    )
+    recorded(api, first)
+    again = api.post(
+        f"{V1}/years/2026-2027/classes", "admin", body, **{"Idempotency-Key": "form-9v"}
+    )
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert school.position() == first.json()["position"]
+    assert (
+        sum(isinstance(e, SchoolYear.ClassFormed) for e in school.events.get(school_year_id(YEAR)))
+        == 3
+    )

@@ -1,0 +1,104 @@
+"""Parents and students, read-only: the children they follow; anyone else's child does not exist
+for them (404 as for a missing id), and staff are not family (403)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+from api_session import Api
+
+from ejournal.aggregates.student import PersonName
+from ejournal.commands import students
+
+PROBLEM = "application/problem+json"
+
+
+def assert_refused(response: Any, status: int, slug: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body: dict[str, Any] = response.json()
+    assert body["type"] == f"/problems/{slug}"
+    return body
+
+
+def test_a_parent_follows_their_child_and_a_student_themself(api: Api) -> None:
+    s = api.world.students
+    for who, child, name in (
+        ("parent", s[0], "Алексеев Артём Игоревич"),
+        ("student", s[1], "Белова Варвара Дмитриевна"),
+    ):
+        response = api.get("/api/v1/family/children", who)
+        assert response.status_code == 200, response.text
+        [row] = response.json()
+        assert (row["id"], row["name"]["full"], row["class_code"], row["year"]) == (
+            str(child),
+            name,
+            "5А",
+            "2026-2027",
+        )
+
+
+def test_one_child_with_guardians_and_consent(api: Api) -> None:
+    child = api.world.students[0]
+    guardian_id = students.add_guardian(
+        api.world.school,
+        api.world.secretary,
+        students.AddGuardian(
+            student_id=child,
+            name=PersonName(last="Алексеева", first="Ирина", patronymic="Олеговна"),
+            relation="mother",
+            phone="+7 900 000-00-01",
+        ),
+    ).ids["guardian_id"]
+    url = f"/api/v1/family/children/{child}"
+    assert api.get(url, "parent").json()["consent_in_force"] is False
+    students.record_consent(
+        api.world.school,
+        api.world.secretary,
+        students.RecordConsent(
+            student_id=child, given_by=guardian_id, given_on=date(2026, 8, 20), document="№ 7"
+        ),
+    )
+    response = api.get(url, "parent")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["id"], body["class_code"], body["year"]) == (str(child), "5А", "2026-2027")
+    assert body["guardians"] == [
+        {
+            "name": {
+                "last": "Алексеева",
+                "first": "Ирина",
+                "patronymic": "Олеговна",
+                "full": "Алексеева Ирина Олеговна",
+            },
+            "relation": "mother",
+        }
+    ]
+    assert body["consent_in_force"] is True
+    themself = api.get(f"/api/v1/family/children/{api.world.students[1]}", "student").json()
+    assert (themself["guardians"], themself["consent_in_force"]) == ([], False)
+
+
+def test_another_child_answers_as_a_missing_one(api: Api) -> None:
+    missing = assert_refused(
+        api.get(f"/api/v1/family/children/{uuid4()}", "parent"), 404, "not-found"
+    )
+    for who, other in (
+        ("parent", api.world.students[1]),
+        ("student", api.world.students[0]),
+        ("parent", api.world.first_graders[0]),
+    ):
+        hidden = assert_refused(api.get(f"/api/v1/family/children/{other}", who), 404, "not-found")
+        assert {k: v for k, v in hidden.items() if k != "instance"} == {
+            k: v for k, v in missing.items() if k != "instance"
+        }
+
+
+def test_family_routes_are_for_family_only(api: Api) -> None:
+    child = api.world.students[0]
+    for url in ("/api/v1/family/children", f"/api/v1/family/children/{child}"):
+        assert_refused(api.get(url, None), 401, "not-authenticated")
+        for who in ("class_teacher", "math", "deputy", "admin", "inspector"):
+            assert_refused(api.get(url, who), 403, "forbidden")

@@ -1,0 +1,89 @@
+"""Refusals that must be clear errors, not retries or crashes: duplicates, unknown profiles and
+zones, closing what is closed, and a class teacher reaching outside their class."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from pydantic import ValidationError
+from scenario import YEAR, World, class_teacher_as
+
+from ejournal.aggregates.class_journal import PeriodClosedError
+from ejournal.commands import accounts, period_marks, students, year
+from ejournal.errors import InvariantError, NotFoundError
+from ejournal.policy.profile import UnknownProfileError
+
+
+def test_a_taken_login_is_refused_at_once(world: World) -> None:
+    with pytest.raises(InvariantError, match="taken"):
+        accounts.register_account(
+            world.school, world.admin, accounts.RegisterAccount(login="ivanova", full_name="X")
+        )
+
+
+def test_a_year_is_set_up_once(world: World) -> None:
+    command = year.StartSchoolYear(
+        label=YEAR,
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2027, 5, 31),
+        periods=(
+            year.PeriodSpec(id="Y1", name="Год", start=date(2026, 9, 1), end=date(2027, 5, 31)),
+        ),
+        profile="school77",
+    )
+    with pytest.raises(InvariantError, match="already set up"):
+        year.start_school_year(world.school, world.admin, command)
+
+
+def test_only_shipped_profiles_by_id_and_real_zones(world: World) -> None:
+    command = year.StartSchoolYear(
+        label="2027/2028",
+        starts_on=date(2027, 9, 1),
+        ends_on=date(2028, 5, 31),
+        periods=(
+            year.PeriodSpec(id="Y1", name="Год", start=date(2027, 9, 1), end=date(2028, 5, 31)),
+        ),
+        profile="/etc/ejournal/profile.toml",
+    )
+    with pytest.raises(UnknownProfileError):
+        year.start_school_year(world.school, world.admin, command)
+    with pytest.raises(ValidationError, match="time zone"):
+        year.StartSchoolYear.model_validate(
+            {**command.model_dump(), "profile": "school77", "timezone": "Mars/Olympus"}
+        )
+
+
+def test_closing_a_closed_period_says_so(world: World) -> None:
+    world.at(date(2026, 10, 26), 10)
+    command = period_marks.ClosePeriod(year=YEAR, period_id="Q1", class_code="5А")
+    period_marks.close_period(world.school, world.deputy, command)
+    with pytest.raises(PeriodClosedError, match="already closed"):
+        period_marks.close_period(world.school, world.deputy, command)
+
+
+def test_a_class_teacher_splits_only_their_own_class(world: World) -> None:
+    world.at(date(2026, 9, 1), 10)
+    with pytest.raises(NotFoundError):
+        students.move_to_subgroup(
+            world.school,
+            class_teacher_as(world),
+            students.MoveToSubgroup(
+                year=YEAR,
+                student_id=world.first_graders[0],
+                subject="foreign_language",
+                subgroup="1",
+                on=date(2026, 9, 1),
+            ),
+        )
+
+
+def test_a_class_teacher_grants_family_roles_to_family_accounts_only(world: World) -> None:
+    with pytest.raises(Exception, match="parents and students only"):
+        accounts.grant_role(
+            world.school,
+            class_teacher_as(world),
+            accounts.GrantRole(
+                account_id=world.math.account_id, role="parent", student_id=world.students[0]
+            ),
+        )
