@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
 from api.deployment import Deployment
@@ -38,7 +40,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     app.state.deployment = deployment
     problems.install(app)
-    app.middleware("http")(_request_id)
+    app.add_middleware(RequestIdMiddleware)
     for module in (health, auth, me, teacher, class_teacher, administration, secretary, family):
         app.include_router(module.router, prefix=API_PREFIX, responses=problems.RESPONSES)
     app.get("/problems/{slug}", include_in_schema=False)(_problem_type)
@@ -61,19 +63,30 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return app.openapi_schema
 
 
-async def _request_id(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Every event a request records carries its id; the response echoes it."""
-    given = request.headers.get("X-Request-ID", "")
-    rid = given if 0 < len(given) <= 100 and given.isprintable() else uuid.uuid4().hex
-    token = request_id.set(rid)
-    try:
-        response = await call_next(request)
-    finally:
-        request_id.reset(token)
-    response.headers["X-Request-ID"] = rid
-    return response
+class RequestIdMiddleware:
+    """Every event a request records carries its id (``X-Request-ID``, or a new one), and the
+    response echoes it. Plain ASGI: Starlette's ``http`` middleware wrapper costs far more."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get("x-request-id", "")
+        rid = given if 0 < len(given) <= 100 and given.isprintable() else uuid.uuid4().hex
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("X-Request-ID", rid)
+            await send(message)
+
+        token = request_id.set(rid)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id.reset(token)
 
 
 def _problem_type(slug: str) -> JSONResponse:

@@ -74,7 +74,7 @@ def _public(recorded: Recorded) -> RecordedPublic:
     return RecordedPublic(position=recorded.position, events=recorded.events, ids=recorded.ids)
 
 
-def command_runner(
+async def command_runner(
     request: Request,
     response: Response,
     session: CurrentSession,

@@ -7,9 +7,9 @@ Every route but login and health needs a live bearer token; the account behind i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -26,7 +26,11 @@ TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 (a path)
 _bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 
 
-def get_deployment(request: Request) -> Deployment:
+# Dependencies that do no I/O are ``async``: a plain ``def`` dependency costs a trip through the
+# thread pool on every request.
+
+
+async def get_deployment(request: Request) -> Deployment:
     deployment: Deployment = request.app.state.deployment
     return deployment
 
@@ -65,18 +69,18 @@ def current_session(
 CurrentSession = Annotated[Session, Depends(current_session)]
 
 
-def current_school(session: CurrentSession) -> School:
+async def current_school(session: CurrentSession) -> School:
     return session.school.app
 
 
 SchoolApp = Annotated[School, Depends(current_school)]
 
 
-def acting_as(*roles: Role) -> Callable[[Session], Actor]:
+def acting_as(*roles: Role) -> Callable[[Session], Coroutine[Any, Any, Actor]]:
     """A dependency giving the actor in the first of the roles the account holds."""
     names = ", ".join(r.value for r in roles)
 
-    def actor(session: CurrentSession) -> Actor:
+    async def actor(session: CurrentSession) -> Actor:
         for role in roles:
             if session.account.holds(role):
                 return session.account.act_as(role)

@@ -138,7 +138,7 @@ class CredentialStore:
         """Whether the password is the account's; always does the work of one verification."""
         stored = None
         if account_id is not None:
-            with self.database.transaction() as cursor:
+            with self.database.transaction(write=False) as cursor:
                 cursor.execute(
                     "SELECT secret_hash FROM credentials WHERE account_id = %(account)s"
                     " AND kind = 'password' AND revoked_at IS NULL",
@@ -184,7 +184,7 @@ class CredentialStore:
 
     def holder(self, token: str) -> TokenHolder | None:
         """Whose live token this is; None for an unknown, expired or revoked token."""
-        with self.database.transaction() as cursor:
+        with self.database.transaction(write=False) as cursor:
             cursor.execute(
                 "SELECT credential_id, account_id, kind, expires_at FROM credentials"
                 " WHERE secret_hash = %(hash)s AND revoked_at IS NULL AND kind <> 'password'",
@@ -230,7 +230,7 @@ class CredentialStore:
             )
 
     def api_tokens(self, account_id: UUID) -> list[dict[str, str | None]]:
-        with self.database.transaction() as cursor:
+        with self.database.transaction(write=False) as cursor:
             cursor.execute(
                 "SELECT credential_id, label, created_at, expires_at FROM credentials"
                 " WHERE account_id = %(account)s AND kind = 'api_token' AND revoked_at IS NULL"
@@ -250,7 +250,7 @@ class CredentialStore:
 
     def failures_since(self, account_id: UUID, since: datetime) -> tuple[int, datetime | None]:
         """How many failed logins since a moment, and the oldest of them."""
-        with self.database.transaction() as cursor:
+        with self.database.transaction(write=False) as cursor:
             cursor.execute(
                 "SELECT COUNT(*) AS n, MIN(failed_at) AS oldest FROM login_failures"
                 " WHERE account_id = %(a)s AND failed_at >= %(since)s",

@@ -53,8 +53,9 @@ class SchoolDatabase(Protocol):
 
     dialect: Dialect
 
-    def transaction(self) -> AbstractContextManager[Cursor]:
-        """A transaction giving a Cursor; commits on success, rolls back on error."""
+    def transaction(self, *, write: bool = True) -> AbstractContextManager[Cursor]:
+        """A transaction giving a Cursor; commits on success, rolls back on error. A read-only
+        one (``write=False``) takes no write lock where the database has one (SQLite)."""
         ...
 
     def close(self) -> None: ...
@@ -91,11 +92,13 @@ class SqliteDatabase:
         self.path = path
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
+    def transaction(self, *, write: bool = True) -> Iterator[Cursor]:
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         connection.row_factory = sqlite3.Row
         try:
-            connection.execute("BEGIN IMMEDIATE")
+            # A writer takes the lock up front (no upgrade deadlocks); a reader never queues
+            # behind the event log's writers.
+            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield _SqliteCursor(connection)
             connection.execute("COMMIT")
         except BaseException:
@@ -158,7 +161,7 @@ class PostgresDatabase:
         )
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
+    def transaction(self, *, write: bool = True) -> Iterator[Cursor]:
         with self._pool.connection() as connection, connection.cursor() as cursor:
             yield _PostgresCursor(cursor)
 
