@@ -1,0 +1,809 @@
+"""The access matrix (DESIGN.md §5): every endpoint of the app, as every person of the scenario
+school and without a token, on an in-scope and an out-of-scope resource.
+
+The routes are taken from the app itself, so an endpoint without an entry in the table fails the
+run. For each route: no token answers 401; everyone not allowed is refused (401/403/404, or a
+profile's 422 where the school's regulation names who may) and records nothing; an out-of-scope
+resource is refused to everyone not allowed on it too, and a read of it answers exactly as a
+missing one; the first allowed person succeeds in scope. Nothing ever answers 5xx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+from api_session import PASSWORD, Api
+from fastapi import routing
+
+from ejournal.commands import accounts, attendance, lessons, marks, period_marks
+from ejournal.marks import Attendance
+from ejournal.roles import Role
+
+V1 = "/api/v1"
+YEAR = "2026-2027"
+NO_YEAR = "2031-2032"
+PROBLEM = "application/problem+json"
+MONDAY = date(2026, 9, 7)
+EVERYONE = (
+    "admin",
+    "deputy",
+    "secretary",
+    "class_teacher",
+    "math",
+    "russian",
+    "english1",
+    "english2",
+    "outsider",
+    "director",
+    "inspector",
+    "auditor",
+    "parent",
+    "student",
+)
+ADMINISTRATION = ("admin", "deputy", "director")
+HISTORY = ("inspector", "auditor")
+
+Ctx = dict[str, Any]
+Request = tuple[str, Any] | None
+Build = Callable[[Api, Ctx, str], Request]
+
+
+@dataclass(frozen=True)
+class Case:
+    """Who may use a route, and how to call it on an in-scope, an out-of-scope ("out") and a
+    missing resource. The first allowed person is the one whose success is checked."""
+
+    allowed: tuple[str, ...]
+    build: Build
+    allowed_out: tuple[str, ...] = ()
+    """Who may also act on the out-of-scope resource (never sent: it would succeed)."""
+    setup: Callable[[Api], Ctx] = field(default=lambda api: {})
+    when: tuple[date, int] = (MONDAY, 12)
+    success: int | None = None
+    """The success status, when not 201 for a command and 200 for a read."""
+    profile_refused: tuple[str, ...] = ()
+    """Who holds the route's role but whom the school's profile refuses (422 rule-violated)."""
+
+
+def _id(value: object) -> str:
+    return str(value)
+
+
+def _s(api: Api, n: int) -> str:
+    return str(api.world.students[n])
+
+
+def _journal(api: Api, key: str) -> str:
+    return str(api.world.journals[key])
+
+
+def _scoped(
+    inside: Callable[[Api, Ctx], tuple[str, Any]],
+    outside: Callable[[Api, Ctx], tuple[str, Any]] | None = None,
+    missing: Callable[[Api, Ctx], tuple[str, Any]] | None = None,
+) -> Build:
+    def build(api: Api, ctx: Ctx, scope: str) -> Request:
+        chosen = {"in": inside, "out": outside, "missing": missing}[scope]
+        return chosen(api, ctx) if chosen is not None else None
+
+    return build
+
+
+def _fixed(path: str, body: Any = None) -> Build:
+    return _scoped(lambda api, ctx: (path, body))
+
+
+# --- setups ---------------------------------------------------------------------------------
+
+
+def _teaching(api: Api) -> Ctx:
+    """A held mathematics lesson (5А, Monday lesson 1) and a held Russian lesson (lesson 3),
+    each with Алексеев absent and a mark for Белова."""
+    world, school = api.world, api.world.school
+    ctx: Ctx = {}
+    for key, slot, teacher in (("math", 1, world.math), ("russian", 3, world.russian)):
+        journal_id = world.journals[key]
+        lesson_id = lessons.hold_lesson(
+            school,
+            teacher,
+            lessons.HoldLesson(journal_id=journal_id, on=MONDAY, slot=slot, topic="Вводный урок"),
+        ).ids["lesson_id"]
+        attendance.record_attendance(
+            school,
+            teacher,
+            attendance.RecordAttendance(
+                journal_id=journal_id,
+                lesson_id=lesson_id,
+                attendance={world.students[0]: Attendance.ABSENT},
+            ),
+        )
+        mark_id = marks.record_mark(
+            school,
+            teacher,
+            marks.RecordMark(
+                journal_id=journal_id, lesson_id=lesson_id, student_id=world.students[1], value="4"
+            ),
+        ).ids["mark_id"]
+        ctx[key] = {
+            "journal": str(journal_id),
+            "lesson": str(lesson_id),
+            "mark": str(mark_id),
+            "student": str(world.students[0]),
+        }
+    return ctx
+
+
+def _period_marks(api: Api) -> Ctx:
+    """Within School 77's window for Q1 period marks: Алексеев's Q1 mark in mathematics and in
+    Russian."""
+    world = api.world
+    for key, teacher in (("math", world.math), ("russian", world.russian)):
+        period_marks.record_period_mark(
+            world.school,
+            teacher,
+            period_marks.RecordPeriodMark(
+                journal_id=world.journals[key],
+                period_id="Q1",
+                student_id=world.students[0],
+                value="5",
+            ),
+        )
+    return {key: {"student": str(world.students[0])} for key in ("math", "russian")}
+
+
+def _post_ok(api: Api, path: str, who: str, body: Any) -> dict[str, Any]:
+    response = api.post(path, who, body)
+    assert response.status_code == 201, response.text
+    ids: dict[str, Any] = response.json()["ids"]
+    return ids
+
+
+GUARDIAN = {"name": {"last": "Алексеева", "first": "Ирина"}, "relation": "mother"}
+CONSENT = {"given_on": "2026-08-20", "document": "согласие № 41"}
+
+
+def _guardians(api: Api) -> Ctx:
+    return {
+        who: _post_ok(api, f"{V1}/students/{student}/guardians", "admin", GUARDIAN)["guardian_id"]
+        for who, student in (("in", _s(api, 0)), ("out", api.world.first_graders[0]))
+    }
+
+
+def _consents(api: Api) -> Ctx:
+    return {
+        who: _post_ok(api, f"{V1}/students/{student}/consents", "admin", CONSENT)["consent_id"]
+        for who, student in (("in", _s(api, 0)), ("out", api.world.first_graders[0]))
+    }
+
+
+def _fresh_account(api: Api) -> Ctx:
+    account_id = accounts.register_account(
+        api.world.school,
+        api.world.admin,
+        accounts.RegisterAccount(login="novikov", full_name="Новиков Николай Николаевич"),
+    ).ids["account_id"]
+    return {"account": str(account_id)}
+
+
+def _granted(api: Api) -> Ctx:
+    ctx = _fresh_account(api)
+    grant = accounts.grant_role(
+        api.world.school,
+        api.world.admin,
+        accounts.GrantRole(account_id=UUID(ctx["account"]), role=Role.TEACHER),
+    )
+    return ctx | {"grant": str(grant.ids["grant_id"])}
+
+
+def _blocked(api: Api) -> Ctx:
+    ctx = _fresh_account(api)
+    accounts.block_account(
+        api.world.school,
+        api.world.admin,
+        accounts.BlockAccount(account_id=UUID(ctx["account"]), reason="утеря пароля"),
+    )
+    return ctx
+
+
+def _closure(api: Api) -> Ctx:
+    ids = _post_ok(
+        api,
+        f"{V1}/years/{YEAR}/closures",
+        "admin",
+        {"start": "2026-10-05", "end": "2026-10-09", "kind": "quarantine", "reason": "грипп"},
+    )
+    return {"closure": ids["closure_id"]}
+
+
+def _api_token(api: Api) -> Ctx:
+    response = api.post(f"{V1}/auth/api-tokens", "admin", {"label": "выгрузка", "days": 30})
+    assert response.status_code == 201, response.text
+    return {"credential": response.json()["credential_id"]}
+
+
+def _substitution(api: Api) -> Ctx:
+    ids = _post_ok(
+        api, f"{V1}/journals/{_journal(api, 'math')}/substitutions", "deputy", _sub_body(api)
+    )
+    return {"substitution": ids["substitution_id"]}
+
+
+def _sub_body(api: Api) -> dict[str, Any]:
+    return {
+        "on": "2026-09-14",
+        "slot": 1,
+        "substitute_id": str(api.actors["outsider"].account_id),
+        "replaced_id": str(api.actors["math"].account_id),
+        "reason": "болезнь учителя",
+    }
+
+
+def _next_year(api: Api) -> Ctx:
+    _post_ok(api, f"{V1}/years", "admin", NEXT_YEAR)
+    for grade in (6, 2, 5):
+        _post_ok(api, f"{V1}/years/2027-2028/classes", "admin", {"grade": grade, "letter": "А"})
+    return {}
+
+
+NEXT_YEAR = {
+    "label": "2027-2028",
+    "starts_on": "2027-09-01",
+    "ends_on": "2028-05-31",
+    "periods": [
+        {"id": "H1", "name": "1 полугодие", "start": "2027-09-01", "end": "2027-12-28"},
+        {"id": "H2", "name": "2 полугодие", "start": "2028-01-11", "end": "2028-05-31"},
+    ],
+    "profile": "school77",
+}
+ADMISSION = {
+    "name": {"last": "Морозов", "first": "Максим", "patronymic": "Олегович"},
+    "birth_date": "2015-06-02",
+    "class_code": "5А",
+    "on": "2026-09-07",
+    "order": "№ 115-у от 04.09.2026",
+}
+MOVE = {"year": YEAR, "on": "2026-10-05", "order": "№ 1-у", "reason": "заявление родителей"}
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+def _teacher(
+    tail: Callable[[Ctx], str], body: Callable[[Api, Ctx, str], Any], **extra: Any
+) -> Case:
+    """A subject teacher's command on 5А mathematics; out of scope: 5А Russian."""
+
+    def on(key: str) -> Callable[[Api, Ctx], tuple[str, Any]]:
+        return lambda api, ctx: (
+            f"{V1}/journals/{_journal(api, key)}{tail(ctx[key])}",
+            body(api, ctx, key),
+        )
+
+    return Case(
+        allowed=extra.pop("allowed", ("math",)),
+        allowed_out=extra.pop("allowed_out", ("russian",)),
+        build=_scoped(on("math"), on("russian")),
+        setup=extra.pop("setup", _teaching),
+        **extra,
+    )
+
+
+def _keeper(tail: str, body: Any, setup: Callable[[Api], Ctx] | None = None) -> Case:
+    """A roll keeper's command on a 5А student; out of scope: a first-grader (1А)."""
+
+    def on(scope: str, student: Callable[[Api], str]) -> Callable[[Api, Ctx], tuple[str, Any]]:
+        return lambda api, ctx: (
+            f"{V1}/students/{student(api)}/{tail.format(ctx.get(scope))}",
+            body,
+        )
+
+    return Case(
+        allowed=("class_teacher", "secretary", "admin"),
+        allowed_out=("secretary", "admin"),
+        build=_scoped(
+            on("in", lambda api: _s(api, 0)), on("out", lambda api: str(api.world.first_graders[0]))
+        ),
+        setup=setup or (lambda api: {}),
+    )
+
+
+def _year_wide(allowed: tuple[str, ...], tail: str, body: Any, **extra: Any) -> Case:
+    """A command on the school year; out of scope: a year the school does not have."""
+    return Case(
+        allowed=allowed,
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/years/{YEAR}{tail.format(**ctx)}", body),
+            lambda api, ctx: (f"{V1}/years/{NO_YEAR}{tail.format(**ctx)}", body),
+        ),
+        **extra,
+    )
+
+
+def _by_id(
+    allowed: tuple[str, ...],
+    path: Callable[[Api, Ctx, str], str],
+    body: Callable[[Api, Ctx], Any],
+    **extra: Any,
+) -> Case:
+    """A route on one resource of the whole school: out of scope is a random id."""
+    return Case(
+        allowed=allowed,
+        build=_scoped(
+            lambda api, ctx: (path(api, ctx, "in"), body(api, ctx)),
+            lambda api, ctx: (path(api, ctx, str(uuid4())), body(api, ctx)),
+            lambda api, ctx: (path(api, ctx, str(uuid4())), body(api, ctx)),
+        ),
+        **extra,
+    )
+
+
+READERS = (*ADMINISTRATION, *HISTORY)
+SETUP = ("deputy", "admin")
+TEACHERS = ("math",)
+
+TABLE: dict[tuple[str, str], Case] = {
+    # --- the session's own account ---
+    ("GET", "/api/v1/me"): Case(allowed=EVERYONE, build=_fixed(f"{V1}/me")),
+    ("POST", "/api/v1/auth/logout"): Case(
+        allowed=EVERYONE, build=_fixed(f"{V1}/auth/logout"), success=204
+    ),
+    ("POST", "/api/v1/auth/password"): Case(
+        allowed=EVERYONE,
+        build=_fixed(
+            f"{V1}/auth/password",
+            {"current_password": PASSWORD, "new_password": "a brand new passphrase"},
+        ),
+        success=204,
+    ),
+    ("POST", "/api/v1/auth/api-tokens"): Case(
+        allowed=EVERYONE, build=_fixed(f"{V1}/auth/api-tokens", {"label": "выгрузка"})
+    ),
+    ("GET", "/api/v1/auth/api-tokens"): Case(
+        allowed=EVERYONE, build=_fixed(f"{V1}/auth/api-tokens")
+    ),
+    ("DELETE", "/api/v1/auth/api-tokens/{credential_id}"): _by_id(
+        ("admin",),
+        lambda api, ctx, x: f"{V1}/auth/api-tokens/{ctx['credential'] if x == 'in' else x}",
+        lambda api, ctx: None,
+        setup=_api_token,
+        success=204,
+    ),
+    # --- journals: the page, and the subject teacher's commands ---
+    ("GET", "/api/v1/journals/{journal_id}"): Case(
+        allowed=("math", "class_teacher", *READERS),
+        allowed_out=("math", *READERS),
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/journals/{_journal(api, 'math')}", None),
+            lambda api, ctx: (f"{V1}/journals/{_journal(api, 'math1')}", None),
+            lambda api, ctx: (f"{V1}/journals/{uuid4()}", None),
+        ),
+        setup=_teaching,
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/ktp"): _teacher(
+        lambda c: "/ktp",
+        lambda api, ctx, key: {"items": [{"topic": "Натуральные числа", "hours": 2}]},
+        allowed=("math", "deputy"),
+        allowed_out=("russian", "deputy"),
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/lessons"): _teacher(
+        lambda c: "/lessons",
+        lambda api, ctx, key: {"on": MONDAY.isoformat(), "slot": 2, "topic": "Дроби"},
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/lessons/{lesson_id}/details"): _teacher(
+        lambda c: f"/lessons/{c['lesson']}/details",
+        lambda api, ctx, key: {"homework": "№ 1–5"},
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/lessons/{lesson_id}/corrections"): _teacher(
+        lambda c: f"/lessons/{c['lesson']}/corrections",
+        lambda api, ctx, key: {"topic": "Натуральные числа", "reason": "опечатка"},
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/lessons/{lesson_id}/attendance"): _teacher(
+        lambda c: f"/lessons/{c['lesson']}/attendance",
+        lambda api, ctx, key: {"attendance": {_s(api, 2): "late"}},
+    ),
+    (
+        "POST",
+        "/api/v1/journals/{journal_id}/lessons/{lesson_id}/attendance/{student_id}/corrections",
+    ): _teacher(
+        lambda c: f"/lessons/{c['lesson']}/attendance/{c['student']}/corrections",
+        lambda api, ctx, key: {"status": "late", "reason": "пришёл ко второй половине"},
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/marks"): _teacher(
+        lambda c: "/marks",
+        lambda api, ctx, key: {
+            "lesson_id": ctx[key]["lesson"],
+            "student_id": _s(api, 2),
+            "value": "5",
+        },
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/marks/{mark_id}/corrections"): _teacher(
+        lambda c: f"/marks/{c['mark']}/corrections",
+        lambda api, ctx, key: {"value": "5", "reason": "ошибка при вводе"},
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/marks/{mark_id}/voiding"): _teacher(
+        lambda c: f"/marks/{c['mark']}/voiding",
+        lambda api, ctx, key: {"reason": "отметка не тому ученику"},
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/period-marks"): _teacher(
+        lambda c: "/period-marks",
+        lambda api, ctx, key: {"period_id": "Q1", "student_id": _s(api, 1), "value": "4"},
+        setup=_period_marks,
+        when=(date(2026, 10, 20), 12),
+    ),
+    (
+        "POST",
+        "/api/v1/journals/{journal_id}/period-marks/{period_id}/{student_id}/corrections",
+    ): _teacher(
+        lambda c: f"/period-marks/Q1/{c['student']}/corrections",
+        lambda api, ctx, key: {"value": "4", "reason": "пересчёт по итогам контрольной"},
+        setup=_period_marks,
+        when=(date(2026, 10, 20), 12),
+    ),
+    # --- the class teacher's ---
+    ("POST", "/api/v1/classes/{class_code}/absence-reasons"): Case(
+        allowed=("class_teacher",),
+        build=_scoped(
+            lambda api, ctx: (
+                f"{V1}/classes/5А/absence-reasons?year={YEAR}",
+                _reason(api.world.students[0]),
+            ),
+            lambda api, ctx: (
+                f"{V1}/classes/1А/absence-reasons?year={YEAR}",
+                _reason(api.world.first_graders[0]),
+            ),
+        ),
+        setup=_teaching,
+    ),
+    ("GET", "/api/v1/classes/{class_code}/students"): Case(
+        allowed=("class_teacher", *ADMINISTRATION),
+        allowed_out=ADMINISTRATION,
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/classes/5А/students?year={YEAR}", None),
+            lambda api, ctx: (f"{V1}/classes/1А/students?year={YEAR}", None),
+            lambda api, ctx: (f"{V1}/classes/9Я/students?year={YEAR}", None),
+        ),
+    ),
+    ("POST", "/api/v1/students/{student_id}/guardians"): _keeper("guardians", GUARDIAN),
+    ("POST", "/api/v1/students/{student_id}/guardians/{guardian_id}/removal"): _keeper(
+        "guardians/{}/removal", {"reason": "лишена родительских прав"}, _guardians
+    ),
+    ("POST", "/api/v1/students/{student_id}/consents"): _keeper("consents", CONSENT),
+    ("POST", "/api/v1/students/{student_id}/consents/{consent_id}/withdrawal"): _keeper(
+        "consents/{}/withdrawal", {"on": "2026-09-10", "reason": "заявление матери"}, _consents
+    ),
+    ("POST", "/api/v1/students/{student_id}/personal-data-corrections"): _keeper(
+        "personal-data-corrections",
+        {
+            "name": {"last": "Алексеев", "first": "Артём", "patronymic": "Игоревич"},
+            "birth_date": "2015-03-15",
+            "reason": "по свидетельству о рождении",
+        },
+    ),
+    ("POST", "/api/v1/accounts/{account_id}/family-roles"): Case(
+        allowed=("class_teacher",),
+        build=_scoped(
+            lambda api, ctx: (
+                f"{V1}/accounts/{ctx['account']}/family-roles",
+                {"role": "parent", "student_id": _s(api, 2)},
+            ),
+            lambda api, ctx: (
+                f"{V1}/accounts/{ctx['account']}/family-roles",
+                {"role": "parent", "student_id": str(api.world.first_graders[0])},
+            ),
+        ),
+        setup=_fresh_account,
+    ),
+    # --- the school year ---
+    ("POST", "/api/v1/years"): Case(allowed=("admin",), build=_fixed(f"{V1}/years", NEXT_YEAR)),
+    ("GET", "/api/v1/years/{year}"): Case(
+        allowed=(*READERS, "class_teacher", "math", "russian", "english1", "english2", "outsider"),
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/years/{YEAR}", None),
+            lambda api, ctx: (f"{V1}/years/{NO_YEAR}", None),
+            lambda api, ctx: (f"{V1}/years/{NO_YEAR}", None),
+        ),
+    ),
+    ("POST", "/api/v1/years/{year}/profile"): _year_wide(
+        ("admin",), "/profile", {"profile": "lyceum68", "reason": "новое положение о журнале"}
+    ),
+    ("POST", "/api/v1/years/{year}/periods/{period_id}/marks-due"): _year_wide(
+        SETUP, "/periods/Q1/marks-due", {"due": "2026-10-21", "order": "№ 57-о от 01.10.2026"}
+    ),
+    ("POST", "/api/v1/years/{year}/closures"): _year_wide(
+        SETUP,
+        "/closures",
+        {"start": "2026-10-05", "end": "2026-10-09", "kind": "quarantine", "reason": "грипп"},
+    ),
+    ("POST", "/api/v1/years/{year}/closures/{closure_id}/lifting"): _year_wide(
+        SETUP, "/closures/{closure}/lifting", {"reason": "карантин отменён"}, setup=_closure
+    ),
+    ("POST", "/api/v1/years/{year}/bells"): _year_wide(
+        SETUP,
+        "/bells",
+        {"slots": [{"slot": 1, "start": "08:30", "end": "09:15"}], "reason": "приказ № 12"},
+    ),
+    ("POST", "/api/v1/years/{year}/classes"): _year_wide(
+        SETUP, "/classes", {"grade": 5, "letter": "Б"}
+    ),
+    ("POST", "/api/v1/years/{year}/classes/{class_code}/class-teacher"): Case(
+        allowed=SETUP,
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/years/{YEAR}/classes/1А/class-teacher", _outsider(api)),
+            lambda api, ctx: (f"{V1}/years/{YEAR}/classes/9Я/class-teacher", _outsider(api)),
+        ),
+    ),
+    ("POST", "/api/v1/years/{year}/classes/{class_code}/timetable"): Case(
+        allowed=SETUP,
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/years/{YEAR}/classes/1А/timetable", _timetable(api)),
+            lambda api, ctx: (f"{V1}/years/{YEAR}/classes/9Я/timetable", _timetable(api)),
+        ),
+    ),
+    ("POST", "/api/v1/years/{year}/journals"): _year_wide(
+        SETUP, "/journals", {"class_code": "5А", "subject": "history"}
+    ),
+    ("POST", "/api/v1/years/{year}/periods/{period_id}/closing"): _year_wide(
+        SETUP, "/periods/Q1/closing", {"class_code": "5А"}
+    ),
+    ("POST", "/api/v1/years/{year}/closing"): _year_wide(
+        ("secretary", "admin"),
+        "/closing",
+        {"next_year": "2027-2028", "on": "2027-05-31", "order": "№ 88-у от 29.05.2027"},
+        setup=_next_year,
+    ),
+    # --- journals' teachers and the deputy's grants ---
+    ("POST", "/api/v1/journals/{journal_id}/teachers"): _by_id(
+        SETUP,
+        lambda api, ctx, x: f"{V1}/journals/{_journal(api, 'math') if x == 'in' else x}/teachers",
+        lambda api, ctx: _outsider(api),
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/teachers/{account_id}/relief"): _by_id(
+        SETUP,
+        lambda api, ctx, x: (
+            f"{V1}/journals/{_journal(api, 'math') if x == 'in' else x}"
+            f"/teachers/{api.actors['math'].account_id}/relief"
+        ),
+        lambda api, ctx: {"reason": "перераспределение нагрузки"},
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/substitutions"): _by_id(
+        ("deputy",),
+        lambda api, ctx, x: (
+            f"{V1}/journals/{_journal(api, 'math') if x == 'in' else x}/substitutions"
+        ),
+        lambda api, ctx: _sub_body(api),
+        when=(date(2026, 9, 11), 15),
+    ),
+    (
+        "POST",
+        "/api/v1/journals/{journal_id}/substitutions/{substitution_id}/cancellation",
+    ): _by_id(
+        ("deputy",),
+        lambda api, ctx, x: (
+            f"{V1}/journals/{_journal(api, 'math')}/substitutions"
+            f"/{ctx['substitution'] if x == 'in' else x}/cancellation"
+        ),
+        lambda api, ctx: {"reason": "учитель вышел на работу"},
+        setup=_substitution,
+        when=(date(2026, 9, 11), 15),
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/late-entry-permissions"): _by_id(
+        ("deputy",),
+        lambda api, ctx, x: (
+            f"{V1}/journals/{_journal(api, 'math') if x == 'in' else x}/late-entry-permissions"
+        ),
+        lambda api, ctx: {
+            "from_date": "2026-09-01",
+            "to_date": "2026-09-02",
+            "teacher_id": str(api.actors["math"].account_id),
+            "reason": "больничный лист учителя",
+        },
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/correction-authorizations"): _by_id(
+        ("deputy",),
+        lambda api, ctx, x: (
+            f"{V1}/journals/{_journal(api, 'math') if x == 'in' else x}/correction-authorizations"
+        ),
+        lambda api, ctx: {"mark_id": ctx["math"]["mark"], "action": "void", "remark": "ошибка"},
+        setup=_teaching,
+    ),
+    # --- accounts ---
+    ("POST", "/api/v1/accounts"): Case(
+        allowed=("admin",),
+        build=_fixed(f"{V1}/accounts", {"login": "novikov", "full_name": "Новиков Николай"}),
+    ),
+    ("GET", "/api/v1/accounts/{account_id}"): _by_id(
+        ADMINISTRATION,
+        lambda api, ctx, x: f"{V1}/accounts/{api.actors['math'].account_id if x == 'in' else x}",
+        lambda api, ctx: None,
+    ),
+    ("POST", "/api/v1/accounts/{account_id}/roles"): _by_id(
+        ("admin",),
+        lambda api, ctx, x: f"{V1}/accounts/{ctx['account'] if x == 'in' else x}/roles",
+        lambda api, ctx: {"role": "teacher"},
+        setup=_fresh_account,
+    ),
+    ("POST", "/api/v1/accounts/{account_id}/roles/{grant_id}/revocation"): _by_id(
+        ("admin",),
+        lambda api, ctx, x: (
+            f"{V1}/accounts/{ctx['account'] if x == 'in' else x}/roles/{ctx['grant']}/revocation"
+        ),
+        lambda api, ctx: {"reason": "перевод на другую должность"},
+        setup=_granted,
+    ),
+    ("POST", "/api/v1/accounts/{account_id}/blocking"): _by_id(
+        ("admin",),
+        lambda api, ctx, x: f"{V1}/accounts/{ctx['account'] if x == 'in' else x}/blocking",
+        lambda api, ctx: {"reason": "утеря пароля"},
+        setup=_fresh_account,
+    ),
+    ("POST", "/api/v1/accounts/{account_id}/unblocking"): _by_id(
+        ("admin",),
+        lambda api, ctx, x: f"{V1}/accounts/{ctx['account'] if x == 'in' else x}/unblocking",
+        lambda api, ctx: {"reason": "пароль восстановлен"},
+        setup=_blocked,
+    ),
+    ("POST", "/api/v1/accounts/{account_id}/annulment"): _by_id(
+        ("admin",),
+        lambda api, ctx, x: f"{V1}/accounts/{ctx['account'] if x == 'in' else x}/annulment",
+        lambda api, ctx: {"reason": "увольнение", "address": "novikov@example.ru"},
+        setup=_fresh_account,
+    ),
+    ("POST", "/api/v1/accounts/{account_id}/password"): _by_id(
+        ("admin",),
+        lambda api, ctx, x: f"{V1}/accounts/{ctx['account'] if x == 'in' else x}/password",
+        lambda api, ctx: {"password": "a long enough first password"},
+        setup=_fresh_account,
+    ),
+    # --- the roll ---
+    ("POST", "/api/v1/years/{year}/students"): _year_wide(
+        ("secretary", "admin"), "/students", ADMISSION
+    ),
+    ("GET", "/api/v1/students/{student_id}"): _by_id(
+        ("secretary", "admin", "deputy", "director"),
+        lambda api, ctx, x: f"{V1}/students/{_s(api, 0) if x == 'in' else x}",
+        lambda api, ctx: None,
+    ),
+    ("POST", "/api/v1/students/{student_id}/transfer"): _by_id(
+        ("secretary", "admin"),
+        lambda api, ctx, x: f"{V1}/students/{_s(api, 2) if x == 'in' else x}/transfer",
+        lambda api, ctx: MOVE | {"to_class": "1А"},
+    ),
+    ("POST", "/api/v1/students/{student_id}/withdrawal"): _by_id(
+        ("secretary", "admin"),
+        lambda api, ctx, x: f"{V1}/students/{_s(api, 2) if x == 'in' else x}/withdrawal",
+        lambda api, ctx: MOVE,
+    ),
+    ("POST", "/api/v1/years/{year}/students/{student_id}/subgroups"): _by_id(
+        # School 77 §4.4.9: only the administrator moves a student between subgroups.
+        ("admin",),
+        lambda api, ctx, x: (
+            f"{V1}/years/{YEAR}/students/{_s(api, 0) if x == 'in' else x}/subgroups"
+        ),
+        lambda api, ctx: {"subject": "foreign_language", "subgroup": "2", "on": "2026-10-19"},
+        when=(date(2026, 10, 19), 10),
+        profile_refused=("class_teacher", "deputy"),
+    ),
+    # --- the family's ---
+    ("GET", "/api/v1/family/children"): Case(
+        allowed=("parent", "student"), build=_fixed(f"{V1}/family/children")
+    ),
+    ("GET", "/api/v1/family/children/{student_id}"): Case(
+        allowed=("parent",),
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/family/children/{_s(api, 0)}", None),
+            lambda api, ctx: (f"{V1}/family/children/{_s(api, 2)}", None),
+            lambda api, ctx: (f"{V1}/family/children/{uuid4()}", None),
+        ),
+    ),
+}
+
+
+def _reasons(class_code: str) -> str:
+    return f"{V1}/classes/{class_code}/absence-reasons?year={YEAR}"
+
+
+def _reason(student: UUID) -> dict[str, Any]:
+    return {
+        "student_id": str(student),
+        "start": MONDAY.isoformat(),
+        "end": MONDAY.isoformat(),
+        "absence_reason": "illness",
+        "note": "справка № 12",
+    }
+
+
+def _outsider(api: Api) -> dict[str, Any]:
+    return {"account_id": str(api.actors["outsider"].account_id)}
+
+
+def _timetable(api: Api) -> dict[str, Any]:
+    return {
+        "entries": [{"weekday": 1, "slot": 1, "journal_id": _journal(api, "math1")}],
+        "reason": "расписание 1А",
+    }
+
+
+def app_routes(api: Api) -> set[tuple[str, str]]:
+    """Every (method, path) the app serves under /api/v1, but logging in and the health check."""
+    found = set()
+    for route in routing.iter_route_contexts(api.client.app.routes):
+        path, methods = route.path, route.methods or set()
+        if not isinstance(route.original_route, routing.APIRoute) or not path.startswith(V1):
+            continue
+        if path in (f"{V1}/auth/token", f"{V1}/health"):
+            continue
+        found |= {(method, path) for method in methods if method != "HEAD"}
+    return found
+
+
+def without_instance(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k != "instance"}
+
+
+def send(api: Api, method: str, who: str | None, request: tuple[str, Any]) -> Any:
+    path, body = request
+    return api.client.request(method, path, json=body, headers=api.headers(who))
+
+
+def refused(api: Api, method: str, who: str, request: tuple[str, Any], case: Case) -> Any:
+    """A refusal that records nothing and, for a read, tells nothing (answers as missing)."""
+    position = api.world.school.position()
+    response = send(api, method, who, request)
+    allowed = (403, 404) if method == "GET" else (401, 403, 404)
+    if who in case.profile_refused:
+        allowed = (*allowed, 422)
+    assert response.status_code in allowed, (who, request[0], response.status_code, response.text)
+    assert response.headers["content-type"] == PROBLEM, response.text
+    assert api.world.school.position() == position, (who, request[0], "recorded something")
+    if method == "GET" and response.status_code == 404:
+        missing = case.build(api, {}, "missing")
+        assert missing is not None, f"{request[0]}: a 404 with no missing-resource probe"
+        absent = send(api, method, who, missing)
+        assert absent.status_code == 404, (who, missing[0], absent.text)
+        assert without_instance(response.json()) == without_instance(absent.json())
+    return response
+
+
+def test_every_route_is_in_the_matrix(api: Api) -> None:
+    routes = app_routes(api)
+    assert len(routes) > 50
+    assert set(TABLE) == routes
+
+
+@pytest.mark.parametrize("route", sorted(TABLE), ids=" ".join)
+def test_access_matrix(api: Api, route: tuple[str, str]) -> None:
+    method, _ = route
+    case = TABLE[route]
+    day, hour = case.when
+    api.world.at(day, hour)
+    for who in EVERYONE:
+        api.token(who)  # logged in at the time of the requests
+    ctx = case.setup(api)
+    inside = case.build(api, ctx, "in")
+    outside = case.build(api, ctx, "out")
+    assert inside is not None
+    position = api.world.school.position()
+    for request in (inside, outside):
+        if request is not None:
+            response = send(api, method, None, request)
+            assert response.status_code == 401, response.text
+            assert response.headers["content-type"] == PROBLEM
+    assert api.world.school.position() == position
+    for who in EVERYONE:
+        if who not in case.allowed:
+            refused(api, method, who, inside, case)
+    if outside is not None:
+        for who in EVERYONE:
+            if who not in case.allowed_out:
+                refused(api, method, who, outside, case)
+    who = case.allowed[0]
+    response = send(api, method, who, inside)
+    expected = case.success or (200 if method == "GET" else 201)
+    assert response.status_code == expected, (who, inside[0], response.text)
+    if method == "GET":
+        assert api.world.school.position() == position
