@@ -23,6 +23,14 @@ def serve(
         bool,
         typer.Option("--demo", help="Seed the demo school first unless it is there already."),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            envvar="EJOURNAL_WORKERS",
+            min=1,
+            help="Service processes; each keeps its own cache and catches up from the log.",
+        ),
+    ] = 1,
 ) -> None:
     """Run the HTTP API (OpenAPI at /docs) on the configured database."""
     settings = Settings()
@@ -34,4 +42,15 @@ def serve(
     typer.echo(
         f"ejournal serves http://{host}:{port}/api/v1 (OpenAPI at http://{host}:{port}/docs)"
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    else:
+        # Worker processes build the app themselves, from the same environment.
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )

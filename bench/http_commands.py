@@ -280,7 +280,7 @@ def summary(name: str, latencies: list[float], wall: float) -> tuple[str, float]
     return f"{name:<22} {rate:>10.0f} {p50:>9.2f} {p99:>9.2f} {len(latencies):>7}", rate
 
 
-def run(backend: str, per_client: int) -> None:
+def run(backend: str, per_client: int, workers: int) -> None:
     with tempfile.TemporaryDirectory() as directory:
         url = (
             f"sqlite:///{directory}"
@@ -293,14 +293,21 @@ def run(backend: str, per_client: int) -> None:
         try:
             desks = set_up(school, settings)
             core = through_core(school, desks, per_client)
-            env = {"EJOURNAL_DATABASE_URL": url, "EJOURNAL_SCHOOL": school_id}
+            env = {
+                "EJOURNAL_DATABASE_URL": url,
+                "EJOURNAL_SCHOOL": school_id,
+                "EJOURNAL_WORKERS": str(workers),
+            }
             with service(env) as base:
                 through_http(base, desks, 5)  # warm the service's cache and connections
                 http = through_http(base, desks, per_client)
         finally:
             school.close()
             storage.drop_school(settings, school_id)
-    print(f"\n{backend}: {CLIENTS} teachers at once, {per_client} marks each, own journals")
+    print(
+        f"\n{backend}: {CLIENTS} teachers at once, {per_client} marks each, own journals;"
+        f" the service in {workers} process(es)"
+    )
     print(f"{'path':<22} {'commands/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'n':>7}")
     core_line, core_rate = summary("core (no HTTP)", *core)
     http_line, http_rate = summary("HTTP (ejournal serve)", *http)
@@ -313,10 +320,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="postgres")
     parser.add_argument("--commands", type=int, default=200, help="marks per teacher")
+    parser.add_argument("--workers", type=int, default=1, help="service processes")
     args = parser.parse_args(argv)
     print("command: uv run python bench/http_commands.py", shlex.join(sys.argv[1:]))
     for backend in ("sqlite", "postgres") if args.backend == "both" else (args.backend,):
-        run(backend, args.commands)
+        run(backend, args.commands, args.workers)
     return 0
 
 
