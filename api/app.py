@@ -15,7 +15,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
 from api.deployment import Deployment
-from api.routers import administration, auth, class_teacher, family, health, me, secretary, teacher
+from api.routers import (
+    administration,
+    auth,
+    class_teacher,
+    family,
+    health,
+    me,
+    projections,
+    secretary,
+    teacher,
+)
 from ejournal.aggregates.base import request_id
 from ejournal.clock import Clock
 from ejournal.settings import Settings
@@ -41,7 +51,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.deployment = deployment
     problems.install(app)
     app.add_middleware(RequestIdMiddleware)
-    for module in (health, auth, me, teacher, class_teacher, administration, secretary, family):
+    routers = (health, auth, me, teacher, class_teacher, administration, secretary, family)
+    for module in (*routers, projections):
         app.include_router(module.router, prefix=API_PREFIX, responses=problems.RESPONSES)
     app.get("/problems/{slug}", include_in_schema=False)(_problem_type)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -7,27 +7,45 @@ login naming an unknown school is refused like a wrong password, and nothing is 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from api.idempotency import IdempotencyStore
 from ejournal.application import School
 from ejournal.clock import Clock, SystemClock
 from ejournal.credentials import CredentialStore
 from ejournal.database import SchoolDatabase, open_database
+from ejournal.projections.projector import Projector, open_projector
 from ejournal.schools import open_school, school_exists
 from ejournal.settings import Settings
 
 
 @dataclass
 class SchoolServices:
-    """One open school: its event-sourced application and its plain SQL stores."""
+    """One open school: its event-sourced application, its plain SQL stores, its read models."""
 
     app: School
     database: SchoolDatabase
     credentials: CredentialStore
     idempotency: IdempotencyStore
+    projector: Projector
+    stop: threading.Event = field(default_factory=threading.Event)
+    follower: threading.Thread | None = None
+
+    def follow(self) -> None:
+        """Keep the read models up to date in a thread of this service (the embedded mode)."""
+        self.follower = threading.Thread(
+            target=self.projector.run,
+            args=(self.stop,),
+            name=f"projector-{self.app.school_id}",
+            daemon=True,
+        )
+        self.follower.start()
 
     def close(self) -> None:
+        self.stop.set()
+        self.projector.wake()
+        if self.follower is not None:
+            self.follower.join(timeout=10)
         self.app.close()
         self.database.close()
 
@@ -71,7 +89,12 @@ class Deployment:
         idempotency = IdempotencyStore(database, self.clock)
         credentials.create_tables()
         idempotency.create_tables()
-        return SchoolServices(app, database, credentials, idempotency)
+        services = SchoolServices(
+            app, database, credentials, idempotency, open_projector(app, database)
+        )
+        if self.settings.projections == "embedded":
+            services.follow()
+        return services
 
     def close(self) -> None:
         with self._lock:

@@ -80,6 +80,8 @@ class School(Application[UUID]):
         self._cache_lock = threading.Lock()
         self._caught_up = 0
         self._catch_up_lock = threading.Lock()
+        self.recorded_hooks: list[Callable[[int], None]] = []
+        """Told the new log position after every save (a projector wakes up on it)."""
         super().__init__(env=dict(env) if env is not None else None)
         self.cache_size = int(self.env.get("EJOURNAL_AGGREGATE_CACHE_SIZE") or CACHE_SIZE)
 
@@ -215,6 +217,9 @@ class School(Application[UUID]):
         for aggregate in aggregates:
             # Saved without a conflict, so it is exactly the log's newest version of itself.
             self._remember(aggregate)
+        position = max(r.notification.id for r in recordings)
+        for hook in self.recorded_hooks:
+            hook(position)
         return Recorded(
             position=max(r.notification.id for r in recordings),
             events=len(recordings),

@@ -8,6 +8,11 @@ the environment or a ``.env`` file). Commands only parse, call ``ejournal.demo``
 from __future__ import annotations
 
 import re
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import entry_points
 from typing import Annotated, NoReturn
 
@@ -17,7 +22,9 @@ from pydantic import ValidationError
 
 from ejournal import demo as demo_school
 from ejournal import storage
+from ejournal.database import open_database
 from ejournal.demo import DemoSeedError
+from ejournal.projections.projector import Projector, open_projector
 from ejournal.schools import open_school
 from ejournal.settings import Settings
 
@@ -108,6 +115,89 @@ def migrate(school: SchoolOption = None) -> None:
         journal.close()
     typer.echo(f"Migrated school {school_id!r}: {_storage_summary(settings, school_id)}")
     typer.echo(f"Its log holds {events} event{'s' if events != 1 else ''}.")
+
+
+projections_app = typer.Typer(
+    help="The read models: how far they are, rebuilding them, following the log.",
+    no_args_is_help=True,
+)
+app.add_typer(projections_app, name="projections")
+
+
+@projections_app.command("status")
+def projections_status(school: SchoolOption = None) -> None:
+    """Each read model's position in the log and how far behind it is."""
+    settings = _settings()
+    with _projector(settings, _school_id(settings, school)) as projector:
+        rows = projector.status()
+    typer.echo(f"{'read model':<20} {'version':>7} {'position':>10} {'head':>10} {'lag':>8}")
+    for row in rows:
+        typer.echo(
+            f"{row.name:<20} {row.version:>7} {row.position:>10} {row.head:>10} {row.lag:>8}"
+        )
+
+
+@projections_app.command("rebuild")
+def projections_rebuild(
+    school: SchoolOption = None,
+    name: Annotated[
+        str | None, typer.Option(help="One read model; all of them when not given.")
+    ] = None,
+) -> None:
+    """Drop read models and apply the whole log to them again, with a progress bar."""
+    settings = _settings()
+    with _projector(settings, _school_id(settings, school)) as projector:
+        names = [name] if name else sorted(projector.models)
+        unknown = [n for n in names if n not in projector.models]
+        if unknown:
+            _fail(f"no read model {unknown[0]!r}; there are: {', '.join(sorted(projector.models))}")
+        head = projector.school.position()
+        for model in names:
+            started = time.perf_counter()
+            with typer.progressbar(length=head, label=f"rebuilding {model}") as bar:
+                reached = 0
+
+                def advance(position: int, _head: int) -> None:
+                    nonlocal reached
+                    bar.update(position - reached)
+                    reached = position
+
+                applied = projector.rebuild(model, progress=advance)
+            seconds = time.perf_counter() - started
+            rate = applied / seconds if seconds else 0.0
+            typer.echo(f"{model}: {applied} events in {seconds:.1f} s ({rate:,.0f} events/s)")
+
+
+@projections_app.command("run")
+def projections_run(
+    school: SchoolOption = None,
+    poll: Annotated[float, typer.Option(help="Seconds between looks at the log.")] = 0.5,
+) -> None:
+    """Follow the log and keep the read models up to date until interrupted (the worker of a
+    PostgreSQL deployment whose service runs with EJOURNAL_PROJECTIONS=worker)."""
+    settings = _settings()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with _projector(settings, _school_id(settings, school)) as projector:
+        typer.echo(f"following the log of school {projector.school.school_id!r}")
+        try:
+            projector.run(stop, poll)
+        except KeyboardInterrupt:
+            stop.set()
+
+
+@contextmanager
+def _projector(settings: Settings, school_id: str) -> Iterator[Projector]:
+    try:
+        journal = open_school(settings, school_id, migrate=True)
+    except (storage.StorageError, psycopg.OperationalError) as error:
+        _fail(str(error))
+    database = open_database(settings, school_id)
+    try:
+        yield open_projector(journal, database)
+    finally:
+        database.close()
+        journal.close()
 
 
 def _settings() -> Settings:

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     """The Argon2id profile for passwords: RFC 9106's low-memory profile (64 MiB, 3 passes);
     "cheapest" exists for test suites and must never be used for real accounts."""
 
+    projections: Literal["embedded", "worker"] = "embedded"
+    """Who keeps the read models up to date: a thread of the service (the embedded default), or
+    a separate ``ejournal projections run`` worker (a PostgreSQL deployment's choice)."""
+
     pool_size: int = Field(default=5, ge=1)
     """PostgreSQL connections kept open per school application."""
 

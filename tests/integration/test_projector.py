@@ -213,3 +213,13 @@ def test_a_reader_waits_for_its_own_write(world: World, settings: Settings) -> N
         stop.set()
         runner.wake()
         follower.join(timeout=5)
+
+
+def test_a_projector_without_read_models_has_nothing_to_do(
+    world: World, settings: Settings
+) -> None:
+    database = open_database(settings, world.school.school_id)
+    idle = Projector(world.school, database, [])
+    idle.set_up()
+    assert idle.catch_up() == 0
+    assert idle.status() == []

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ejournal.application import School
 from ejournal.database import Cursor, SchoolDatabase
+from ejournal.projections.catalogue import read_models
 from ejournal.projections.read_model import ReadModel, Recorded
 
 BATCH_SIZE = 500
@@ -119,6 +120,8 @@ class Projector:
         a model behind the others is brought along first.
         """
         applied = 0
+        if not self.models:
+            return 0
         with self._lock:
             while limit is None or applied < limit:
                 positions = {s.name: s.position for s in self.status()}
@@ -207,3 +210,14 @@ class Projector:
             " version = excluded.version",
             {"name": model.name, "position": position, "version": model.version},
         )
+
+
+def open_projector(
+    school: School, database: SchoolDatabase, models: Sequence[ReadModel] | None = None
+) -> Projector:
+    """The projector of a school's read models (all of them unless given), set up, and woken
+    by every save the school's application makes in this process."""
+    projector = Projector(school, database, read_models() if models is None else models)
+    projector.set_up()
+    school.recorded_hooks.append(lambda _position: projector.wake())
+    return projector

@@ -1,0 +1,11 @@
+"""The read models every school has."""
+
+from __future__ import annotations
+
+from ejournal.projections.journal_grid import JournalGrid
+from ejournal.projections.read_model import ReadModel
+
+
+def read_models() -> list[ReadModel]:
+    """A fresh instance of each read model, in the order they are reported."""
+    return [JournalGrid()]
