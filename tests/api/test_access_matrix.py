@@ -384,6 +384,17 @@ TABLE: dict[tuple[str, str], Case] = {
         ),
         setup=_teaching,
     ),
+    ("GET", "/api/v1/journals/{journal_id}/grid"): Case(
+        allowed=("math", "class_teacher", *READERS),
+        allowed_out=("math", *READERS),
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/journals/{_journal(api, 'math')}/grid", None),
+            lambda api, ctx: (f"{V1}/journals/{_journal(api, 'math1')}/grid", None),
+            lambda api, ctx: (f"{V1}/journals/{uuid4()}/grid", None),
+        ),
+        setup=_teaching,
+    ),
+    ("GET", "/api/v1/projections"): Case(allowed=ADMINISTRATION, build=_fixed(f"{V1}/projections")),
     ("POST", "/api/v1/journals/{journal_id}/ktp"): _teacher(
         lambda c: "/ktp",
         lambda api, ctx, key: {"items": [{"topic": "Натуральные числа", "hours": 2}]},

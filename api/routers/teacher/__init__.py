@@ -3,8 +3,8 @@ and the journal page every reader of a journal sees."""
 
 from fastapi import APIRouter
 
-from api.routers.teacher import attendance, journals, lessons, marks, period_marks
+from api.routers.teacher import attendance, grid, journals, lessons, marks, period_marks
 
 router = APIRouter(tags=["teacher"])
-for _module in (journals, lessons, attendance, marks, period_marks):
+for _module in (journals, grid, lessons, attendance, marks, period_marks):
     router.include_router(_module.router)
