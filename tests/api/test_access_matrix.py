@@ -342,6 +342,20 @@ def _by_id(
     )
 
 
+def _class_sheet(tail: str) -> Case:
+    """A sheet of a class: its class teacher and the administration; out of scope another
+    class, missing a class the year does not have."""
+    return Case(
+        allowed=("class_teacher", *ADMINISTRATION),
+        allowed_out=ADMINISTRATION,
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/years/{YEAR}/classes/5А{tail}", None),
+            lambda api, ctx: (f"{V1}/years/{YEAR}/classes/1А{tail}", None),
+            lambda api, ctx: (f"{V1}/years/{YEAR}/classes/9Я{tail}", None),
+        ),
+    )
+
+
 READERS = (*ADMINISTRATION, *HISTORY)
 SETUP = ("deputy", "admin")
 TEACHERS = ("math",)
@@ -477,6 +491,24 @@ TABLE: dict[tuple[str, str], Case] = {
             lambda api, ctx: (f"{V1}/classes/5А/students?year={YEAR}", None),
             lambda api, ctx: (f"{V1}/classes/1А/students?year={YEAR}", None),
             lambda api, ctx: (f"{V1}/classes/9Я/students?year={YEAR}", None),
+        ),
+    ),
+    # --- summary sheets and the class results of a period ---
+    ("GET", "/api/v1/years/{year}/classes/{class_code}/sheets/progress"): _class_sheet(
+        "/sheets/progress"
+    ),
+    ("GET", "/api/v1/years/{year}/classes/{class_code}/sheets/attendance"): _class_sheet(
+        "/sheets/attendance"
+    ),
+    ("GET", "/api/v1/years/{year}/classes/{class_code}/results/{period_id}"): _class_sheet(
+        "/results/Q1"
+    ),
+    ("GET", "/api/v1/years/{year}/sheets/movement"): Case(
+        allowed=ADMINISTRATION,
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/years/{YEAR}/sheets/movement", None),
+            lambda api, ctx: (f"{V1}/years/{NO_YEAR}/sheets/movement", None),
+            lambda api, ctx: (f"{V1}/years/{NO_YEAR}/sheets/movement", None),
         ),
     ),
     ("POST", "/api/v1/students/{student_id}/guardians"): _keeper("guardians", GUARDIAN),
@@ -710,6 +742,24 @@ TABLE: dict[tuple[str, str], Case] = {
             lambda api, ctx: (f"{V1}/family/children/{_s(api, 2)}", None),
             lambda api, ctx: (f"{V1}/family/children/{uuid4()}", None),
         ),
+    ),
+    ("GET", "/api/v1/family/children/{student_id}/diary"): Case(
+        allowed=("parent",),
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/family/children/{_s(api, 0)}/diary?start=2026-09-07", None),
+            lambda api, ctx: (f"{V1}/family/children/{_s(api, 2)}/diary?start=2026-09-07", None),
+            lambda api, ctx: (f"{V1}/family/children/{uuid4()}/diary?start=2026-09-07", None),
+        ),
+        setup=_teaching,
+    ),
+    ("GET", "/api/v1/family/children/{student_id}/averages"): Case(
+        allowed=("parent",),
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/family/children/{_s(api, 0)}/averages?period=Q1", None),
+            lambda api, ctx: (f"{V1}/family/children/{_s(api, 2)}/averages?period=Q1", None),
+            lambda api, ctx: (f"{V1}/family/children/{uuid4()}/averages?period=Q1", None),
+        ),
+        setup=_teaching,
     ),
 }
 

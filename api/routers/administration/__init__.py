@@ -3,8 +3,8 @@ correction authorisations, closing periods and the year."""
 
 from fastapi import APIRouter
 
-from api.routers.administration import accounts, closing, deputy, journals, years
+from api.routers.administration import accounts, closing, deputy, journals, sheets, years
 
 router = APIRouter(tags=["administration"])
-for module in (years, journals, closing, deputy, accounts):
+for module in (years, journals, closing, deputy, accounts, sheets):
     router.include_router(module.router)

@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter
 
-from api.routers.family import children
+from api.routers.family import children, diary
 
 router = APIRouter(tags=["family"])
 router.include_router(children.router)
+router.include_router(diary.router)

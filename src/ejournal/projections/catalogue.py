@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from ejournal.projections.diary import Diary
 from ejournal.projections.journal_grid import JournalGrid
 from ejournal.projections.read_model import ReadModel
+from ejournal.projections.summary_sheets import SummarySheets
 
 
 def read_models() -> list[ReadModel]:
     """A fresh instance of each read model, in the order they are reported."""
-    return [JournalGrid()]
+    return [JournalGrid(), Diary(), SummarySheets()]
