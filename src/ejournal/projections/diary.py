@@ -33,6 +33,7 @@ from ejournal.aggregates.identity import school_year_id
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.database import Cursor, Dialect, Row
 from ejournal.marks import AbsenceReason, Attendance, WorkKind, points
+from ejournal.projections import stints
 from ejournal.projections.read_model import ReadModel, Recorded
 
 _ONE_DAY = timedelta(days=1)
@@ -81,6 +82,7 @@ def counted(values: Iterable[str]) -> int:
 
 # Ids as their text, dates as ISO text: both sort and compare the same on SQLite and PostgreSQL.
 _DDL = (
+    *stints.ddl("diary"),
     """CREATE TABLE IF NOT EXISTS diary_periods (
         year_id TEXT NOT NULL,
         period_id TEXT NOT NULL,
@@ -99,25 +101,7 @@ _DDL = (
         subgroup TEXT
     )""",
     "CREATE INDEX IF NOT EXISTS diary_journals_class ON diary_journals (year_id, class_code)",
-    """CREATE TABLE IF NOT EXISTS diary_class_stints (
-        year_id TEXT NOT NULL,
-        student_id TEXT NOT NULL,
-        class_code TEXT NOT NULL,
-        since_date TEXT NOT NULL,
-        until_date TEXT,
-        PRIMARY KEY (year_id, student_id, class_code, since_date)
-    )""",
     "CREATE INDEX IF NOT EXISTS diary_class_stints_student ON diary_class_stints (student_id)",
-    """CREATE TABLE IF NOT EXISTS diary_subgroup_stints (
-        year_id TEXT NOT NULL,
-        student_id TEXT NOT NULL,
-        class_code TEXT NOT NULL,
-        subject TEXT NOT NULL,
-        subgroup TEXT NOT NULL,
-        since_date TEXT NOT NULL,
-        until_date TEXT,
-        PRIMARY KEY (year_id, student_id, class_code, subject, subgroup, since_date)
-    )""",
     "CREATE INDEX IF NOT EXISTS diary_subgroup_stints_student"
     " ON diary_subgroup_stints (student_id)",
     """CREATE TABLE IF NOT EXISTS diary_lessons (
@@ -240,77 +224,17 @@ def _year_started(e: SchoolYear.Started) -> _Statements:
 
 @_on(SchoolYear.StudentEnrolled)
 def _student_enrolled(e: SchoolYear.StudentEnrolled) -> _Statements:
-    return [
-        (
-            """INSERT INTO diary_class_stints
-                (year_id, student_id, class_code, since_date, until_date)
-            VALUES (%(year_id)s, %(student_id)s, %(class_code)s, %(since)s, NULL)
-            ON CONFLICT (year_id, student_id, class_code, since_date)
-            DO UPDATE SET until_date = NULL""",
-            {
-                "year_id": str(e.originator_id),
-                "student_id": str(e.student_id),
-                "class_code": e.class_code,
-                "since": e.since.isoformat(),
-            },
-        )
-    ]
+    return stints.enrolled("diary", e)
 
 
 @_on(SchoolYear.StudentLeftClass)
 def _student_left_class(e: SchoolYear.StudentLeftClass) -> _Statements:
-    params = {
-        "year_id": str(e.originator_id),
-        "student_id": str(e.student_id),
-        "class_code": e.class_code,
-        "until": e.until.isoformat(),
-    }
-    # Leaving a class ends the student's subgroups in it the same day, as SchoolYear does.
-    return [
-        (
-            """UPDATE diary_class_stints SET until_date = %(until)s
-            WHERE year_id = %(year_id)s AND student_id = %(student_id)s
-                AND class_code = %(class_code)s AND until_date IS NULL""",
-            params,
-        ),
-        (
-            """UPDATE diary_subgroup_stints SET until_date = %(until)s
-            WHERE year_id = %(year_id)s AND student_id = %(student_id)s
-                AND class_code = %(class_code)s AND until_date IS NULL""",
-            params,
-        ),
-    ]
+    return stints.left_class("diary", e)
 
 
 @_on(SchoolYear.SubgroupAssigned)
 def _subgroup_assigned(e: SchoolYear.SubgroupAssigned) -> _Statements:
-    params = {
-        "year_id": str(e.originator_id),
-        "student_id": str(e.student_id),
-        "class_code": e.class_code,
-        "subject": e.subject,
-        "subgroup": e.subgroup,
-        "since": e.since.isoformat(),
-        "day_before": (e.since - _ONE_DAY).isoformat(),
-    }
-    return [
-        (
-            """UPDATE diary_subgroup_stints SET until_date = %(day_before)s
-            WHERE year_id = %(year_id)s AND student_id = %(student_id)s
-                AND class_code = %(class_code)s AND subject = %(subject)s
-                AND until_date IS NULL""",
-            params,
-        ),
-        (
-            """INSERT INTO diary_subgroup_stints
-                (year_id, student_id, class_code, subject, subgroup, since_date, until_date)
-            VALUES (%(year_id)s, %(student_id)s, %(class_code)s, %(subject)s, %(subgroup)s,
-                %(since)s, NULL)
-            ON CONFLICT (year_id, student_id, class_code, subject, subgroup, since_date)
-            DO UPDATE SET until_date = NULL""",
-            params,
-        ),
-    ]
+    return stints.subgroup_assigned("diary", e)
 
 
 # --- journals and lessons -----------------------------------------------------------------------
@@ -766,20 +690,10 @@ def _journals_on(cursor: Cursor, student: str, start: date, end: date) -> dict[s
                         journal["subject"],
                         journal["subgroup"],
                     )
-                    and (span := _overlap(stint, sub)) is not None
+                    and (span := stints.overlap(stint, sub)) is not None
                 ]
             journals.setdefault(journal["journal_id"], []).extend(spans)
     return journals
-
-
-def _overlap(a: Row, b: Row) -> _Span | None:
-    """The days two stints share, or None."""
-    since = max(a["since_date"], b["since_date"])
-    ends = [u for u in (a["until_date"], b["until_date"]) if u is not None]
-    until = min(ends) if ends else None
-    if until is not None and until < since:
-        return None
-    return since, until
 
 
 def _covers(span: _Span, day: str) -> bool:

@@ -28,6 +28,7 @@ from ejournal.aggregates.student import PersonName, Student
 from ejournal.database import Cursor, Dialect, Row
 from ejournal.errors import NotFoundError
 from ejournal.marks import AbsenceReason, Attendance, WorkKind
+from ejournal.projections import stints
 from ejournal.projections.read_model import ReadModel, Recorded
 
 _ONE_DAY = timedelta(days=1)
@@ -37,6 +38,7 @@ _ONE_DAY = timedelta(days=1)
 # Ids are stored as their text, dates as ISO text: both sort and compare the same on SQLite and
 # PostgreSQL. Only the floating-point type differs (PostgreSQL's REAL is single precision).
 _DDL = (
+    *stints.ddl("grid"),
     """CREATE TABLE IF NOT EXISTS grid_journals (
         journal_id TEXT PRIMARY KEY,
         year_id TEXT NOT NULL,
@@ -55,24 +57,6 @@ _DDL = (
         start_date TEXT NOT NULL,
         end_date TEXT NOT NULL,
         PRIMARY KEY (year_id, period_id)
-    )""",
-    """CREATE TABLE IF NOT EXISTS grid_class_stints (
-        year_id TEXT NOT NULL,
-        student_id TEXT NOT NULL,
-        class_code TEXT NOT NULL,
-        since_date TEXT NOT NULL,
-        until_date TEXT,
-        PRIMARY KEY (year_id, student_id, class_code, since_date)
-    )""",
-    """CREATE TABLE IF NOT EXISTS grid_subgroup_stints (
-        year_id TEXT NOT NULL,
-        student_id TEXT NOT NULL,
-        class_code TEXT NOT NULL,
-        subject TEXT NOT NULL,
-        subgroup TEXT NOT NULL,
-        since_date TEXT NOT NULL,
-        until_date TEXT,
-        PRIMARY KEY (year_id, student_id, class_code, subject, subgroup, since_date)
     )""",
     """CREATE TABLE IF NOT EXISTS grid_student_names (
         student_id TEXT PRIMARY KEY,
@@ -256,69 +240,22 @@ def _year_started(e: SchoolYear.Started, w: _Writes) -> None:
 
 @_on(SchoolYear.StudentEnrolled)
 def _student_enrolled(e: SchoolYear.StudentEnrolled, w: _Writes) -> None:
-    w.add(
-        """INSERT INTO grid_class_stints (year_id, student_id, class_code, since_date, until_date)
-        VALUES (%(year_id)s, %(student_id)s, %(class_code)s, %(since)s, NULL)
-        ON CONFLICT (year_id, student_id, class_code, since_date)
-        DO UPDATE SET until_date = NULL""",
-        year_id=str(e.originator_id),
-        student_id=str(e.student_id),
-        class_code=e.class_code,
-        since=e.since.isoformat(),
-    )
+    for statement, params in stints.enrolled("grid", e):
+        w.add(statement, **params)
     w.touched_classes.add((str(e.originator_id), e.class_code))
 
 
 @_on(SchoolYear.StudentLeftClass)
 def _student_left_class(e: SchoolYear.StudentLeftClass, w: _Writes) -> None:
-    params = {
-        "year_id": str(e.originator_id),
-        "student_id": str(e.student_id),
-        "class_code": e.class_code,
-        "until": e.until.isoformat(),
-    }
-    # Leaving a class ends the student's subgroups in it the same day, as SchoolYear does.
-    w.add(
-        """UPDATE grid_class_stints SET until_date = %(until)s
-        WHERE year_id = %(year_id)s AND student_id = %(student_id)s
-            AND class_code = %(class_code)s AND until_date IS NULL""",
-        **params,
-    )
-    w.add(
-        """UPDATE grid_subgroup_stints SET until_date = %(until)s
-        WHERE year_id = %(year_id)s AND student_id = %(student_id)s
-            AND class_code = %(class_code)s AND until_date IS NULL""",
-        **params,
-    )
+    for statement, params in stints.left_class("grid", e):
+        w.add(statement, **params)
     w.touched_classes.add((str(e.originator_id), e.class_code))
 
 
 @_on(SchoolYear.SubgroupAssigned)
 def _subgroup_assigned(e: SchoolYear.SubgroupAssigned, w: _Writes) -> None:
-    params = {
-        "year_id": str(e.originator_id),
-        "student_id": str(e.student_id),
-        "class_code": e.class_code,
-        "subject": e.subject,
-        "subgroup": e.subgroup,
-        "since": e.since.isoformat(),
-        "day_before": (e.since - _ONE_DAY).isoformat(),
-    }
-    w.add(
-        """UPDATE grid_subgroup_stints SET until_date = %(day_before)s
-        WHERE year_id = %(year_id)s AND student_id = %(student_id)s
-            AND class_code = %(class_code)s AND subject = %(subject)s AND until_date IS NULL""",
-        **params,
-    )
-    w.add(
-        """INSERT INTO grid_subgroup_stints
-            (year_id, student_id, class_code, subject, subgroup, since_date, until_date)
-        VALUES (%(year_id)s, %(student_id)s, %(class_code)s, %(subject)s, %(subgroup)s,
-            %(since)s, NULL)
-        ON CONFLICT (year_id, student_id, class_code, subject, subgroup, since_date)
-        DO UPDATE SET until_date = NULL""",
-        **params,
-    )
+    for statement, params in stints.subgroup_assigned("grid", e):
+        w.add(statement, **params)
     w.touched_classes.add((str(e.originator_id), e.class_code))
 
 
@@ -599,11 +536,12 @@ def _refresh_pages(cursor: Cursor, year_id: str, class_code: str) -> None:
                 spans = [(stint["since_date"], stint["until_date"])]
             else:
                 spans = [
-                    _overlap(stint, sub)
+                    span
                     for sub in subgroup_stints
                     if sub["student_id"] == stint["student_id"]
                     and (sub["subject"], sub["subgroup"])
                     == (journal["subject"], journal["subgroup"])
+                    and (span := stints.overlap(stint, sub)) is not None
                 ]
             rows.extend(
                 {
@@ -614,7 +552,6 @@ def _refresh_pages(cursor: Cursor, year_id: str, class_code: str) -> None:
                     "full_name": stint["full_name"],
                 }
                 for since, until in spans
-                if since is not None
             )
     if rows:
         cursor.executemany(
@@ -626,16 +563,6 @@ def _refresh_pages(cursor: Cursor, year_id: str, class_code: str) -> None:
                 until_date = excluded.until_date, full_name = excluded.full_name""",
             rows,
         )
-
-
-def _overlap(a: Row, b: Row) -> tuple[str | None, str | None]:
-    """The days two stints share (ISO dates, ``until`` None = open), or (None, None)."""
-    since = max(a["since_date"], b["since_date"])
-    ends = [u for u in (a["until_date"], b["until_date"]) if u is not None]
-    until = min(ends) if ends else None
-    if until is not None and until < since:
-        return None, None
-    return since, until
 
 
 # --- the query API ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from ejournal.aggregates.student import PersonName, Student
 from ejournal.database import Cursor, Dialect, Row
 from ejournal.errors import NotFoundError
 from ejournal.marks import FAIL_MARK, PASS_MARK, Attendance
+from ejournal.projections import stints
 from ejournal.projections.read_model import ReadModel, Recorded
 
 YEAR_MARK_PERIOD = "Y"
@@ -38,6 +39,7 @@ SCHOOL_MONTHS = (9, 10, 11, 12, 1, 2, 3, 4, 5)
 # --- tables -------------------------------------------------------------------------------------
 
 _DDL = (
+    *stints.ddl("sheet", subgroups=False),
     """CREATE TABLE IF NOT EXISTS sheet_years (
         year_id TEXT PRIMARY KEY,
         label TEXT NOT NULL
@@ -55,14 +57,6 @@ _DDL = (
         full_name TEXT NOT NULL,
         year TEXT,
         class_code TEXT
-    )""",
-    """CREATE TABLE IF NOT EXISTS sheet_class_stints (
-        year_id TEXT NOT NULL,
-        student_id TEXT NOT NULL,
-        class_code TEXT NOT NULL,
-        since_date TEXT NOT NULL,
-        until_date TEXT,
-        PRIMARY KEY (year_id, student_id, class_code, since_date)
     )""",
     """CREATE TABLE IF NOT EXISTS sheet_journals (
         journal_id TEXT PRIMARY KEY,
@@ -182,33 +176,14 @@ def _year_started(e: SchoolYear.Started, _position: int, cursor: Cursor) -> None
 
 @_on(SchoolYear.StudentEnrolled)
 def _student_enrolled(e: SchoolYear.StudentEnrolled, _position: int, cursor: Cursor) -> None:
-    cursor.execute(
-        """INSERT INTO sheet_class_stints (year_id, student_id, class_code, since_date, until_date)
-        VALUES (%(year_id)s, %(student_id)s, %(class_code)s, %(since)s, NULL)
-        ON CONFLICT (year_id, student_id, class_code, since_date)
-        DO UPDATE SET until_date = NULL""",
-        {
-            "year_id": str(e.originator_id),
-            "student_id": str(e.student_id),
-            "class_code": e.class_code,
-            "since": e.since.isoformat(),
-        },
-    )
+    for statement, params in stints.enrolled("sheet", e):
+        cursor.execute(statement, params)
 
 
 @_on(SchoolYear.StudentLeftClass)
 def _student_left_class(e: SchoolYear.StudentLeftClass, _position: int, cursor: Cursor) -> None:
-    cursor.execute(
-        """UPDATE sheet_class_stints SET until_date = %(until)s
-        WHERE year_id = %(year_id)s AND student_id = %(student_id)s
-            AND class_code = %(class_code)s AND until_date IS NULL""",
-        {
-            "year_id": str(e.originator_id),
-            "student_id": str(e.student_id),
-            "class_code": e.class_code,
-            "until": e.until.isoformat(),
-        },
-    )
+    for statement, params in stints.left_class("sheet", e, subgroups=False):
+        cursor.execute(statement, params)
 
 
 # --- students and their movement (движение учащихся) --------------------------------------------

@@ -1,0 +1,143 @@
+"""Who belongs where on which days: the class and subgroup stints of students.
+
+SchoolYear records them as events; a read model that needs to know who is on a journal's page
+or in a class keeps its own copy of these tables (named with its prefix), so it can still be
+rebuilt on its own. The rules for keeping them live here once, mirroring SchoolYear's: leaving a
+class ends the student's subgroups in it the same day; joining a subgroup ends the previous
+subgroup of that subject the day before. Dates are ISO text; ``until`` NULL means "still".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from ejournal.aggregates.school_year import SchoolYear
+
+Statement = tuple[str, dict[str, Any]]
+_ONE_DAY = timedelta(days=1)
+_PREFIX = re.compile(r"^[a-z]{1,20}$")
+
+
+def _checked(prefix: str) -> str:
+    """A read model's table prefix: a constant of its code, never anything a request carries;
+    checked all the same, since it is put into SQL text."""
+    if not _PREFIX.match(prefix):
+        raise ValueError(f"not a table prefix: {prefix!r}")
+    return prefix
+
+
+def ddl(prefix: str, *, subgroups: bool = True) -> tuple[str, ...]:
+    """The stint tables of one read model."""
+    prefix = _checked(prefix)
+    tables = [
+        f"""CREATE TABLE IF NOT EXISTS {prefix}_class_stints (
+            year_id TEXT NOT NULL,
+            student_id TEXT NOT NULL,
+            class_code TEXT NOT NULL,
+            since_date TEXT NOT NULL,
+            until_date TEXT,
+            PRIMARY KEY (year_id, student_id, class_code, since_date)
+        )"""
+    ]
+    if subgroups:
+        tables.append(
+            f"""CREATE TABLE IF NOT EXISTS {prefix}_subgroup_stints (
+                year_id TEXT NOT NULL,
+                student_id TEXT NOT NULL,
+                class_code TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                subgroup TEXT NOT NULL,
+                since_date TEXT NOT NULL,
+                until_date TEXT,
+                PRIMARY KEY (year_id, student_id, class_code, subject, subgroup, since_date)
+            )"""
+        )
+    return tuple(tables)
+
+
+def enrolled(prefix: str, e: SchoolYear.StudentEnrolled) -> list[Statement]:
+    prefix = _checked(prefix)
+    return [
+        (
+            # The prefix is checked (_checked); values go in as parameters.
+            f"""INSERT INTO {prefix}_class_stints
+                (year_id, student_id, class_code, since_date, until_date)
+            VALUES (%(year_id)s, %(student_id)s, %(class_code)s, %(since)s, NULL)
+            ON CONFLICT (year_id, student_id, class_code, since_date)
+            DO UPDATE SET until_date = NULL""",
+            {
+                "year_id": str(e.originator_id),
+                "student_id": str(e.student_id),
+                "class_code": e.class_code,
+                "since": e.since.isoformat(),
+            },
+        )
+    ]
+
+
+def left_class(
+    prefix: str, e: SchoolYear.StudentLeftClass, *, subgroups: bool = True
+) -> list[Statement]:
+    prefix = _checked(prefix)
+    params = {
+        "year_id": str(e.originator_id),
+        "student_id": str(e.student_id),
+        "class_code": e.class_code,
+        "until": e.until.isoformat(),
+    }
+    ends = [f"{prefix}_class_stints", *([f"{prefix}_subgroup_stints"] if subgroups else [])]
+    return [
+        (
+            # The prefix is checked (_checked); values go in as parameters.
+            f"""UPDATE {table} SET until_date = %(until)s
+            WHERE year_id = %(year_id)s AND student_id = %(student_id)s
+                AND class_code = %(class_code)s AND until_date IS NULL""",
+            params,
+        )
+        for table in ends
+    ]
+
+
+def subgroup_assigned(prefix: str, e: SchoolYear.SubgroupAssigned) -> list[Statement]:
+    prefix = _checked(prefix)
+    params = {
+        "year_id": str(e.originator_id),
+        "student_id": str(e.student_id),
+        "class_code": e.class_code,
+        "subject": e.subject,
+        "subgroup": e.subgroup,
+        "since": e.since.isoformat(),
+        "day_before": (e.since - _ONE_DAY).isoformat(),
+    }
+    return [
+        (
+            # The prefix is checked (_checked); values go in as parameters.
+            f"""UPDATE {prefix}_subgroup_stints SET until_date = %(day_before)s
+            WHERE year_id = %(year_id)s AND student_id = %(student_id)s
+                AND class_code = %(class_code)s AND subject = %(subject)s
+                AND until_date IS NULL""",
+            params,
+        ),
+        (
+            # The prefix is checked (_checked); values go in as parameters.
+            f"""INSERT INTO {prefix}_subgroup_stints
+                (year_id, student_id, class_code, subject, subgroup, since_date, until_date)
+            VALUES (%(year_id)s, %(student_id)s, %(class_code)s, %(subject)s, %(subgroup)s,
+                %(since)s, NULL)
+            ON CONFLICT (year_id, student_id, class_code, subject, subgroup, since_date)
+            DO UPDATE SET until_date = NULL""",
+            params,
+        ),
+    ]
+
+
+def overlap(a: dict[str, Any], b: dict[str, Any]) -> tuple[str, str | None] | None:
+    """The days two stints share (``until`` None = open-ended), or None if they share none."""
+    since = max(a["since_date"], b["since_date"])
+    ends = [u for u in (a["until_date"], b["until_date"]) if u is not None]
+    until = min(ends) if ends else None
+    if until is not None and until < since:
+        return None
+    return since, until
