@@ -223,3 +223,22 @@ def test_a_projector_without_read_models_has_nothing_to_do(
     idle.set_up()
     assert idle.catch_up() == 0
     assert idle.status() == []
+
+
+def test_the_follower_survives_a_failing_batch(world: World, settings: Settings) -> None:
+    flaky = EventLedger()
+    flaky.fail_at = 5
+    runner = projector(world, settings, flaky, batch=10)
+    stop = threading.Event()
+    follower = threading.Thread(target=runner.run, args=(stop, 0.05), daemon=True)
+    follower.start()
+    try:
+        assert not runner.wait_for(5, timeout=0.5)  # stuck on the failing batch, not dead
+        assert follower.is_alive()
+        flaky.fail_at = None  # the bug is fixed, or the database is back
+        runner.wake()
+        assert runner.wait_for(world.school.position(), timeout=10)
+    finally:
+        stop.set()
+        runner.wake()
+        follower.join(timeout=5)

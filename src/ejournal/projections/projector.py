@@ -14,6 +14,7 @@ when this process records something. The same loop serves PostgreSQL (where a se
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from ejournal.application import School
 from ejournal.database import Cursor, SchoolDatabase
 from ejournal.projections.catalogue import read_models
 from ejournal.projections.read_model import ReadModel, Recorded
+
+log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 _TRACKING = """
@@ -175,13 +178,23 @@ class Projector:
         self._wake.set()
 
     def run(self, stop: threading.Event, poll_seconds: float = 0.5) -> None:
-        """Follow the log until told to stop."""
+        """Follow the log until told to stop.
+
+        A batch that fails (a read model's bug, the database away) is logged and tried again
+        after a pause that grows to a minute: nothing of it was kept, and one failure must not
+        silently stop every read model of the service.
+        """
+        pause = poll_seconds
         while not stop.is_set():
             try:
                 self.catch_up()
+                pause = poll_seconds
             except ProjectionRaceError:
                 continue
-            self._wake.wait(poll_seconds)
+            except Exception:
+                log.exception("projector of school %s: a batch failed", self.school.school_id)
+                pause = min(max(pause * 2, 1.0), 60.0)
+            self._wake.wait(pause)
             self._wake.clear()
 
     def wait_for(self, position: int, timeout: float) -> bool:
