@@ -84,6 +84,9 @@ class School(Application[UUID]):
         """Told the new log position after every save (a projector wakes up on it)."""
         super().__init__(env=dict(env) if env is not None else None)
         self.cache_size = int(self.env.get("EJOURNAL_AGGREGATE_CACHE_SIZE") or CACHE_SIZE)
+        # The cache starts empty, so it is up to date with the log as it stands: catching up
+        # from zero would read a school's whole log on the first command.
+        self._caught_up = self.position()
 
     # --- loading --------------------------------------------------------------------------
 

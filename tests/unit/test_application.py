@@ -63,3 +63,19 @@ def test_writes_by_another_process_are_seen(world: World, tmp_path: Path) -> Non
     assert journal.version == before + 1
     assert [lesson.topic for lesson in journal.lessons.values()] == ["Дроби"]
     other.close()
+
+
+def test_a_new_school_application_does_not_read_the_whole_log(world: World, tmp_path: Path) -> None:
+    head = world.school.position()
+    fresh = sqlite_school(tmp_path / "school77.sqlite", world.clock)
+    reads: list[int | None] = []
+    select = fresh.recorder.select_notifications
+
+    def counting(start: int | None, limit: int, *args: object, **kwargs: object) -> object:
+        reads.append(start)
+        return select(start, limit, *args, **kwargs)  # type: ignore[arg-type]
+
+    fresh.recorder.select_notifications = counting  # type: ignore[method-assign]
+    fresh.journal(world.journals["math"])
+    assert reads == [head + 1]  # only what comes after the head it started at
+    fresh.close()
