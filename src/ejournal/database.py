@@ -47,6 +47,11 @@ class Cursor(Protocol):
     @property
     def rowcount(self) -> int: ...
 
+    def pipeline(self) -> AbstractContextManager[None]:
+        """Send the statements of a block without waiting for each answer (PostgreSQL's
+        pipeline mode); results are read when the block ends. A no-op on SQLite."""
+        ...
+
 
 class SchoolDatabase(Protocol):
     """A school's database, for plain SQL."""
@@ -81,6 +86,10 @@ class _SqliteCursor:
     @property
     def rowcount(self) -> int:
         return self._cursor.rowcount
+
+    @contextmanager
+    def pipeline(self) -> Iterator[None]:
+        yield  # SQLite is in-process: nothing waits on a network round trip
 
 
 class SqliteDatabase:
@@ -134,6 +143,11 @@ class _PostgresCursor:
     def rowcount(self) -> int:
         count: int = self._cursor.rowcount
         return count
+
+    @contextmanager
+    def pipeline(self) -> Iterator[None]:
+        with self._cursor.connection.pipeline():
+            yield
 
 
 class PostgresDatabase:

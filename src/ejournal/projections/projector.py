@@ -152,7 +152,10 @@ class Projector:
         end = batch[-1].position
         with self.database.transaction() as cursor:
             for model in models:
-                model.apply(cursor, self.database.dialect, batch)
+                # A batch is many small statements: pipelined, they do not each wait for a
+                # round trip. The block ends (and syncs) before the position is checked.
+                with cursor.pipeline():
+                    model.apply(cursor, self.database.dialect, batch)
                 cursor.execute(
                     "UPDATE projection_positions SET position = %(end)s"
                     " WHERE name = %(name)s AND position = %(start)s",
