@@ -35,7 +35,7 @@ from ejournal.projections.journal_grid import (
     PeriodColumn,
     grid,
 )
-from ejournal.projections.read_model import Recorded
+from ejournal.projections.projector import Projector
 from ejournal.schools import open_school
 from ejournal.settings import Settings
 
@@ -53,31 +53,15 @@ class Journal:
     world: World
     database: SchoolDatabase
     model: JournalGrid
-    applied: int = 0
+    projector: Projector
 
-    def catch_up(self, batch_size: int = 4) -> None:
-        """Apply what the log holds beyond what the grid has, a batch per transaction."""
-        self.applied = project(self.world, self.database, self.model, batch_size, self.applied)
+    def catch_up(self) -> None:
+        """Apply what the log holds beyond what the read model has, in small batches."""
+        self.projector.catch_up()
 
     def view(self, key: str = "math") -> JournalGridView:
         with self.database.transaction(write=False) as cursor:
             return grid(cursor, self.world.journals[key])
-
-
-def project(
-    world: World, database: SchoolDatabase, model: JournalGrid, batch_size: int, after: int = 0
-) -> int:
-    """Apply the log after a position in batches, as the projector would; the last position."""
-    while True:
-        notifications = world.school.recorder.select_notifications(
-            start=after + 1, limit=batch_size
-        )
-        if not notifications:
-            return after
-        batch = [Recorded(n.id, world.school.mapper.to_domain_event(n)) for n in notifications]
-        with database.transaction() as cursor:
-            model.apply(cursor, database.dialect, batch)
-        after = notifications[-1].id
 
 
 @pytest.fixture
@@ -87,10 +71,10 @@ def journal(database_url: str, school_id: str) -> Iterator[Journal]:
     world = build_world(open_school(settings, school_id, clock=clock), clock)
     database = open_database(settings, school_id)
     model = JournalGrid()
-    with database.transaction() as cursor:
-        model.create_tables(cursor, database.dialect)
+    projector = Projector(world.school, database, [model], batch_size=4)
+    projector.set_up()
     try:
-        yield Journal(world, database, model)
+        yield Journal(world, database, model, projector)
     finally:
         database.close()
 
@@ -418,10 +402,8 @@ def test_a_rebuild_from_zero_gives_the_same_rows(journal: Journal) -> None:
     built = dump(journal)
     assert all(built[table] for table in JournalGrid.tables)
     for batch_size in (1, 7, 500):
-        with journal.database.transaction() as cursor:
-            journal.model.drop_tables(cursor, journal.database.dialect)
-            journal.model.create_tables(cursor, journal.database.dialect)
-        project(journal.world, journal.database, journal.model, batch_size)
+        rebuilder = Projector(journal.world.school, journal.database, [journal.model], batch_size)
+        rebuilder.rebuild(journal.model.name)
         assert dump(journal) == built, f"rebuilt in batches of {batch_size}"
 
 

@@ -17,7 +17,7 @@ from ejournal.clock import MovableClock
 from ejournal.commands import attendance, lessons, period_marks, students, year
 from ejournal.database import SchoolDatabase, open_database
 from ejournal.marks import AbsenceReason, Attendance
-from ejournal.projections.read_model import Recorded
+from ejournal.projections.projector import Projector
 from ejournal.projections.summary_sheets import (
     SheetNotProjectedError,
     SummarySheets,
@@ -44,26 +44,11 @@ class Sheets:
     world: World
     database: SchoolDatabase
     model: SummarySheets
-    applied: int = 0
+    projector: Projector
 
-    def catch_up(self, batch_size: int = 3) -> None:
-        self.applied = project(self.world, self.database, self.model, batch_size, self.applied)
-
-
-def project(
-    world: World, database: SchoolDatabase, model: SummarySheets, batch_size: int, after: int = 0
-) -> int:
-    """Apply the log after a position in batches, as the projector would; the last position."""
-    while True:
-        notifications = world.school.recorder.select_notifications(
-            start=after + 1, limit=batch_size
-        )
-        if not notifications:
-            return after
-        batch = [Recorded(n.id, world.school.mapper.to_domain_event(n)) for n in notifications]
-        with database.transaction() as cursor:
-            model.apply(cursor, database.dialect, batch)
-        after = notifications[-1].id
+    def catch_up(self) -> None:
+        """Apply what the log holds beyond what the read model has, in small batches."""
+        self.projector.catch_up()
 
 
 @pytest.fixture
@@ -73,10 +58,10 @@ def sheets(database_url: str, school_id: str) -> Iterator[Sheets]:
     world = build_world(open_school(settings, school_id, clock=clock), clock)
     database = open_database(settings, school_id)
     model = SummarySheets()
-    with database.transaction() as cursor:
-        model.create_tables(cursor, database.dialect)
+    projector = Projector(world.school, database, [model], batch_size=3)
+    projector.set_up()
     try:
-        yield Sheets(world, database, model)
+        yield Sheets(world, database, model, projector)
     finally:
         database.close()
 
@@ -335,8 +320,6 @@ def test_a_rebuild_from_zero_gives_the_same_rows(sheets: Sheets) -> None:
     built = dump(sheets)
     assert all(built[table] for table in SummarySheets.tables)
     for batch_size in (1, 7, 500):
-        with sheets.database.transaction() as cursor:
-            sheets.model.drop_tables(cursor, sheets.database.dialect)
-            sheets.model.create_tables(cursor, sheets.database.dialect)
-        project(sheets.world, sheets.database, sheets.model, batch_size)
+        rebuilder = Projector(sheets.world.school, sheets.database, [sheets.model], batch_size)
+        rebuilder.rebuild(sheets.model.name)
         assert dump(sheets) == built, f"rebuilt in batches of {batch_size}"
