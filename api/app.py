@@ -17,12 +17,16 @@ from api import problems
 from api.deployment import Deployment
 from api.routers import (
     administration,
+    audit,
     auth,
     class_teacher,
     family,
     health,
+    history,
+    integrity,
     me,
     projections,
+    reports,
     secretary,
     teacher,
 )
@@ -52,7 +56,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     problems.install(app)
     app.add_middleware(RequestIdMiddleware)
     routers = (health, auth, me, teacher, class_teacher, administration, secretary, family)
-    for module in (*routers, projections):
+    for module in (*routers, reports, audit, history, integrity, projections):
         app.include_router(module.router, prefix=API_PREFIX, responses=problems.RESPONSES)
     app.get("/problems/{slug}", include_in_schema=False)(_problem_type)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -761,6 +761,10 @@ TABLE: dict[tuple[str, str], Case] = {
         ),
         setup=_teaching,
     ),
+    # --- reports (issue 4) ---
+    # --- audit trail (issue 5) ---
+    # --- history (issue 5) ---
+    # --- integrity (issue 5) ---
 }
 
 
