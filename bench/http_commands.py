@@ -272,12 +272,57 @@ def _wait_for_health(base: str, log: str) -> None:
     raise RuntimeError(f"the service did not start; see {log}")
 
 
-def summary(name: str, latencies: list[float], wall: float) -> tuple[str, float]:
+@dataclass(frozen=True)
+class PathResult:
+    """Single-mark commands through one path (the core, or HTTP)."""
+
+    backend: str
+    path: str
+    commands: int
+    wall: float
+    p50_ms: float
+    p99_ms: float
+
+    @property
+    def per_second(self) -> float:
+        return self.commands / self.wall
+
+
+def summary(backend: str, path: str, latencies: list[float], wall: float) -> PathResult:
     ordered = sorted(latencies)
-    p50 = statistics.median(ordered) * 1000
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-    rate = len(latencies) / wall
-    return f"{name:<22} {rate:>10.0f} {p50:>9.2f} {p99:>9.2f} {len(latencies):>7}", rate
+    return PathResult(
+        backend,
+        path,
+        len(ordered),
+        wall,
+        statistics.median(ordered) * 1000,
+        ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+    )
+
+
+def measure(backend: str, url: str, per_client: int, workers: int = 1) -> list[PathResult]:
+    """The core, then HTTP, on one throwaway school of ``url``; [core, http]."""
+    school_id = f"benchhttp_{uuid.uuid4().hex[:8]}"
+    settings = Settings(database_url=url, school=school_id)
+    school = open_school(settings, school_id)
+    try:
+        desks = set_up(school, settings)
+        core = through_core(school, desks, per_client)
+        env = {
+            "EJOURNAL_DATABASE_URL": url,
+            "EJOURNAL_SCHOOL": school_id,
+            "EJOURNAL_WORKERS": str(workers),
+        }
+        with service(env) as base:
+            through_http(base, desks, 5)  # warm the service's cache and connections
+            http = through_http(base, desks, per_client)
+    finally:
+        school.close()
+        storage.drop_school(settings, school_id)
+    return [
+        summary(backend, "core (no HTTP)", *core),
+        summary(backend, f"HTTP ({workers} process{'es' if workers > 1 else ''})", *http),
+    ]
 
 
 def run(backend: str, per_client: int, workers: int) -> None:
@@ -287,33 +332,17 @@ def run(backend: str, per_client: int, workers: int) -> None:
             if backend == "sqlite"
             else os.environ.get("EJOURNAL_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
         )
-        school_id = f"benchhttp_{uuid.uuid4().hex[:8]}"
-        settings = Settings(database_url=url, school=school_id)
-        school = open_school(settings, school_id)
-        try:
-            desks = set_up(school, settings)
-            core = through_core(school, desks, per_client)
-            env = {
-                "EJOURNAL_DATABASE_URL": url,
-                "EJOURNAL_SCHOOL": school_id,
-                "EJOURNAL_WORKERS": str(workers),
-            }
-            with service(env) as base:
-                through_http(base, desks, 5)  # warm the service's cache and connections
-                http = through_http(base, desks, per_client)
-        finally:
-            school.close()
-            storage.drop_school(settings, school_id)
+        core, http = measure(backend, url, per_client, workers)
     print(
         f"\n{backend}: {CLIENTS} teachers at once, {per_client} marks each, own journals;"
         f" the service in {workers} process(es)"
     )
     print(f"{'path':<22} {'commands/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'n':>7}")
-    core_line, core_rate = summary("core (no HTTP)", *core)
-    http_line, http_rate = summary("HTTP (ejournal serve)", *http)
-    print(core_line)
-    print(http_line)
-    print(f"ratio HTTP/core: {http_rate / core_rate:.2f} (target ≥ 0.8)")
+    for r in (core, http):
+        print(
+            f"{r.path:<22} {r.per_second:>10.0f} {r.p50_ms:>9.2f} {r.p99_ms:>9.2f} {r.commands:>7}"
+        )
+    print(f"ratio HTTP/core: {http.per_second / core.per_second:.2f} (target ≥ 0.8)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,12 +19,8 @@ import tempfile
 import time
 import uuid
 from datetime import datetime
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from journal_load import DEFAULT_POSTGRES_URL, ZONE, build_journal
-
+from bench.journal_load import DEFAULT_POSTGRES_URL, ZONE, build_journal
 from ejournal import storage
 from ejournal.clock import MovableClock
 from ejournal.database import open_database
