@@ -79,6 +79,13 @@ def login(
         raise refused
     credentials.clear_failures(account.id)
     grant = credentials.issue(account.id, "session", SESSION_TTL)
+    family_role = accounts.sign_in_role(account)
+    if family_role is not None:
+        accounts.record_sign_in(
+            services.app,
+            account.act_as(family_role),
+            accounts.RecordSignIn(account_id=account.id),
+        )
     return TokenPublic(
         access_token=grant.token,
         expires_in=int(SESSION_TTL.total_seconds()),

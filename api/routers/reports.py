@@ -1,7 +1,380 @@
-"""Placeholder: routes for reports are being added."""
+"""Reports (DESIGN.md §6; School 77 §4.3.10, §4.6.5; Lyceum 68 §3.4.6) as JSON, CSV or XLSX:
+monthly attendance, accumulation of marks, journal-keeping monitoring, class occupancy, and the
+activity of parents and students.
+
+Who reads what: the deputy, the director, the administrator, inspectors and auditors read every
+report of the school; a class teacher reads the reports of their own class; a subject teacher
+reads the monitoring of their own journals (DESIGN.md §5). For anyone else who reads journals
+an out-of-scope class or journal does not exist (404, exactly as a missing one); the
+school-wide reports are refused to them (403).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, TypeVar
+from urllib.parse import quote
+from uuid import UUID
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Response
+
+from api.dependencies import CurrentReader, CurrentSession, SchoolApp, acting_as
+from api.routers.administration.year_labels import SchoolYearLabel
+from api.schemas.reports import (
+    CSV,
+    FILE_RESPONSES,
+    XLSX,
+    After,
+    End,
+    Format,
+    PeriodParam,
+    ReportFormat,
+    RequiredPeriod,
+    Start,
+    report_days,
+)
+from ejournal.aggregates.account import Account
+from ejournal.aggregates.class_journal import ClassJournal
+from ejournal.aggregates.school_year import SchoolYear
+from ejournal.commands.timing import local_today
+from ejournal.database import Cursor
+from ejournal.errors import NotFoundError
+from ejournal.projections.attendance_report import ClassAttendanceView, class_attendance
+from ejournal.projections.class_occupancy import ClassOccupancyView, class_occupancy
+from ejournal.projections.exports import ReportView, to_csv, to_xlsx
+from ejournal.projections.family_activity import FamilyActivityView, family_activity
+from ejournal.projections.journal_monitoring import JournalMonitoringView, journal_monitoring
+from ejournal.projections.marks_accumulation import MarksAccumulationView, marks_accumulation
+from ejournal.roles import Actor, Role
+
+router = APIRouter(tags=["reports"])
+
+WAIT_SECONDS = 5.0
+"""How long a read waits for the read model to reach a position it asked for."""
+
+SCHOOL_READERS = (Role.DEPUTY, Role.DIRECTOR, Role.ADMINISTRATOR, Role.INSPECTOR, Role.AUDITOR)
+"""Who reads every report of the school."""
+
+CurrentSchoolReader = Annotated[Actor, Depends(acting_as(*SCHOOL_READERS))]
+
+View = TypeVar("View", bound=ReportView)
+
+
+# --- scope --------------------------------------------------------------------------------------
+
+
+def _reads_school(account: Account) -> bool:
+    return any(account.holds(role) for role in SCHOOL_READERS)
+
+
+def _class_in_scope(session: CurrentSession, school: SchoolApp, year: str, class_code: str) -> None:
+    """A class of the year that the reader may report on: the whole school's readers any, a
+    class teacher their own; for anyone else it does not exist."""
+    school_year = school.year_view(year)
+    account = session.account
+    if class_code not in school_year.classes or not (
+        _reads_school(account) or class_code in account.classes_led()
+    ):
+        raise NotFoundError("no such class")
+
+
+def _journal_in_scope(session: CurrentSession, school: SchoolApp, journal_id: UUID) -> ClassJournal:
+    """A journal the reader may monitor: the whole school's readers any, a class teacher those
+    of their class, a subject teacher their own; for anyone else it does not exist."""
+    journal = school.view(ClassJournal, journal_id, "journal")
+    account = session.account
+    if not (
+        _reads_school(account)
+        or journal.class_code in account.classes_led()
+        or (account.holds(Role.TEACHER) and account.id in journal.teachers)
+    ):
+        raise NotFoundError("no such journal")
+    return journal
+
+
+# --- reading and rendering ----------------------------------------------------------------------
+
+
+def _read(
+    session: CurrentSession, after: int | None, response: Response, query: Callable[[Cursor], View]
+) -> View:
+    projector = session.school.projector
+    if after is not None:
+        projector.wait_for(after, WAIT_SECONDS)
+    response.headers["X-Read-Position"] = str(projector.position())
+    with session.school.database.transaction(write=False) as cursor:
+        return query(cursor)
+
+
+def _today(school: SchoolApp, year: SchoolYear) -> date:
+    """Today at the school, by the server's clock: "to date" in the KTP progress."""
+    return local_today(year, school.clock.now())
+
+
+def _render(view: ReportView, fmt: ReportFormat, name: str, response: Response) -> Response:
+    """The view in the format asked for; a file is offered for download under its name."""
+    headers = {"X-Read-Position": response.headers["X-Read-Position"]}
+    if fmt is ReportFormat.JSON:
+        return Response(view.model_dump_json(), media_type="application/json", headers=headers)
+    filename = f"{name}.{fmt.value}"
+    ascii_name = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    if fmt is ReportFormat.CSV:
+        return Response(to_csv(view), media_type=CSV, headers=headers)
+    return Response(to_xlsx(view), media_type=XLSX, headers=headers)
+
+
+def _file_name(*parts: str) -> str:
+    return "-".join(part.replace("/", "-") for part in parts)
+
+
+# --- a class's reports --------------------------------------------------------------------------
+
+
+@router.get(
+    "/years/{year}/classes/{class_code}/reports/attendance",
+    response_model=ClassAttendanceView,
+    responses=FILE_RESPONSES,
+    summary="A class's attendance by months",
+)
+def read_class_attendance(
+    year: SchoolYearLabel,
+    class_code: str,
+    reader: CurrentReader,
+    session: CurrentSession,
+    school: SchoolApp,
+    response: Response,
+    fmt: Format = ReportFormat.JSON,
+    after: After = None,
+) -> Response:
+    """Отчет о посещаемости класса (по месяцам), School 77 §4.3.10: per month the lessons
+    held, the student-lessons, the lessons missed and of them for a valid reason, and the
+    attendance rate; the same for each student. Coming late is not missing a lesson."""
+    _class_in_scope(session, school, year, class_code)
+    view = _read(session, after, response, lambda c: class_attendance(c, year, class_code))
+    return _render(view, fmt, _file_name("attendance-by-month", year, class_code), response)
+
+
+@router.get(
+    "/years/{year}/classes/{class_code}/reports/marks-accumulation",
+    response_model=MarksAccumulationView,
+    responses=FILE_RESPONSES,
+    summary="Accumulation of marks in a class for a period",
+)
+def read_marks_accumulation(
+    year: SchoolYearLabel,
+    class_code: str,
+    period: RequiredPeriod,
+    reader: CurrentReader,
+    session: CurrentSession,
+    school: SchoolApp,
+    response: Response,
+    fmt: Format = ReportFormat.JSON,
+    after: After = None,
+) -> Response:
+    """Накопляемость отметок (Gymnasium 2 §8.4): per student and subject, the marks of the
+    period and their weighted average, beside each subject's weekly hours. No regulation sets
+    a minimum number of marks, so nothing is flagged: the counts are for the reader to judge."""
+    _class_in_scope(session, school, year, class_code)
+    school.year_view(year).period(period)
+    view = _read(
+        session, after, response, lambda c: marks_accumulation(c, year, class_code, period)
+    )
+    return _render(view, fmt, _file_name("marks-accumulation", year, class_code, period), response)
+
+
+@router.get(
+    "/years/{year}/classes/{class_code}/reports/journal-monitoring",
+    response_model=JournalMonitoringView,
+    responses=FILE_RESPONSES,
+    summary="Monitoring of a class's journals",
+)
+def read_class_monitoring(
+    year: SchoolYearLabel,
+    class_code: str,
+    reader: CurrentReader,
+    session: CurrentSession,
+    school: SchoolApp,
+    response: Response,
+    period: PeriodParam = None,
+    start: Start = None,
+    end: End = None,
+    fmt: Format = ReportFormat.JSON,
+    after: After = None,
+) -> Response:
+    """Анализ ведения журнала (Lyceum 68 §3.4.6) for a class's journals over a period or a
+    range: shares of students with no mark and with one mark, lessons without topic or
+    homework, late entries, KTP progress; rolled up per teacher and for the class."""
+    _class_in_scope(session, school, year, class_code)
+    school_year = school.year_view(year)
+    days = report_days(school_year, period, start, end)
+    today = _today(school, school_year)
+    view = _read(
+        session,
+        after,
+        response,
+        lambda c: journal_monitoring(
+            c, year, days.start, days.end, today, period_id=days.period_id, class_code=class_code
+        ),
+    )
+    return _render(view, fmt, _file_name("journal-monitoring", year, class_code), response)
+
+
+@router.get(
+    "/years/{year}/classes/{class_code}/reports/family-activity",
+    response_model=FamilyActivityView,
+    responses=FILE_RESPONSES,
+    summary="Parents' and students' activity in a class, by months",
+)
+def read_class_family_activity(
+    year: SchoolYearLabel,
+    class_code: str,
+    reader: CurrentReader,
+    session: CurrentSession,
+    school: SchoolApp,
+    response: Response,
+    fmt: Format = ReportFormat.JSON,
+    after: After = None,
+) -> Response:
+    """School 77 §4.3.11 (the class teacher monitors how students and parents use the
+    journal): per month the parents and students with an account, how many signed in, and the
+    number of sign-ins."""
+    _class_in_scope(session, school, year, class_code)
+    view = _read(session, after, response, lambda c: family_activity(c, year, class_code))
+    return _render(view, fmt, _file_name("family-activity", year, class_code), response)
+
+
+# --- a journal's monitoring ---------------------------------------------------------------------
+
+
+@router.get(
+    "/journals/{journal_id}/reports/journal-monitoring",
+    response_model=JournalMonitoringView,
+    responses=FILE_RESPONSES,
+    summary="Monitoring of one journal",
+)
+def read_journal_monitoring(
+    journal_id: UUID,
+    reader: CurrentReader,
+    session: CurrentSession,
+    school: SchoolApp,
+    response: Response,
+    period: PeriodParam = None,
+    start: Start = None,
+    end: End = None,
+    fmt: Format = ReportFormat.JSON,
+    after: After = None,
+) -> Response:
+    """The monitoring of one journal, for its teacher, its class's class teacher and the
+    school's readers: the same measures as the school's, over a period or a range."""
+    journal = _journal_in_scope(session, school, journal_id)
+    school_year = school.year_view(journal.year)
+    days = report_days(school_year, period, start, end)
+    today = _today(school, school_year)
+    view = _read(
+        session,
+        after,
+        response,
+        lambda c: journal_monitoring(
+            c,
+            journal.year,
+            days.start,
+            days.end,
+            today,
+            period_id=days.period_id,
+            journal_id=journal_id,
+        ),
+    )
+    return _render(view, fmt, _file_name("journal-monitoring", str(journal_id)), response)
+
+
+# --- the school's reports -----------------------------------------------------------------------
+
+
+@router.get(
+    "/years/{year}/reports/journal-monitoring",
+    response_model=JournalMonitoringView,
+    responses=FILE_RESPONSES,
+    summary="Monitoring of the school's journals",
+)
+def read_school_monitoring(
+    year: SchoolYearLabel,
+    reader: CurrentSchoolReader,
+    session: CurrentSession,
+    school: SchoolApp,
+    response: Response,
+    period: PeriodParam = None,
+    start: Start = None,
+    end: End = None,
+    fmt: Format = ReportFormat.JSON,
+    after: After = None,
+) -> Response:
+    """Анализ ведения журнала for every journal of the year (Lyceum 68 §3.4.6; School 77
+    §4.6.6; Gymnasium 2 §6.2), rolled up per teacher and per class."""
+    school_year = school.year_view(year)
+    days = report_days(school_year, period, start, end)
+    today = _today(school, school_year)
+    view = _read(
+        session,
+        after,
+        response,
+        lambda c: journal_monitoring(
+            c, year, days.start, days.end, today, period_id=days.period_id
+        ),
+    )
+    return _render(view, fmt, _file_name("journal-monitoring", year), response)
+
+
+@router.get(
+    "/years/{year}/reports/class-occupancy",
+    response_model=ClassOccupancyView,
+    responses=FILE_RESPONSES,
+    summary="Class occupancy",
+)
+def read_class_occupancy(
+    year: SchoolYearLabel,
+    reader: CurrentSchoolReader,
+    session: CurrentSession,
+    school: SchoolApp,
+    response: Response,
+    period: PeriodParam = None,
+    start: Start = None,
+    end: End = None,
+    fmt: Format = ReportFormat.JSON,
+    after: After = None,
+) -> Response:
+    """Наполняемость классов (School 77 §4.6.5): per class the students at the start and end,
+    at each month's start, who came and who left, and the subgroups' sizes."""
+    days = report_days(school.year_view(year), period, start, end)
+    view = _read(
+        session,
+        after,
+        response,
+        lambda c: class_occupancy(c, year, days.start, days.end, period_id=days.period_id),
+    )
+    return _render(view, fmt, _file_name("class-occupancy", year), response)
+
+
+@router.get(
+    "/years/{year}/reports/family-activity",
+    response_model=FamilyActivityView,
+    responses=FILE_RESPONSES,
+    summary="Parents' and students' activity, by classes and months",
+)
+def read_family_activity(
+    year: SchoolYearLabel,
+    reader: CurrentSchoolReader,
+    session: CurrentSession,
+    school: SchoolApp,
+    response: Response,
+    fmt: Format = ReportFormat.JSON,
+    after: After = None,
+) -> Response:
+    """Активность родителей и учащихся (School 117 §9: monthly; School 77 §4.6.6; Lyceum 68
+    §3.4.6): per class and month, and for the school."""
+    school.year_view(year)
+    view = _read(session, after, response, lambda c: family_activity(c, year))
+    return _render(view, fmt, _file_name("family-activity", year), response)

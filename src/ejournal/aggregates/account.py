@@ -118,6 +118,15 @@ class Account(Aggregate):
         reason: str
         actor: Actor
 
+    class SignedIn(Aggregate.Event):
+        """The person signed in (logged in with their password), in the role the actor names.
+
+        A fact for the report on parents' and students' use of the journal (School 77 §4.3.11,
+        §4.6.6; Lyceum 68 §3.4.6); one per login, never one per request. Nothing secret.
+        """
+
+        actor: Actor
+
     @staticmethod
     def create_id(login: str, **_: object) -> UUID:
         return account_id_for(login)
@@ -265,6 +274,17 @@ class Account(Aggregate):
     @event(CredentialRevoked)
     def _credential_revoked(self, credential_id: UUID, reason: str, actor: Actor) -> None:
         del self.credentials[credential_id]
+
+    def sign_in(self, actor: Actor) -> None:
+        """Record a login of this account's person in a role they hold."""
+        if actor.account_id != self.id:
+            raise AccountError("a sign-in is recorded for the account that signed in")
+        self.act_as(actor.role)
+        self._signed_in(actor=actor)
+
+    @event(SignedIn)
+    def _signed_in(self, actor: Actor) -> None:
+        """Nothing of the account changes: the event itself is the record."""
 
     def _check_not_annulled(self) -> None:
         if self.annulled:
