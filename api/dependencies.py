@@ -118,3 +118,18 @@ CurrentReader = Annotated[
     ),
 ]
 """Anyone who may read journals at all; each read is further scoped to what they may see."""
+CurrentIntegrityReader = Annotated[
+    Actor,
+    Depends(
+        acting_as(
+            Role.DEPUTY,
+            Role.DIRECTOR,
+            Role.ADMINISTRATOR,
+            Role.INSPECTOR,
+            Role.AUDITOR,
+            Role.ARCHIVIST,
+        )
+    ),
+]
+"""Who checks the log's integrity (checkpoints, public key, proofs): the administration, and
+those who read history or keep the archive; they record nothing."""

@@ -14,6 +14,8 @@ from ejournal.application import School
 from ejournal.clock import Clock, SystemClock
 from ejournal.credentials import CredentialStore
 from ejournal.database import SchoolDatabase, open_database
+from ejournal.integrity.notary import Notary
+from ejournal.projections.catalogue import read_models
 from ejournal.projections.projector import Projector, open_projector
 from ejournal.schools import open_school, school_exists
 from ejournal.settings import Settings
@@ -28,6 +30,7 @@ class SchoolServices:
     credentials: CredentialStore
     idempotency: IdempotencyStore
     projector: Projector
+    notary: Notary
     stop: threading.Event = field(default_factory=threading.Event)
     follower: threading.Thread | None = None
 
@@ -89,9 +92,12 @@ class Deployment:
         idempotency = IdempotencyStore(database, self.clock)
         credentials.create_tables()
         idempotency.create_tables()
-        services = SchoolServices(
-            app, database, credentials, idempotency, open_projector(app, database)
-        )
+        # The log's Merkle tree is a read model of the service's projector, which asks the
+        # notary after each pass whether a checkpoint is due.
+        notary = Notary(self.settings, app, database, clock=self.clock)
+        projector = open_projector(app, database, [*read_models(), notary.tree])
+        projector.after_pass.append(notary.checkpoint_if_due)
+        services = SchoolServices(app, database, credentials, idempotency, projector, notary)
         if self.settings.projections == "embedded":
             services.follow()
         return services

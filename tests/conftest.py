@@ -26,6 +26,17 @@ if TYPE_CHECKING:
 DEFAULT_TEST_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/ejournal_test"
 
 
+@pytest.fixture(autouse=True)
+def _integrity_files(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signing keys and checkpoints of every test's schools go under a directory of that test,
+    never into the checkout's ``var/`` (a service started by a test signs checkpoints)."""
+    directory = tmp_path_factory.mktemp("integrity")
+    monkeypatch.setenv("EJOURNAL_SIGNING_KEY_DIR", str(directory / "keys"))
+    monkeypatch.setenv("EJOURNAL_CHECKPOINT_DIR", str(directory / "checkpoints"))
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """A database URL naming a fresh, empty SQLite directory."""

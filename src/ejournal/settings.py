@@ -45,8 +45,20 @@ class Settings(BaseSettings):
     cipher_key_file: Path | None = None
     """A file holding a base64 AES key: when set, event payloads are encrypted at rest."""
 
-    signing_key_file: Path | None = None
-    """The school's Ed25519 key for signing checkpoints; it never lives in the database."""
+    signing_key_dir: Path = Path("./var/keys")
+    """Where each school's Ed25519 key for signing checkpoints lives (``<school_id>.key``, made on
+    first use); never in the database."""
+
+    checkpoint_dir: Path = Path("./var/checkpoints")
+    """Where signed checkpoints are written besides the database
+    (``<checkpoint_dir>/<school_id>/<size, 12 digits>.checkpoint``), so a rewritten database
+    is detectable."""
+
+    checkpoint_every_events: int = Field(default=1000, ge=1)
+    """The notary signs a checkpoint once this many events were recorded since the last one ..."""
+
+    checkpoint_every_seconds: int = Field(default=300, ge=1)
+    """... or once this many seconds passed since the last one and the log has grown."""
 
     app_role: str = "ejournal_app"
     """The PostgreSQL role the service connects as: it may only SELECT and INSERT events."""

@@ -75,6 +75,9 @@ class Projector:
         self._applied = threading.Condition()
         self._wake = threading.Event()
         self._lock = threading.Lock()
+        self.after_pass: list[Callable[[], object]] = []
+        """Called by ``run`` after each look at the log (the notary signs a checkpoint when due);
+        a failing one is logged and does not hold the read models back."""
 
     # --- set-up and status ---------------------------------------------------------------
 
@@ -116,8 +119,11 @@ class Projector:
 
     # --- applying the log -----------------------------------------------------------------
 
-    def catch_up(self, progress: Progress | None = None, limit: int | None = None) -> int:
-        """Apply the log up to its head (or ``limit`` events); returns how many were applied.
+    def catch_up(
+        self, progress: Progress | None = None, limit: int | None = None, until: int | None = None
+    ) -> int:
+        """Apply the log up to its head (or ``limit`` events, or up to the position ``until``:
+        the read models as they stood then); returns how many were applied.
 
         Models standing at the same position share each page of the log and its transaction;
         a model behind the others is brought along first.
@@ -131,12 +137,12 @@ class Projector:
                 start = min(positions.values(), default=0)
                 page = self.batch_size if limit is None else min(self.batch_size, limit - applied)
                 notifications = self.school.recorder.select_notifications(
-                    start=start + 1, limit=page
+                    start=start + 1, limit=page, stop=until
                 )
                 if not notifications:
                     break
                 batch = [
-                    Recorded(n.id, self.school.mapper.to_domain_event(n)) for n in notifications
+                    Recorded(n.id, self.school.mapper.to_domain_event(n), n) for n in notifications
                 ]
                 behind = [self.models[name] for name, pos in positions.items() if pos == start]
                 self._apply(behind, start, batch)
@@ -197,6 +203,11 @@ class Projector:
             except Exception:
                 log.exception("projector of school %s: a batch failed", self.school.school_id)
                 pause = min(max(pause * 2, 1.0), 60.0)
+            for hook in self.after_pass:
+                try:
+                    hook()
+                except Exception:
+                    log.exception("projector of school %s: %r failed", self.school.school_id, hook)
             self._wake.wait(pause)
             self._wake.clear()
 

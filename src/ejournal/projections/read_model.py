@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from eventsourcing.persistence import Notification
+
 from ejournal.database import Cursor, Dialect
 
 
@@ -25,6 +27,9 @@ class Recorded:
     """Its notification id: the order of the school's log."""
     event: Any
     """The domain event: a pydantic model nested in its aggregate (ClassJournal.MarkRecorded)."""
+    stored: Notification | None = None
+    """The record as stored (topic, state bytes): for a read model of the log itself, such as
+    the integrity tree, which hashes what is stored rather than what it decodes to."""
 
 
 class ReadModel(ABC):

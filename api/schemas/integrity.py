@@ -1,0 +1,90 @@
+"""The provable log in answers: checkpoints, the school's public key, inclusion and consistency
+proofs. Hashes are lowercase hex; a checkpoint's ``note`` is the C2SP signed note itself, which
+is what a verifier checks (with the key from ``/integrity/public-key``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from ejournal.integrity.checkpoint import VerifierKey
+from ejournal.integrity.notary import SignedCheckpoint
+
+
+class CheckpointPublic(BaseModel):
+    """A signed checkpoint: the log's size, its tree's root and when it was signed."""
+
+    origin: str
+    """``ejournal/<school id>``: the log, and the name of the key that signs it."""
+    size: int
+    """How many events the tree held."""
+    root: str
+    """The tree's root hash (RFC 9162), hex."""
+    time: datetime
+    note: str
+    """The checkpoint as signed: a C2SP tlog-checkpoint in a C2SP signed note."""
+
+    @classmethod
+    def of(cls, signed: SignedCheckpoint) -> CheckpointPublic:
+        checkpoint = signed.checkpoint
+        return cls(
+            origin=checkpoint.origin,
+            size=checkpoint.size,
+            root=checkpoint.root.hex(),
+            time=checkpoint.time,
+            note=signed.note,
+        )
+
+
+class PublicKeyPublic(BaseModel):
+    """The school's Ed25519 key that signs its checkpoints."""
+
+    name: str
+    """The key's name: the checkpoints' origin."""
+    key_id: str
+    """The 4-byte id every signature line carries, hex."""
+    algorithm: str = "ed25519"
+    public_key: str
+    """The raw 32-byte public key, hex."""
+    verifier_key: str
+    """The C2SP verifier key ``<name>+<key id>+<base64>``, for note verifiers."""
+
+    @classmethod
+    def of(cls, key: VerifierKey) -> PublicKeyPublic:
+        return cls(
+            name=key.name,
+            key_id=key.key_id.hex(),
+            public_key=key.public_key.hex(),
+            verifier_key=key.text,
+        )
+
+
+class InclusionProofPublic(BaseModel):
+    """The event at a log position is the leaf ``leaf_index`` of the tree of ``tree_size``
+    leaves: hashing ``leaf_hash`` up the ``audit_path`` (RFC 9162 §2.1.3) gives ``root``."""
+
+    position: int
+    leaf_index: int
+    """The event's ordinal in the log (0-based): its leaf index."""
+    tree_size: int
+    leaf: str
+    """The event's canonical bytes (one line of JSON): its leaf hash is SHA-256(0x00 ‖ leaf)."""
+    leaf_hash: str
+    audit_path: list[str]
+    root: str
+    checkpoint: CheckpointPublic | None
+    """The signed checkpoint of this size, when one was signed at it."""
+
+
+class ConsistencyProofPublic(BaseModel):
+    """The tree of ``new_size`` leaves extends the tree of ``old_size``: the ``proof``
+    (RFC 9162 §2.1.4) leads from ``old_root`` to ``new_root``."""
+
+    old_size: int
+    new_size: int
+    old_root: str
+    new_root: str
+    proof: list[str]
+    old_checkpoint: CheckpointPublic | None
+    new_checkpoint: CheckpointPublic | None

@@ -1,0 +1,417 @@
+"""The school's notary: keeps the log's Merkle tree current and signs checkpoints of it.
+
+The tree is the ``merkle_tree`` read model (``tree.py``), tracked exactly once like every read
+model; the service's projector keeps it current and calls ``checkpoint_if_due`` after each pass,
+and the notary catches it up itself when asked for a checkpoint. A checkpoint is signed with the
+school's Ed25519 key, read from ``<signing_key_dir>/<school_id>.key`` (made on first use, never in
+the database), stored in the database and written to ``<checkpoint_dir>/<school_id>/``, so that a
+database rewritten by someone who can bypass its triggers no longer matches the checkpoints kept
+beside it. Before signing, the notary checks that the tree extends its last checkpoint: it never
+signs a history that contradicts one it signed before.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ejournal.application import School
+from ejournal.clock import Clock
+from ejournal.database import Cursor, SchoolDatabase, open_database
+from ejournal.errors import EjournalError, NotFoundError
+from ejournal.integrity.canonical import canonical_bytes
+from ejournal.integrity.checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    SigningKey,
+    VerifierKey,
+    open_signed,
+    origin_of,
+    read_unverified,
+    sign,
+)
+from ejournal.integrity.merkle import verify_consistency
+from ejournal.integrity.tree import (
+    Leaf,
+    MerkleTree,
+    StoredTree,
+    leaf_at,
+    read_leaves,
+    read_state,
+)
+from ejournal.projections.projector import ProjectionRaceError, Projector
+from ejournal.schools import open_school, school_exists
+from ejournal.settings import Settings
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_SUFFIX = ".checkpoint"
+_PAGE = 1000
+_RACE_RETRIES = 20
+_NO_LIMIT = 2**62
+
+
+class ProofRequestError(EjournalError):
+    """A proof was asked for between sizes or of a leaf that do not fit together."""
+
+    slug = "proof-request-invalid"
+    title = "No such proof"
+    status = 422
+
+
+class HistoryRewrittenError(EjournalError):
+    """The stored tree does not extend the last signed checkpoint: the log was changed."""
+
+    slug = "history-rewritten"
+    title = "The log no longer extends its last signed checkpoint"
+    status = 409
+
+
+@dataclass(frozen=True)
+class SignedCheckpoint:
+    """A checkpoint and the signed note it was read from (the note is what is published)."""
+
+    checkpoint: Checkpoint
+    note: str
+
+
+class Notary:
+    """One school's tree, key and checkpoints."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        school: School,
+        database: SchoolDatabase,
+        *,
+        clock: Clock | None = None,
+        owns: bool = False,
+    ) -> None:
+        """A notary over an open school and its database (the service shares its own); ``owns``
+        closes them with the notary."""
+        self.settings = settings
+        self.school = school
+        self.database = database
+        self.clock: Clock = clock or school.clock
+        self.origin = origin_of(school.school_id)
+        self.tree = MerkleTree(school.mapper)
+        """The read model: the service's projector applies it with the others."""
+        self._owns = owns
+        self._projector = Projector(school, database, [self.tree])
+        self._projector.set_up()
+        self._key: SigningKey | None = None
+        self._retry_after: datetime | None = None
+
+    @classmethod
+    def open(cls, settings: Settings, school_id: str, *, clock: Clock | None = None) -> Notary:
+        """The notary of an existing school, with its own connections (the CLI's, a script's)."""
+        if not school_exists(settings, school_id):
+            raise NotFoundError(f"no school {school_id!r} in this deployment")
+        school = open_school(settings, school_id, clock=clock, migrate=False)
+        try:
+            database = open_database(settings, school_id)
+        except BaseException:
+            school.close()
+            raise
+        return cls(settings, school, database, clock=clock, owns=True)
+
+    def close(self) -> None:
+        if self._owns:
+            self.database.close()
+            self.school.close()
+
+    def __enter__(self) -> Notary:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # --- the tree ---------------------------------------------------------------------------
+
+    def catch_up(self, limit: int | None = None) -> int:
+        """Hash the events recorded since the last pass (or ``limit`` of them) into the tree;
+        returns its size."""
+        for _ in range(_RACE_RETRIES):
+            try:
+                self._projector.catch_up(limit=limit)
+                break
+            except ProjectionRaceError:
+                continue  # another projector hashed that batch: go on from where it stopped
+        return self.size()
+
+    def size(self) -> int:
+        """How many events the tree holds."""
+        with self.database.transaction(write=False) as cursor:
+            return read_state(cursor).size
+
+    def root(self, size: int) -> bytes:
+        """The tree's root at a size it has reached."""
+        with self.database.transaction(write=False) as cursor:
+            self._check_size(cursor, size)
+            return StoredTree(cursor).root(size)
+
+    def inclusion_proof(self, index: int, size: int) -> list[bytes]:
+        """The audit path of leaf ``index`` in the tree of ``size`` leaves."""
+        if not 0 <= index < size:
+            raise ProofRequestError(f"leaf {index} is not in a tree of {size} leaves")
+        with self.database.transaction(write=False) as cursor:
+            self._check_size(cursor, size)
+            return StoredTree(cursor).inclusion_proof(index, size)
+
+    def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]:
+        """The proof that the tree of ``new_size`` leaves extends the one of ``old_size``."""
+        if not 0 <= old_size <= new_size:
+            raise ProofRequestError(f"a tree of {new_size} leaves cannot extend one of {old_size}")
+        with self.database.transaction(write=False) as cursor:
+            self._check_size(cursor, new_size)
+            return StoredTree(cursor).consistency_proof(old_size, new_size)
+
+    def leaf(self, position: int) -> Leaf:
+        """The leaf of the event at a log position (index, position, hash)."""
+        with self.database.transaction(write=False) as cursor:
+            found = leaf_at(cursor, position)
+        if found is None:
+            raise NotFoundError(f"no event at position {position} in the tree")
+        return found
+
+    def leaves(self, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
+        """The canonical bytes of the leaves [start, stop) (to the tree's size), read from the
+        stored events: the lines of the log's JSON Lines form, without their newlines."""
+        size = self.size()
+        stop = size if stop is None else stop
+        if not 0 <= start <= stop <= size:
+            raise ProofRequestError(f"no leaves [{start}, {stop}) in a tree of {size} leaves")
+        while start < stop:
+            with self.database.transaction(write=False) as cursor:
+                page = read_leaves(cursor, start, min(stop, start + _PAGE))
+            if not page:
+                raise HistoryRewrittenError(f"the stored tree lacks its leaf {start}")
+            notifications = self.school.recorder.select_notifications(
+                start=page[0].position, limit=len(page), stop=page[-1].position
+            )
+            if [n.id for n in notifications] != [leaf.position for leaf in page]:
+                raise HistoryRewrittenError(
+                    f"the log no longer holds the events of leaves {start} to {start + len(page)}"
+                )
+            for notification in notifications:
+                yield canonical_bytes(notification, self.school.mapper)
+            start += len(page)
+
+    def _check_size(self, cursor: Cursor, size: int) -> None:
+        reached = read_state(cursor).size
+        if size > reached:
+            raise NotFoundError(f"the tree has {reached} leaves; it has no state of {size}")
+
+    # --- keys -------------------------------------------------------------------------------
+
+    @property
+    def key_path(self) -> Path:
+        """The school's signing key file."""
+        return self.settings.signing_key_dir / f"{self.school.school_id}.key"
+
+    def _signing_key(self) -> SigningKey:
+        if self._key is None:
+            try:
+                self._key = SigningKey.load(self.key_path)
+            except CheckpointError:
+                if self.key_path.exists():
+                    raise
+                try:
+                    key = SigningKey.generate(self.origin)
+                    key.save(self.key_path)
+                    self._key = key
+                except FileExistsError:
+                    self._key = SigningKey.load(self.key_path)  # another process made it first
+                log.info(
+                    "made the signing key of school %s at %s", self.school.school_id, self.key_path
+                )
+            if self._key.name != self.origin:
+                raise CheckpointError(
+                    f"{self.key_path} is the key of {self._key.name!r}, not of {self.origin!r}"
+                )
+        return self._key
+
+    def verifier(self) -> VerifierKey:
+        """The school's public key (its key is made on first use)."""
+        return self._signing_key().verifier()
+
+    def existing_verifier(self) -> VerifierKey | None:
+        """The school's public key if its key file exists; never makes one."""
+        if self._key is None and not self.key_path.exists():
+            return None
+        return self.verifier()
+
+    # --- checkpoints ------------------------------------------------------------------------
+
+    @property
+    def checkpoint_dir(self) -> Path:
+        """Where this school's checkpoints are written besides the database."""
+        return self.settings.checkpoint_dir / self.school.school_id
+
+    def checkpoint_path(self, size: int) -> Path:
+        return self.checkpoint_dir / f"{size:012d}{CHECKPOINT_SUFFIX}"
+
+    def checkpoint(self, *, catch_up: bool = True) -> SignedCheckpoint:
+        """Catch up (unless told not to), sign a checkpoint of the tree as it stands, store it
+        in the database and the checkpoint directory, and return it. When the log has not grown
+        since the last checkpoint, that one is returned: one checkpoint per size."""
+        if catch_up:
+            self.catch_up()
+        key = self._signing_key()
+        with self.database.transaction() as cursor:
+            state = read_state(cursor, lock=self.database.dialect == "postgres")
+            latest = _latest_row(cursor)
+            if latest is not None and latest.checkpoint.size == state.size:
+                return latest
+            self._check_extends(cursor, latest, state.size, state.accumulator.root())
+            checkpoint = Checkpoint(
+                origin=self.origin,
+                size=state.size,
+                root=state.accumulator.root(),
+                time=self.clock.now().replace(microsecond=0),
+            )
+            signed = SignedCheckpoint(checkpoint, sign(checkpoint, key))
+            cursor.execute(
+                "INSERT INTO merkle_checkpoints (size, root, signed_at, note)"
+                " VALUES (%(size)s, %(root)s, %(at)s, %(note)s) ON CONFLICT (size) DO NOTHING",
+                {
+                    "size": checkpoint.size,
+                    "root": checkpoint.root,
+                    "at": checkpoint.time.isoformat(),
+                    "note": signed.note,
+                },
+            )
+            if cursor.rowcount == 1:
+                # Written before the commit: a checkpoint in the database always has its file.
+                self._write_file(signed)
+                return signed
+        stored = self._stored(state.size)
+        if stored is None:  # pragma: no cover - the conflicting row cannot vanish
+            raise HistoryRewrittenError(f"the checkpoint at {state.size} vanished")
+        return stored
+
+    def _check_extends(
+        self, cursor: Cursor, latest: SignedCheckpoint | None, size: int, root: bytes
+    ) -> None:
+        # The newest checkpoint kept outside the database, where there is one: a database
+        # rewritten together with its checkpoints must not get its new history signed.
+        kept = self._newest_file()
+        if kept is not None:
+            old = open_signed(kept.read_text(encoding="utf-8"), self.verifier())
+        elif latest is not None:
+            old = latest.checkpoint
+        else:
+            return
+        if size < old.size or not verify_consistency(
+            old.size, size, old.root, root, StoredTree(cursor).consistency_proof(old.size, size)
+        ):
+            raise HistoryRewrittenError(
+                f"the tree of {size} events does not extend the checkpoint of {old.size}"
+                " signed before: the log was changed; run `ejournal log verify`"
+            )
+
+    def _write_file(self, signed: SignedCheckpoint) -> None:
+        path = self.checkpoint_path(signed.checkpoint.size)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(signed.note, encoding="utf-8")
+        os.replace(temporary, path)
+
+    def checkpoint_if_due(self) -> SignedCheckpoint | None:
+        """Sign a checkpoint if the log grew by ``checkpoint_every_events`` since the last one,
+        or grew at all and ``checkpoint_every_seconds`` have passed. It looks at the tree as it
+        stands: the service's projector calls this after each pass, once the tree is current."""
+        now = self.clock.now()
+        if self._retry_after is not None and now < self._retry_after:
+            return None
+        try:
+            return self._checkpoint_if_due(now)
+        except Exception:
+            # A log that no longer extends its checkpoint, a directory that cannot be written:
+            # said once per period, not at every look at the log.
+            self._retry_after = now + timedelta(seconds=self.settings.checkpoint_every_seconds)
+            raise
+
+    def _checkpoint_if_due(self, now: datetime) -> SignedCheckpoint | None:
+        size = self.size()
+        latest = self.latest()
+        if latest is None:
+            due = size > 0
+        else:
+            last = latest.checkpoint
+            grown = size - last.size
+            waited = now - last.time
+            due = grown >= self.settings.checkpoint_every_events or (
+                grown > 0 and waited >= timedelta(seconds=self.settings.checkpoint_every_seconds)
+            )
+        return self.checkpoint(catch_up=False) if due else None
+
+    def latest(self) -> SignedCheckpoint | None:
+        """The newest checkpoint in the database."""
+        with self.database.transaction(write=False) as cursor:
+            return _latest_row(cursor)
+
+    def checkpoints(self, *, after: int = -1, limit: int | None = None) -> list[SignedCheckpoint]:
+        """The checkpoints in the database, oldest first: every one, or ``limit`` of those of
+        more than ``after`` events."""
+        with self.database.transaction(write=False) as cursor:
+            cursor.execute(
+                "SELECT note FROM merkle_checkpoints WHERE size > %(after)s ORDER BY size"
+                " LIMIT %(limit)s",
+                {"after": after, "limit": limit if limit is not None else _NO_LIMIT},
+            )
+            return [_signed(row) for row in cursor.fetchall()]
+
+    def _stored(self, size: int) -> SignedCheckpoint | None:
+        with self.database.transaction(write=False) as cursor:
+            cursor.execute("SELECT note FROM merkle_checkpoints WHERE size = %(s)s", {"s": size})
+            row = cursor.fetchone()
+        return _signed(row) if row else None
+
+    def checkpoint_at(self, size: int) -> SignedCheckpoint | None:
+        """The stored checkpoint of a size, if one was signed at it."""
+        return self._stored(size)
+
+    def _newest_file(self) -> Path | None:
+        if not self.checkpoint_dir.is_dir():
+            return None
+        # Names are zero-padded sizes: the greatest name is the greatest size.
+        return max(self.checkpoint_dir.glob(f"*{CHECKPOINT_SUFFIX}"), default=None)
+
+    def directory_checkpoints(self) -> list[tuple[Path, str]]:
+        """The checkpoint files beside the database, by size: (path, note)."""
+        if not self.checkpoint_dir.is_dir():
+            return []
+        return [
+            (path, path.read_text(encoding="utf-8"))
+            for path in sorted(self.checkpoint_dir.glob(f"*{CHECKPOINT_SUFFIX}"))
+        ]
+
+
+def retire_checkpoints(settings: Settings, school_id: str, now: datetime) -> Path | None:
+    """Move the checkpoints of a school whose log was dropped on purpose (a demo reset) aside,
+    to ``<checkpoint_dir>/<school_id>.retired-<UTC time>``, so that a new log of the same id is
+    not taken for a rewritten one; returns where they went, or None if there were none. They are
+    kept: they are what the dropped log was."""
+    directory = settings.checkpoint_dir / school_id
+    if not directory.is_dir():
+        return None
+    retired = directory.with_name(f"{school_id}.retired-{now.astimezone(UTC):%Y%m%dT%H%M%S%fZ}")
+    directory.rename(retired)
+    return retired
+
+
+def _latest_row(cursor: Cursor) -> SignedCheckpoint | None:
+    cursor.execute("SELECT note FROM merkle_checkpoints ORDER BY size DESC LIMIT 1")
+    row = cursor.fetchone()
+    return _signed(row) if row else None
+
+
+def _signed(row: dict[str, Any]) -> SignedCheckpoint:
+    note = str(row["note"])
+    return SignedCheckpoint(read_unverified(note), note)

@@ -1,0 +1,621 @@
+"""The notary on both backends: the incremental tree is the tree of the stored events, a killed
+notary resumes without hashing anything twice, checkpoints are signed when due and kept beside the
+database, and ``ejournal log verify`` (the real CLI) names a stored event changed behind the
+log's back, or a history rewritten together with its tree and checkpoints."""
+
+from __future__ import annotations
+
+import base64
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+import orjson
+import pytest
+from pymerkle import InmemoryTree
+from scenario import World, build_world
+from typer.testing import CliRunner
+
+from ejournal import storage
+from ejournal.cli import app as ejournal_cli
+from ejournal.clock import MovableClock
+from ejournal.commands import lessons
+from ejournal.commands.marking import MarkEntry
+from ejournal.database import Cursor, Dialect, open_database
+from ejournal.integrity.canonical import event_leaf_hash, parse_line
+from ejournal.integrity.checkpoint import Checkpoint, SigningKey, open_signed, sign
+from ejournal.integrity.merkle import (
+    leaf_hash,
+    root_of,
+    verify_consistency,
+    verify_inclusion,
+)
+from ejournal.integrity.notary import HistoryRewrittenError, Notary, retire_checkpoints
+from ejournal.integrity.tree import MerkleTree
+from ejournal.integrity.verification import verify_log
+from ejournal.projections.projector import Projector
+from ejournal.projections.read_model import Recorded
+from ejournal.schools import open_school
+from ejournal.settings import Settings
+from ejournal.storage import (
+    PostgresLocation,
+    SqliteLocation,
+    parse_database_url,
+    school_schema,
+)
+
+MONDAY = date(2026, 9, 7)
+
+
+@pytest.fixture
+def settings(database_url: str, school_id: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        school=school_id,
+        signing_key_dir=tmp_path / "keys",
+        checkpoint_dir=tmp_path / "checkpoints",
+        checkpoint_every_events=20,
+        checkpoint_every_seconds=600,
+        _env_file=None,
+    )
+
+
+@pytest.fixture
+def world(settings: Settings, school_id: str) -> World:
+    clock = MovableClock(datetime(2026, 8, 25, tzinfo=UTC))
+    world = build_world(open_school(settings, school_id, clock=clock), clock)
+    hold(world, slot=1)
+    return world
+
+
+@pytest.fixture
+def notary(world: World, settings: Settings) -> Iterator[Notary]:
+    with Notary.open(settings, world.school.school_id, clock=world.clock) as opened:
+        yield opened
+
+
+def hold(world: World, slot: int, value: str = "5") -> int:
+    """A mathematics lesson on Monday with a mark for every student; the log's new head."""
+    world.at(MONDAY, 7 + slot)
+    return lessons.record_whole_lesson(
+        world.school,
+        world.math,
+        lessons.RecordWholeLesson(
+            journal_id=world.journals["math"],
+            on=MONDAY,
+            slot=slot,
+            topic=f"Урок {slot}",
+            marks=tuple(MarkEntry(student_id=s, value=value) for s in world.students),
+        ),
+    ).position
+
+
+def stored_leaves(world: World) -> list[bytes]:
+    """The leaf hashes of the log, recomputed from scratch through the public canonical form."""
+    notifications = world.school.recorder.select_notifications(start=1, limit=100_000)
+    return [event_leaf_hash(n, world.school.mapper) for n in notifications]
+
+
+def run_cli(settings: Settings, *args: str) -> Any:
+    env = {
+        "EJOURNAL_DATABASE_URL": settings.database_url,
+        "EJOURNAL_SCHOOL": settings.school,
+        "EJOURNAL_SIGNING_KEY_DIR": str(settings.signing_key_dir),
+        "EJOURNAL_CHECKPOINT_DIR": str(settings.checkpoint_dir),
+    }
+    return CliRunner().invoke(ejournal_cli, list(args), env=env)
+
+
+def verify_json(settings: Settings) -> tuple[int, dict[str, Any]]:
+    result = run_cli(settings, "log", "verify", "--json")
+    return result.exit_code, orjson.loads(result.stdout)
+
+
+# --- the tree -----------------------------------------------------------------------------------
+
+
+def test_the_incremental_tree_is_the_tree_of_the_stored_events(
+    world: World, settings: Settings
+) -> None:
+    database = open_database(settings, world.school.school_id)
+    tree = MerkleTree(world.school.mapper)
+    projector = Projector(world.school, database, [tree], batch_size=7)  # many small batches
+    projector.set_up()
+    projector.catch_up(limit=30)
+    hold(world, slot=2)
+    projector.catch_up()
+    with Notary.open(settings, world.school.school_id) as notary:
+        hashes = stored_leaves(world)
+        size = len(hashes)
+        assert notary.size() == size == world.school.position()
+        lines = list(notary.leaves())
+        assert [leaf_hash(line) for line in lines] == hashes
+        assert [parse_line(line).position for line in lines] == list(range(1, size + 1))
+        independent = InmemoryTree(algorithm="sha256")
+        for line in lines:
+            independent.append_entry(line)
+        for n in (1, 2, 7, 30, size // 2, size):
+            assert notary.root(n) == root_of(hashes[:n]) == independent.get_root(n)
+        for index in (0, 6, 29, size - 1):
+            proof = notary.inclusion_proof(index, size)
+            assert verify_inclusion(hashes[index], index, size, proof, root_of(hashes))
+            theirs = independent.prove_inclusion(index + 1, size)
+            assert theirs.path[1:] == proof  # pymerkle's audit path, after its base leaf
+        for old in (1, 3, 8, 30, size):
+            proof = notary.consistency_proof(old, size)
+            assert verify_consistency(old, size, root_of(hashes[:old]), root_of(hashes), proof)
+    database.close()
+
+
+class KilledTree(MerkleTree):
+    """The tree, killed like a crashed process while applying the event at ``kill_at``."""
+
+    kill_at: ClassVar[int | None] = None
+
+    def apply(self, cursor: Cursor, dialect: Dialect, batch: Sequence[Recorded]) -> None:
+        if self.kill_at is not None and any(r.position == self.kill_at for r in batch):
+            super().apply(cursor, dialect, [r for r in batch if r.position < self.kill_at])
+            os.kill(os.getpid(), signal.SIGKILL)
+        super().apply(cursor, dialect, batch)
+
+
+def test_a_notary_killed_mid_batch_resumes_and_hashes_nothing_twice(
+    world: World, settings: Settings, school_id: str
+) -> None:
+    with Notary.open(settings, school_id) as notary:
+        Projector(world.school, notary.database, [notary.tree], batch_size=10).catch_up(limit=20)
+        assert notary.size() == 20
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {os.path.dirname(__file__)!r})
+        from test_integrity import KilledTree
+        from ejournal.database import open_database
+        from ejournal.projections.projector import Projector
+        from ejournal.schools import open_school
+        from ejournal.settings import Settings
+        settings = Settings(database_url={settings.database_url!r}, _env_file=None)
+        school = open_school(settings, {school_id!r}, migrate=False)
+        KilledTree.kill_at = 27
+        tree = KilledTree(school.mapper)
+        Projector(school, open_database(settings, {school_id!r}), [tree], 10).catch_up()
+        """
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", script],
+        check=False,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    with Notary.open(settings, school_id) as notary:
+        assert notary.size() == 20  # the batch 21..30 died with the process
+        # Leaves are keyed by index and position: a leaf hashed twice would fail the batch.
+        assert notary.catch_up() == world.school.position()
+        assert notary.root(notary.size()) == root_of(stored_leaves(world))
+        assert verify_log(notary).ok
+
+
+def test_two_notaries_racing_hash_each_event_once(world: World, settings: Settings) -> None:
+    with (
+        Notary.open(settings, world.school.school_id) as first,
+        Notary.open(settings, world.school.school_id) as second,
+    ):
+        first.catch_up()
+        hold(world, slot=2)
+        assert second.catch_up() == first.catch_up() == world.school.position()
+        assert first.root(first.size()) == root_of(stored_leaves(world))
+
+
+# --- checkpoints --------------------------------------------------------------------------------
+
+
+def test_a_checkpoint_is_signed_stored_and_kept_beside_the_database(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    signed = notary.checkpoint()
+    size = world.school.position()
+    assert signed.checkpoint.size == size
+    assert signed.checkpoint.origin == f"ejournal/{world.school.school_id}"
+    assert signed.checkpoint.root == root_of(stored_leaves(world))
+    assert signed.checkpoint.time == world.clock.now().replace(microsecond=0)
+    assert open_signed(signed.note, notary.verifier()) == signed.checkpoint
+    kept = settings.checkpoint_dir / world.school.school_id / f"{size:012d}.checkpoint"
+    assert kept.read_text() == signed.note
+    key_file = settings.signing_key_dir / f"{world.school.school_id}.key"
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert notary.latest() == signed
+    assert notary.checkpoints() == [signed]
+    assert notary.checkpoint() == signed  # nothing new: the same checkpoint
+    hold(world, slot=2)
+    later = notary.checkpoint()
+    assert [c.checkpoint.size for c in notary.checkpoints()] == [size, world.school.position()]
+    proof = notary.consistency_proof(size, later.checkpoint.size)
+    assert verify_consistency(
+        size, later.checkpoint.size, signed.checkpoint.root, later.checkpoint.root, proof
+    )
+
+
+def test_checkpoints_are_due_every_n_events_or_m_seconds(notary: Notary, world: World) -> None:
+    assert notary.checkpoint_if_due() is None  # the tree is empty until caught up
+    notary.catch_up()
+    first = notary.checkpoint_if_due()  # none yet: the first is due at once
+    assert first is not None
+    assert notary.checkpoint_if_due() is None  # nothing new
+    notary.catch_up()
+    world.at(MONDAY, 9, 0)
+    lessons.hold_lesson(
+        world.school,
+        world.math,
+        lessons.HoldLesson(journal_id=world.journals["math"], on=MONDAY, slot=2, topic="Дроби"),
+    )
+    notary.catch_up()
+    world.clock.set(first.checkpoint.time + timedelta(seconds=599))
+    assert notary.checkpoint_if_due() is None  # one event, and not ten minutes yet
+    world.clock.set(first.checkpoint.time + timedelta(seconds=600))
+    by_time = notary.checkpoint_if_due()
+    assert by_time is not None
+    assert by_time.checkpoint.size == first.checkpoint.size + 1
+    for slot in (3, 4, 5, 6):  # 6 events each
+        hold(world, slot=slot)
+    world.clock.set(by_time.checkpoint.time + timedelta(seconds=1))
+    notary.catch_up()
+    by_count = notary.checkpoint_if_due()
+    assert by_count is not None
+    assert by_count.checkpoint.size - by_time.checkpoint.size >= 20
+
+
+def test_the_service_keeps_the_tree_and_signs_checkpoints(settings: Settings, world: World) -> None:
+    from api.deployment import Deployment  # noqa: PLC0415 (the service is an outer layer)
+
+    deployment = Deployment(settings, world.clock)
+    try:
+        services = deployment.school(world.school.school_id)
+        assert services is not None
+        head = world.school.position()
+        services.projector.wake()
+        assert services.projector.wait_for(head, timeout=20)
+        deadline = datetime.now(UTC) + timedelta(seconds=20)
+        while services.notary.latest() is None and datetime.now(UTC) < deadline:
+            services.projector.wake()
+            services.stop.wait(0.05)
+        latest = services.notary.latest()
+        assert latest is not None
+        assert latest.checkpoint.size == head
+        assert "merkle_tree" in {s.name for s in services.projector.status()}
+    finally:
+        deployment.close()
+
+
+# --- log verify ---------------------------------------------------------------------------------
+
+
+def test_log_verify_passes_on_an_untouched_log(notary: Notary, settings: Settings) -> None:
+    notary.checkpoint()
+    result = run_cli(settings, "log", "checkpoint")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == notary.latest().note  # type: ignore[union-attr]
+    result = run_cli(settings, "log", "verify")
+    assert result.exit_code == 0, result.output
+    assert "OK: every leaf, root, signature and checkpoint checks out" in result.output
+    code, report = verify_json(settings)
+    assert code == 0
+    assert report["ok"] is True
+    assert report["events"] == report["tree_size"] == notary.size()
+    assert report["checkpoints"] == report["directory_checkpoints"] == 1
+
+
+def test_log_verify_of_an_unknown_school_fails(settings: Settings) -> None:
+    result = run_cli(settings, "log", "verify", "--school", "nowhere")
+    assert result.exit_code == 1
+    assert "no school 'nowhere'" in result.output
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Reaching the stored events as whoever can bypass the log's protection (a superuser)."""
+
+    settings: Settings
+    school_id: str
+    table: str
+
+    def _sqlite(self) -> sqlite3.Connection:
+        location = parse_database_url(self.settings.database_url)
+        assert isinstance(location, SqliteLocation)
+        return sqlite3.connect(location.school_file(self.school_id))
+
+    def state(self, position: int) -> bytes:
+        location = parse_database_url(self.settings.database_url)
+        if isinstance(location, PostgresLocation):
+            with location.connect() as conn:
+                row = conn.execute(
+                    f"SELECT state FROM {self._qualified()} WHERE notification_id = %s",
+                    (position,),
+                ).fetchone()
+        else:
+            # The SQLite recorder's notification id is the table's rowid.
+            with closing(self._sqlite()) as conn:
+                row = conn.execute(
+                    f"SELECT state FROM {self.table} WHERE rowid = ?", (position,)
+                ).fetchone()
+        assert row is not None
+        return bytes(row[0])
+
+    def overwrite(self, position: int, state: bytes) -> None:
+        """Change a stored event in place, the append-only triggers disabled first."""
+        location = parse_database_url(self.settings.database_url)
+        if isinstance(location, PostgresLocation):
+            with location.connect() as conn:
+                conn.execute(f"ALTER TABLE {self._qualified()} DISABLE TRIGGER ALL")
+                conn.execute(
+                    f"UPDATE {self._qualified()} SET state = %s WHERE notification_id = %s",
+                    (state, position),
+                )
+            return
+        with closing(self._sqlite()) as db, db:
+            db.execute(f'DROP TRIGGER "{self.table}_no_update"')
+            db.execute(f"UPDATE {self.table} SET state = ? WHERE rowid = ?", (state, position))
+
+    def delete(self, position: int) -> None:
+        """Remove a stored event, the append-only triggers disabled first."""
+        location = parse_database_url(self.settings.database_url)
+        if isinstance(location, PostgresLocation):
+            with location.connect() as conn:
+                conn.execute(f"ALTER TABLE {self._qualified()} DISABLE TRIGGER ALL")
+                conn.execute(
+                    f"DELETE FROM {self._qualified()} WHERE notification_id = %s", (position,)
+                )
+            return
+        with closing(self._sqlite()) as db, db:
+            db.execute(f'DROP TRIGGER "{self.table}_no_delete"')
+            db.execute(f"DELETE FROM {self.table} WHERE rowid = ?", (position,))
+
+    def _qualified(self) -> str:
+        return f"{school_schema(self.school_id)}.{self.table}"
+
+
+def stored(settings: Settings, world: World) -> Stored:
+    table: str = world.school.recorder.events_table_name
+    return Stored(settings, world.school.school_id, table)
+
+
+def change_a_mark(world: World, settings: Settings, position: int) -> None:
+    """One byte of one stored mark: a 5 becomes a 2."""
+    where = stored(settings, world)
+    before = where.state(position)
+    assert before.count(b'"value":"5"') == 1
+    after = before.replace(b'"value":"5"', b'"value":"2"')
+    assert sum(a != b for a, b in zip(before, after, strict=True)) == 1
+    where.overwrite(position, after)
+    assert where.state(position) == after
+
+
+def test_a_changed_byte_of_a_stored_event_fails_verify_and_names_it(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    notary.checkpoint()
+    marks = [
+        n
+        for n in world.school.recorder.select_notifications(start=1, limit=1000)
+        if n.topic.endswith("ClassJournal.MarkRecorded")
+    ]
+    target = marks[2]
+    change_a_mark(world, settings, target.id)
+
+    result = run_cli(settings, "log", "verify")
+    assert result.exit_code == 1, result.output
+    index = target.id - 1  # no gaps in this log: leaf index = position - 1
+    assert (
+        f"the first is leaf {index} (position {target.id}, aggregate {target.originator_id}"
+        f" version {target.originator_version}): the stored event hashes to"
+    ) in result.output
+    assert "1 leaves do not match" in result.output
+    assert "signed a root the stored events no longer hash to" in result.output
+    code, report = verify_json(settings)
+    assert code == 1
+    assert report["ok"] is False
+    assert report["first_mismatch"]["position"] == target.id
+    assert report["first_mismatch"]["originator_id"] == str(target.originator_id)
+    assert report["first_mismatch"]["originator_version"] == target.originator_version
+
+
+def test_an_unreadable_stored_event_fails_verify_and_names_it(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    notary.checkpoint()
+    where = stored(settings, world)
+    where.overwrite(5, where.state(5)[:-1])  # the closing brace gone
+    code, report = verify_json(settings)
+    assert code == 1
+    assert report["first_mismatch"]["position"] == 5
+    assert "not JSON" in report["first_mismatch"]["reason"]
+
+
+def test_a_removed_stored_event_fails_verify_and_names_where(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    notary.checkpoint()
+    stored(settings, world).delete(30)
+    code, report = verify_json(settings)
+    assert code == 1
+    assert report["first_mismatch"]["index"] == 29
+    assert report["first_mismatch"]["position"] == 31
+    assert "the tree's leaf is the event at position 30" in report["first_mismatch"]["reason"]
+    assert any("covers more events than the log holds" in p for p in report["problems"])
+
+
+@pytest.mark.postgres
+def test_tampering_as_postgres_superuser_is_named_by_verify(
+    postgres_url: str, school_id: str, tmp_path: Path
+) -> None:
+    """The issue's own case, spelled out on PostgreSQL: the superuser disables the append-only
+    trigger and changes one byte of one stored event."""
+    settings = Settings(
+        database_url=postgres_url,
+        school=school_id,
+        signing_key_dir=tmp_path / "keys",
+        checkpoint_dir=tmp_path / "checkpoints",
+        _env_file=None,
+    )
+    clock = MovableClock(datetime(2026, 8, 25, tzinfo=UTC))
+    world = build_world(open_school(settings, school_id, clock=clock), clock)
+    position = hold(world, slot=1)  # the last of the lesson's marks
+    with Notary.open(settings, school_id, clock=clock) as notary:
+        notary.checkpoint()
+    assert run_cli(settings, "log", "verify").exit_code == 0
+    admin = parse_database_url(postgres_url)
+    assert isinstance(admin, PostgresLocation)
+    table = f"{school_schema(school_id)}.school_events"
+    with admin.connect() as conn:
+        conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER ALL")
+        conn.execute(
+            f"UPDATE {table} SET state = convert_to(replace(convert_from(state, 'UTF8'),"
+            """ '"value":"5"', '"value":"2"'), 'UTF8') WHERE notification_id = %s""",
+            (position,),
+        )
+    result = run_cli(settings, "log", "verify")
+    assert result.exit_code == 1
+    assert f"(position {position}, aggregate " in result.output
+    world.school.close()
+
+
+def rewrite_the_tail(
+    settings: Settings, world: World, notary: Notary, position: int
+) -> tuple[int, int]:
+    """What someone holding the database and the key could do: change a stored event, derive
+    the tree again from the changed log, and re-sign the database's checkpoints over it. The
+    checkpoint directory beside the database is out of their reach. Returns the new sizes."""
+    change_a_mark(world, settings, position)
+    key = SigningKey.load(notary.key_path)
+    rebuilt = Projector(world.school, notary.database, [notary.tree])
+    rebuilt.rebuild("merkle_tree")
+    size = notary.size()
+    with notary.database.transaction() as cursor:
+        cursor.execute("SELECT size FROM merkle_checkpoints ORDER BY size")
+        sizes = [int(r["size"]) for r in cursor.fetchall()]
+        cursor.execute("DELETE FROM merkle_checkpoints")
+        for n in {*sizes, size}:
+            forged = Checkpoint(notary.origin, n, notary.root(n), world.clock.now())
+            cursor.execute(
+                "INSERT INTO merkle_checkpoints (size, root, signed_at, note)"
+                " VALUES (%(s)s, %(r)s, %(t)s, %(n)s)",
+                {"s": n, "r": forged.root, "t": forged.time.isoformat(), "n": sign(forged, key)},
+            )
+    return sizes[-1], size
+
+
+def test_a_tail_rewritten_consistently_fails_against_the_kept_checkpoint(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    first = notary.checkpoint().checkpoint  # the scenario school and one lesson
+    changed = hold(world, slot=2)  # a mark of the second lesson: after the first checkpoint
+    second = notary.checkpoint().checkpoint
+    hold(world, slot=3)
+    notary.catch_up()
+
+    rewrite_the_tail(settings, world, notary, changed)
+    newest = notary.latest()
+    assert newest is not None
+    assert newest.checkpoint.size == notary.size() > second.size
+    # In the database all is consistent again: its checkpoints verify and extend each other ...
+    assert open_signed(newest.note, notary.verifier()) == newest.checkpoint
+    rewritten_second = notary.checkpoint_at(second.size)
+    assert rewritten_second is not None
+    assert rewritten_second.checkpoint.root != second.root
+    # ... but the checkpoint kept in the directory was signed over the original history.
+    kept = open_signed(notary.checkpoint_path(second.size).read_text(), notary.verifier())
+    assert kept == second
+    proof = notary.consistency_proof(kept.size, newest.checkpoint.size)
+    assert not verify_consistency(
+        kept.size, newest.checkpoint.size, kept.root, newest.checkpoint.root, proof
+    )
+    # The part of the log before the change still extends the earlier kept checkpoint.
+    proof = notary.consistency_proof(first.size, newest.checkpoint.size)
+    assert verify_consistency(
+        first.size, newest.checkpoint.size, first.root, newest.checkpoint.root, proof
+    )
+
+    code, report = verify_json(settings)
+    assert code == 1
+    problems = "\n".join(report["problems"])
+    assert (
+        f"is not consistent with the directory's checkpoint of size {second.size}:"
+        " history was rewritten"
+    ) in problems
+    assert f"the checkpoint of size {second.size} kept in the directory differs" in problems
+    assert report["first_mismatch"] is None  # the tree was re-derived from the changed log
+    # Nor does the notary sign anything over the rewritten history.
+    hold(world, slot=4)
+    with pytest.raises(HistoryRewrittenError, match="does not extend the checkpoint"):
+        notary.checkpoint()
+
+
+def test_a_log_dropped_on_purpose_retires_its_checkpoints(
+    world: World, settings: Settings, school_id: str
+) -> None:
+    with Notary.open(settings, school_id, clock=world.clock) as notary:
+        old = notary.checkpoint()
+    world.school.close()
+    storage.drop_school(settings, school_id)
+    clock = MovableClock(datetime(2026, 8, 25, tzinfo=UTC))
+    fresh = build_world(open_school(settings, school_id, clock=clock), clock)
+    with Notary.open(settings, school_id, clock=clock) as notary:
+        # The kept checkpoints are of the dropped log: the new one does not extend them.
+        with pytest.raises(HistoryRewrittenError):
+            notary.checkpoint()
+        retired = retire_checkpoints(settings, school_id, clock.now())
+        assert retired is not None
+        assert (retired / notary.checkpoint_path(old.checkpoint.size).name).read_text() == old.note
+        with notary.database.transaction() as cursor:
+            cursor.execute("DELETE FROM merkle_checkpoints")  # they went with the dropped log
+        assert notary.checkpoint().checkpoint.size == fresh.school.position()
+        assert verify_log(notary).ok
+    assert retire_checkpoints(settings, "nowhere", clock.now()) is None
+
+
+def test_a_kept_checkpoint_missing_from_the_database_fails_verify(
+    notary: Notary, settings: Settings
+) -> None:
+    size = notary.checkpoint().checkpoint.size
+    with notary.database.transaction() as cursor:
+        cursor.execute("DELETE FROM merkle_checkpoints")
+    code, report = verify_json(settings)
+    assert code == 1
+    assert (
+        f"the checkpoint of size {size} kept in the directory is missing from the database"
+        in report["problems"]
+    )
+
+
+def test_a_wrong_or_missing_key_fails_verify(notary: Notary, settings: Settings) -> None:
+    notary.checkpoint()
+    notary.key_path.unlink()
+    SigningKey.generate(notary.origin).save(notary.key_path)
+    code, report = verify_json(settings)
+    assert code == 1
+    assert any("does not verify: the note carries no signature" in p for p in report["problems"])
+    notary.key_path.unlink()
+    code, report = verify_json(settings)
+    assert code == 1
+    assert any("signing key" in p and "is missing" in p for p in report["problems"])
+
+
+def test_a_forged_checkpoint_file_fails_verify(notary: Notary, settings: Settings) -> None:
+    signed = notary.checkpoint()
+    path = notary.checkpoint_path(signed.checkpoint.size)
+    root = signed.checkpoint.root
+    path.write_text(
+        signed.note.replace(base64.b64encode(root).decode(), base64.b64encode(bytes(32)).decode())
+    )
+    code, report = verify_json(settings)
+    assert code == 1
+    assert any("does not match the note" in p for p in report["problems"])

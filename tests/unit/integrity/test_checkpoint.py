@@ -1,0 +1,230 @@
+"""Signed checkpoints: the C2SP signed-note and tlog-checkpoint formats, checked byte for byte
+against the Go reference implementation's vector (golang.org/x/mod/sumdb/note), and every way a
+note can fail to be trusted."""
+
+from __future__ import annotations
+
+import base64
+import stat
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from ejournal.errors import EjournalError
+from ejournal.integrity.checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    SigningKey,
+    VerifierKey,
+    open_note,
+    open_signed,
+    origin_of,
+    read_unverified,
+    sign,
+    sign_note,
+)
+
+# golang.org/x/mod/sumdb/note, note_test.go: a key pair and a note signed with it.
+GO_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
+GO_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
+GO_TEXT = (
+    "If you think cryptography is the answer to your problem,\n"
+    "then you don't know what your problem is.\n"
+)
+GO_NOTE = (
+    GO_TEXT
+    + "\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdn"
+    "gotpRZb6KE6RyyBwJnAM=\n"
+)
+
+ORIGIN = origin_of("lyceum68")
+ROOT = bytes.fromhex("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328")
+SIGNED_AT = datetime(2026, 9, 7, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def key() -> SigningKey:
+    return SigningKey.generate(ORIGIN)
+
+
+def checkpoint(**changes: object) -> Checkpoint:
+    values: dict[str, object] = {"origin": ORIGIN, "size": 8, "root": ROOT, "time": SIGNED_AT}
+    values.update(changes)
+    return Checkpoint(**values)  # type: ignore[arg-type]
+
+
+# --- the reference implementation's vector ---------------------------------------------------
+
+
+def test_keys_and_signature_match_the_go_reference_byte_for_byte() -> None:
+    signer = SigningKey.from_text(GO_SKEY)
+    verifier = VerifierKey.from_text(GO_VKEY)
+    assert signer.text == GO_SKEY
+    assert verifier.text == GO_VKEY
+    assert signer.verifier() == verifier
+    assert verifier.key_id.hex() == "c74f20a3"
+    assert sign_note(GO_TEXT, signer) == GO_NOTE  # Ed25519 is deterministic
+    assert open_note(GO_NOTE, verifier) == GO_TEXT
+
+
+def test_the_go_note_changed_by_one_character_is_refused() -> None:
+    with pytest.raises(CheckpointError, match="does not match"):
+        open_note(GO_NOTE.replace("cryptography", "cryptographY"), VerifierKey.from_text(GO_VKEY))
+
+
+def test_malformed_keys_are_refused() -> None:
+    for broken in (
+        GO_VKEY[:-1],
+        GO_VKEY.replace("c74f20a3", "c74f20a4"),  # the id does not match
+        "PeterNeumann+c74f20a3",
+        GO_VKEY.replace("PeterNeumann", "Peter Neumann"),
+        GO_SKEY,  # a private key is not a verifier key
+    ):
+        with pytest.raises(CheckpointError):
+            VerifierKey.from_text(broken)
+    with pytest.raises(CheckpointError):
+        SigningKey.from_text(GO_VKEY)
+
+
+# --- checkpoints --------------------------------------------------------------------------------
+
+
+def test_a_checkpoint_round_trips_through_its_signed_note(key: SigningKey) -> None:
+    made = checkpoint()
+    note = sign(made, key)
+    body, _, signature = note.partition("\n\n")
+    assert body.split("\n") == [
+        ORIGIN,
+        "8",
+        base64.b64encode(ROOT).decode(),
+        "time 2026-09-07T09:30:00Z",
+    ]
+    assert signature.startswith(f"— {ORIGIN} ")
+    assert open_signed(note, key.verifier()) == made
+    assert read_unverified(note) == made
+
+
+def test_a_checkpoint_keeps_time_in_utc() -> None:
+    moscow = timezone(timedelta(hours=3))
+    made = checkpoint(time=datetime(2026, 9, 7, 12, 30, tzinfo=moscow))
+    assert made.time == SIGNED_AT
+    assert made.time.tzinfo == UTC
+    with pytest.raises(CheckpointError, match="timezone"):
+        checkpoint(time=datetime(2026, 9, 7, 12, 30))
+
+
+def test_a_forged_root_is_refused(key: SigningKey) -> None:
+    note = sign(checkpoint(), key)
+    forged = note.replace(base64.b64encode(ROOT).decode(), base64.b64encode(bytes(32)).decode())
+    with pytest.raises(CheckpointError, match="does not match"):
+        open_signed(forged, key.verifier())
+
+
+def test_a_tampered_body_is_refused(key: SigningKey) -> None:
+    note = sign(checkpoint(), key)
+    for tampered in (
+        note.replace("\n8\n", "\n9\n"),
+        note.replace("2026-09-07", "2026-09-08"),
+        note.replace(ORIGIN + "\n", ORIGIN + "\nextra line\n", 1),
+    ):
+        with pytest.raises(CheckpointError, match="does not match"):
+            open_signed(tampered, key.verifier())
+
+
+def test_the_wrong_key_is_refused(key: SigningKey) -> None:
+    note = sign(checkpoint(), key)
+    other = SigningKey.generate(ORIGIN)  # same name, another key: another key id
+    with pytest.raises(CheckpointError, match="no signature of the key"):
+        open_signed(note, other.verifier())
+
+
+def test_a_note_signed_by_another_key_name_is_refused(key: SigningKey) -> None:
+    stranger = SigningKey.generate(origin_of("school77"))
+    with pytest.raises(CheckpointError, match="signs checkpoints of"):
+        sign(checkpoint(), stranger)  # our signer refuses to sign another log's checkpoint
+    forged = sign_note(checkpoint().body(), stranger)  # ... but a note can be made by hand
+    with pytest.raises(CheckpointError, match="no signature of the key"):
+        open_signed(forged, key.verifier())
+    # Signed by its own key, a note of another origin is refused too.
+    elsewhere = sign_note(checkpoint(origin=stranger.name).body(), key)
+    with pytest.raises(CheckpointError, match="origin"):
+        open_signed(elsewhere, key.verifier())
+
+
+def test_a_signature_moved_under_another_name_is_refused(key: SigningKey) -> None:
+    note = sign(checkpoint(), key)
+    renamed = note.replace(f"— {ORIGIN} ", "— ejournal/school77 ")
+    with pytest.raises(CheckpointError, match="no signature of the key"):
+        open_signed(renamed, key.verifier())
+
+
+def test_other_signatures_are_ignored_but_ours_must_hold(key: SigningKey) -> None:
+    note = sign(checkpoint(), key)
+    witness = SigningKey.generate("witness.example")
+    cosigned = note + sign_note(checkpoint().body(), witness).split("\n\n")[1]
+    assert open_signed(cosigned, key.verifier()) == checkpoint()
+    assert open_note(cosigned, witness.verifier()) == checkpoint().body()
+
+
+@pytest.mark.parametrize(
+    "malformed",
+    [
+        "",
+        "no signatures at all\n",
+        f"{ORIGIN}\n8\n\n— {ORIGIN} AAAA\n",
+        f"{ORIGIN}\n8\nroot\n\nnot a signature line\n",
+        f"{ORIGIN}\n8\nroot\n\n— {ORIGIN} not-base64!\n",
+        f"{ORIGIN}\n8\nroot\n\n— {ORIGIN} AAAAAAAA",  # no final newline
+    ],
+)
+def test_malformed_notes_are_refused(key: SigningKey, malformed: str) -> None:
+    with pytest.raises(CheckpointError):
+        open_signed(malformed, key.verifier())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"{ORIGIN}\n8\n",  # no root
+        f"{ORIGIN}\n-1\n{base64.b64encode(ROOT).decode()}\ntime 2026-09-07T09:30:00Z\n",
+        f"{ORIGIN}\n08\n{base64.b64encode(ROOT).decode()}\ntime 2026-09-07T09:30:00Z\n",
+        f"{ORIGIN}\n8\n{base64.b64encode(ROOT[:16]).decode()}\ntime 2026-09-07T09:30:00Z\n",
+        f"{ORIGIN}\n8\n{base64.b64encode(ROOT).decode()}\n",  # no time
+        f"{ORIGIN}\n8\n{base64.b64encode(ROOT).decode()}\ntime yesterday\n",
+        f"{ORIGIN}\n8\n{base64.b64encode(ROOT).decode()}\ntime 2026-09-07T09:30:00\n",
+    ],
+)
+def test_malformed_checkpoint_bodies_are_refused(key: SigningKey, body: str) -> None:
+    with pytest.raises(CheckpointError):
+        open_signed(sign_note(body, key), key.verifier())
+
+
+def test_checkpoint_errors_are_journal_errors() -> None:
+    assert issubclass(CheckpointError, EjournalError)
+    assert CheckpointError.slug == "checkpoint-invalid"
+
+
+# --- key files ----------------------------------------------------------------------------------
+
+
+def test_a_key_file_is_private_and_never_overwritten(tmp_path: Path, key: SigningKey) -> None:
+    path = tmp_path / "keys" / "lyceum68.key"
+    key.save(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_text().startswith(f"PRIVATE+KEY+{ORIGIN}+{key.key_id.hex()}+")
+    loaded = SigningKey.load(path)
+    assert loaded.verifier() == key.verifier()
+    assert open_signed(sign(checkpoint(), loaded), key.verifier()) == checkpoint()
+    with pytest.raises(FileExistsError):
+        SigningKey.generate(ORIGIN).save(path)
+    assert SigningKey.load(path).verifier() == key.verifier()
+
+
+def test_an_unreadable_key_file_is_a_checkpoint_error(tmp_path: Path) -> None:
+    with pytest.raises(CheckpointError, match="cannot read"):
+        SigningKey.load(tmp_path / "missing.key")
+    garbage = tmp_path / "garbage.key"
+    garbage.write_text("not a key")
+    with pytest.raises(CheckpointError, match="PRIVATE"):
+        SigningKey.load(garbage)
