@@ -181,6 +181,9 @@ class RegulationProfile(BaseModel):
     id: str
     school: str
     """The school as prose names it ("Lyceum 68")."""
+    official_name: str
+    """The school's name as its documents print it, in Russian, taken from its regulation's
+    title ("МАОУ «Лицей № 68» …"): the archive's title pages carry it."""
     regulation: str
     """The document's title (Russian)."""
     timezone: Annotated[str, AfterValidator(check_timezone)]

@@ -1,0 +1,282 @@
+"""``ejournal archive create|verify|repair``: the archivist's commands (an ``ejournal`` plugin).
+
+A store is a directory path or ``file:///…``, or ``s3://bucket/prefix``; every command reads the
+same settings as the service (``EJOURNAL_DATABASE_URL``). ``verify`` and ``repair`` exit 0 when
+every store is healthy, 2 when something is damaged but repairable, 3 when it is not; 1 when the
+command itself could not run. ``verify`` works from an archive copy alone when the school's
+database cannot be reached. The modules that render documents are imported inside ``create`` so
+that ``ejournal --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import orjson
+import typer
+from pydantic import ValidationError
+
+from archive.repair import repair_archive
+from archive.school_log import SchoolLog, reach_school
+from archive.stores import Store, open_store
+from archive.verification import TrustedKey, VerificationReport, read_info, verify_archive
+from ejournal.aggregates.archive_register import ArchiveOutcome
+from ejournal.clock import SystemClock
+from ejournal.errors import EjournalError
+from ejournal.integrity.checkpoint import VerifierKey
+from ejournal.settings import Settings
+
+app = typer.Typer(
+    help="Archives of the journal: create one on two stores, verify it, repair a damaged copy.",
+    no_args_is_help=True,
+)
+
+EXIT_FAILED = 1
+
+StoresOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--store",
+        help="A store: a directory, file:///path or s3://bucket/prefix (give two).",
+        show_default=False,
+    ),
+]
+"""Not required by the parser: a usage error exits 2, which for these commands means
+"damaged but repairable"; a missing store is reported with exit 1 instead."""
+ArchiveIdArgument = Annotated[
+    str, typer.Argument(help="The archive's id, as `create` printed it.", show_default=False)
+]
+PublicKeyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--public-key",
+        help="The school's public key (a .vkey file) to check the checkpoint with offline.",
+        exists=True,
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def create(
+    store: StoresOption = None,
+    school: Annotated[
+        str | None,
+        typer.Option(help="The school's id; default: EJOURNAL_SCHOOL.", show_default=False),
+    ] = None,
+    year: Annotated[
+        str | None,
+        typer.Option(help="The school year, like 2026/2027; default: the current one."),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help="One period of the year (Q1, T2, H1, ...); default: the whole year."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Processes rendering documents; default: CPUs.")
+    ] = None,
+) -> None:
+    """Build the archive of a year or a period on the stores; print its id.
+
+    Both copies are read back and verified before the archive is reported created.
+    """
+    from archive.creation import create_archive  # noqa: PLC0415 (it renders with WeasyPrint)
+
+    settings = _settings()
+    school_id = school or settings.school
+    stores = _stores(store)
+    try:
+        created = create_archive(
+            settings,
+            school_id,
+            stores,
+            year=year,
+            period=period,
+            workers=workers,
+            progress=lambda message: typer.echo(message, err=True),
+        )
+    except EjournalError as error:
+        _fail(error.detail)
+    typer.echo(
+        f"archive {created.archive_id}: {created.documents} documents ({created.pages} sheets),"
+        f" {created.files} files, {created.size_bytes} bytes, checkpoint of"
+        f" {created.info.checkpoint_size} events; healthy on {len(stores)} stores",
+        err=True,
+    )
+    typer.echo(created.archive_id)
+
+
+@app.command()
+def verify(
+    archive_id: ArchiveIdArgument,
+    store: StoresOption = None,
+    json: Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")] = False,
+    public_key: PublicKeyOption = None,
+) -> None:
+    """Check an archive's copies; exit 0 healthy, 2 damaged but repairable, 3 not repairable.
+
+    Every file on every store is checked against the manifests, the log against its signed
+    checkpoint, and the checkpoint against the live log when the database is reachable.
+    """
+    settings = _settings()
+    stores = _stores(store)
+    with _school(settings, archive_id, stores) as (live, offline_reason):
+        report = verify_archive(
+            archive_id,
+            stores,
+            checked_at=SystemClock().now(),
+            trusted_key=_trusted_key(public_key),
+            live=live,
+            offline_reason=offline_reason,
+        )
+        recorded = live.record_verified(report) if live is not None else None
+    _print_report(report, json, recorded.position if recorded is not None else None)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def repair(
+    archive_id: ArchiveIdArgument,
+    store: StoresOption = None,
+    json: Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")] = False,
+    public_key: PublicKeyOption = None,
+) -> None:
+    """Restore damaged or missing files from the healthy copy; exit like `verify`.
+
+    Each file that differs from the healthy store's copy is copied over (the damaged copy set
+    aside), then the archive is verified again. Nothing is written when no copy is healthy.
+    """
+    settings = _settings()
+    stores = _stores(store)
+    clock = SystemClock()
+    with _school(settings, archive_id, stores) as (live, offline_reason):
+        before = verify_archive(
+            archive_id,
+            stores,
+            checked_at=clock.now(),
+            trusted_key=_trusted_key(public_key),
+            live=live,
+            offline_reason=offline_reason,
+        )
+        if live is not None:
+            live.record_verified(before)
+        label = "repair-" + clock.now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        outcome = repair_archive(archive_id, stores, before, label=label)
+        if not outcome.wrote_anything:
+            for failure in outcome.failures:
+                typer.echo(f"could not restore {failure}", err=True)
+            if before.outcome is ArchiveOutcome.NOT_REPAIRABLE and not json:
+                typer.echo("Nothing was written: no store holds a healthy copy to restore from.")
+            _print_report(before, json, None)
+            raise typer.Exit(before.exit_code)
+        for restored in outcome.restored:
+            typer.echo(
+                f"restored {restored.file} on {restored.to_store} from {restored.from_store}",
+                err=True,
+            )
+        for line in outcome.set_aside:
+            typer.echo(f"set aside {line}", err=True)
+        for failure in outcome.failures:
+            typer.echo(f"could not restore {failure}", err=True)
+        after = verify_archive(
+            archive_id,
+            stores,
+            checked_at=clock.now(),
+            trusted_key=_trusted_key(public_key),
+            live=live,
+            offline_reason=offline_reason,
+        )
+        recorded = None
+        if live is not None:
+            live.record_repaired(archive_id, outcome)
+            recorded = live.record_verified(after)
+    _print_report(after, json, recorded.position if recorded is not None else None)
+    raise typer.Exit(after.exit_code)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"EJOURNAL_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+        )
+        _fail(f"bad settings: {problems}")
+
+
+def _stores(urls: Sequence[str] | None) -> list[Store]:
+    if not urls:
+        _fail("name the archive's stores with --store (twice: the two copies)")
+    try:
+        return [open_store(url) for url in urls]
+    except EjournalError as error:
+        _fail(error.detail)
+
+
+def _trusted_key(path: Path | None) -> TrustedKey | None:
+    if path is None:
+        return None
+    try:
+        key = VerifierKey.from_text(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, EjournalError) as error:
+        _fail(f"{path} is not a public key: {error}")
+    return TrustedKey(key, f"the key in {path}")
+
+
+@contextmanager
+def _school(
+    settings: Settings, archive_id: str, stores: Sequence[Store]
+) -> Iterator[tuple[SchoolLog | None, str]]:
+    """The school the archive belongs to, when its database is reachable from here."""
+    try:
+        info = read_info(archive_id, stores)
+    except EjournalError as error:
+        _fail(error.detail)
+    if info is None:
+        yield None, "no store holds a readable bag-info.txt naming the school"
+        return
+    with reach_school(settings, info.school) as reached:
+        yield reached
+
+
+def _print_report(report: VerificationReport, as_json: bool, recorded: int | None) -> None:
+    if as_json:
+        data = report.model_dump(mode="json")
+        data["recorded_at_position"] = recorded
+        typer.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8"))
+        return
+    typer.echo(f"archive {report.archive}: {report.outcome.value}")
+    for store in report.stores:
+        state = "healthy" if store.healthy else "DAMAGED"
+        typer.echo(f"  {store.url}: {state} ({store.files} files, {store.bytes} bytes)")
+    if report.anchor is not None:
+        anchor = report.anchor
+        typer.echo(
+            f"  checkpoint: {anchor.origin}, {anchor.size} events, root {anchor.root},"
+            f" signed {anchor.time.isoformat()}; key checked: {anchor.key_source}"
+        )
+    typer.echo(f"  live log: {report.live_log.detail}")
+    for problem in report.problems:
+        typer.echo(
+            f"  problem: {problem.store or 'archive'}: {problem.file or '(whole store)'}:"
+            f" {problem.kind.value}: {problem.detail}"
+        )
+    for plan in report.repairs:
+        typer.echo(f"  repair would copy {plan.file} from {plan.from_store} to {plan.to_store}")
+    for removal in report.set_aside:
+        typer.echo(f"  repair would set aside {removal.file} on {removal.store}")
+    if recorded is not None:
+        typer.echo(f"  recorded in the school's log at position {recorded}")
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"ejournal archive: {message}", err=True)
+    raise typer.Exit(EXIT_FAILED)

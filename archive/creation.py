@@ -1,0 +1,236 @@
+"""Creating an archive: sign a checkpoint, render the documents, bag them with the log, write the
+bag to both stores, read both back and verify, then enter the archive in the school's log.
+
+The archive of a year (or of one period) holds the PDF/A documents of the year's classes, the
+whole log up to a freshly signed checkpoint as JSON Lines, the checkpoint and the school's public
+key (DESIGN.md §8). The bag is built once in a temporary directory and copied to each store,
+payload first and tag manifests last; success is reported only once both copies were read back
+and found healthy. An archive id names the school, the year, the period and the log size, so an
+archive already on a store is never overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from archive.bag import (
+    CHECKPOINT,
+    DOCUMENTS_DIR,
+    EVENTS,
+    PUBLIC_KEY,
+    ArchiveInfo,
+    archive_id,
+    manifest_name,
+    seal,
+    stage_file,
+    staged_path,
+    write_order,
+)
+from archive.school_log import SchoolLog
+from archive.stores import Store
+from archive.verification import VerificationReport, verify_archive
+from ejournal.aggregates.archive_register import ArchiveOutcome
+from ejournal.aggregates.school_year import SchoolYear
+from ejournal.application import Recorded
+from ejournal.clock import Clock, SystemClock
+from ejournal.commands.archives import RegisterArchive
+from ejournal.errors import EjournalError, InvariantError, NotFoundError
+from ejournal.integrity.notary import Notary
+from ejournal.settings import Settings
+
+Progress = Callable[[str], None]
+
+SCHOOL_YEAR_STARTS_IN = 9
+"""A school year starts on 1 September (an archive made in June belongs to the year ending)."""
+
+
+class ArchiveCreationError(EjournalError):
+    """An archive could not be created, or its copies were not healthy once written."""
+
+    slug = "archive-not-created"
+    title = "The archive was not created"
+    status = 409
+
+
+@dataclass(frozen=True)
+class CreatedArchive:
+    """An archive written to its stores and verified there."""
+
+    archive_id: str
+    info: ArchiveInfo
+    files: int
+    size_bytes: int
+    documents: int
+    pages: int
+    report: VerificationReport
+    recorded: Recorded
+
+
+def create_archive(
+    settings: Settings,
+    school_id: str,
+    stores: Sequence[Store],
+    *,
+    year: str | None = None,
+    period: str | None = None,
+    clock: Clock | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> CreatedArchive:
+    """Build the archive of a school year (or one of its periods) and keep it on the stores."""
+    # WeasyPrint loads only when an archive is built, not with every `ejournal` command.
+    from archive.documents import Attachment, render_archive_documents  # noqa: PLC0415
+
+    say = progress or (lambda _message: None)
+    clock = clock or SystemClock()
+    if not stores:
+        raise ArchiveCreationError("an archive is written to at least one store")
+    with Notary.open(settings, school_id, clock=clock) as notary:
+        school = notary.school
+        label = year or current_year_label(clock.now(), settings.timezone)
+        try:
+            school_year = school.year_view(label)
+        except NotFoundError:
+            raise ArchiveCreationError(
+                f"school {school_id!r} has no school year {label}; name one with --year"
+            ) from None
+        if period is not None and period not in school_year.periods:
+            known = ", ".join(sorted(school_year.periods))
+            raise ArchiveCreationError(f"the year {label} has no period {period!r} ({known})")
+        signed = notary.checkpoint()
+        checkpoint = signed.checkpoint
+        archive = archive_id(school_id, label, period, checkpoint.size)
+        say(f"signed a checkpoint of {checkpoint.size} events; building archive {archive}")
+        for store in stores:
+            if store.files(archive):
+                raise ArchiveCreationError(
+                    f"{store.url} already holds an archive {archive}: it is never overwritten;"
+                    f" verify it with `ejournal archive verify {archive}`"
+                )
+        build_time = clock.now().replace(microsecond=0)
+        with tempfile.TemporaryDirectory(prefix="ejournal-archive-") as temporary:
+            bag = Path(temporary) / archive
+            events = staged_path(bag, EVENTS)
+            events.parent.mkdir(parents=True)
+            _write_log(notary, checkpoint.size, events)
+            key = notary.verifier()
+            stage_file(bag, CHECKPOINT, signed.note.encode("utf-8"))
+            stage_file(bag, PUBLIC_KEY, (key.text + "\n").encode("ascii"))
+            say(f"wrote the log ({events.stat().st_size} bytes); rendering the documents")
+            documents = render_archive_documents(
+                school,
+                notary.database,
+                year=label,
+                period=period,
+                build_time=build_time,
+                checkpoint_note=signed.note,
+                attachments=[
+                    Attachment(
+                        "events.jsonl",
+                        events.read_bytes(),
+                        "Журнал событий электронного журнала до контрольной точки"
+                        f" {checkpoint.size} (JSON Lines)",
+                        in_every_document=False,
+                    ),
+                    Attachment(
+                        "checkpoint.txt",
+                        signed.note.encode("utf-8"),
+                        "Подписанная контрольная точка журнала событий (C2SP signed note)",
+                    ),
+                    Attachment(
+                        "checkpoint.vkey",
+                        (key.text + "\n").encode("ascii"),
+                        "Открытый ключ школы для проверки подписи контрольной точки",
+                    ),
+                ],
+                workers=workers,
+            )
+            for document in documents:
+                stage_file(bag, DOCUMENTS_DIR + document.filename, document.content)
+            info = ArchiveInfo(
+                archive_id=archive,
+                school=school_id,
+                year=label,
+                period=period,
+                checkpoint_size=checkpoint.size,
+                checkpoint_root=checkpoint.root,
+                build_time=build_time,
+                description=_description(school_year, period, checkpoint.size),
+            )
+            files = seal(bag, info)
+            manifest_sha256 = hashlib.sha256(
+                (bag / manifest_name("sha256")).read_bytes()
+            ).hexdigest()
+            for store in stores:
+                say(f"writing {len(files)} files to {store.url}")
+                for path in sorted(files, key=write_order):
+                    with (bag / path).open("rb") as source:
+                        store.write(archive, path, source)
+        say("reading both copies back")
+        live = SchoolLog(notary)
+        report = verify_archive(archive, stores, checked_at=clock.now(), live=live, workers=workers)
+        if report.outcome is not ArchiveOutcome.HEALTHY:
+            named = "; ".join(
+                f"{p.store or 'archive'}: {p.file or '-'}: {p.kind.value}" for p in report.problems
+            )
+            raise ArchiveCreationError(
+                f"archive {archive} was written but its copies are not healthy: {named}",
+                report=report.model_dump(mode="json"),
+            )
+        try:
+            recorded = live.record_created(
+                RegisterArchive(
+                    archive_id=archive,
+                    year=label,
+                    period=period,
+                    checkpoint_size=checkpoint.size,
+                    checkpoint_root=checkpoint.root.hex(),
+                    stores=tuple(store.url for store in stores),
+                    files=len(files),
+                    size_bytes=sum(files.values()),
+                    manifest_sha256=manifest_sha256,
+                )
+            )
+        except InvariantError as error:
+            raise ArchiveCreationError(f"archive {archive} was written: {error.detail}") from error
+    return CreatedArchive(
+        archive_id=archive,
+        info=info,
+        files=len(files),
+        size_bytes=sum(files.values()),
+        documents=len(documents),
+        pages=sum(d.pages for d in documents),
+        report=report,
+        recorded=recorded,
+    )
+
+
+def current_year_label(now: datetime, timezone: str) -> str:
+    """The label of the school year a moment falls in ("2026/2027" from September 2026 to
+    August 2027), in the schools' time zone."""
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    first = today.year if today.month >= SCHOOL_YEAR_STARTS_IN else today.year - 1
+    return f"{first}/{first + 1}"
+
+
+def _write_log(notary: Notary, size: int, target: Path) -> None:
+    # Streamed a line at a time: a school's full-year log does not fit comfortably in memory
+    # twice (the documents take their own copy).
+    with target.open("wb") as out:
+        for line in notary.leaves(0, size):
+            out.write(line)
+            out.write(b"\n")
+
+
+def _description(school_year: SchoolYear, period: str | None, size: int) -> str:
+    span = f"{school_year.periods[period].name}" if period is not None else "весь учебный год"
+    return (
+        f"Архив электронного классного журнала, {school_year.label} учебный год, {span};"
+        f" журнал событий до контрольной точки {size}"
+    )

@@ -1,0 +1,154 @@
+"""The school's side of archive work, when its database is reachable.
+
+Its notary gives the key and the live tree (for the consistency of an archived checkpoint with the
+log as it stands now), its log keeps the register of each archive (the manifest recorded at
+creation), and every creation, verification and repair is recorded there. An operator running
+``ejournal archive`` on the server acts as the system actor. When the school cannot be reached,
+the archive commands still work from the archive alone, and say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+
+from archive.repair import RepairOutcome
+from archive.verification import LiveLogReport, VerificationReport
+from ejournal import storage
+from ejournal.aggregates.archive_register import ArchiveOutcome
+from ejournal.application import Recorded
+from ejournal.clock import Clock
+from ejournal.commands import archives
+from ejournal.commands.access import system_actor
+from ejournal.errors import EjournalError
+from ejournal.integrity.checkpoint import Checkpoint, VerifierKey
+from ejournal.integrity.merkle import verify_consistency
+from ejournal.integrity.notary import Notary
+from ejournal.roles import Actor
+from ejournal.schools import school_exists
+from ejournal.settings import Settings
+
+
+class SchoolLog:
+    """One school's notary and log, for the archive commands."""
+
+    def __init__(self, notary: Notary, actor: Actor | None = None) -> None:
+        self.notary = notary
+        self.school_id = notary.school.school_id
+        self.actor = actor or system_actor()
+
+    def verifier(self) -> VerifierKey | None:
+        """The school's public key; None when its key file is not where the settings say
+        (a key is never made here: that would vouch for nothing)."""
+        return self.notary.existing_verifier()
+
+    @property
+    def key_path(self) -> str:
+        return str(self.notary.key_path)
+
+    def check_consistency(self, checkpoint: Checkpoint) -> LiveLogReport:
+        """Whether the live log extends the archived checkpoint: a consistency proof from the
+        archived size to the tree's size now, checked against the archived root."""
+        try:
+            current = self.notary.catch_up()
+            if checkpoint.size > current:
+                return LiveLogReport(
+                    checked=True,
+                    consistent=False,
+                    log_size=current,
+                    detail=f"the archive covers {checkpoint.size} events, but the live log now"
+                    f" holds only {current}: events were removed from the log",
+                )
+            proof = self.notary.consistency_proof(checkpoint.size, current)
+            consistent = verify_consistency(
+                checkpoint.size, current, checkpoint.root, self.notary.root(current), proof
+            )
+        except EjournalError as error:
+            return LiveLogReport(
+                checked=True, consistent=False, detail=f"the live log cannot vouch: {error}"
+            )
+        if not consistent:
+            return LiveLogReport(
+                checked=True,
+                consistent=False,
+                log_size=current,
+                detail=f"the live log of {current} events does not extend the archived"
+                f" checkpoint of {checkpoint.size}: the log's history was changed",
+            )
+        return LiveLogReport(
+            checked=True,
+            consistent=True,
+            log_size=current,
+            detail=f"the live log of {current} events extends the archived checkpoint",
+        )
+
+    def recorded_manifest(self, archive_id: str) -> str | None:
+        register = archives.archive_register(self.notary.school, self.actor, archive_id)
+        return register.manifest_sha256 if register is not None else None
+
+    def is_registered(self, archive_id: str) -> bool:
+        return archives.archive_register(self.notary.school, self.actor, archive_id) is not None
+
+    def record_created(self, command: archives.RegisterArchive) -> Recorded:
+        return archives.register_archive(self.notary.school, self.actor, command)
+
+    def record_verified(self, report: VerificationReport) -> Recorded | None:
+        """Enter a verification in the register; None when the log has no register of this
+        archive (it was not made from this log)."""
+        if not self.is_registered(report.archive):
+            return None
+        return archives.record_archive_verification(
+            self.notary.school,
+            self.actor,
+            archives.RecordArchiveVerification(
+                archive_id=report.archive,
+                outcome=report.outcome,
+                problems=report.problems if report.outcome is not ArchiveOutcome.HEALTHY else (),
+                stores=tuple(s.url for s in report.stores),
+                live_log_checked=report.live_log.checked,
+            ),
+        )
+
+    def record_repaired(self, archive_id: str, outcome: RepairOutcome) -> Recorded | None:
+        if not outcome.wrote_anything or not self.is_registered(archive_id):
+            return None
+        return archives.record_archive_repair(
+            self.notary.school,
+            self.actor,
+            archives.RecordArchiveRepair(
+                archive_id=archive_id, restored=outcome.restored, set_aside=outcome.set_aside
+            ),
+        )
+
+
+@contextmanager
+def reach_school(
+    settings: Settings, school_id: str, *, clock: Clock | None = None
+) -> Iterator[tuple[SchoolLog | None, str]]:
+    """The school's log if its database is reachable, else None and why not."""
+    try:
+        exists = school_exists(settings, school_id)
+    except (psycopg.OperationalError, storage.StorageError) as error:
+        yield None, f"the school's database cannot be reached ({_first_line(error)})"
+        return
+    except ValueError as error:
+        yield None, str(error)
+        return
+    if not exists:
+        yield None, f"this deployment's database holds no school {school_id!r}"
+        return
+    try:
+        notary = Notary.open(settings, school_id, clock=clock)
+    except (psycopg.OperationalError, EjournalError) as error:
+        yield None, f"the school's log cannot be opened ({_first_line(error)})"
+        return
+    try:
+        yield SchoolLog(notary), ""
+    finally:
+        notary.close()
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

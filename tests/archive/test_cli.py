@@ -1,0 +1,262 @@
+"""``ejournal archive create|verify|repair`` run as an operator runs them: the real ``ejournal``
+command with its plugins, settings from the environment, the archive's id on stdout, exit codes
+0 / 2 / 3, the ``--json`` report, and every verification and repair recorded in the school's log.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from ejournal.aggregates.archive_register import ArchiveRegister, archive_register_id
+from ejournal.cli import app
+
+if TYPE_CHECKING:
+    from tests.archive.conftest import ArchiveSchool, BuiltArchive  # fixtures' types
+
+runner = CliRunner()
+PDF = "data/documents/journal-5A.pdf"
+
+
+def ejournal(env: dict[str, str], *args: str) -> Result:
+    return runner.invoke(app, list(args), env=env)
+
+
+def report(result: Result) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def named(data: dict[str, Any]) -> list[tuple[str | None, str | None, str]]:
+    return [(p["store"], p["file"], p["kind"]) for p in data["problems"]]
+
+
+def snapshot(*roots: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for root in roots for p in root.rglob("*") if p.is_file()}
+
+
+def flip_bit(path: Path) -> None:
+    content = bytearray(path.read_bytes())
+    content[len(content) // 2] ^= 0x04
+    path.write_bytes(bytes(content))
+
+
+def test_create_then_damage_repair_and_verify_on_a_directory_and_an_s3_bucket(
+    archive_school: ArchiveSchool, tmp_path: Path, s3_bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite and on PostgreSQL: the stores are a directory and an S3 bucket."""
+    monkeypatch.chdir(tmp_path)
+    env = {
+        "EJOURNAL_DATABASE_URL": archive_school.settings.database_url,
+        "EJOURNAL_SIGNING_KEY_DIR": str(tmp_path / "keys"),
+        "EJOURNAL_CHECKPOINT_DIR": str(tmp_path / "checkpoints"),
+        "EJOURNAL_SCHOOL": archive_school.school_id,
+    }
+    school_id = archive_school.school_id
+    directory, bucket = str(tmp_path / "archive-a"), f"s3://{s3_bucket}/archives"
+    stores = ["--store", directory, "--store", bucket]
+    created = ejournal(
+        env, "archive", "create", *stores, "--year", "2026/2027", "--period", "Q1",
+        "--workers", "1",
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    archive_id = created.stdout.strip()
+    assert re.fullmatch(rf"{school_id}-2026-2027-Q1-\d+", archive_id), created.stdout
+    assert "healthy on 2 stores" in created.stderr
+
+    healthy = ejournal(env, "archive", "verify", archive_id, *stores)
+    assert healthy.exit_code == 0, healthy.output
+    assert f"archive {archive_id}: healthy" in healthy.stdout
+
+    client = boto3.client("s3")
+    key = f"archives/{archive_id}/{PDF}"
+    damaged = bytearray(client.get_object(Bucket=s3_bucket, Key=key)["Body"].read())
+    damaged[len(damaged) // 2] ^= 0x01
+    client.put_object(Bucket=s3_bucket, Key=key, Body=bytes(damaged))
+
+    found = ejournal(env, "archive", "verify", archive_id, *stores, "--json")
+    assert found.exit_code == 2, found.output
+    assert named(report(found)) == [(bucket, PDF, "checksum mismatch")]
+    assert report(found)["live_log"]["consistent"] is True
+
+    repaired = ejournal(env, "archive", "repair", archive_id, *stores)
+    assert repaired.exit_code == 0, repaired.output
+    assert f"restored {PDF} on {bucket} from {directory}" in repaired.stderr
+
+    again = ejournal(env, "archive", "verify", archive_id, *stores, "--json")
+    assert again.exit_code == 0, again.output
+    assert report(again)["problems"] == []
+
+    events = list(archive_school.world.school.events.get(archive_register_id(archive_id)))
+    assert [type(e).__name__ for e in events] == [
+        "ArchiveCreated",
+        "ArchiveVerified",  # healthy
+        "ArchiveVerified",  # the damage found
+        "ArchiveVerified",  # repair's look before it wrote
+        "ArchiveRepaired",
+        "ArchiveVerified",  # repair's look after
+        "ArchiveVerified",  # healthy again
+    ]
+    created_event = events[0]
+    assert isinstance(created_event, ArchiveRegister.ArchiveCreated)
+    assert created_event.stores == (directory, bucket)
+    damage = events[2]
+    assert isinstance(damage, ArchiveRegister.ArchiveVerified)
+    assert damage.outcome.value == "damaged but repairable"
+    assert [(p.store, p.file, p.kind.value) for p in damage.problems] == [
+        (bucket, PDF, "checksum mismatch")
+    ]
+    repair_event = events[4]
+    assert isinstance(repair_event, ArchiveRegister.ArchiveRepaired)
+    assert [(r.file, r.from_store, r.to_store) for r in repair_event.restored] == [
+        (PDF, directory, bucket)
+    ]
+    assert repair_event.actor.role.value == "system"
+
+
+def test_verify_names_a_missing_file_and_repair_restores_it(
+    built_archive: BuiltArchive, archive_copies: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(archive_copies[0].parent)
+    a, b = map(str, archive_copies)
+    (archive_copies[0] / built_archive.archive_id / PDF).unlink()
+    before = built_archive.school.world.school.position()
+
+    found = ejournal(
+        built_archive.env(), "archive", "verify", built_archive.archive_id,
+        "--store", a, "--store", b, "--json",
+    )  # fmt: skip
+
+    assert found.exit_code == 2, found.output
+    data = report(found)
+    assert data["outcome"] == "damaged but repairable"
+    assert data["exit_code"] == 2
+    assert named(data) == [(a, PDF, "missing")]
+    assert [(s["url"], s["healthy"]) for s in data["stores"]] == [(a, False), (b, True)]
+    assert data["repairs"][0]["file"] == PDF
+    assert data["recorded_at_position"] > before
+
+    repaired = ejournal(
+        built_archive.env(), "archive", "repair", built_archive.archive_id,
+        "--store", a, "--store", b, "--json",
+    )  # fmt: skip
+
+    assert repaired.exit_code == 0, repaired.output
+    assert report(repaired)["outcome"] == "healthy"
+
+
+def test_both_copies_damaged_exits_3_and_repair_writes_nothing(
+    built_archive: BuiltArchive, archive_copies: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(archive_copies[0].parent)
+    a, b = map(str, archive_copies)
+    for copy in archive_copies:
+        flip_bit(copy / built_archive.archive_id / "data/events.jsonl")
+    before = snapshot(*archive_copies)
+    stores = ["--store", a, "--store", b]
+
+    found = ejournal(
+        built_archive.env(), "archive", "verify", built_archive.archive_id, *stores, "--json"
+    )
+    repaired = ejournal(built_archive.env(), "archive", "repair", built_archive.archive_id, *stores)
+
+    assert found.exit_code == 3, found.output
+    assert sorted(named(report(found))) == [
+        (a, "data/events.jsonl", "checksum mismatch"),
+        (b, "data/events.jsonl", "checksum mismatch"),
+    ]
+    assert repaired.exit_code == 3, repaired.output
+    assert "Nothing was written" in repaired.stdout
+    assert snapshot(*archive_copies) == before
+
+
+def test_verify_works_offline_from_one_copy_alone(
+    built_archive: BuiltArchive, archive_copies: tuple[Path, Path], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A copy of one store on another machine: no database, no service, only the archive."""
+    monkeypatch.chdir(tmp_path)
+    elsewhere = tmp_path / "usb-stick"
+    shutil.copytree(archive_copies[1], elsewhere)
+    key_file = tmp_path / "school.vkey"
+    key_file.write_bytes(
+        (elsewhere / built_archive.archive_id / "data/checkpoint.vkey").read_bytes()
+    )
+    offline = {"EJOURNAL_DATABASE_URL": f"sqlite:///{tmp_path}/nothing-here"}
+
+    alone = ejournal(
+        offline, "archive", "verify", built_archive.archive_id, "--store", str(elsewhere), "--json"
+    )
+    pinned = ejournal(
+        offline, "archive", "verify", built_archive.archive_id, "--store", str(elsewhere),
+        "--public-key", str(key_file), "--json",
+    )  # fmt: skip
+
+    assert alone.exit_code == 0, alone.output
+    data = report(alone)
+    assert data["live_log"]["checked"] is False
+    assert "checked from the archive alone" in data["live_log"]["detail"]
+    assert data["recorded_at_position"] is None
+    assert "not pinned" in data["anchor"]["key_source"]
+    assert pinned.exit_code == 0, pinned.output
+    assert report(pinned)["anchor"]["key_source"] == f"the key in {key_file}"
+    assert not (tmp_path / "nothing-here").exists()  # nothing was created to check against
+
+
+def test_what_the_command_cannot_do_exits_1_with_a_sentence(
+    built_archive: BuiltArchive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = built_archive.env()
+
+    bad_store = ejournal(env, "archive", "verify", built_archive.archive_id, "--store", "ftp://x")
+    no_store = ejournal(env, "archive", "verify", built_archive.archive_id)
+    bad_year = ejournal(
+        env, "archive", "create", "--store", str(tmp_path / "a"), "--year", "2030/2031"
+    )
+    existing = ejournal(
+        env, "archive", "create", "--store", str(built_archive.stores / "a"),
+        "--year", "2026/2027", "--period", "Q9",
+    )  # fmt: skip
+
+    assert bad_store.exit_code == 1
+    assert no_store.exit_code == 1  # not 2: that would read as "damaged but repairable"
+    assert "--store" in no_store.stderr
+    assert "s3://bucket/prefix" in bad_store.stderr
+    assert bad_year.exit_code == 1
+    assert "no school year 2030/2031" in bad_year.stderr
+    assert existing.exit_code == 1
+    assert "no period 'Q9'" in existing.stderr
+
+
+def test_an_archive_no_store_holds_is_not_repairable(
+    built_archive: BuiltArchive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    result = ejournal(
+        built_archive.env(), "archive", "verify", built_archive.archive_id,
+        "--store", str(tmp_path / "a"), "--store", str(tmp_path / "b"), "--json",
+    )  # fmt: skip
+
+    assert result.exit_code == 3, result.output
+    assert named(report(result)) == [
+        (str(tmp_path / "a"), None, "missing"),
+        (str(tmp_path / "b"), None, "missing"),
+    ]
+
+
+def test_the_archive_commands_are_part_of_ejournal() -> None:
+    result = runner.invoke(app, ["archive", "--help"])
+
+    assert result.exit_code == 0
+    for command in ("create", "verify", "repair"):
+        assert command in result.stdout
