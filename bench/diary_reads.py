@@ -78,9 +78,7 @@ def _result(backend: str, path: str, latencies: list[float], wall: float) -> Rea
     )
 
 
-def parents_for(
-    school: School, settings: Settings, students: list[UUID]
-) -> list[tuple[str, UUID]]:
+def parents_for(school: School, settings: Settings, students: list[UUID]) -> list[tuple[str, UUID]]:
     """One parent account (with a password) per student: (login, student)."""
     store = CredentialStore(
         open_database(settings, school.school_id), school.school_id, school.clock, "cheapest"

@@ -1,7 +1,109 @@
-"""Placeholder: routes for audit are being added."""
+"""The audit trail (a read model): who changed what, when and why, newest first, as JSON pages
+or as one CSV file.
+
+``GET /audit`` gives a page and the cursor of the next; ``GET /audit.csv`` gives every row the
+same filters select, as a CSV file (UTF-8, Russian headers, times in the school's time zone).
+The auditor, the deputy and the director read every row; a teacher the rows of the journals
+they keep or substitute in, a class teacher those of their class's journals, a parent the
+history of their own child's marks. A journal or student filter outside the reader's scope
+answers exactly as a missing one.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
-router = APIRouter()
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import StreamingResponse
+
+from api.dependencies import CurrentSession, DeploymentDep, SchoolApp
+from api.schemas.audit import AuditPageQuery, AuditQuery
+from ejournal.database import Cursor
+from ejournal.projections.audit_trail import (
+    AuditPage,
+    audit_page,
+    audit_scope,
+    check_in_scope,
+    csv_lines,
+    every_entry,
+)
+
+router = APIRouter(tags=["audit"])
+
+WAIT_SECONDS = 5.0
+"""How long a read waits for the read model to reach a position it asked for."""
+
+CSV = "text/csv; charset=utf-8"
+_CSV_FILE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Every row the filters select, newest first, as a CSV file.",
+        "content": {CSV: {"schema": {"type": "string"}}},
+    }
+}
+
+
+def _caught_up(session: CurrentSession, response: Response | None, after: int | None) -> None:
+    projector = session.school.projector
+    if after is not None:
+        projector.wait_for(after, WAIT_SECONDS)
+    if response is not None:
+        response.headers["X-Read-Position"] = str(projector.position())
+
+
+@router.get("/audit", response_model=AuditPage, summary="The audit trail")
+def read_audit(
+    query: Annotated[AuditPageQuery, Query()],
+    session: CurrentSession,
+    school: SchoolApp,
+    response: Response,
+) -> AuditPage:
+    """One row per change: actor and role (and, for a substitute's entry, the teacher replaced),
+    kind, journal, class, subject, student, lesson date, value before and after, reason, the
+    deputy's approval, the late flag, server time and request id. Newest first; pass a page's
+    ``next_cursor`` as ``cursor`` for the next. The ``X-Read-Position`` header tells how far
+    the trail has applied the log."""
+    scope = audit_scope(session.account)
+    selected = query.to_filter()
+    _caught_up(session, response, query.after)
+    with session.school.database.transaction(write=False) as cursor:
+        check_in_scope(school, cursor, scope, selected)
+        return audit_page(cursor, scope, selected, after=query.cursor, limit=query.limit)
+
+
+@router.get(
+    "/audit.csv",
+    response_class=StreamingResponse,
+    responses=_CSV_FILE,
+    summary="The audit trail as a CSV file",
+)
+def export_audit(
+    query: Annotated[AuditQuery, Query()],
+    session: CurrentSession,
+    school: SchoolApp,
+    deployment: DeploymentDep,
+) -> StreamingResponse:
+    """Every row the filters select (the same filters and scope as ``GET /audit``), newest
+    first, streamed a page at a time: UTF-8 CSV with Russian headers, times in the school's
+    time zone."""
+    scope = audit_scope(session.account)
+    selected = query.to_filter()
+    _caught_up(session, None, query.after)
+    database = session.school.database
+    with database.transaction(write=False) as cursor:
+        check_in_scope(school, cursor, scope, selected)
+
+    def read(page: Callable[[Cursor], AuditPage]) -> AuditPage:
+        with database.transaction(write=False) as cursor:
+            return page(cursor)
+
+    zone = ZoneInfo(deployment.settings.timezone)
+    return StreamingResponse(
+        csv_lines(every_entry(read, scope, selected), zone),
+        media_type=CSV,
+        headers={
+            "Content-Disposition": 'attachment; filename="audit.csv"',
+            "X-Read-Position": str(session.school.projector.position()),
+        },
+    )

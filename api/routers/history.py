@@ -1,7 +1,112 @@
-"""Placeholder: routes for history are being added."""
+"""History (time travel): a class journal as it stood at any moment, what changed on it between
+two moments, and the whole story of one mark, replayed from the log.
+
+Inspectors, auditors, the deputy, the director and the administrator read the history of every
+journal; a teacher that of the journals they keep. The story of one mark is also open to the
+parent of the student it was given to, and to no other parent: a mark of another child, or in a
+journal the reader may not see, answers exactly as a missing one.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+from uuid import UUID
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query
+
+from api.dependencies import CurrentSession, SchoolApp, acting_as
+from api.schemas.history import MomentQuery, SpanQuery
+from ejournal.aggregates.class_journal import ClassJournal
+from ejournal.errors import NotFoundError
+from ejournal.history import (
+    HISTORY_READERS,
+    JournalDiff,
+    MarkStory,
+    can_read_history,
+    can_read_mark_story,
+    journal_as_of,
+    journal_diff,
+    mark_story,
+)
+from ejournal.projections.journal_grid import JournalGridView
+from ejournal.roles import Actor, Role
+
+router = APIRouter(tags=["history"])
+
+HistoryReader = Annotated[Actor, Depends(acting_as(*sorted(HISTORY_READERS), Role.TEACHER))]
+"""Who replays journals; each journal is further scoped (a teacher's own only)."""
+StoryReader = Annotated[
+    Actor, Depends(acting_as(*sorted(HISTORY_READERS), Role.TEACHER, Role.PARENT))
+]
+"""Who reads a mark's story; each mark is further scoped (a parent's own child's only)."""
+
+
+def _journal_in_scope(school: SchoolApp, session: CurrentSession, journal_id: UUID) -> UUID:
+    journal = school.view(ClassJournal, journal_id, "journal")
+    if not can_read_history(session.account, journal):
+        raise NotFoundError("no such journal")
+    return journal_id
+
+
+@router.get(
+    "/journals/{journal_id}/history",
+    response_model=JournalGridView,
+    summary="A class journal as it stood at a moment",
+)
+def read_journal_as_of(
+    journal_id: UUID,
+    moment: Annotated[MomentQuery, Query()],
+    reader: HistoryReader,
+    session: CurrentSession,
+    school: SchoolApp,
+) -> JournalGridView:
+    """The journal's page as it stood at ``at``, replayed from the log (the journal, its roster
+    and its students' names as they were then), in the same shape as the journal grid: marks
+    as they stood, with the corrections made by then; students on the page then."""
+    _journal_in_scope(school, session, journal_id)
+    return journal_as_of(school, journal_id, moment.at)
+
+
+@router.get(
+    "/journals/{journal_id}/history/diff",
+    response_model=JournalDiff,
+    summary="What changed on a class journal between two moments",
+)
+def read_journal_diff(
+    journal_id: UUID,
+    span: Annotated[SpanQuery, Query()],
+    reader: HistoryReader,
+    session: CurrentSession,
+    school: SchoolApp,
+) -> JournalDiff:
+    """Lessons added, topics and homework changed, marks added, corrected and voided,
+    attendance and absence reasons, period marks, and students joining or leaving the page,
+    from ``start`` to ``end``, in the page's order."""
+    _journal_in_scope(school, session, journal_id)
+    return journal_diff(school, journal_id, span.start, span.end)
+
+
+@router.get(
+    "/journals/{journal_id}/marks/{mark_id}/story",
+    response_model=MarkStory,
+    summary="The story of one mark",
+)
+def read_mark_story(
+    journal_id: UUID,
+    mark_id: UUID,
+    reader: StoryReader,
+    session: CurrentSession,
+    school: SchoolApp,
+) -> MarkStory:
+    """Every event of the mark's life in order: recorded, a deputy's authorisation, corrected,
+    voided; each with its value, who (account, role), why, approved by whom, when, and whether
+    it was a late entry."""
+    # One answer for a missing journal, a missing mark and one the reader may not see.
+    try:
+        journal = school.view(ClassJournal, journal_id, "journal")
+        mark = journal.mark(mark_id)
+    except NotFoundError:
+        raise NotFoundError("no such mark") from None
+    if not can_read_mark_story(session.account, journal, mark):
+        raise NotFoundError("no such mark")
+    return mark_story(school, journal_id, mark_id)

@@ -270,6 +270,30 @@ ADMISSION = {
 MOVE = {"year": YEAR, "on": "2026-10-05", "order": "№ 1-у", "reason": "заявление родителей"}
 
 
+def _checkpointed(api: Api) -> Ctx:
+    """A checkpoint signed over the school's log as it stands."""
+    services = api.client.app.state.deployment.school(api.school)
+    return {"size": services.notary.checkpoint().checkpoint.size}
+
+
+def _child_marked(api: Api) -> Ctx:
+    """The teaching set-up, and a mathematics mark for Алексеев (the parent's child)."""
+    ctx = _teaching(api)
+    ctx["child_mark"] = str(
+        marks.record_mark(
+            api.world.school,
+            api.world.math,
+            marks.RecordMark(
+                journal_id=api.world.journals["math"],
+                lesson_id=UUID(ctx["math"]["lesson"]),
+                student_id=api.world.students[0],
+                value="5",
+            ),
+        ).ids["mark_id"]
+    )
+    return ctx
+
+
 # --- the table ------------------------------------------------------------------------------
 
 
@@ -762,9 +786,160 @@ TABLE: dict[tuple[str, str], Case] = {
         setup=_teaching,
     ),
     # --- reports (issue 4) ---
+    # A class's reports: its class teacher and the school's readers (inspectors and auditors
+    # too); out of scope another class, missing a class the year does not have.
+    **{
+        ("GET", f"/api/v1/years/{{year}}/classes/{{class_code}}/reports/{name}"): Case(
+            allowed=("class_teacher", *READERS),
+            allowed_out=READERS,
+            build=_scoped(
+                lambda api, ctx, q=f"{name}{query}": (
+                    f"{V1}/years/{YEAR}/classes/5А/reports/{q}",
+                    None,
+                ),
+                lambda api, ctx, q=f"{name}{query}": (
+                    f"{V1}/years/{YEAR}/classes/1А/reports/{q}",
+                    None,
+                ),
+                lambda api, ctx, q=f"{name}{query}": (
+                    f"{V1}/years/{YEAR}/classes/9Я/reports/{q}",
+                    None,
+                ),
+            ),
+            setup=_teaching,
+        )
+        for name, query in (
+            ("attendance", ""),
+            ("marks-accumulation", "?period=Q1"),
+            ("journal-monitoring", "?period=Q1"),
+            ("family-activity", ""),
+        )
+    },
+    # A journal's monitoring: its teacher, its class's class teacher and the school's readers;
+    # out of scope 5А Russian, which the mathematics teacher does not keep (its own does).
+    ("GET", "/api/v1/journals/{journal_id}/reports/journal-monitoring"): Case(
+        allowed=("math", "class_teacher", *READERS),
+        allowed_out=("russian", "class_teacher", *READERS),
+        build=_scoped(
+            lambda api, ctx: (
+                f"{V1}/journals/{_journal(api, 'math')}/reports/journal-monitoring?period=Q1",
+                None,
+            ),
+            lambda api, ctx: (
+                f"{V1}/journals/{_journal(api, 'russian')}/reports/journal-monitoring?period=Q1",
+                None,
+            ),
+            lambda api, ctx: (f"{V1}/journals/{uuid4()}/reports/journal-monitoring", None),
+        ),
+        setup=_teaching,
+    ),
+    # The school's reports, for its readers; out of scope a year the school does not have.
+    **{
+        ("GET", f"/api/v1/years/{{year}}/reports/{name}"): Case(
+            allowed=READERS,
+            build=_scoped(
+                lambda api, ctx, q=f"{name}{query}": (f"{V1}/years/{YEAR}/reports/{q}", None),
+                lambda api, ctx, q=f"{name}{query}": (f"{V1}/years/{NO_YEAR}/reports/{q}", None),
+                lambda api, ctx, q=f"{name}{query}": (f"{V1}/years/{NO_YEAR}/reports/{q}", None),
+            ),
+            setup=_teaching,
+        )
+        for name, query in (
+            ("journal-monitoring", "?start=2026-09-01&end=2026-09-30"),
+            ("class-occupancy", "?period=Q1"),
+            ("family-activity", ""),
+        )
+    },
     # --- audit trail (issue 5) ---
+    # The whole trail for the auditor, the deputy and the director; a teacher's own journals, a
+    # class teacher's class, a parent's child's marks. In scope 5А mathematics; out of scope 1А
+    # mathematics (kept by the same teacher); missing a journal that does not exist.
+    **{
+        ("GET", path): Case(
+            allowed=("auditor", "deputy", "director", "math", "class_teacher", "parent"),
+            allowed_out=("auditor", "deputy", "director", "math"),
+            build=_scoped(
+                lambda api, ctx, p=path: (f"{p}?journal_id={_journal(api, 'math')}", None),
+                lambda api, ctx, p=path: (f"{p}?journal_id={_journal(api, 'math1')}", None),
+                lambda api, ctx, p=path: (f"{p}?journal_id={uuid4()}", None),
+            ),
+            setup=_teaching,
+        )
+        for path in (f"{V1}/audit", f"{V1}/audit.csv")
+    },
     # --- history (issue 5) ---
+    # A journal as it stood and what changed on it: history readers and the journal's own
+    # teacher; out of scope 5А Russian (its own teacher may), missing a journal that does not
+    # exist.
+    **{
+        ("GET", f"{V1}/journals/{{journal_id}}/history{tail}"): Case(
+            allowed=(*HISTORY, "deputy", "director", "admin", "math"),
+            allowed_out=(*HISTORY, "deputy", "director", "admin", "russian"),
+            build=_scoped(
+                lambda api, ctx, q=f"{tail}?{query}": (
+                    f"{V1}/journals/{_journal(api, 'math')}/history{q}",
+                    None,
+                ),
+                lambda api, ctx, q=f"{tail}?{query}": (
+                    f"{V1}/journals/{_journal(api, 'russian')}/history{q}",
+                    None,
+                ),
+                lambda api, ctx, q=f"{tail}?{query}": (f"{V1}/journals/{uuid4()}/history{q}", None),
+            ),
+            setup=_teaching,
+        )
+        for tail, query in (
+            ("", "at=2026-09-07T12:00:00Z"),
+            ("/diff", "start=2026-09-01T00:00:00Z&end=2026-09-07T12:00:00Z"),
+        )
+    },
+    # One mark's story: history readers, the journal's teacher, and the parent of the student
+    # it was given to; out of scope a mark of another child in 5А Russian.
+    ("GET", "/api/v1/journals/{journal_id}/marks/{mark_id}/story"): Case(
+        allowed=(*HISTORY, "deputy", "director", "admin", "math", "parent"),
+        allowed_out=(*HISTORY, "deputy", "director", "admin", "russian"),
+        build=_scoped(
+            lambda api, ctx: (
+                f"{V1}/journals/{_journal(api, 'math')}/marks/{ctx['child_mark']}/story",
+                None,
+            ),
+            lambda api, ctx: (
+                f"{V1}/journals/{_journal(api, 'russian')}/marks/{ctx['russian']['mark']}/story",
+                None,
+            ),
+            lambda api, ctx: (f"{V1}/journals/{_journal(api, 'math')}/marks/{uuid4()}/story", None),
+        ),
+        setup=_child_marked,
+    ),
     # --- integrity (issue 5) ---
+    ("GET", "/api/v1/integrity/checkpoints"): Case(
+        allowed=READERS, build=_fixed(f"{V1}/integrity/checkpoints"), setup=_checkpointed
+    ),
+    ("GET", "/api/v1/integrity/checkpoints/latest"): Case(
+        allowed=READERS, build=_fixed(f"{V1}/integrity/checkpoints/latest"), setup=_checkpointed
+    ),
+    ("GET", "/api/v1/integrity/checkpoints/{size}"): Case(
+        allowed=READERS,
+        build=_scoped(lambda api, ctx: (f"{V1}/integrity/checkpoints/{ctx['size']}", None)),
+        setup=_checkpointed,
+    ),
+    ("GET", "/api/v1/integrity/public-key"): Case(
+        allowed=READERS, build=_fixed(f"{V1}/integrity/public-key")
+    ),
+    ("GET", "/api/v1/integrity/inclusion"): Case(
+        allowed=READERS,
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/integrity/inclusion?position=1&size={ctx['size']}", None)
+        ),
+        setup=_checkpointed,
+    ),
+    ("GET", "/api/v1/integrity/consistency"): Case(
+        allowed=READERS,
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/integrity/consistency?old=1&new={ctx['size']}", None)
+        ),
+        setup=_checkpointed,
+    ),
 }
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from ejournal.projections.audit_trail import AuditTrail
 from ejournal.projections.diary import Diary
 from ejournal.projections.journal_grid import JournalGrid
 from ejournal.projections.read_model import ReadModel
+from ejournal.projections.reporting import Reporting
 from ejournal.projections.summary_sheets import SummarySheets
 
 
 def read_models() -> list[ReadModel]:
     """A fresh instance of each read model, in the order they are reported."""
-    return [JournalGrid(), Diary(), SummarySheets()]
+    return [JournalGrid(), Diary(), SummarySheets(), Reporting(), AuditTrail()]
