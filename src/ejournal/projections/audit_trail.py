@@ -1478,6 +1478,11 @@ LEFT_OUT = frozenset(
         "SchoolYear.SubgroupAssigned",
         # A use of the journal, not a change to anything in it (the reports count sign-ins).
         "Account.SignedIn",
+        # The archivist's work on copies of the log, not changes to the journal: the archive
+        # register is its own record (ejournal archive verify reports it).
+        "ArchiveRegister.ArchiveCreated",
+        "ArchiveRegister.ArchiveVerified",
+        "ArchiveRegister.ArchiveRepaired",
     }
 )
 """Events of the aggregates that are deliberately not rows of the trail, by qualified name."""
