@@ -24,6 +24,10 @@ from ejournal import demo as demo_school
 from ejournal import storage
 from ejournal.database import open_database
 from ejournal.demo import DemoSeedError
+from ejournal.generator import seeding
+from ejournal.integrity.cli import log as integrity_log
+from ejournal.integrity.notary import Notary
+from ejournal.projections.catalogue import read_models
 from ejournal.projections.projector import Projector, open_projector
 from ejournal.schools import open_school
 from ejournal.settings import Settings
@@ -80,9 +84,41 @@ def demo(
             help="Drop the school's log first and seed it afresh (only a log the demo started).",
         ),
     ] = False,
+    students: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=20_000,
+            help="Generate a school of this many students (classes 1-11, ~25 a class) instead"
+            " of the small demo; default 1000 when --schools or --weeks is given.",
+            show_default=False,
+        ),
+    ] = None,
+    schools: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=100,
+            help="Generate this many schools: SCHOOL, SCHOOL_2, …, each its own log.",
+            show_default=False,
+        ),
+    ] = None,
+    weeks: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=40,
+            help="Generate the first W school weeks of the year (default: the whole year).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Seed the demo school (School 77, year 2026/2027, two school weeks) unless it is there."""
+    """Seed the demo school (School 77, year 2026/2027, two school weeks) unless it is there;
+    with --students, --schools or --weeks, generate realistic schools through the commands."""
     settings = _settings()
+    if students is not None or schools is not None or weeks is not None:
+        _generate(settings, _school_id(settings, school), seed, reset, students, schools, weeks)
+        return
     try:
         outcome = demo_school.ensure_demo(
             settings, _school_id(settings, school), seed=seed, reset=reset
@@ -98,6 +134,64 @@ def demo(
             " nothing was recorded. Pass --reset to seed it afresh."
         )
     typer.echo(demo_school.describe_report(outcome.report))
+
+
+def _generate(
+    settings: Settings,
+    school_id: str,
+    seed: int,
+    reset: bool,
+    students: int | None,
+    schools: int | None,
+    weeks: int | None,
+) -> None:
+    """``ejournal demo --students N --schools K --weeks W``: generated schools, one after
+    another, each with a progress bar, then what each holds and how fast it was written."""
+    options = seeding.GeneratorOptions(
+        students=students or 1000, weeks=weeks, seed=seed, profile=settings.profile
+    )
+    reports = []
+    try:
+        for n, each in enumerate(seeding.school_ids(school_id, schools or 1)):
+            if reset:
+                demo_school.reset_demo(settings, each)
+            with typer.progressbar(length=1, label=f"generating {each}") as bar:
+
+                def advance(done: int, total: int) -> None:
+                    bar.length = total
+                    bar.update(done - bar.pos)
+
+                report = seeding.generate(
+                    settings,
+                    each,
+                    options.model_copy(update={"seed": seed + n}),
+                    progress=advance,
+                )
+            reports.append(report)
+            journal = open_school(settings, each, migrate=False)
+            try:
+                seeding.give_passwords(
+                    settings,
+                    journal,
+                    report.logins["administrator"][0],
+                    seeding.sign_in_logins(report),
+                    demo_school.DEMO_PASSWORD,
+                )
+            finally:
+                journal.close()
+    except (
+        DemoSeedError,
+        seeding.GeneratorError,
+        storage.StorageError,
+        psycopg.OperationalError,
+    ) as error:
+        _fail(str(error))
+    where = _safe_url(settings.database_url)
+    typer.echo(f"Generated {len(reports)} school(s) on {where} (seed {seed}).")
+    typer.echo(seeding.describe_reports(reports))
+    typer.echo(
+        f"Staff and the first parents sign in with the password {demo_school.DEMO_PASSWORD!r}."
+    )
 
 
 @app.command()
@@ -122,6 +216,7 @@ projections_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(projections_app, name="projections")
+app.add_typer(integrity_log, name="log")
 
 
 @projections_app.command("status")
@@ -194,7 +289,11 @@ def _projector(settings: Settings, school_id: str) -> Iterator[Projector]:
         _fail(str(error))
     database = open_database(settings, school_id)
     try:
-        yield open_projector(journal, database)
+        # The log's Merkle tree is followed with the read models; the notary signs when due.
+        notary = Notary(settings, journal, database)
+        projector = open_projector(journal, database, [*read_models(), notary.tree])
+        projector.after_pass.append(notary.checkpoint_if_due)
+        yield projector
     finally:
         database.close()
         journal.close()

@@ -47,18 +47,61 @@ from ejournal.commands import (
 )
 from ejournal.commands.access import system_actor
 from ejournal.commands.marking import MarkEntry
-from ejournal.credentials import CredentialStore
-from ejournal.database import open_database
 from ejournal.errors import NotFoundError
-from ejournal.marks import AbsenceReason, Attendance, PeriodKind, WorkKind
+from ejournal.generator.ktp import homework, ktp_item_for, ktp_lines
+from ejournal.generator.people import feminine, login_for, parse_name
+from ejournal.generator.seeding import give_passwords
+from ejournal.generator.year_calendar import (
+    BELLS,
+    DEMO_YEAR,
+    FIRST_DAY,
+    PERIODS,
+    SET_UP_DAY,
+    holidays_for,
+)
+from ejournal.integrity.notary import retire_checkpoints
+from ejournal.marks import AbsenceReason, Attendance, WorkKind
 from ejournal.policy.deadlines import EntryKind, entry_deadline
 from ejournal.policy.profile import CorrectionMode, RegulationProfile, load_profile
 from ejournal.roles import Actor, Role
 from ejournal.schools import open_school
 from ejournal.settings import Settings
 
-DEMO_YEAR = "2026/2027"
-FIRST_DAY = date(2026, 9, 1)
+__all__ = [
+    "BELLS",
+    "BOYS",
+    "CLASSES",
+    "DEMO_PASSWORD",
+    "DEMO_YEAR",
+    "FATHERS",
+    "FIRST_DAY",
+    "GIRLS",
+    "HOLIDAYS",
+    "LAST_DAY",
+    "MOTHERS",
+    "PERIODS",
+    "SET_UP_DAY",
+    "STAFF",
+    "SURNAMES",
+    "DemoOutcome",
+    "DemoReport",
+    "DemoSeedError",
+    "count_event_kinds",
+    "describe_report",
+    "ensure_demo",
+    "feminine",
+    "give_demo_passwords",
+    "has_demo_year",
+    "ktp_item_for",
+    "ktp_lines",
+    "login_for",
+    "notifications",
+    "parse_name",
+    "reset_demo",
+    "seed_demo",
+    "survey_demo",
+]
+
 LAST_DAY = date(2026, 9, 14)
 """The demo lives through two school weeks: Tuesday 1 September to Monday 14 September 2026."""
 
@@ -67,57 +110,10 @@ LATE_LESSON_DAY = date(2026, 9, 8)
 CORRECTION_DAY = date(2026, 9, 9)
 SUBSTITUTION_DAY = date(2026, 9, 10)
 
-SET_UP_DAY = date(2026, 8, 24)
-"""The Monday the administrator starts setting the year up."""
-
 # --- the calendar -------------------------------------------------------------------------
 
-PERIODS: dict[PeriodKind, tuple[year.PeriodSpec, ...]] = {
-    PeriodKind.QUARTERS: (
-        year.PeriodSpec(id="Q1", name="1 четверть", start=date(2026, 9, 1), end=date(2026, 10, 23)),
-        year.PeriodSpec(
-            id="Q2", name="2 четверть", start=date(2026, 11, 5), end=date(2026, 12, 26)
-        ),
-        year.PeriodSpec(id="Q3", name="3 четверть", start=date(2027, 1, 12), end=date(2027, 3, 19)),
-        year.PeriodSpec(id="Q4", name="4 четверть", start=date(2027, 3, 29), end=date(2027, 5, 26)),
-    ),
-    PeriodKind.TRIMESTERS: (
-        year.PeriodSpec(id="T1", name="1 триместр", start=date(2026, 9, 1), end=date(2026, 11, 27)),
-        year.PeriodSpec(id="T2", name="2 триместр", start=date(2026, 12, 1), end=date(2027, 2, 26)),
-        year.PeriodSpec(id="T3", name="3 триместр", start=date(2027, 3, 1), end=date(2027, 5, 26)),
-    ),
-    PeriodKind.HALF_YEARS: (
-        year.PeriodSpec(
-            id="H1", name="1 полугодие", start=date(2026, 9, 1), end=date(2026, 12, 26)
-        ),
-        year.PeriodSpec(
-            id="H2", name="2 полугодие", start=date(2027, 1, 12), end=date(2027, 5, 26)
-        ),
-    ),
-}
-
-HOLIDAYS: tuple[tuple[date, date, str, frozenset[str] | None], ...] = (
-    (date(2026, 10, 24), date(2026, 11, 3), "Осенние каникулы", None),
-    (date(2026, 12, 27), date(2027, 1, 11), "Зимние каникулы", None),
-    (
-        date(2027, 2, 15),
-        date(2027, 2, 21),
-        "Дополнительные каникулы для 1-х классов",
-        frozenset({"1А"}),
-    ),
-    (date(2027, 3, 20), date(2027, 3, 28), "Весенние каникулы", None),
-)
-
-BELLS: tuple[tuple[int, time, time], ...] = (
-    (1, time(8, 0), time(8, 45)),
-    (2, time(8, 55), time(9, 40)),
-    (3, time(10, 0), time(10, 45)),
-    (4, time(11, 5), time(11, 50)),
-    (5, time(12, 0), time(12, 45)),
-    (6, time(12, 55), time(13, 40)),
-    (7, time(13, 50), time(14, 35)),
-)
-"""Slot, start, end: 45-minute lessons with two long breaks for meals."""
+HOLIDAYS = holidays_for(("1А",))
+"""The year's holidays; the extra February week is for 1А, the demo's only first grade."""
 
 # --- the staff ----------------------------------------------------------------------------
 
@@ -245,459 +241,6 @@ CLASSES: tuple[ClassPlan, ...] = (
     ),
 )
 
-# --- calendar-thematic plans --------------------------------------------------------------
-
-_PE_OPENING = (
-    "Техника безопасности на уроках физической культуры",
-    "Строевые упражнения. Ходьба и бег",
-    "Бег на короткие дистанции",
-    "Прыжок в длину с разбега",
-    "Метание малого мяча",
-)
-_PE_SECTIONS = (
-    "Лёгкая атлетика",
-    "Спортивные игры: баскетбол",
-    "Гимнастика с элементами акробатики",
-    "Лыжная подготовка",
-    "Спортивные игры: волейбол",
-    "Подготовка к выполнению норм ГТО",
-)
-
-KTP: dict[tuple[str, int], tuple[tuple[str, ...], tuple[str, ...]]] = {
-    # (subject, grade): (the first lessons' topics, one hour each; the sections of the rest)
-    ("russian_language", 1): (
-        (
-            "Речь устная и письменная",
-            "Предложение и слово",
-            "Слово и слог",
-            "Слог. Ударение",
-            "Звуки речи",
-            "Гласные и согласные звуки",
-            "Рабочая строка. Письмо элементов букв",
-            "Письмо овалов и полуовалов",
-            "Письмо прямых наклонных линий",
-            "Письмо наклонных линий с закруглением",
-        ),
-        (
-            "Обучение грамоте: письмо",
-            "Фонетика и графика",
-            "Лексика",
-            "Синтаксис",
-            "Орфография и пунктуация",
-            "Развитие речи",
-        ),
-    ),
-    ("literary_reading", 1): (
-        (
-            "Речь устная и письменная. Предложение",
-            "Слово и предложение",
-            "Слог",
-            "Ударение",
-            "Звуки в окружающем мире и в речи",
-            "Гласные звуки",
-            "Звук [а]. Буквы А, а",
-            "Звук [о]. Буквы О, о",
-        ),
-        (
-            "Обучение грамоте: чтение",
-            "Сказка фольклорная и литературная",
-            "Произведения о детях и для детей",
-            "Произведения о родной природе",
-            "Устное народное творчество",
-            "Произведения о братьях наших меньших",
-        ),
-    ),
-    ("mathematics", 1): (
-        (
-            "Счёт предметов",
-            "Пространственные представления: вверху, внизу, слева, справа",
-            "Временные представления: раньше, позже",
-            "Столько же. Больше. Меньше",
-            "На сколько больше? На сколько меньше?",
-            "Повторение и закрепление изученного",
-            "Много. Один. Число и цифра 1",
-            "Числа 1 и 2",
-        ),
-        (
-            "Числа от 1 до 10",
-            "Сложение и вычитание в пределах 10",
-            "Числа от 11 до 20",
-            "Величины",
-            "Геометрические фигуры",
-            "Текстовые задачи",
-        ),
-    ),
-    ("world_around", 1): (
-        (
-            "Что и кто? Задавайте вопросы!",
-            "Что такое Родина?",
-            "Что мы знаем о народах России?",
-            "Что мы знаем о Москве?",
-        ),
-        ("Человек и общество", "Человек и природа", "Правила безопасной жизнедеятельности"),
-    ),
-    ("music", 1): (
-        ("Край, в котором ты живёшь", "Русский фольклор"),
-        ("Народная музыка России", "Классическая музыка", "Музыка в жизни человека"),
-    ),
-    ("fine_arts", 1): (
-        ("Все дети любят рисовать", "Изображения всюду вокруг нас"),
-        ("Ты изображаешь", "Ты украшаешь", "Ты строишь"),
-    ),
-    ("technology", 1): (
-        ("Природное и техническое окружение человека", "Природный материал. Сбор листьев"),
-        ("Работа с природным материалом", "Работа с пластилином", "Работа с бумагой"),
-    ),
-    ("physical_education", 1): (
-        (
-            "Техника безопасности на уроках физической культуры",
-            "Построение в шеренгу и колонну",
-            "Ходьба и бег",
-            "Подвижные игры",
-        ),
-        ("Лёгкая атлетика", "Гимнастика", "Лыжная подготовка", "Подвижные игры"),
-    ),
-    ("russian_language", 5): (
-        (
-            "Язык и речь",
-            "Повторение: фонетика и орфография",
-            "Повторение: состав слова. Правописание корней",
-            "Повторение: части речи",
-            "Правописание безударных гласных в корне слова",
-            "Правописание проверяемых и непроверяемых согласных",
-            "Правописание Ь после шипящих",
-            "Входной контрольный диктант",
-            "Анализ контрольного диктанта. Работа над ошибками",
-            "Текст и его признаки",
-            "Тема и основная мысль текста",
-        ),
-        (
-            "Функциональные разновидности языка",
-            "Фонетика. Графика. Орфоэпия",
-            "Морфемика. Орфография",
-            "Лексикология",
-            "Синтаксис и пунктуация",
-            "Морфология: имя существительное",
-            "Морфология: имя прилагательное",
-            "Морфология: глагол",
-            "Повторение и систематизация изученного",
-        ),
-    ),
-    ("literature", 5): (
-        (
-            "Книга в жизни человека",
-            "Мифы народов России и мира",
-            "Мифы Древней Греции. Подвиги Геракла",
-            "Фольклор. Малые жанры",
-            "Русские народные сказки",
-            "Сказка «Царевна-лягушка»",
-            "Сказка «Иван — крестьянский сын и чудо-юдо»",
-        ),
-        (
-            "Басни И. А. Крылова",
-            "А. С. Пушкин. «Сказка о мёртвой царевне и о семи богатырях»",
-            "М. Ю. Лермонтов. «Бородино»",
-            "Н. В. Гоголь. «Ночь перед Рождеством»",
-            "И. С. Тургенев. «Муму»",
-            "Литература второй половины XIX века",
-            "Литература XX века",
-            "Зарубежная литература",
-        ),
-    ),
-    ("mathematics", 5): (
-        (
-            "Натуральные числа. Ряд натуральных чисел",
-            "Десятичная запись натуральных чисел",
-            "Сравнение натуральных чисел",
-            "Округление натуральных чисел",
-            "Координатный луч",
-            "Сложение натуральных чисел",
-            "Вычитание натуральных чисел",
-            "Входная контрольная работа",
-            "Анализ контрольной работы",
-            "Умножение натуральных чисел",
-            "Деление натуральных чисел",
-        ),
-        (
-            "Натуральные числа и нуль",
-            "Наглядная геометрия: линии на плоскости",
-            "Обыкновенные дроби",
-            "Наглядная геометрия: многоугольники",
-            "Десятичные дроби",
-            "Наглядная геометрия: тела и фигуры в пространстве",
-            "Повторение и обобщение",
-        ),
-    ),
-    ("foreign_language", 5): (
-        (
-            "Знакомство. Приветствие (Greetings)",
-            "Моя семья (My family)",
-            "Мои друзья (My friends)",
-            "Школьные принадлежности (School things)",
-            "Входная контрольная работа",
-            "Мой день в школе (My school day)",
-        ),
-        (
-            "Моя семья. Мои друзья. Семейные праздники",
-            "Внешность и характер человека",
-            "Досуг и увлечения",
-            "Здоровый образ жизни",
-            "Покупки",
-            "Школа. Каникулы",
-            "Природа. Погода",
-            "Родная страна и страны изучаемого языка",
-        ),
-    ),
-    ("history", 5): (
-        (
-            "Что изучает история",
-            "Историческая хронология",
-            "Исторические источники",
-            "Жизнь первобытных людей",
-        ),
-        (
-            "Первобытность",
-            "Древний Египет",
-            "Месопотамия, Финикия, Палестина",
-            "Индия и Китай в древности",
-            "Древняя Греция. Эллинизм",
-            "Древний Рим",
-            "Итоговое повторение",
-        ),
-    ),
-    ("biology", 5): (
-        ("Биология — наука о живой природе", "Методы изучения живой природы"),
-        (
-            "Жизнь и многообразие живых организмов",
-            "Клеточное строение организмов",
-            "Организмы и среда обитания",
-            "Природные сообщества",
-            "Живая природа и человек",
-        ),
-    ),
-    ("geography", 5): (
-        ("Что изучает география", "Методы географических исследований"),
-        (
-            "Развитие географических знаний о Земле",
-            "Изображения земной поверхности",
-            "Земля — планета Солнечной системы",
-            "Литосфера — каменная оболочка Земли",
-        ),
-    ),
-    ("music", 5): (
-        ("Россия — наш общий дом", "Фольклорные жанры"),
-        (
-            "Музыка моего края",
-            "Народное музыкальное творчество России",
-            "Русская классическая музыка",
-            "Музыка театра и кино",
-        ),
-    ),
-    ("fine_arts", 5): (
-        ("Древние корни народного искусства", "Убранство русской избы"),
-        (
-            "Связь времён в народном искусстве",
-            "Декор — человек, общество, время",
-            "Декоративное искусство в современном мире",
-        ),
-    ),
-    ("physical_education", 5): (_PE_OPENING, _PE_SECTIONS),
-    ("odnknr", 5): (
-        ("Зачем изучать курс ОДНКНР?", "Наш дом — Россия"),
-        (
-            "Семья и духовно-нравственные ценности",
-            "Духовно-нравственное богатство личности",
-            "Культурное единство России",
-        ),
-    ),
-    ("russian_language", 9): (
-        (
-            "Роль русского языка в Российской Федерации",
-            "Повторение: пунктуация в простом осложнённом предложении",
-            "Повторение: орфография",
-            "Входная контрольная работа",
-            "Анализ контрольной работы",
-            "Понятие о сложном предложении",
-        ),
-        (
-            "Сложносочинённое предложение",
-            "Сложноподчинённое предложение",
-            "Бессоюзное сложное предложение",
-            "Сложные предложения с разными видами связи",
-            "Прямая и косвенная речь",
-            "Подготовка к ОГЭ",
-        ),
-    ),
-    ("literature", 9): (
-        (
-            "Литература как искусство слова",
-            "«Слово о полку Игореве»: история открытия",
-            "«Слово о полку Игореве»: образы героев",
-            "М. В. Ломоносов. Ода",
-            "Г. Р. Державин. Стихотворения",
-            "Н. М. Карамзин. «Бедная Лиза»",
-        ),
-        (
-            "А. С. Грибоедов. «Горе от ума»",
-            "Поэзия пушкинской эпохи",
-            "А. С. Пушкин. «Евгений Онегин»",
-            "М. Ю. Лермонтов. «Герой нашего времени»",
-            "Н. В. Гоголь. «Мёртвые души»",
-            "Зарубежная литература",
-            "Итоговое повторение",
-        ),
-    ),
-    ("foreign_language", 9): (
-        (
-            "Летние каникулы (Summer holidays)",
-            "Досуг и увлечения подростка",
-            "Входная контрольная работа",
-            "Межличностные отношения",
-            "Выбор профессии",
-            "Средства массовой информации",
-        ),
-        (
-            "Взаимоотношения в семье и с друзьями",
-            "Здоровый образ жизни",
-            "Школьное образование",
-            "Мир профессий",
-            "Страны изучаемого языка",
-            "Подготовка к ОГЭ",
-        ),
-    ),
-    ("algebra", 9): (
-        (
-            "Повторение: линейные уравнения",
-            "Повторение: системы уравнений",
-            "Входная контрольная работа",
-            "Анализ контрольной работы",
-            "Квадратные неравенства",
-            "Решение квадратных неравенств",
-        ),
-        (
-            "Неравенства",
-            "Системы уравнений",
-            "Функции",
-            "Числовые последовательности",
-            "Арифметическая и геометрическая прогрессии",
-            "Повторение. Подготовка к ОГЭ",
-        ),
-    ),
-    ("geometry", 9): (
-        (
-            "Повторение: подобие треугольников",
-            "Синус, косинус и тангенс угла от 0° до 180°",
-            "Теорема косинусов",
-            "Теорема синусов",
-        ),
-        (
-            "Решение треугольников",
-            "Преобразование подобия",
-            "Векторы",
-            "Декартовы координаты на плоскости",
-            "Правильные многоугольники. Длина окружности",
-            "Движения плоскости",
-        ),
-    ),
-    ("probability", 9): (
-        ("Повторение: описательная статистика", "Случайная изменчивость"),
-        ("Элементы комбинаторики", "Геометрическая вероятность", "Испытания Бернулли"),
-    ),
-    ("informatics", 9): (
-        ("Техника безопасности. Цели изучения курса", "Глобальная сеть Интернет"),
-        ("Цифровая грамотность", "Алгоритмизация и программирование", "Электронные таблицы"),
-    ),
-    ("history", 9): (
-        (
-            "Россия и мир на рубеже XVIII–XIX веков",
-            "Внутренняя политика Александра I",
-            "Внешняя политика Александра I",
-            "Отечественная война 1812 года",
-        ),
-        (
-            "Россия в первой четверти XIX века",
-            "Россия во второй четверти XIX века",
-            "Великие реформы",
-            "Россия в 1880–1890-х годах",
-            "Культурное пространство империи",
-        ),
-    ),
-    ("social_studies", 9): (
-        ("Политика и политическая власть", "Государство — политическая организация общества"),
-        ("Гражданин и государство", "Человек в системе социальных отношений"),
-    ),
-    ("geography", 9): (
-        (
-            "Особенности географического положения России",
-            "Административно-территориальное устройство России",
-            "Хозяйство России: общая характеристика",
-            "Топливно-энергетический комплекс",
-        ),
-        ("Хозяйство России", "Западный макрорегион", "Восточный макрорегион", "Россия в мире"),
-    ),
-    ("biology", 9): (
-        (
-            "Человек как биосоциальный вид",
-            "Место человека в системе органического мира",
-            "Структура организма человека. Ткани",
-            "Нейрогуморальная регуляция",
-        ),
-        (
-            "Опора и движение",
-            "Внутренняя среда организма",
-            "Кровообращение и дыхание",
-            "Питание и пищеварение",
-            "Человек и окружающая среда",
-        ),
-    ),
-    ("physics", 9): (
-        (
-            "Механическое движение. Материальная точка",
-            "Система отсчёта",
-            "Перемещение",
-            "Прямолинейное равномерное движение",
-            "Входная контрольная работа",
-            "Прямолинейное равноускоренное движение",
-        ),
-        (
-            "Механические явления",
-            "Механические колебания и волны",
-            "Электромагнитное поле",
-            "Световые явления",
-            "Квантовые явления",
-        ),
-    ),
-    ("chemistry", 9): (
-        (
-            "Повторение: строение атома",
-            "Периодический закон и периодическая система",
-            "Входная контрольная работа",
-            "Электролитическая диссоциация",
-        ),
-        ("Вещество и химическая реакция", "Неметаллы и их соединения", "Металлы и их соединения"),
-    ),
-    ("physical_education", 9): (_PE_OPENING, _PE_SECTIONS),
-}
-
-_HOMEWORK: dict[str, str] = {
-    "russian_language": "§ {n}, упр. {ex}",
-    "literature": "Прочитать с. {page}–{page_end}, ответить на вопросы",
-    "mathematics": "№ {ex}, {ex2}, {ex3}",
-    "algebra": "№ {ex}, {ex2}, {ex3}",
-    "geometry": "П. {n}, № {ex}, {ex2}",
-    "probability": "П. {n}, № {ex}",
-    "foreign_language": "SB p. {page}, ex. {n}; WB p. {n}",
-    "history": "§ {n}, вопросы после параграфа",
-    "social_studies": "§ {n}, задания рубрики «Проверим себя»",
-    "biology": "§ {n}, вопросы 1–3",
-    "geography": "§ {n}, задания в контурной карте",
-    "physics": "§ {n}, упр. {n}",
-    "chemistry": "§ {n}, вопросы 1–4",
-    "informatics": "§ 1.{n}, вопросы 1–5",
-    "odnknr": "Урок {n}, подготовить сообщение",
-}
-"""Subjects not named (music, fine arts, physical education) set no homework."""
-
 # --- names --------------------------------------------------------------------------------
 
 SURNAMES = (
@@ -757,42 +300,6 @@ FATHERS: tuple[tuple[str, str, str], ...] = (
     ("Виктор", "Викторович", "Викторовна"),
     ("Юрий", "Юрьевич", "Юрьевна"),
 )
-
-_LATIN = (
-    "a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
-    "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
-)  # fmt: skip
-_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", _LATIN, strict=True))
-
-
-def feminine(surname: str) -> str:
-    """The feminine form of a Russian surname (Петров → Петрова, Островский → Островская;
-    Шевченко and other indeclinable ones stay as they are)."""
-    if surname.endswith(("ский", "цкий", "ной")):
-        return surname[:-2] + "ая"
-    if surname.endswith(("ов", "ев", "ёв", "ин", "ын")):
-        return surname + "а"
-    return surname
-
-
-def transliterate(text: str) -> str:
-    """Latin letters for a login (passport-style transliteration)."""
-    return "".join(
-        _TRANSLIT.get(char, char if char.isascii() and char.isalnum() else "")
-        for char in text.lower()
-    )
-
-
-def login_for(name: PersonName) -> str:
-    """A login from a name: surname and initials (Смирнова Ольга Ивановна → smirnova.oi)."""
-    initials = transliterate(name.first)[:1] + transliterate(name.patronymic or "")[:1]
-    return f"{transliterate(name.last)}.{initials}"
-
-
-def parse_name(full_name: str) -> PersonName:
-    last, first, *rest = full_name.split()
-    return PersonName(last=last, first=first, patronymic=rest[0] if rest else None)
-
 
 # --- the report ---------------------------------------------------------------------------
 
@@ -916,30 +423,10 @@ DEMO_PASSWORD = "demo-ejournal"  # noqa: S105 (printed for everyone to try the d
 def give_demo_passwords(settings: Settings, school: School, report: DemoReport) -> int:
     """Give every demo login the demo password, as the administrator would; returns how many
     were given (logins that have a password already keep it)."""
-    database = open_database(settings, school.school_id)
-    try:
-        store = CredentialStore(database, school.school_id, school.clock, settings.password_hashing)
-        store.create_tables()
-        admin_account = school.account_by_login(report.logins["administrator"][0])
-        admin = admin_account.act_as(Role.ADMINISTRATOR)
-        given = 0
-        logins = sorted({login for names in report.logins.values() for login in names})
-        for login in logins:
-            account = school.account_by_login(login)
-            if "password" in account.credentials.values():
-                continue
-            credential_id = store.set_password(account.id, DEMO_PASSWORD)
-            accounts.set_credential(
-                school,
-                admin,
-                accounts.SetCredential(
-                    account_id=account.id, credential_id=credential_id, kind="password"
-                ),
-            )
-            given += 1
-        return given
-    finally:
-        database.close()
+    logins = [login for names in report.logins.values() for login in names]
+    return give_passwords(
+        settings, school, report.logins["administrator"][0], logins, DEMO_PASSWORD
+    )
 
 
 def reset_demo(settings: Settings, school_id: str) -> None:
@@ -958,6 +445,9 @@ def reset_demo(settings: Settings, school_id: str) -> None:
             f"refusing to reset school {school_id!r}: its log was not started by the demo"
         )
     storage.drop_school(settings, school_id)
+    # The dropped log's signed checkpoints are kept, set aside: left in place, they would make
+    # the new log of the same id look like a rewritten one, and the notary would refuse it.
+    retire_checkpoints(settings, school_id, SystemClock().now())
 
 
 def _first_event_is_demo(school: School) -> bool:
@@ -1872,40 +1362,9 @@ class _Seeder:
 # --- plans ----------------------------------------------------------------------------------
 
 
-def ktp_lines(subject: str, grade: int, weekly_hours: int) -> tuple[journals.KtpLine, ...]:
-    """A year's KTP: the first lessons' topics one by one, then the sections sharing the rest
-    of the curriculum's hours (33 school weeks in grade 1, 34 above)."""
-    opening, sections = KTP[(subject, grade)]
-    total = weekly_hours * (33 if grade == 1 else 34)
-    rest = total - len(opening)
-    share, extra = divmod(rest, len(sections))
-    lines = [journals.KtpLine(topic=topic) for topic in opening]
-    lines += [
-        journals.KtpLine(topic=section, hours=share + (1 if i < extra else 0))
-        for i, section in enumerate(sections)
-    ]
-    return tuple(lines)
-
-
-def ktp_item_for(ktp: tuple[journals.KtpLine, ...], lesson_number: int) -> tuple[int, str]:
-    """The KTP item (number, topic) the n-th lesson of a journal covers."""
-    hours = 0
-    for number, line in enumerate(ktp, start=1):
-        hours += line.hours
-        if lesson_number <= hours:
-            return number, line.topic
-    return len(ktp), ktp[-1].topic
-
-
 def homework_for(note: _JournalNote, lesson_number: int) -> str | None:
     """Homework in the form teachers write it; none in grade 1 (School 77 §3.7)."""
-    template = _HOMEWORK.get(note.subject)
-    if note.grade == 1 or template is None:
-        return None
-    n = lesson_number
-    return template.format(
-        n=n, ex=10 + 6 * n, ex2=12 + 6 * n, ex3=15 + 6 * n, page=6 + 4 * n, page_end=10 + 4 * n
-    )
+    return homework(note.subject, note.grade, lesson_number)
 
 
 def build_timetable(rng: random.Random, attempts: int = 2000) -> list[_Slot]:

@@ -60,10 +60,18 @@ def test_demo_seeds_once_and_then_says_it_is_already_seeded(env: dict[str, str])
 def test_demo_reset_seeds_the_demo_afresh(env: dict[str, str]) -> None:
     first = runner.invoke(app, ["demo", "--school", "demo2", "--seed", "1"], env=env)
     assert first.exit_code == 0, first.output
+    signed = runner.invoke(app, ["log", "checkpoint", "--school", "demo2"], env=env)
+    assert signed.exit_code == 0, signed.output
     again = runner.invoke(app, ["demo", "--school", "demo2", "--seed", "2", "--reset"], env=env)
     assert again.exit_code == 0, again.output
     assert "Seeded the demo school 'demo2'" in again.output
     assert "(seed 2)" in again.output
+    # The first log's checkpoints were set aside with it: the new log is not taken for a
+    # rewritten one, so it is signed and verifies.
+    signed = runner.invoke(app, ["log", "checkpoint", "--school", "demo2"], env=env)
+    assert signed.exit_code == 0, signed.output
+    verified = runner.invoke(app, ["log", "verify", "--school", "demo2"], env=env)
+    assert verified.exit_code == 0, verified.output
 
 
 def test_an_invalid_school_id_is_refused(env: dict[str, str]) -> None:
