@@ -7,13 +7,27 @@ through their declared types, and the bytes are what integrity hashing reads.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Set as AbstractSet
+from typing import Annotated, Any, TypeVar, cast
 
 import orjson
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic, resolve_topic
-from pydantic import BaseModel
+from pydantic import BaseModel, PlainSerializer
+
+T = TypeVar("T")
+
+
+def _sorted(values: AbstractSet[Any]) -> list[Any]:
+    # A set of strings iterates in an order that changes from one Python process to the next
+    # (string hashing is salted), so dumped as is, one event would have many byte forms.
+    return sorted(values, key=str)
+
+
+SortedFrozenSet = Annotated[frozenset[T], PlainSerializer(_sorted, when_used="json")]
+"""A frozenset field of an event (or of what an event carries) that is stored sorted: one
+event, one byte form, whatever process wrote it — the Merkle tree hashes those bytes."""
 
 
 class OrjsonTranscoder(Transcoder):

@@ -21,6 +21,7 @@ from ejournal.marks import PeriodKind
 from ejournal.policy.calendar import Closure, SchoolCalendar
 from ejournal.policy.profile import RegulationProfile
 from ejournal.roles import Actor
+from ejournal.transcoding import SortedFrozenSet
 
 _ONE_DAY = timedelta(days=1)
 
@@ -52,7 +53,7 @@ class ClosureRecord(Value):
     start: date
     end: date
     kind: Literal["holidays", "quarantine", "other"]
-    classes: frozenset[str] | None = None
+    classes: SortedFrozenSet[str] | None = None
     reason: str = ""
     lifted: bool = False
 

@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from ejournal.errors import Clause, InvariantError
 from ejournal.marks import PeriodKind, WorkKind
+from ejournal.transcoding import SortedFrozenSet
 
 
 def check_timezone(value: str) -> str:
@@ -78,8 +79,8 @@ EntryDeadline = Annotated[
 class MarkDeadline(_Rule):
     """The deadline for marks of some kinds of work, optionally only in some subjects."""
 
-    work_kinds: frozenset[WorkKind]
-    subjects: frozenset[str] | None = None
+    work_kinds: SortedFrozenSet[WorkKind]
+    subjects: SortedFrozenSet[str] | None = None
     """Subject codes this rule is for; None means every subject not named by a narrower rule."""
     deadline: EntryDeadline
 
@@ -112,7 +113,7 @@ class PeriodMarkRule(_Rule):
     window: PeriodMarkWindow
     days_before_end: int = 0
     clause: Clause
-    forbidden_values: frozenset[str] = frozenset()
+    forbidden_values: SortedFrozenSet[str] = frozenset()
     """Entries the regulation bans as period marks ("н/а", "осв.")."""
     forbidden_clause: Clause | None = None
 
@@ -162,7 +163,7 @@ class SubgroupRule(_Rule):
     only_at_period_end: bool
     days_around_period_end: int = 3
     """How close to a period's last day (before or after) counts as "at the end"."""
-    by_roles: frozenset[str] = frozenset({"administrator"})
+    by_roles: SortedFrozenSet[str] = frozenset({"administrator"})
     clause: Clause | None = None
 
 
