@@ -124,6 +124,7 @@ class SqliteDatabase:
 class _PostgresCursor:
     def __init__(self, cursor: Any) -> None:
         self._cursor = cursor
+        self._pipeline: Any = None
 
     def execute(self, query: str, params: Mapping[str, Any] | None = None) -> None:
         self._cursor.execute(query, params)
@@ -132,12 +133,23 @@ class _PostgresCursor:
         self._cursor.executemany(query, params)
 
     def fetchone(self) -> Row | None:
+        self._settle()
         row: Row | None = self._cursor.fetchone()
         return row
 
     def fetchall(self) -> list[Row]:
+        self._settle()
         rows: list[Row] = self._cursor.fetchall()
         return rows
+
+    def _settle(self) -> None:
+        # In pipeline mode the answer to an earlier statement of this cursor (an UPDATE of the
+        # batch) can arrive after the SELECT was sent and be taken for its result: psycopg then
+        # fetches from the wrong result ("the last operation didn't produce records"), now and
+        # then, under load. A sync first receives every pending answer in order, so the
+        # cursor's result is the SELECT's.
+        if self._pipeline is not None:
+            self._pipeline.sync()
 
     @property
     def rowcount(self) -> int:
@@ -146,8 +158,12 @@ class _PostgresCursor:
 
     @contextmanager
     def pipeline(self) -> Iterator[None]:
-        with self._cursor.connection.pipeline():
-            yield
+        with self._cursor.connection.pipeline() as pipeline:
+            self._pipeline = pipeline
+            try:
+                yield
+            finally:
+                self._pipeline = None
 
 
 class PostgresDatabase:
