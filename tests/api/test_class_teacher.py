@@ -87,6 +87,7 @@ def test_absence_reasons_are_only_the_class_teachers_own_class(api: Api) -> None
         "end": "2026-09-01",
         "absence_reason": "family",
     }
+    api.sign_in("parent")
     position = api.world.school.position()
     assert_refused(api.post(REASONS_5A, None, body), 401, "not-authenticated")
     for who in ("math", "deputy", "parent", "inspector"):

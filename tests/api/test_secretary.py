@@ -322,6 +322,7 @@ def test_a_subgroup_move_at_the_period_end_by_the_administrator(api: Api) -> Non
 def test_who_may_move_a_student_between_subgroups(api: Api) -> None:
     school = api.world.school
     api.world.at(date(2026, 10, 19), 10)
+    api.sign_in("parent")
     before = school.position()
     # School 77 §4.4.9: only the administrator, even at the period's end.
     for who in ("class_teacher", "deputy"):

@@ -127,6 +127,7 @@ def test_teacher_commands_need_a_token(api: Api) -> None:
 
 def test_only_teachers_record_lessons_and_marks(api: Api) -> None:
     api.world.at(SEPT_1, 9)
+    api.sign_in("parent", "student")
     position = api.world.school.position()
     for who in ("parent", "student", "deputy", "inspector", "auditor", "secretary"):
         assert_refused(hold(api, who=who, topic="Дроби"), 403, "forbidden")
