@@ -117,14 +117,16 @@ def build(
     period: str | None,
     workers: int | None,
     clock: MovableClock | None = None,
+    quiet: bool = False,
 ) -> BuildResult:
-    """Create the archive, timing it and each of its phases."""
+    """Create the archive, timing it and each of its phases (printed unless ``quiet``)."""
     phases: list[tuple[str, float]] = []
     started = time.perf_counter()
 
     def progress(message: str) -> None:
         phases.append((message, time.perf_counter() - started))
-        print(f"  {time.perf_counter() - started:7.1f} s  {message}", flush=True)
+        if not quiet:
+            print(f"  {time.perf_counter() - started:7.1f} s  {message}", flush=True)
 
     created = create_archive(
         settings,

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import shlex
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from bench.figures import markdown
-from bench.suite import Options, machine, postgres_version, run, write
+from bench.suite import SECTIONS, Options, machine, postgres_version, run, write
+
+SECTION_NAMES = tuple(name for name, _ in SECTIONS)
 
 
 def bench(
@@ -35,6 +38,13 @@ def bench(
     output: Annotated[Path, typer.Option(help="Where the run's Markdown and JSON go.")] = Path(
         "var/bench"
     ),
+    skip: Annotated[
+        list[str] | None,
+        typer.Option(help="A section not to run (repeatable): " + ", ".join(SECTION_NAMES)),
+    ] = None,
+    archive_period: Annotated[
+        str | None, typer.Option(help="Archive one period (Q1, …) instead of the whole year.")
+    ] = None,
 ) -> None:
     """Measure every performance bar on SQLite and PostgreSQL and write the figures."""
     if backend not in ("sqlite", "postgres", "both"):
@@ -45,7 +55,14 @@ def bench(
         weeks=weeks,
         seed=seed,
         quick=quick,
+        skip=frozenset(skip or ()),
+        archive_period=archive_period,
     )
+    unknown = options.skip - set(SECTION_NAMES)
+    if unknown:
+        raise typer.BadParameter(
+            f"no such section: {', '.join(sorted(unknown))}", param_hint="--skip"
+        )
     header_lines = [
         "# ejournal benchmark run",
         "",
@@ -56,8 +73,13 @@ def bench(
         header_lines.append(f"- database: {postgres_version(options.postgres_url)}")
     header = "\n".join(header_lines)
     typer.echo(header)
-    figures = run(options, progress=lambda line: typer.echo(line, err=True))
-    text, data = write(figures, output, header)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    figures = run(
+        options,
+        progress=lambda line: typer.echo(line, err=True),
+        on_section=lambda so_far: write(so_far, output, header, stamp),
+    )
+    text, data = write(figures, output, header, stamp)
     typer.echo("")
     typer.echo(markdown(figures))
     typer.echo(f"Written to {text} and {data}.")

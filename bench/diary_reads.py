@@ -146,7 +146,12 @@ def measure_on(
         core = _drive(len(chosen), reads, core_read)
     finally:
         database.close()
-    env = {"EJOURNAL_DATABASE_URL": settings.database_url, "EJOURNAL_SCHOOL": school.school_id}
+    env = {
+        "EJOURNAL_DATABASE_URL": settings.database_url,
+        "EJOURNAL_SCHOOL": school.school_id,
+        "EJOURNAL_SIGNING_KEY_DIR": str(settings.signing_key_dir),
+        "EJOURNAL_CHECKPOINT_DIR": str(settings.checkpoint_dir),
+    }
     with service(env) as base:
         sessions = []
         for login, _student in parents:

@@ -10,7 +10,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-State = Literal["measured", "not built", "failed"]
+State = Literal["measured", "not built", "failed", "skipped"]
 
 
 @dataclass(frozen=True)

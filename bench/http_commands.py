@@ -308,14 +308,18 @@ def measure(backend: str, url: str, per_client: int, workers: int = 1) -> list[P
     try:
         desks = set_up(school, settings)
         core = through_core(school, desks, per_client)
-        env = {
-            "EJOURNAL_DATABASE_URL": url,
-            "EJOURNAL_SCHOOL": school_id,
-            "EJOURNAL_WORKERS": str(workers),
-        }
-        with service(env) as base:
-            through_http(base, desks, 5)  # warm the service's cache and connections
-            http = through_http(base, desks, per_client)
+        with tempfile.TemporaryDirectory(prefix="ejournal-bench-keys-") as keys:
+            env = {
+                "EJOURNAL_DATABASE_URL": url,
+                "EJOURNAL_SCHOOL": school_id,
+                "EJOURNAL_WORKERS": str(workers),
+                # The service signs checkpoints of the throwaway school: not into ./var.
+                "EJOURNAL_SIGNING_KEY_DIR": f"{keys}/keys",
+                "EJOURNAL_CHECKPOINT_DIR": f"{keys}/checkpoints",
+            }
+            with service(env) as base:
+                through_http(base, desks, 5)  # warm the service's cache and connections
+                http = through_http(base, desks, per_client)
     finally:
         school.close()
         storage.drop_school(settings, school_id)

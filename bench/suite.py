@@ -17,13 +17,30 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from datetime import time as clock_time
 from pathlib import Path
+from uuid import UUID
 
 import orjson
 
-from bench import http_commands, journal_load, lag, writes
+from archive.documents import render_documents
+from archive.stores import DirectoryStore
+from bench import archive_verify, diary_reads, http_commands, journal_load, lag, pdf_render, writes
 from bench.figures import Figure, Target, failed, markdown
 from ejournal import storage
+from ejournal.aggregates.class_journal import ClassJournal
+from ejournal.application import School
+from ejournal.clock import MovableClock
+from ejournal.database import SchoolDatabase, open_database
+from ejournal.generator import seeding
+from ejournal.generator.seeding import GeneratorOptions, GeneratorReport
+from ejournal.history import journal_as_of
+from ejournal.integrity.notary import Notary
+from ejournal.integrity.verification import verify_log
+from ejournal.projections.audit_trail import AuditFilter, AuditScope, audit_page
+from ejournal.projections.projector import open_projector
+from ejournal.schools import open_school
 from ejournal.settings import Settings
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/ejournal_test"
@@ -45,6 +62,10 @@ class Options:
     seed: int = 2026
     quick: bool = False
     """Smaller samples everywhere: a smoke run, not figures to quote."""
+    skip: frozenset[str] = frozenset()
+    """Sections not to run this time (reported as skipped)."""
+    archive_period: str | None = None
+    """Archive one period (e.g. "Q1") instead of the whole year."""
     postgres_url: str = field(
         default_factory=lambda: os.environ.get("EJOURNAL_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     )
@@ -57,14 +78,25 @@ class Backend:
     name: str
     url: str
     options: Options
+    directory: Path
+    """A temporary directory of the run: keys, checkpoints, archive stores (and SQLite files)."""
     schools: list[str] = field(default_factory=list)
     """Schools this run made, dropped at its end."""
-    benchmark_school: str | None = None
-    """The generated school the read-side sections measure on."""
+    generated: GeneratorReport | None = None
+    """The generated benchmark school the read-side sections measure on."""
 
     @property
     def settings(self) -> Settings:
-        return Settings(database_url=self.url)
+        return Settings(
+            database_url=self.url,
+            signing_key_dir=self.directory / "keys",
+            checkpoint_dir=self.directory / "checkpoints",
+        )
+
+    def benchmark_school(self) -> GeneratorReport:
+        if self.generated is None:
+            raise RuntimeError("the benchmark school was not generated (see its section)")
+        return self.generated
 
     def new_school_id(self, prefix: str) -> str:
         school_id = f"{prefix}_{uuid.uuid4().hex[:8]}"
@@ -152,7 +184,300 @@ def projection_lag(backend: Backend) -> list[Figure]:
     ]
 
 
+def bulk_import(backend: Backend) -> list[Figure]:
+    """Generate the benchmark school through the command path (whole-lesson saves)."""
+    options = backend.options
+    school_id = backend.new_school_id("benchschool")
+    report = seeding.generate(
+        backend.settings,
+        school_id,
+        GeneratorOptions(students=options.students, weeks=options.weeks, seed=options.seed),
+    )
+    backend.generated = report
+    section = (
+        f"Bulk import: the benchmark school generated through the commands ({report.students}"
+        f" students, {len(report.classes)} classes, {report.school_days} school days)"
+    )
+    b = backend.name
+    return [
+        Figure(section, "events/s", b, report.events / report.seconds, "events/s"),
+        Figure(section, "events", b, report.events, "events"),
+        Figure(section, "lessons (whole-lesson saves)", b, report.lessons, "lessons"),
+        Figure(section, "marks", b, report.marks, "marks"),
+        Figure(section, "time", b, report.seconds, "s"),
+    ]
+
+
+@contextmanager
+def opened_school(backend: Backend) -> Iterator[tuple[School, SchoolDatabase]]:
+    """The benchmark school's application and database, closed afterwards."""
+    school_id = backend.benchmark_school().school
+    school = open_school(backend.settings, school_id, migrate=False)
+    database = open_database(backend.settings, school_id)
+    try:
+        yield school, database
+    finally:
+        database.close()
+        school.close()
+
+
+def rebuild(backend: Backend) -> list[Figure]:
+    """Each read model dropped and rebuilt from zero over the benchmark school's log."""
+    section = "Read models rebuilt from zero over the benchmark school's log"
+    figures = []
+    with opened_school(backend) as (school, database):
+        projector = open_projector(school, database)
+        projector.catch_up()
+        head = school.position()
+        total = 0.0
+        for name in sorted(projector.models):
+            started = time.perf_counter()
+            applied = projector.rebuild(name)
+            seconds = time.perf_counter() - started
+            total += seconds
+            figures.append(
+                Figure(
+                    section,
+                    name,
+                    backend.name,
+                    applied / seconds,
+                    "events/s",
+                    Target(30_000, True, ISSUE_4),
+                )
+            )
+        figures.append(
+            Figure(
+                section,
+                f"all {len(projector.models)} models, one after another ({head:,} events)",
+                backend.name,
+                total,
+                "s",
+            )
+        )
+    return figures
+
+
+def as_of_replay(backend: Backend) -> list[Figure]:
+    """The benchmark school's biggest journal replayed as it stood at moments of the year."""
+    section = "History: a full-year class journal replayed as of a time T"
+    with opened_school(backend) as (school, database):
+        with database.transaction(write=False) as cursor:
+            cursor.execute(
+                "SELECT journal_id, COUNT(*) AS n FROM audit_rows"
+                " WHERE journal_id IS NOT NULL GROUP BY journal_id ORDER BY n DESC LIMIT 1"
+            )
+            row = cursor.fetchone()
+        if row is None:
+            raise RuntimeError("the audit trail has no journal rows: was it rebuilt?")
+        journal_id = UUID(str(row["journal_id"]))
+        journal = school.view(ClassJournal, journal_id, "journal")
+        start, end = journal.created_on, journal.modified_on
+        moments = [start + (end - start) * (k + 1) / 10 for k in range(10)]
+        repeat = 3 if backend.options.quick else 10
+        warm = []
+        for moment in moments:
+            journal_as_of(school, journal_id, moment)  # the service's cache, as it would be
+            for _ in range(repeat):
+                began = time.perf_counter()
+                journal_as_of(school, journal_id, moment)
+                warm.append(time.perf_counter() - began)
+        first = []
+        for moment in moments[::2]:
+            fresh = School(school.school_id, env=school.env)
+            try:
+                began = time.perf_counter()
+                journal_as_of(fresh, journal_id, moment)
+                first.append(time.perf_counter() - began)
+            finally:
+                fresh.close()
+    target = Target(50, False, ISSUE_5)
+    b = backend.name
+    return [
+        Figure(section, "events in the journal", b, journal.version, "events"),
+        Figure(section, "as of T, service warm: p50", b, _p(warm, 50), "ms", target),
+        Figure(section, "as of T, service warm: p99", b, _p(warm, 99), "ms"),
+        Figure(section, "as of T, first read after a start: p50", b, _p(first, 50), "ms", target),
+    ]
+
+
+def audit_queries(backend: Backend) -> list[Figure]:
+    """Audit-trail queries an auditor makes, on the benchmark school's year."""
+    section = "Audit trail queries on the benchmark school's year (a page of 50, newest first)"
+    with opened_school(backend) as (_school, database):
+        with database.transaction(write=False) as cursor:
+            cursor.execute(
+                "SELECT student_id, journal_id, class_code, actor_id FROM audit_rows"
+                " WHERE student_id IS NOT NULL AND journal_id IS NOT NULL"
+                " ORDER BY position DESC LIMIT 1"
+            )
+            row = cursor.fetchone()
+        if row is None:
+            raise RuntimeError("the audit trail is empty: was it rebuilt?")
+        everything = AuditScope(everything=True)
+        queries = {
+            "everything": AuditFilter(),
+            "one student": AuditFilter(student_id=UUID(str(row["student_id"]))),
+            "one class": AuditFilter(class_code=str(row["class_code"])),
+            "one journal, revised values only": AuditFilter(
+                journal_id=UUID(str(row["journal_id"])), revised_only=True
+            ),
+            "one teacher": AuditFilter(actor_id=UUID(str(row["actor_id"]))),
+            "late entries only": AuditFilter(late_only=True),
+        }
+        repeat = 10 if backend.options.quick else 50
+        figures = []
+        for name, query in queries.items():
+            taken = []
+            for _ in range(repeat):
+                with database.transaction(write=False) as cursor:
+                    began = time.perf_counter()
+                    audit_page(cursor, everything, query)
+                    taken.append(time.perf_counter() - began)
+            figures.append(Figure(section, f"{name}: p50", backend.name, _p(taken, 50), "ms"))
+    return figures
+
+
+def diary(backend: Backend) -> list[Figure]:
+    """Sixteen parents reading their child's week, over HTTP and straight from SQL."""
+    section = "Diary reads, 16 parents at once, on the benchmark school"
+    with opened_school(backend) as (school, database):
+        with database.transaction(write=False) as cursor:
+            cursor.execute(
+                "SELECT student_id, MAX(lesson_date) AS day FROM audit_rows"
+                " WHERE student_id IS NOT NULL AND lesson_date IS NOT NULL"
+                " GROUP BY student_id ORDER BY student_id LIMIT 16"
+            )
+            rows = cursor.fetchall()
+        students = [UUID(str(r["student_id"])) for r in rows]
+        day = max(date.fromisoformat(str(r["day"])[:10]) for r in rows)
+        results = diary_reads.measure_on(
+            backend.name,
+            backend.settings,
+            school,
+            students,
+            day,
+            30 if backend.options.quick else 150,
+        )
+    figures = []
+    for r in results:
+        figures += [
+            Figure(section, f"{r.path}: reads/s", backend.name, r.per_second, "reads/s"),
+            Figure(section, f"{r.path}: p99", backend.name, r.p99_ms, "ms"),
+        ]
+    return figures
+
+
+def log_verify(backend: Backend) -> list[Figure]:
+    """The benchmark school's Merkle tree built, a checkpoint signed, the whole log verified."""
+    section = "Integrity: the benchmark school's log hashed into its tree and verified"
+    notary = Notary.open(backend.settings, backend.benchmark_school().school)
+    try:
+        started = time.perf_counter()
+        size = notary.catch_up()
+        built = time.perf_counter() - started
+        notary.checkpoint()
+        started = time.perf_counter()
+        report = verify_log(notary)
+        verified = time.perf_counter() - started
+    finally:
+        notary.close()
+    if not report.ok:
+        raise RuntimeError(f"log verify found problems: {report.problems[:3]}")
+    b = backend.name
+    return [
+        Figure(section, f"tree built ({size:,} leaves)", b, size / built, "events/s"),
+        Figure(section, "log verify", b, report.events / verified, "events/s"),
+    ]
+
+
+def archive(backend: Backend) -> list[Figure]:
+    """The benchmark school's year archived on two directory stores, then verified (on the
+    first backend only)."""
+    if backend.name != backend.options.backends[0]:
+        # Rendering the PDFs is nearly all of the build and never touches the database; the
+        # archive's PostgreSQL side (checkpoint, log, live-log consistency) is in the tests.
+        return []
+    report = backend.benchmark_school()
+    period = backend.options.archive_period
+    span = f"period {period}" if period else "year"
+    section = f"Archive of the benchmark school's {span} ({report.students} students)"
+    stores = [
+        DirectoryStore(backend.directory / "store-a"),
+        DirectoryStore(backend.directory / "store-b"),
+    ]
+    clock = MovableClock(datetime.combine(report.last_day or date.today(), clock_time(18), UTC))
+    built = archive_verify.build(
+        backend.settings,
+        report.school,
+        stores,
+        year=report.year,
+        period=period,
+        workers=None,
+        clock=clock,
+        quiet=True,
+    )
+    verified = archive_verify.measure_verify(built.archive_id, stores, 3, None)
+    b = backend.name
+    return [
+        Figure(section, "documents", b, built.documents, "PDFs"),
+        Figure(section, "pages", b, built.pages, "pages"),
+        Figure(section, "size of one copy", b, built.size_bytes / 2 / 1e6, "MB"),
+        Figure(
+            section,
+            "build (checkpoint, log, PDFs, bag, 2 copies, read back)",
+            b,
+            built.seconds / 60,
+            "min",
+            Target(15, False, ISSUE_6),
+        ),
+        Figure(section, "verify", b, verified.verify_mb_s, "MB/s"),
+        Figure(section, "sha256sum, same files", b, verified.sha256sum_mb_s, "MB/s"),
+        Figure(
+            section, "ratio verify/sha256sum", b, verified.ratio, "", Target(0.8, True, ISSUE_6)
+        ),
+    ]
+
+
+def pdf_pages(backend: Backend) -> list[Figure]:
+    """Pages per second rendering one class's documents, in 1 and 2 processes (the rendering
+    does not touch the database: measured once, on the first backend)."""
+    if backend.name != backend.options.backends[0]:
+        return []
+    section = "PDF/A-3b rendering (a full-year 5А mathematics journal and its sheets)"
+    jobs = pdf_render.gather(backend.directory / "pdf", 30, None)
+    figures = []
+    for workers in (1, 2):
+        started = time.perf_counter()
+        documents = render_documents(jobs, workers=workers)
+        seconds = time.perf_counter() - started
+        pages = sum(d.pages for d in documents)
+        figures.append(
+            Figure(
+                section,
+                f"{workers} process{'es' if workers > 1 else ''}",
+                "—",
+                pages / seconds,
+                "pages/s",
+                note=f"{pages} pages",
+            )
+        )
+    return figures
+
+
+def _p(samples: list[float], percentile: int) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * percentile / 100))] * 1000
+
+
 SECTIONS: tuple[tuple[str, Section], ...] = (
+    ("bulk import", bulk_import),
+    ("rebuild", rebuild),
+    ("as-of-T replay", as_of_replay),
+    ("audit queries", audit_queries),
+    ("diary reads", diary),
+    ("log verify", log_verify),
+    ("archive", archive),
+    ("PDF pages", pdf_pages),
     ("HTTP against the core", http_against_core),
     ("batched writes", batched_writes),
     ("full-year journal", full_year_journal),
@@ -201,8 +526,8 @@ def postgres_version(url: str) -> str:
 def backend_for(name: str, options: Options) -> Iterator[Backend]:
     """A backend to measure on; every school the run made there is dropped afterwards."""
     with tempfile.TemporaryDirectory(prefix="ejournal-bench-") as directory:
-        url = f"sqlite:///{directory}" if name == "sqlite" else options.postgres_url
-        backend = Backend(name, url, options)
+        url = f"sqlite:///{directory}/db" if name == "sqlite" else options.postgres_url
+        backend = Backend(name, url, options, Path(directory))
         try:
             yield backend
         finally:
@@ -214,12 +539,19 @@ def run(
     options: Options,
     sections: tuple[tuple[str, Section], ...] = SECTIONS,
     progress: Progress = print,
+    on_section: Callable[[list[Figure]], None] | None = None,
 ) -> list[Figure]:
-    """Every section on every backend, in order; failures are reported, not raised."""
+    """Every section on every backend, in order; failures are reported, not raised.
+    ``measured`` is told the figures so far after every section (a long run keeps them)."""
     figures: list[Figure] = []
     for name in options.backends:
         with backend_for(name, options) as backend:
             for title, section in sections:
+                if title in options.skip:
+                    figures.append(
+                        Figure(title, "the whole section", name, None, "", state="skipped")
+                    )
+                    continue
                 progress(f"[{name}] {title} …")
                 started = time.perf_counter()
                 try:
@@ -228,13 +560,17 @@ def run(
                     measured = [failed(title, "the whole section", name, error)]
                 figures += measured
                 progress(f"[{name}] {title}: {time.perf_counter() - started:.0f} s")
+                if on_section is not None:
+                    on_section(figures)
     return figures
 
 
-def write(figures: list[Figure], directory: Path, header: str) -> tuple[Path, Path]:
+def write(
+    figures: list[Figure], directory: Path, header: str, stamp: str | None = None
+) -> tuple[Path, Path]:
     """The run's figures as Markdown and JSON under ``directory``; returns both paths."""
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
+    stamp = stamp or time.strftime("%Y%m%d-%H%M%S")
     text = directory / f"bench-{stamp}.md"
     data = directory / f"bench-{stamp}.json"
     text.write_text(header + "\n\n" + markdown(figures), encoding="utf-8")
