@@ -247,20 +247,23 @@ def projections_rebuild(
         if unknown:
             _fail(f"no read model {unknown[0]!r}; there are: {', '.join(sorted(projector.models))}")
         head = projector.school.position()
-        for model in names:
-            started = time.perf_counter()
-            with typer.progressbar(length=head, label=f"rebuilding {model}") as bar:
-                reached = 0
+        started = time.perf_counter()
+        label = f"rebuilding {', '.join(names)}"
+        with typer.progressbar(length=head, label=label) as bar:
+            reached = 0
 
-                def advance(position: int, _head: int) -> None:
-                    nonlocal reached
-                    bar.update(position - reached)
-                    reached = position
+            def advance(position: int, _head: int) -> None:
+                nonlocal reached
+                bar.update(position - reached)
+                reached = position
 
-                applied = projector.rebuild(model, progress=advance)
-            seconds = time.perf_counter() - started
-            rate = applied / seconds if seconds else 0.0
-            typer.echo(f"{model}: {applied} events in {seconds:.1f} s ({rate:,.0f} events/s)")
+            # One pass for all of them: each event is read and decoded once.
+            applied = projector.rebuild(*names, progress=advance)
+        seconds = time.perf_counter() - started
+        rate = applied / seconds if seconds else 0.0
+        typer.echo(
+            f"{', '.join(names)}: {applied} events in {seconds:.1f} s ({rate:,.0f} events/s)"
+        )
 
 
 @projections_app.command("run")

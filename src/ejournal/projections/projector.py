@@ -171,13 +171,15 @@ class Projector:
                     # Rolled back with the rows: the other projector applied this batch.
                     raise ProjectionRaceError(f"{model.name} was moved on by another projector")
 
-    def rebuild(self, name: str, progress: Progress | None = None) -> int:
-        """Drop one read model and apply the whole log to it again, in batches."""
-        model = self.models[name]
+    def rebuild(self, *names: str, progress: Progress | None = None) -> int:
+        """Drop read models and apply the whole log to them again, in batches, in one pass:
+        the models share each page of the log, so each event is read and decoded once."""
+        models = [self.models[name] for name in names]
         with self._lock, self.database.transaction() as cursor:
-            model.drop_tables(cursor, self.database.dialect)
-            model.create_tables(cursor, self.database.dialect)
-            self._track(cursor, model, 0)
+            for model in models:
+                model.drop_tables(cursor, self.database.dialect)
+                model.create_tables(cursor, self.database.dialect)
+                self._track(cursor, model, 0)
         return self.catch_up(progress)
 
     # --- running --------------------------------------------------------------------------
