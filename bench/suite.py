@@ -360,11 +360,12 @@ def diary(backend: Backend) -> list[Figure]:
     finally:
         notary.close()
     with opened_school(backend) as (school, database):
+        open_projector(school, database).catch_up()
         with database.transaction(write=False) as cursor:
             cursor.execute(
-                "SELECT student_id, MAX(lesson_date) AS day FROM audit_rows"
-                " WHERE student_id IS NOT NULL AND lesson_date IS NOT NULL"
-                " GROUP BY student_id ORDER BY student_id LIMIT 16"
+                "SELECT m.student_id, MAX(l.lesson_date) AS day FROM diary_marks m"
+                " JOIN diary_lessons l ON l.lesson_id = m.lesson_id"
+                " GROUP BY m.student_id ORDER BY m.student_id LIMIT 16"
             )
             rows = cursor.fetchall()
         students = [UUID(str(r["student_id"])) for r in rows]
