@@ -11,10 +11,8 @@ school-wide reports are refused to them (403).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Annotated, TypeVar
-from urllib.parse import quote
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response
@@ -22,9 +20,7 @@ from fastapi import APIRouter, Depends, Response
 from api.dependencies import CurrentReader, CurrentSession, SchoolApp, acting_as
 from api.routers.administration.year_labels import SchoolYearLabel
 from api.schemas.reports import (
-    CSV,
     FILE_RESPONSES,
-    XLSX,
     After,
     End,
     Format,
@@ -34,15 +30,14 @@ from api.schemas.reports import (
     Start,
     report_days,
 )
+from api.tabular import read_view, render_view
 from ejournal.aggregates.account import Account
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.commands.timing import local_today
-from ejournal.database import Cursor
 from ejournal.errors import NotFoundError
 from ejournal.projections.attendance_report import ClassAttendanceView, class_attendance
 from ejournal.projections.class_occupancy import ClassOccupancyView, class_occupancy
-from ejournal.projections.exports import ReportView, to_csv, to_xlsx
 from ejournal.projections.family_activity import FamilyActivityView, family_activity
 from ejournal.projections.journal_monitoring import JournalMonitoringView, journal_monitoring
 from ejournal.projections.marks_accumulation import MarksAccumulationView, marks_accumulation
@@ -50,16 +45,10 @@ from ejournal.roles import Actor, Role
 
 router = APIRouter(tags=["reports"])
 
-WAIT_SECONDS = 5.0
-"""How long a read waits for the read model to reach a position it asked for."""
-
 SCHOOL_READERS = (Role.DEPUTY, Role.DIRECTOR, Role.ADMINISTRATOR, Role.INSPECTOR, Role.AUDITOR)
 """Who reads every report of the school."""
 
 CurrentSchoolReader = Annotated[Actor, Depends(acting_as(*SCHOOL_READERS))]
-
-View = TypeVar("View", bound=ReportView)
-
 
 # --- scope --------------------------------------------------------------------------------------
 
@@ -96,35 +85,9 @@ def _journal_in_scope(session: CurrentSession, school: SchoolApp, journal_id: UU
 # --- reading and rendering ----------------------------------------------------------------------
 
 
-def _read(
-    session: CurrentSession, after: int | None, response: Response, query: Callable[[Cursor], View]
-) -> View:
-    projector = session.school.projector
-    if after is not None:
-        projector.wait_for(after, WAIT_SECONDS)
-    response.headers["X-Read-Position"] = str(projector.position())
-    with session.school.database.transaction(write=False) as cursor:
-        return query(cursor)
-
-
 def _today(school: SchoolApp, year: SchoolYear) -> date:
     """Today at the school, by the server's clock: "to date" in the KTP progress."""
     return local_today(year, school.clock.now())
-
-
-def _render(view: ReportView, fmt: ReportFormat, name: str, response: Response) -> Response:
-    """The view in the format asked for; a file is offered for download under its name."""
-    headers = {"X-Read-Position": response.headers["X-Read-Position"]}
-    if fmt is ReportFormat.JSON:
-        return Response(view.model_dump_json(), media_type="application/json", headers=headers)
-    filename = f"{name}.{fmt.value}"
-    ascii_name = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
-    headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    if fmt is ReportFormat.CSV:
-        return Response(to_csv(view), media_type=CSV, headers=headers)
-    return Response(to_xlsx(view), media_type=XLSX, headers=headers)
 
 
 def _file_name(*parts: str) -> str:
@@ -154,8 +117,8 @@ def read_class_attendance(
     held, the student-lessons, the lessons missed and of them for a valid reason, and the
     attendance rate; the same for each student. Coming late is not missing a lesson."""
     _class_in_scope(session, school, year, class_code)
-    view = _read(session, after, response, lambda c: class_attendance(c, year, class_code))
-    return _render(view, fmt, _file_name("attendance-by-month", year, class_code), response)
+    view = read_view(session, after, response, lambda c: class_attendance(c, year, class_code))
+    return render_view(view, fmt, _file_name("attendance-by-month", year, class_code), response)
 
 
 @router.get(
@@ -180,10 +143,12 @@ def read_marks_accumulation(
     a minimum number of marks, so nothing is flagged: the counts are for the reader to judge."""
     _class_in_scope(session, school, year, class_code)
     school.year_view(year).period(period)
-    view = _read(
+    view = read_view(
         session, after, response, lambda c: marks_accumulation(c, year, class_code, period)
     )
-    return _render(view, fmt, _file_name("marks-accumulation", year, class_code, period), response)
+    return render_view(
+        view, fmt, _file_name("marks-accumulation", year, class_code, period), response
+    )
 
 
 @router.get(
@@ -212,7 +177,7 @@ def read_class_monitoring(
     school_year = school.year_view(year)
     days = report_days(school_year, period, start, end)
     today = _today(school, school_year)
-    view = _read(
+    view = read_view(
         session,
         after,
         response,
@@ -220,7 +185,7 @@ def read_class_monitoring(
             c, year, days.start, days.end, today, period_id=days.period_id, class_code=class_code
         ),
     )
-    return _render(view, fmt, _file_name("journal-monitoring", year, class_code), response)
+    return render_view(view, fmt, _file_name("journal-monitoring", year, class_code), response)
 
 
 @router.get(
@@ -243,8 +208,8 @@ def read_class_family_activity(
     journal): per month the parents and students with an account, how many signed in, and the
     number of sign-ins."""
     _class_in_scope(session, school, year, class_code)
-    view = _read(session, after, response, lambda c: family_activity(c, year, class_code))
-    return _render(view, fmt, _file_name("family-activity", year, class_code), response)
+    view = read_view(session, after, response, lambda c: family_activity(c, year, class_code))
+    return render_view(view, fmt, _file_name("family-activity", year, class_code), response)
 
 
 # --- a journal's monitoring ---------------------------------------------------------------------
@@ -274,7 +239,7 @@ def read_journal_monitoring(
     school_year = school.year_view(journal.year)
     days = report_days(school_year, period, start, end)
     today = _today(school, school_year)
-    view = _read(
+    view = read_view(
         session,
         after,
         response,
@@ -288,7 +253,7 @@ def read_journal_monitoring(
             journal_id=journal_id,
         ),
     )
-    return _render(view, fmt, _file_name("journal-monitoring", str(journal_id)), response)
+    return render_view(view, fmt, _file_name("journal-monitoring", str(journal_id)), response)
 
 
 # --- the school's reports -----------------------------------------------------------------------
@@ -317,7 +282,7 @@ def read_school_monitoring(
     school_year = school.year_view(year)
     days = report_days(school_year, period, start, end)
     today = _today(school, school_year)
-    view = _read(
+    view = read_view(
         session,
         after,
         response,
@@ -325,7 +290,7 @@ def read_school_monitoring(
             c, year, days.start, days.end, today, period_id=days.period_id
         ),
     )
-    return _render(view, fmt, _file_name("journal-monitoring", year), response)
+    return render_view(view, fmt, _file_name("journal-monitoring", year), response)
 
 
 @router.get(
@@ -349,13 +314,13 @@ def read_class_occupancy(
     """Наполняемость классов (School 77 §4.6.5): per class the students at the start and end,
     at each month's start, who came and who left, and the subgroups' sizes."""
     days = report_days(school.year_view(year), period, start, end)
-    view = _read(
+    view = read_view(
         session,
         after,
         response,
         lambda c: class_occupancy(c, year, days.start, days.end, period_id=days.period_id),
     )
-    return _render(view, fmt, _file_name("class-occupancy", year), response)
+    return render_view(view, fmt, _file_name("class-occupancy", year), response)
 
 
 @router.get(
@@ -376,5 +341,5 @@ def read_family_activity(
     """Активность родителей и учащихся (School 117 §9: monthly; School 77 §4.6.6; Lyceum 68
     §3.4.6): per class and month, and for the school."""
     school.year_view(year)
-    view = _read(session, after, response, lambda c: family_activity(c, year))
-    return _render(view, fmt, _file_name("family-activity", year), response)
+    view = read_view(session, after, response, lambda c: family_activity(c, year))
+    return render_view(view, fmt, _file_name("family-activity", year), response)

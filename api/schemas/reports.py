@@ -15,10 +15,9 @@ from fastapi import Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict
 
+from api.tabular import CSV, XLSX
 from ejournal.aggregates.school_year import SchoolYear
 
-CSV = "text/csv; charset=utf-8"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The report as JSON, CSV or an XLSX workbook (``format``).",

@@ -8,25 +8,21 @@ administration's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
-from urllib.parse import quote
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
 from api.dependencies import CurrentAdministration, CurrentReader, CurrentSession, SchoolApp
 from api.routers.administration.year_labels import SchoolYearLabel
+from api.tabular import CSV, XLSX, read_view, render_view
 from ejournal.commands.access import account_can_read_class
-from ejournal.database import Cursor
 from ejournal.errors import NotFoundError
-from ejournal.projections.exports import to_csv, to_xlsx
 from ejournal.projections.summary_sheets import (
     AttendanceSheetView,
     ClassResultsView,
     MovementSheetView,
     ProgressSheetView,
-    SheetView,
     attendance_sheet,
     class_results,
     movement_sheet,
@@ -35,11 +31,6 @@ from ejournal.projections.summary_sheets import (
 
 router = APIRouter()
 
-WAIT_SECONDS = 5.0
-"""How long a read waits for the read model to reach a position it asked for."""
-
-CSV = "text/csv; charset=utf-8"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FILES: dict[str | int, dict[str, Any]] = {
     200: {
         "description": "The sheet as JSON, CSV or an XLSX workbook (``format``).",
@@ -67,19 +58,6 @@ After = Annotated[
     ),
 ]
 
-View = TypeVar("View", bound=SheetView)
-
-
-def _read(
-    session: CurrentSession, after: int | None, response: Response, query: Callable[[Cursor], View]
-) -> View:
-    projector = session.school.projector
-    if after is not None:
-        projector.wait_for(after, WAIT_SECONDS)
-    response.headers["X-Read-Position"] = str(projector.position())
-    with session.school.database.transaction(write=False) as cursor:
-        return query(cursor)
-
 
 def _check_class(session: CurrentSession, school: SchoolApp, year: str, class_code: str) -> None:
     school_year = school.year_view(year)
@@ -87,24 +65,6 @@ def _check_class(session: CurrentSession, school: SchoolApp, year: str, class_co
         session.account, class_code
     ):
         raise NotFoundError("no such class")
-
-
-def _render(view: SheetView, fmt: SheetFormat, name: str, response: Response) -> Response:
-    """The view in the format asked for; a file is offered for download under its name."""
-    headers = {"X-Read-Position": response.headers["X-Read-Position"]}
-    if fmt is SheetFormat.JSON:
-        return Response(view.model_dump_json(), media_type="application/json", headers=headers)
-    filename = f"{name}.{fmt.value}"
-    headers["Content-Disposition"] = (
-        f"attachment; filename=\"{_ascii(filename)}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    if fmt is SheetFormat.CSV:
-        return Response(to_csv(view), media_type=CSV, headers=headers)
-    return Response(to_xlsx(view), media_type=XLSX, headers=headers)
-
-
-def _ascii(filename: str) -> str:
-    return filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
 
 
 def _file_name(kind: str, year: str, class_code: str | None = None) -> str:
@@ -134,8 +94,8 @@ def read_progress_sheet(
     """Сводная ведомость учёта успеваемости: students × subjects, each period's mark and the
     year mark, as they stand after corrections."""
     _check_class(session, school, year, class_code)
-    view = _read(session, after, response, lambda c: progress_sheet(c, year, class_code))
-    return _render(view, fmt, _file_name("progress", year, class_code), response)
+    view = read_view(session, after, response, lambda c: progress_sheet(c, year, class_code))
+    return render_view(view, fmt, _file_name("progress", year, class_code), response)
 
 
 @router.get(
@@ -158,8 +118,8 @@ def read_attendance_sheet(
     """Сводная ведомость учёта посещаемости: students × months (September to May), lessons
     missed and of them for a valid reason; coming late is not missing a lesson."""
     _check_class(session, school, year, class_code)
-    view = _read(session, after, response, lambda c: attendance_sheet(c, year, class_code))
-    return _render(view, fmt, _file_name("attendance", year, class_code), response)
+    view = read_view(session, after, response, lambda c: attendance_sheet(c, year, class_code))
+    return render_view(view, fmt, _file_name("attendance", year, class_code), response)
 
 
 @router.get(
@@ -181,8 +141,8 @@ def read_movement_sheet(
     """Сводная ведомость учёта движения учащихся: admissions, transfers, promotions and
     withdrawals of the year, with their dates and orders."""
     school.year_view(year)
-    view = _read(session, after, response, lambda c: movement_sheet(c, year))
-    return _render(view, fmt, _file_name("movement", year), response)
+    view = read_view(session, after, response, lambda c: movement_sheet(c, year))
+    return render_view(view, fmt, _file_name("movement", year), response)
 
 
 @router.get(
@@ -207,5 +167,7 @@ def read_class_results(
     of "5", "4", "3", "2", the success rate and the quality rate."""
     _check_class(session, school, year, class_code)
     school.year_view(year).period(period_id)
-    view = _read(session, after, response, lambda c: class_results(c, year, class_code, period_id))
-    return _render(view, fmt, _file_name(f"results-{period_id}", year, class_code), response)
+    view = read_view(
+        session, after, response, lambda c: class_results(c, year, class_code, period_id)
+    )
+    return render_view(view, fmt, _file_name(f"results-{period_id}", year, class_code), response)
