@@ -18,6 +18,13 @@ from api.dependencies import CurrentSession, Session
 from api.idempotency import request_fingerprint
 from ejournal.application import Recorded, School
 from ejournal.commands.command import Command
+from ejournal.idempotency import (
+    MAX_KEY_LENGTH,
+    AlreadyRecordedError,
+    CommandKey,
+    check_answer,
+    keyed,
+)
 from ejournal.roles import Actor
 
 C = TypeVar("C", bound=Command)
@@ -35,7 +42,8 @@ class RecordedPublic(BaseModel):
 
 
 class CommandRunner:
-    """Runs one command of one request, once per Idempotency-Key."""
+    """Runs one command of one request, once per Idempotency-Key: the key's answer is recorded
+    with the command's events, so a retry finds it exactly when the command was recorded."""
 
     def __init__(
         self, request: Request, response: Response, session: Session, key: str | None
@@ -51,23 +59,20 @@ class CommandRunner:
         app = self.session.school.app
         if self.key is None:
             return _public(handler(app, actor, command))
-        store = self.session.school.idempotency
-        account_id = self.session.account.id
         fingerprint = request_fingerprint(
             self.request.method, self.request.url.path, command.model_dump(mode="json")
         )
-        stored = store.claim(account_id, self.key, fingerprint)
-        if stored is not None:
-            self.response.status_code = stored.status_code
-            self.response.headers["Idempotent-Replayed"] = "true"
-            return RecordedPublic.model_validate(stored.body)
+        key = CommandKey(account_id=self.session.account.id, key=self.key, fingerprint=fingerprint)
         try:
-            answer = _public(handler(app, actor, command))
-        except BaseException:
-            store.release(account_id, self.key)
-            raise
-        store.complete(account_id, self.key, 201, answer.model_dump(mode="json"))
-        return answer
+            # Checked before the handler too, so a handler's work outside the log (a password
+            # set in the credential store) is not done again for a plain retry.
+            check_answer(key, app.command_answer(key))
+            with keyed(key):
+                return _public(handler(app, actor, command))
+        except AlreadyRecordedError as replay:
+            # The command was recorded by an earlier try with this key: the same answer again.
+            self.response.headers["Idempotent-Replayed"] = "true"
+            return RecordedPublic.model_validate(replay.answer)
 
 
 def _public(recorded: Recorded) -> RecordedPublic:
@@ -83,7 +88,7 @@ async def command_runner(
         Header(
             alias="Idempotency-Key",
             min_length=1,
-            max_length=200,
+            max_length=MAX_KEY_LENGTH,
             description="A unique key per intended change; a retry with it records nothing twice.",
         ),
     ] = None,

@@ -9,11 +9,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from api.idempotency import IdempotencyStore
 from ejournal.application import School
 from ejournal.clock import Clock, SystemClock
 from ejournal.credentials import CredentialStore
 from ejournal.database import SchoolDatabase, open_database
+from ejournal.idempotency import ensure_answers_table
 from ejournal.integrity.notary import Notary
 from ejournal.projections.catalogue import read_models
 from ejournal.projections.projector import Projector, open_projector
@@ -28,7 +28,6 @@ class SchoolServices:
     app: School
     database: SchoolDatabase
     credentials: CredentialStore
-    idempotency: IdempotencyStore
     projector: Projector
     notary: Notary
     stop: threading.Event = field(default_factory=threading.Event)
@@ -89,15 +88,14 @@ class Deployment:
         credentials = CredentialStore(
             database, school_id, self.clock, self.settings.password_hashing
         )
-        idempotency = IdempotencyStore(database, self.clock)
         credentials.create_tables()
-        idempotency.create_tables()
+        ensure_answers_table(database)
         # The log's Merkle tree is a read model of the service's projector, which asks the
         # notary after each pass whether a checkpoint is due.
         notary = Notary(self.settings, app, database, clock=self.clock)
         projector = open_projector(app, database, [*read_models(), notary.tree])
         projector.after_pass.append(notary.checkpoint_if_due)
-        services = SchoolServices(app, database, credentials, idempotency, projector, notary)
+        services = SchoolServices(app, database, credentials, projector, notary)
         if self.settings.projections == "embedded":
             services.follow()
         return services

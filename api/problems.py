@@ -45,18 +45,6 @@ class RateLimitedError(ApiError):
     status = 429
 
 
-class IdempotencyConflictError(ApiError):
-    slug = "idempotency-key-reused"
-    title = "The idempotency key was used for another request"
-    status = 422
-
-
-class IdempotencyInProgressError(ApiError):
-    slug = "idempotency-key-in-progress"
-    title = "A request with this idempotency key is still being processed"
-    status = 409
-
-
 class ClausePublic(BaseModel):
     """The clause of a school regulation a refusal comes from."""
 

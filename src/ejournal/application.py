@@ -29,6 +29,7 @@ from ejournal.aggregates.school_year import SchoolYear
 from ejournal.aggregates.student import Student
 from ejournal.clock import Clock, SystemClock
 from ejournal.errors import ConcurrencyError, NotFoundError
+from ejournal.idempotency import CommandAnswer, CommandKey, StoredAnswer, check_answer, current_key
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -196,11 +197,17 @@ class School(Application[UUID]):
 
         An attempt loads what it needs, decides, and saves once; if another writer saved the
         same aggregate first, the save fails as a whole and the attempt starts over on fresh
-        state. Nothing of a failed attempt is recorded.
+        state. Nothing of a failed attempt is recorded. Under an idempotency key that already
+        has an answer, no attempt runs: ``AlreadyRecordedError`` carries the answer.
         """
+        key = current_key()
         with server_clock.using(self.clock):
             for _ in range(MAX_ATTEMPTS):
                 self.catch_up()
+                if key is not None:
+                    # After the catch-up: a key answered since then also shows in the state the
+                    # attempt reads, so the command cannot pass on state older than its answer.
+                    check_answer(key, self.command_answer(key))
                 token = _fresh.set(True)
                 try:
                     return attempt()
@@ -213,8 +220,18 @@ class School(Application[UUID]):
         )
 
     def record(self, *aggregates: Aggregate, ids: Mapping[str, UUID] | None = None) -> Recorded:
-        """Save the pending events of the given aggregates atomically."""
-        recordings = self.save(*aggregates)
+        """Save the pending events of the given aggregates atomically.
+
+        Under an idempotency key (``ejournal.idempotency.keyed``) the command's answer is
+        recorded in the same transaction as the events.
+        """
+        key = current_key()
+        answer = (
+            None
+            if key is None
+            else CommandAnswer(key, dict(ids or {}), self.clock.now().isoformat())
+        )
+        recordings = self.save(*aggregates, command_answer=answer)
         if not recordings:
             raise ValueError("a command must record at least one event")
         for aggregate in aggregates:
@@ -228,6 +245,10 @@ class School(Application[UUID]):
             events=len(recordings),
             ids=dict(ids or {}),
         )
+
+    def command_answer(self, key: CommandKey) -> StoredAnswer | None:
+        """The answer recorded under an idempotency key, if its command was recorded."""
+        return cast(StoredAnswer | None, self.recorder.command_answer(key))  # type: ignore[attr-defined]
 
     def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
         # The library re-reads an aggregate to snapshot it at an exact version; the aggregate

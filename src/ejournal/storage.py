@@ -35,6 +35,7 @@ from ejournal.storage_postgres import (
     drop_school_schema,
     migrate_school,
 )
+from ejournal.storage_sqlite import FACTORY_TOPIC as SQLITE_FACTORY_TOPIC
 from ejournal.transcoding import MAPPER_TOPIC, TRANSCODER_TOPIC
 
 __all__ = [
@@ -126,7 +127,8 @@ def school_env(
         "CREATE_TABLE": "y" if create_table else "n",
     }
     if isinstance(location, SqliteLocation):
-        env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
+        # The library's factory with a recorder that records idempotency answers (storage_sqlite).
+        env["PERSISTENCE_MODULE"] = SQLITE_FACTORY_TOPIC
         env["SQLITE_DBNAME"] = str(location.school_file(school))
     else:
         user, password = location.user, location.password

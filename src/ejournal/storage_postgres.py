@@ -10,10 +10,13 @@ DELETE and TRUNCATE even for a superuser, and gives the service's role exactly w
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import orjson
 import psycopg
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresDatastore,
@@ -23,12 +26,22 @@ from eventsourcing.postgres import (
 from eventsourcing.utils import get_topic
 from psycopg import sql
 
+from ejournal.idempotency import (
+    ANSWERS_TABLE,
+    CommandAnswer,
+    CommandKey,
+    StoredAnswer,
+    answers_table_statement,
+)
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from eventsourcing.persistence import ApplicationRecorder
+    from eventsourcing.persistence import ApplicationRecorder, StoredEvent
     from eventsourcing.utils import Environment, EnvType
+    from psycopg import Cursor
     from psycopg.abc import Query
+    from psycopg.rows import DictRow
 
 EVENTS_LOCK_NAMESPACE = 0x656A6F75
 """First key of the writers' advisory lock ("ejou"); the second is the events table's OID."""
@@ -87,12 +100,144 @@ def _quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+INSERT_ATTEMPTS = 10
+"""How often a save is tried when the connection fails (the library's own retry count)."""
+
+INSERT_RETRY_WAIT = 0.2
+"""Seconds before the second try of a save; each further try waits one step longer."""
+
+
 class AdvisoryLockApplicationRecorder(PostgresApplicationRecorder):
-    """The library's application recorder, serialising writers without a table lock."""
+    """The library's application recorder, serialising writers without a table lock, recording a
+    command's idempotency answer with its events, and never recording a save twice.
+
+    Two departures from the library's ``insert_events``, each for a fault seen here:
+
+    - No pipeline mode. In pipeline mode a save of a large event (a few MB) could leave the
+      client and the server each waiting for the other (the backend in ``ClientRead`` while
+      holding the writers' lock), hanging every writer of the school for good; reproduced with
+      psycopg 3.3.9 and the C implementation (the family of psycopg issue #685). A save is one
+      transaction of three statements, so the pipeline saved little.
+    - A lost commit acknowledgement is resolved before anything is tried again. The library
+      retries the whole insert on a connection error; when the error came after the server had
+      committed, the retry failed on the version check and the command ran a second time with
+      new ids (two marks for one request). Here, after a connection error, the save first looks
+      for its own events, byte for byte: found, the save succeeded; absent, it is tried again;
+      another writer's events in their place are a conflict, as for any concurrent writer.
+    """
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         self.lock_table_statements = _advisory_lock_statements(datastore, events_table_name)
+        schema = sql.Identifier(datastore.schema)
+        self._answers = sql.SQL("{}.{}").format(schema, sql.Identifier(ANSWERS_TABLE))
+        self.sql_create_statements.append(
+            sql.SQL(answers_table_statement("{}")).format(self._answers)
+        )
+        self._find_own_statement = sql.SQL(
+            "SELECT e.notification_id, e.state FROM unnest(%s::uuid[], %s::bigint[])"
+            " WITH ORDINALITY AS k(originator_id, originator_version, n)"
+            " LEFT JOIN {}.{} e ON e.originator_id = k.originator_id"
+            " AND e.originator_version = k.originator_version ORDER BY k.n"
+        ).format(schema, sql.Identifier(events_table_name))
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if not stored_events:
+            return []
+        answer: CommandAnswer | None = kwargs.get("command_answer")
+        outcome_unknown = False
+        for attempt in range(1, INSERT_ATTEMPTS + 1):
+            try:
+                if outcome_unknown:
+                    recorded = self._own_notification_ids(stored_events)
+                    if recorded is not None:
+                        return recorded
+                    outcome_unknown = False
+                return self._insert_in_one_transaction(stored_events, answer)
+            except (InterfaceError, OperationalError):
+                # The connection failed; if the transaction had reached COMMIT, it may or may
+                # not have been committed. Find out before trying again.
+                outcome_unknown = True
+                if attempt == INSERT_ATTEMPTS:
+                    raise
+                time.sleep(INSERT_RETRY_WAIT * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _insert_in_one_transaction(
+        self, stored_events: Sequence[StoredEvent], answer: CommandAnswer | None
+    ) -> list[int]:
+        rows = [
+            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+            for e in stored_events
+        ]
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
+            self._lock_table(curs)
+            curs.execute(self.insert_events_statement, (rows,))
+            notification_ids = [row["notification_id"] for row in curs.fetchall()]
+            if len(notification_ids) != len(stored_events):
+                raise IntegrityError(
+                    f"{len(notification_ids)} notification ids for {len(stored_events)} events"
+                )
+            if answer is not None:
+                # A second first-try with the same key fails here, like a concurrent writer.
+                self._insert_answer(curs, answer, notification_ids)
+            self._notify_channel(curs)
+        return notification_ids
+
+    def _insert_answer(
+        self, curs: Cursor[DictRow], answer: CommandAnswer, notification_ids: list[int]
+    ) -> None:
+        curs.execute(
+            sql.SQL(
+                "INSERT INTO {} (account_id, idempotency_key, request_hash, answer, created_at)"
+                " VALUES (%(account_id)s, %(idempotency_key)s, %(request_hash)s, %(answer)s,"
+                " %(created_at)s)"
+            ).format(self._answers),
+            answer.row(notification_ids),
+        )
+
+    def _own_notification_ids(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
+        """The notification ids of exactly these stored events if the log holds them (a save
+        whose commit went through), None if it holds none of them; another writer's events in
+        their place raise a conflict."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                self._find_own_statement,
+                (
+                    [e.originator_id for e in stored_events],
+                    [e.originator_version for e in stored_events],
+                ),
+            )
+            found = curs.fetchall()
+        if all(row["notification_id"] is None for row in found):
+            return None
+        if all(
+            row["notification_id"] is not None and bytes(row["state"]) == event.state
+            for row, event in zip(found, stored_events, strict=True)
+        ):
+            return [int(row["notification_id"]) for row in found]
+        raise IntegrityError("another writer recorded these aggregate versions first")
+
+    def command_answer(self, key: CommandKey) -> StoredAnswer | None:
+        """The answer recorded under a key, if its command was recorded."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                sql.SQL(
+                    "SELECT request_hash, answer FROM {}"
+                    " WHERE account_id = %s AND idempotency_key = %s"
+                ).format(self._answers),
+                (str(key.account_id), key.key),
+            )
+            row = curs.fetchone()
+        if row is None:
+            return None
+        return StoredAnswer(request_hash=row["request_hash"], answer=orjson.loads(row["answer"]))
 
 
 class AdvisoryLockProcessRecorder(PostgresProcessRecorder):
@@ -240,6 +385,10 @@ def _grant(conn: psycopg.Connection[Any], tables: SchoolTables, role: str) -> No
     conn.execute(sql.SQL("REVOKE ALL ON SEQUENCE {} FROM PUBLIC, {}").format(sequence, grantee))
     # USAGE for nextval() in the column default; no UPDATE, so no setval().
     conn.execute(sql.SQL("GRANT USAGE, SELECT ON SEQUENCE {} TO {}").format(sequence, grantee))
+    # A command's answer under its Idempotency-Key is written once with its events, never changed.
+    answers = sql.SQL("{}.{}").format(schema, sql.Identifier(ANSWERS_TABLE))
+    conn.execute(sql.SQL("REVOKE ALL ON TABLE {} FROM PUBLIC, {}").format(answers, grantee))
+    conn.execute(sql.SQL("GRANT SELECT, INSERT ON TABLE {} TO {}").format(answers, grantee))
     if tables.snapshots is not None:
         # Snapshots are derived from events; the library only ever inserts and reads them.
         snapshots = sql.SQL("{}.{}").format(schema, sql.Identifier(tables.snapshots))

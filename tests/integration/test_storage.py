@@ -103,7 +103,7 @@ def settings_for(url: str, **overrides: Any) -> Settings:
 def test_sqlite_env_names_one_file_per_school(tmp_path: Path) -> None:
     env = school_env(f"sqlite:///{tmp_path}/db", "lyceum68")
 
-    assert env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
+    assert env["PERSISTENCE_MODULE"] == "ejournal.storage_sqlite:EjournalSQLiteFactory"
     assert env["SQLITE_DBNAME"] == str(tmp_path / "db" / "lyceum68.sqlite")
     assert env["MAPPER_TOPIC"] == MAPPER_TOPIC
     assert env["TRANSCODER_TOPIC"] == TRANSCODER_TOPIC

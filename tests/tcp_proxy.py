@@ -1,0 +1,131 @@
+"""A TCP proxy between the service and PostgreSQL, for faults a real network has.
+
+It forwards bytes both ways and can be told to cut every connection, or to cut the next
+connection that sends ``COMMIT`` right after forwarding it, so the server commits while the
+client never hears back: the lost commit acknowledgement of a dropped connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+
+COMMIT_QUERY = b"Q\x00\x00\x00\x0bCOMMIT\x00"
+"""A simple-protocol query message holding exactly ``COMMIT`` (how psycopg ends a transaction)."""
+
+
+class TcpProxy:
+    """Listens on a free local port and forwards to ``target``; ``port`` is where to connect."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        self._lock = threading.Lock()
+        self._pairs: list[tuple[socket.socket, socket.socket]] = []
+        self._cut_next_commits = 0
+        self.commits_cut = 0
+        self._closed = False
+        self._refusing = False
+        self._muted: set[int] = set()
+        threading.Thread(target=self._accept, daemon=True, name="tcp-proxy").start()
+
+    def cut_after_commit(self, times: int = 1) -> None:
+        """The next ``times`` COMMITs reach the server; their connections are then cut before
+        any answer comes back."""
+        with self._lock:
+            self._cut_next_commits += times
+
+    def cut_all(self) -> None:
+        """Cut every open connection (the server went away for a moment)."""
+        with self._lock:
+            pairs, self._pairs = self._pairs, []
+        for client, server in pairs:
+            _close(client)
+            _close(server)
+
+    def refuse(self, *, refusing: bool = True) -> None:
+        """While refusing, new connections are accepted and closed at once (the server is down)."""
+        self._refusing = refusing
+        if refusing:
+            self.cut_all()
+
+    def close(self) -> None:
+        self._closed = True
+        _close(self._listener)
+        self.cut_all()
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            if self._refusing:
+                _close(client)
+                continue
+            try:
+                server = socket.create_connection(self.target, timeout=10)
+            except OSError:
+                _close(client)
+                continue
+            server.settimeout(None)
+            with self._lock:
+                self._pairs.append((client, server))
+            threading.Thread(target=self._upstream, args=(client, server), daemon=True).start()
+            threading.Thread(target=self._downstream, args=(client, server), daemon=True).start()
+
+    def _upstream(self, client: socket.socket, server: socket.socket) -> None:
+        while True:
+            try:
+                data = client.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                _close(server)
+                return
+            cut = False
+            if COMMIT_QUERY in data:
+                with self._lock:
+                    if self._cut_next_commits > 0:
+                        self._cut_next_commits -= 1
+                        self.commits_cut += 1
+                        cut = True
+            if cut:
+                self._muted.add(id(client))  # nothing the server answers reaches the client
+            try:
+                server.sendall(data)
+            except OSError:
+                _close(client)
+                return
+            if cut:
+                # The client loses its connection at once; the server, which has the COMMIT,
+                # commits and then finds its client gone.
+                _close(client)
+                time.sleep(0.2)
+                _close(server)
+                return
+
+    def _downstream(self, client: socket.socket, server: socket.socket) -> None:
+        while True:
+            try:
+                data = server.recv(65536)
+            except OSError:
+                data = b""
+            if not data or id(client) in self._muted:
+                _close(client)
+                return
+            try:
+                client.sendall(data)
+            except OSError:
+                _close(server)
+                return
+
+
+def _close(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    with contextlib.suppress(OSError):
+        sock.close()
