@@ -82,6 +82,8 @@ def database_unavailable(error: BaseException) -> bool:
     statement asked of it: the one passes, the other comes back whenever the statement is run."""
     if isinstance(error, sqlite3.OperationalError):
         return error.sqlite_errorcode & 0xFF in _SQLITE_UNAVAILABLE
+    if isinstance(error, psycopg.errors.PipelineAborted):
+        return False  # the echo of an earlier statement's error in the same pipeline
     if isinstance(error, psycopg.Error):
         if error.sqlstate is None:
             # Raised by the client, not the server: a lost connection, a pool timeout.

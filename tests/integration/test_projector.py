@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -28,7 +29,7 @@ from ejournal.cli import app as ejournal_cli
 from ejournal.clock import MovableClock
 from ejournal.commands import lessons
 from ejournal.commands.marking import MarkEntry
-from ejournal.database import Cursor, Dialect, SchoolDatabase, open_database
+from ejournal.database import Cursor, Dialect, SchoolDatabase, SqliteDatabase, open_database
 from ejournal.projections.catalogue import read_models
 from ejournal.projections.projector import Projector
 from ejournal.projections.read_model import ReadModel, Recorded
@@ -471,3 +472,41 @@ def test_the_cli_reports_a_stalled_read_model(world: World, settings: Settings) 
     assert diary == ["diary", "1", str(before), str(before + 1), "1", "stalled"]
     assert told in status.stdout
     assert "TopicError: Failed to resolve topic" in status.stdout
+
+
+class ContendedLedger(EventLedger):
+    """A ledger that meets the database busy: while ``busy``, it writes to the school's SQLite
+    file through a second connection that will not wait for the projector's write lock."""
+
+    busy = True
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def apply(self, cursor: Cursor, dialect: Dialect, batch: Sequence[Recorded]) -> None:
+        if self.busy:
+            other = sqlite3.connect(self.path, timeout=0)
+            try:
+                other.execute("INSERT INTO ledger_kinds (kind, n) VALUES ('other', 1)")
+            finally:
+                other.close()
+        super().apply(cursor, dialect, batch)
+
+
+def test_the_database_busy_is_not_taken_for_an_event_it_cannot_apply(
+    sqlite_url: str, school_id: str
+) -> None:
+    settings = Settings(database_url=sqlite_url, school=school_id)
+    clock = MovableClock(datetime(2026, 8, 25, tzinfo=UTC))
+    world = build_world(open_school(settings, school_id, clock=clock), clock)
+    database = open_database(settings, school_id)
+    assert isinstance(database, SqliteDatabase)
+    ledger = ContendedLedger(str(database.path))
+    runner = projector(world, settings, ledger, batch=50, retry=0.0)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        runner.catch_up()
+    assert runner.stalled() == []  # nothing blamed on an event
+    assert runner.position() == 0
+    ledger.busy = False  # the database is free again
+    runner.catch_up()
+    assert runner.position() == world.school.position()
