@@ -35,10 +35,9 @@ def health(deployment: DeploymentDep) -> HealthPublic:
     services = deployment.school(school)
     position = services.app.position() if services else 0
     stalled = [
-        StalledReadModelPublic(school=opened.app.school_id, name=s.name, position=s.stall.position)
+        StalledReadModelPublic(school=opened.app.school_id, name=name, position=stall.position)
         for opened in deployment.opened()
-        for s in opened.projector.stalled()
-        if s.stall is not None
+        for name, stall in sorted(opened.projector.stalls().items())
     ]
     return HealthPublic(
         status="degraded" if stalled else "ok", school=school, position=position, stalled=stalled

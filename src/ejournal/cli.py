@@ -278,7 +278,7 @@ def projections_rebuild(
         typer.echo(
             f"{', '.join(names)}: {applied} events in {seconds:.1f} s ({rate:,.0f} events/s)"
         )
-        stalled = [row for row in projector.stalled() if row.name in names]
+        stalled = [row for row in projector.status() if row.name in names and row.stall]
     if stalled:
         _echo_stalls(stalled, err=True)
         raise typer.Exit(1)

@@ -174,7 +174,7 @@ def test_a_failing_event_keeps_what_came_before_it_and_stops_the_model_at_it(
     restarted = projector(world, settings, EventLedger(), batch=50)
     restarted.catch_up()
     assert rows(restarted.database) == expected
-    assert restarted.stalled() == []
+    assert restarted.stalls() == {}
 
 
 def test_a_projector_killed_mid_batch_then_restarted(
@@ -269,14 +269,14 @@ def test_the_follower_survives_a_failing_batch(world: World, settings: Settings)
     follower = threading.Thread(target=runner.run, args=(stop, 0.05), daemon=True)
     follower.start()
     try:
-        assert eventually(lambda: runner.stalled() != [])
+        assert eventually(lambda: runner.stalls() != {})
         assert not runner.wait_for(5, timeout=0.5)  # stuck at the failing event, not dead
         assert runner.position() == 4
         assert follower.is_alive()
         flaky.fail_at = None  # the bug is fixed
         runner.wake()
         assert eventually(lambda: runner.position() == world.school.position())
-        assert runner.stalled() == []
+        assert runner.stalls() == {}
     finally:
         stop.set()
         runner.wake()
@@ -360,7 +360,7 @@ def test_an_event_one_model_cannot_apply_stalls_that_model_alone_until_it_is_men
     assert stall.position == poison
     assert stall.topic == get_topic(ClassJournal.LessonHeld)
     assert stall.error == "ValueError: the ledger cannot take the topic 'Дроби'"
-    assert [s.name for s in runner.stalled()] == ["event_ledger"]
+    assert runner.stalls() == {"event_ledger": stall}
     events, _ = rows(runner.database)
     assert [p for p, _ in events] == list(range(1, poison))
     (error,) = [r for r in caplog.records if r.levelno == logging.ERROR]
@@ -369,7 +369,7 @@ def test_an_event_one_model_cannot_apply_stalls_that_model_alone_until_it_is_men
 
     for _ in range(3):  # retried, and failing again, without a log line each time
         runner.catch_up()
-    assert [s.stall for s in runner.stalled()] == [stall]
+    assert runner.stalls() == {"event_ledger": stall}
     assert [r for r in caplog.records if r.levelno == logging.ERROR] == [error]
 
     ledger.refused_topic = None  # the ledger's bug is fixed
@@ -400,7 +400,7 @@ def test_a_stalled_model_is_tried_again_only_after_its_pause(
     restarted = projector(world, settings, ledger, batch=50, retry=60.0)
     restarted.catch_up()  # a restart tries it at once
     assert restarted.position() == world.school.position()
-    assert restarted.stalled() == runner.stalled() == []
+    assert restarted.stalls() == runner.stalls() == {}
 
 
 def test_a_rebuild_starts_a_stalled_model_over(world: World, settings: Settings) -> None:
@@ -412,7 +412,7 @@ def test_a_rebuild_starts_a_stalled_model_over(world: World, settings: Settings)
     assert runner.position() == poison - 1
     ledger.refused_topic = None
     assert runner.rebuild("event_ledger") == world.school.position()
-    assert runner.stalled() == []
+    assert runner.stalls() == {}
     events, _ = rows(runner.database)
     assert [p for p, _ in events] == list(range(1, world.school.position() + 1))
 
@@ -505,7 +505,7 @@ def test_the_database_busy_is_not_taken_for_an_event_it_cannot_apply(
     runner = projector(world, settings, ledger, batch=50, retry=0.0)
     with pytest.raises(sqlite3.OperationalError, match="locked"):
         runner.catch_up()
-    assert runner.stalled() == []  # nothing blamed on an event
+    assert runner.stalls() == {}  # nothing blamed on an event
     assert runner.position() == 0
     ledger.busy = False  # the database is free again
     runner.catch_up()

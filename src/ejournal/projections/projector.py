@@ -183,9 +183,12 @@ class Projector:
             for name, (version, position, stall) in sorted(self._standing().items())
         ]
 
-    def stalled(self) -> list[ModelStatus]:
-        """The read models stopped at an event they cannot apply (none, nearly always)."""
-        return [s for s in self.status() if s.stall is not None]
+    def stalls(self) -> dict[str, Stall]:
+        """The read models stopped at an event they cannot apply (none, nearly always), by
+        name: one query, cheap enough for every health check."""
+        return {
+            name: stall for name, (_, _, stall) in self._standing().items() if stall is not None
+        }
 
     def position(self) -> int:
         """The position every read model has reached (the slowest one's)."""
