@@ -73,6 +73,11 @@ class Deployment:
             self._schools[school_id] = services
             return services
 
+    def opened(self) -> list[SchoolServices]:
+        """The schools opened so far (a school is opened on first use)."""
+        with self._lock:
+            return list(self._schools.values())
+
     def create_school(self, school_id: str) -> SchoolServices:
         """Set up a school's storage (migrate) and open it."""
         with self._lock:

@@ -46,7 +46,7 @@ from ejournal.errors import ConcurrencyError, EjournalError, NotFoundError
 from ejournal.projections.catalogue import read_models
 from ejournal.projections.diary import diary_averages, diary_week
 from ejournal.projections.journal_grid import grid
-from ejournal.projections.projector import ProjectionRaceError, Projector
+from ejournal.projections.projector import ProjectionRaceError, Projector, ReadModelStalledError
 from ejournal.projections.summary_sheets import (
     attendance_sheet,
     class_results,
@@ -278,6 +278,15 @@ def bring_read_models_up_to_date(app: School, database: SchoolDatabase) -> None:
             continue
         if projector.position() >= head:
             return
+        for status in projector.status():
+            if status.stall is None:
+                continue
+            # It will not get there by waiting: a document of part of the record is worse
+            # than none.
+            raise ReadModelStalledError(
+                f"read model {status.name} is stalled at position {status.stall.position} of"
+                " the log, so documents are not built from it until it is mended"
+            )
     raise ConcurrencyError("the read models kept moving while the archive was being gathered")
 
 

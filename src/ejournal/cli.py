@@ -28,7 +28,7 @@ from ejournal.generator import seeding
 from ejournal.integrity.cli import log as integrity_log
 from ejournal.integrity.notary import Notary
 from ejournal.projections.catalogue import read_models
-from ejournal.projections.projector import Projector, open_projector
+from ejournal.projections.projector import ModelStatus, Projector, open_projector
 from ejournal.schools import open_school
 from ejournal.settings import Settings
 
@@ -221,15 +221,29 @@ app.add_typer(integrity_log, name="log")
 
 @projections_app.command("status")
 def projections_status(school: SchoolOption = None) -> None:
-    """Each read model's position in the log and how far behind it is."""
+    """Each read model's position in the log and how far behind it is, and the event a
+    stalled one cannot apply."""
     settings = _settings()
     with _projector(settings, _school_id(settings, school)) as projector:
         rows = projector.status()
-    typer.echo(f"{'read model':<20} {'version':>7} {'position':>10} {'head':>10} {'lag':>8}")
+    typer.echo(f"{'read model':<20} {'version':>7} {'position':>10} {'head':>10} {'lag':>8}  state")
     for row in rows:
+        state = "stalled" if row.stall is not None else "ok"
         typer.echo(
             f"{row.name:<20} {row.version:>7} {row.position:>10} {row.head:>10} {row.lag:>8}"
+            f"  {state}"
         )
+    _echo_stalls(rows)
+
+
+def _echo_stalls(rows: list[ModelStatus], *, err: bool = False) -> None:
+    for row in rows:
+        if row.stall is not None:
+            typer.echo(
+                f"{row.name} is stalled at position {row.stall.position} ({row.stall.topic})"
+                f" since {row.stall.since.isoformat(timespec='seconds')}: {row.stall.error}",
+                err=err,
+            )
 
 
 @projections_app.command("rebuild")
@@ -264,6 +278,10 @@ def projections_rebuild(
         typer.echo(
             f"{', '.join(names)}: {applied} events in {seconds:.1f} s ({rate:,.0f} events/s)"
         )
+        stalled = [row for row in projector.status() if row.name in names and row.stall]
+    if stalled:
+        _echo_stalls(stalled, err=True)
+        raise typer.Exit(1)
 
 
 @projections_app.command("run")

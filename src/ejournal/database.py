@@ -4,6 +4,14 @@ Credentials, idempotency records and read models live beside the school's event 
 file, or its PostgreSQL schema reached as the service role) but are not journal facts: they may
 be updated and rebuilt. SQL is written once with ``%(name)s`` parameters; on SQLite they are
 rewritten to ``:name``.
+
+Text that a TEXT column cannot hold is made storable here, for every statement of both backends:
+PostgreSQL refuses U+0000 in text, and a lone surrogate has no UTF-8 form at all, so either one
+in a name or a topic would stop a read model at that event for good. Each becomes U+FFFD (the
+replacement character). The event itself keeps its original text: the log is the legal record
+and stores events as bytes; read models are derived from it, so the grid, the diary and the
+audit trail show U+FFFD where the event holds U+0000. SQLite could store U+0000, but both
+backends make the same rows.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
@@ -31,6 +40,56 @@ from ejournal.storage import (
 Dialect = Literal["sqlite", "postgres"]
 Row = dict[str, Any]
 _NAMED = re.compile(r"%\((\w+)\)s")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""U+0000 (PostgreSQL text refuses it) and lone surrogates (no UTF-8 form)."""
+REPLACEMENT = "\ufffd"
+
+
+def storable(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The parameters of a statement with every str a TEXT column can hold: U+0000 and lone
+    surrogates replaced by U+FFFD. The same mapping when there is nothing to replace (nearly
+    always), so the common case allocates nothing."""
+    for value in params.values():
+        # type() rather than isinstance(): a third faster on this path, which every parameter
+        # of a rebuild takes; a str subclass (a StrEnum member) holds code-defined text.
+        if type(value) is str and _unstorable(value):
+            return {
+                key: _UNSTORABLE.sub(REPLACEMENT, v) if type(v) is str else v
+                for key, v in params.items()
+            }
+    return params
+
+
+def _unstorable(text: str) -> bool:
+    # Most parameters are ASCII (ids, dates, codes): one flag test and a memchr. Only text
+    # beyond ASCII can hold a surrogate.
+    if text.isascii():
+        return "\x00" in text
+    return _UNSTORABLE.search(text) is not None
+
+
+# SQLite result codes (the low byte of an extended code) of a database that is busy, locked,
+# out of memory or disk, or unreadable: the same statement may succeed later.
+_SQLITE_UNAVAILABLE = frozenset({5, 6, 7, 10, 13, 14, 15})
+# PostgreSQL SQLSTATE classes of the same: connection exception, transaction rollback
+# (serialization failure, deadlock), insufficient resources, operator intervention (shutdown,
+# cancel), system error; and a lock not available.
+_POSTGRES_UNAVAILABLE = frozenset({"08", "40", "53", "57", "58"})
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether an error is the database's state (gone, busy, locked, full) rather than what a
+    statement asked of it: the one passes, the other comes back whenever the statement is run."""
+    if isinstance(error, sqlite3.OperationalError):
+        return error.sqlite_errorcode & 0xFF in _SQLITE_UNAVAILABLE
+    if isinstance(error, psycopg.errors.PipelineAborted):
+        return False  # the echo of an earlier statement's error in the same pipeline
+    if isinstance(error, psycopg.Error):
+        if error.sqlstate is None:
+            # Raised by the client, not the server: a lost connection, a pool timeout.
+            return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError)
+        return error.sqlstate[:2] in _POSTGRES_UNAVAILABLE or error.sqlstate == "55P03"
+    return False
 
 
 class Cursor(Protocol):
@@ -71,10 +130,10 @@ class _SqliteCursor:
         self._cursor = connection.cursor()
 
     def execute(self, query: str, params: Mapping[str, Any] | None = None) -> None:
-        self._cursor.execute(_NAMED.sub(r":\1", query), dict(params or {}))
+        self._cursor.execute(_NAMED.sub(r":\1", query), dict(storable(params or {})))
 
     def executemany(self, query: str, params: Sequence[Mapping[str, Any]]) -> None:
-        self._cursor.executemany(_NAMED.sub(r":\1", query), [dict(p) for p in params])
+        self._cursor.executemany(_NAMED.sub(r":\1", query), [dict(storable(p)) for p in params])
 
     def fetchone(self) -> Row | None:
         row = self._cursor.fetchone()
@@ -127,10 +186,10 @@ class _PostgresCursor:
         self._pipeline: Any = None
 
     def execute(self, query: str, params: Mapping[str, Any] | None = None) -> None:
-        self._cursor.execute(query, params)
+        self._cursor.execute(query, storable(params) if params else params)
 
     def executemany(self, query: str, params: Sequence[Mapping[str, Any]]) -> None:
-        self._cursor.executemany(query, params)
+        self._cursor.executemany(query, [storable(p) for p in params])
 
     def fetchone(self) -> Row | None:
         self._settle()
