@@ -19,6 +19,7 @@ from api.problems import NotAuthenticatedError, RateLimitedError
 from ejournal.aggregates.account import Account
 from ejournal.aggregates.identity import account_id as account_id_for
 from ejournal.commands import accounts
+from ejournal.credentials import parse_username
 from ejournal.errors import NotFoundError
 from ejournal.roles import Actor, Role
 
@@ -39,24 +40,19 @@ class TokenPublic(BaseModel):
     roles: list[Role]
 
 
-def _split_username(username: str, default_school: str) -> tuple[str, str]:
-    """``login`` in the default school, or ``login@school``."""
-    login, _, school = username.strip().partition("@")
-    return login.lower(), (school or default_school).lower()
-
-
 @router.post("/token", response_model=TokenPublic, summary="Log in (OAuth2 password flow)")
 def login(
     deployment: DeploymentDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
 ) -> TokenPublic:
-    login_name, school_id = _split_username(form.username, deployment.settings.school)
-    services = deployment.school(school_id) if school_id.isidentifier() else None
+    name = parse_username(form.username, deployment.settings.school)
+    services = deployment.school(name.school) if name is not None else None
     refused = NotAuthenticatedError("wrong login or password")
-    if services is None:
+    if name is None or services is None:
         raise refused
+    school_id = name.school
     account: Account | None
     try:
-        account = services.app.account(account_id_for(login_name))
+        account = services.app.account(account_id_for(name.login))
     except NotFoundError:
         account = None
     credentials = services.credentials

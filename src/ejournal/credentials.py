@@ -6,11 +6,17 @@ enough and lookups stay O(1)). A token names its school, so a request finds the 
 without a directory: ``ejs.<school>.<secret>`` for a session, ``eja.<school>.<secret>`` for an
 integration's API token (a dot is in neither a school id nor URL-safe base64). The log records
 only that a credential was set or revoked, and by whom.
+
+What a request brings (a bearer token, a login form's username) is read by one total function
+each, ``token_school`` and ``parse_username``: any text at all gives an answer, never an error,
+so a malformed token is refused exactly like an unknown one and a malformed login exactly like
+a wrong password.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,10 +28,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from ejournal.clock import Clock
 from ejournal.database import SchoolDatabase
+from ejournal.storage import is_school_id
 
 CredentialKind = Literal["password", "session", "api_token"]
 SESSION_PREFIX = "ejs"
 API_TOKEN_PREFIX = "eja"  # noqa: S105 (a prefix)
+MAX_LOGIN_LENGTH = 64
+"""As RegisterAccount allows: a longer login names no account."""
+_TOKEN_SECRET = re.compile(r"[A-Za-z0-9_-]{1,128}")
+"""The secret part of a token: URL-safe base64 (``secrets.token_urlsafe``)."""
 
 HASHING_PROFILES = {
     "rfc9106_low_memory": profiles.RFC_9106_LOW_MEMORY,
@@ -76,11 +87,51 @@ class TokenHolder:
 
 
 def token_school(token: str) -> str | None:
-    """The school a token belongs to, read from its prefix; None if it is not one of ours."""
-    parts = token.split(".", 2)
-    if len(parts) != 3 or parts[0] not in (SESSION_PREFIX, API_TOKEN_PREFIX):
+    """The school a bearer token names; None for any text not shaped like one of our tokens
+    (``ejs.<school>.<secret>`` or ``eja.<school>.<secret>`` with a valid school id and a
+    URL-safe secret). Never raises, whatever the text."""
+    prefix, _, rest = token.partition(".")
+    school, _, secret = rest.partition(".")
+    if prefix not in (SESSION_PREFIX, API_TOKEN_PREFIX) or not is_school_id(school):
         return None
-    return parts[1] or None
+    if _TOKEN_SECRET.fullmatch(secret) is None:
+        return None
+    return school
+
+
+@dataclass(frozen=True)
+class LoginName:
+    """Whom a login form names: a login in a school."""
+
+    login: str
+    """Lowercased, as Account.register keeps it."""
+    school: str
+
+
+def parse_username(username: str, default_school: str) -> LoginName | None:
+    """Read a login form's username: ``login`` (in the default school) or ``login@school``.
+
+    The school is what follows the last "@", so a login that is an e-mail address is written
+    ``name@mail.ru@school``. None for any text that can name no account: an empty or over-long
+    login, one with spaces or unprintable characters (which include lone surrogates), or a
+    school that is no valid school id. Never raises, whatever the text.
+    """
+    text = username.strip()
+    login, at, school = text.rpartition("@")
+    if not at:
+        login, school = text, default_school
+    login, school = login.lower(), school.lower()
+    if not is_school_id(school):
+        return None
+    if not 0 < len(login) <= MAX_LOGIN_LENGTH or not login.isprintable() or " " in login:
+        return None
+    return LoginName(login=login, school=school)
+
+
+def _secret_bytes(password: str) -> bytes:
+    # A form can carry text that is not valid Unicode (a lone surrogate); hashing it as UTF-8
+    # would raise. "surrogatepass" gives every text one byte form and is plain UTF-8 otherwise.
+    return password.encode("utf-8", "surrogatepass")
 
 
 def _digest(token: str) -> str:
@@ -128,7 +179,7 @@ class CredentialStore:
                 {
                     "id": str(credential_id),
                     "account": str(account_id),
-                    "hash": self._hasher.hash(password),
+                    "hash": self._hasher.hash(_secret_bytes(password)),
                     "now": now,
                 },
             )
@@ -147,9 +198,10 @@ class CredentialStore:
                 row = cursor.fetchone()
                 stored = row["secret_hash"] if row else None
         try:
-            return self._hasher.verify(stored or self._dummy_hash, password) and stored is not None
+            verified = self._hasher.verify(stored or self._dummy_hash, _secret_bytes(password))
         except (VerificationError, InvalidHashError):
             return False
+        return verified and stored is not None
 
     # --- tokens ---------------------------------------------------------------------------
 

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote_from_bytes
 
+import pytest
 from api_session import PASSWORD, Api
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ejournal.commands import accounts
 
 PROBLEM = "application/problem+json"
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    # The app is the fixture's; what each example sends changes nothing another one reads.
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 def test_login_gives_an_expiring_bearer_token(api: Api) -> None:
@@ -109,3 +119,61 @@ def test_changing_ones_password(api: Api) -> None:
     assert changed.status_code == 204
     assert api.login("parent").status_code == 401
     assert api.login("parent", new).status_code == 200
+
+
+MALFORMED_TOKENS = ("ejs.BAD-SCHOOL.x", "eja.Demo.x", "ejs.a/b.x", "ejs.école.x", "ejs.demo.a.b")
+
+
+@pytest.mark.parametrize("token", MALFORMED_TOKENS)
+def test_a_malformed_token_is_refused_like_a_forged_one(api: Api, token: str) -> None:
+    def answer(token: str) -> tuple[int, str, object]:
+        # As the bytes a client sends: a header is bytes, read by the server as Latin-1.
+        authorization = f"Bearer {token}".encode()
+        response = api.client.get(
+            "/api/v1/auth/api-tokens", headers={b"Authorization": authorization}
+        )
+        return response.status_code, response.headers["content-type"], response.json()
+
+    forged = answer(f"ejs.{api.school}.forged")
+    assert forged[:2] == (401, PROBLEM)
+    assert answer(token) == forged
+
+
+@pytest.mark.parametrize("school", ["école", "ДЕМО", "a" * 41, "a/b", "BAD-SCHOOL"])
+def test_a_malformed_school_in_a_login_is_refused_like_a_wrong_password(
+    api: Api, school: str
+) -> None:
+    wrong = api.login("math", "not the password")
+    malformed = api.client.post(
+        "/api/v1/auth/token", data={"username": f"ivanova@{school}", "password": PASSWORD}
+    )
+    assert wrong.status_code == 401
+    assert malformed.status_code == 401
+    assert malformed.headers["content-type"] == PROBLEM
+    assert malformed.json() == wrong.json()
+
+
+@FUZZ
+@given(token=st.binary(max_size=60))
+def test_any_bearer_token_is_answered_401(api: Api, token: bytes) -> None:
+    response = api.client.get(
+        "/api/v1/auth/api-tokens", headers={b"Authorization": b"Bearer " + token}
+    )
+    assert response.status_code == 401
+    assert response.headers["content-type"] == PROBLEM
+
+
+@FUZZ
+@given(username=st.binary(max_size=60), password=st.binary(max_size=20))
+def test_any_username_and_password_are_answered_401_or_422(
+    api: Api, username: bytes, password: bytes
+) -> None:
+    # Raw form bytes, so that what no client library would encode (invalid UTF-8) is sent too.
+    body = f"username={quote_from_bytes(username)}&password={quote_from_bytes(password)}"
+    response = api.client.post(
+        "/api/v1/auth/token",
+        content=body.encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code in (401, 422), response.text
+    assert response.headers["content-type"] == PROBLEM
