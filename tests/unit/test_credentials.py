@@ -5,11 +5,13 @@ once answered 500)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ejournal.credentials import LoginName, parse_username, token_school
+from ejournal.credentials import LoginName, LoginThrottling, parse_username, token_school
 from ejournal.storage import is_school_id
 
 ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=()), max_size=80)
@@ -93,3 +95,12 @@ def test_a_username_names_a_login_in_a_school() -> None:
     assert parse_username("ivanova@Lyceum68", "demo") == LoginName("ivanova", "lyceum68")
     # The school follows the last "@": a login may itself be an e-mail address.
     assert parse_username("i.ivanova@mail.ru@demo", "x") == LoginName("i.ivanova@mail.ru", "demo")
+
+
+def test_login_delays_double_up_to_fifteen_minutes() -> None:
+    throttling = LoginThrottling()
+    delays = [throttling.delay(failures, free=3) for failures in range(16)]
+    assert delays[:3] == [timedelta(0)] * 3
+    assert delays[3:8] == [timedelta(seconds=s) for s in (1, 2, 4, 8, 16)]
+    assert delays[13:] == [timedelta(minutes=15)] * 3
+    assert throttling.delay(10**9, free=3) == timedelta(minutes=15)
