@@ -19,6 +19,7 @@ from ejournal.projections.catalogue import read_models
 from ejournal.projections.projector import Projector, open_projector
 from ejournal.schools import open_school, school_exists
 from ejournal.settings import Settings
+from ejournal.storage import is_school_id
 
 
 @dataclass
@@ -62,7 +63,10 @@ class Deployment:
         self._lock = threading.Lock()
 
     def school(self, school_id: str) -> SchoolServices | None:
-        """An existing school's services, opened on first use; None for an unknown school."""
+        """An existing school's services, opened on first use; None for an unknown school, and
+        for any text that is no school id (it may come from a request)."""
+        if not is_school_id(school_id):
+            return None
         with self._lock:
             services = self._schools.get(school_id)
             if services is not None:

@@ -117,7 +117,7 @@ def build(school: School, clock: MovableClock, subjects: int, rng: random.Random
         admin,
         "klass5a",
         "Васильева Елена Павловна",
-        {"role": Role.CLASS_TEACHER, "class_code": CLASS},
+        {"role": Role.CLASS_TEACHER, "class_code": CLASS, "year": YEAR},
     )
     year.assign_class_teacher(
         school,

@@ -86,6 +86,7 @@ class World:
                     account_id=account_id,
                     role=role,
                     class_code=class_code if role is Role.CLASS_TEACHER else None,
+                    year=YEAR if class_code and role is Role.CLASS_TEACHER else None,
                 ),
             )
         return Actor(account_id=account_id, role=roles[0])

@@ -1,16 +1,25 @@
 """Login (OAuth2 password flow), logout, one's own password, and API tokens for integrations.
 
-Failed logins are counted per account: after five within fifteen minutes the account's login is
-refused for the rest of that window (429 with Retry-After), whatever the password.
+Failed logins slow the next attempts down by login name *and* client address
+(ejournal.credentials.LoginThrottling): from an address that keeps failing, each attempt waits a
+growing delay (429 with Retry-After), up to fifteen minutes; failures from other addresses slow a
+login down only much later, and never from an address its owner signed in from, so an attacker
+never locks the owner out. A missing login is throttled and answered exactly as an existing one.
+
+The client address is the one the ASGI server gives (``request.client``). Behind a reverse
+proxy, uvicorn takes it from X-Forwarded-For only for the proxies it trusts: set
+``FORWARDED_ALLOW_IPS`` (uvicorn's ``--forwarded-allow-ips``, by default 127.0.0.1 and ::1) to
+the proxy's address, or every client looks like the proxy and shares one throttle.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
@@ -19,14 +28,13 @@ from api.problems import NotAuthenticatedError, RateLimitedError
 from ejournal.aggregates.account import Account
 from ejournal.aggregates.identity import account_id as account_id_for
 from ejournal.commands import accounts
+from ejournal.credentials import parse_username
 from ejournal.errors import NotFoundError
 from ejournal.roles import Actor, Role
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 SESSION_TTL = timedelta(hours=12)
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
 
 
 class TokenPublic(BaseModel):
@@ -39,45 +47,36 @@ class TokenPublic(BaseModel):
     roles: list[Role]
 
 
-def _split_username(username: str, default_school: str) -> tuple[str, str]:
-    """``login`` in the default school, or ``login@school``."""
-    login, _, school = username.strip().partition("@")
-    return login.lower(), (school or default_school).lower()
-
-
 @router.post("/token", response_model=TokenPublic, summary="Log in (OAuth2 password flow)")
 def login(
-    deployment: DeploymentDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+    request: Request,
+    deployment: DeploymentDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> TokenPublic:
-    login_name, school_id = _split_username(form.username, deployment.settings.school)
-    services = deployment.school(school_id) if school_id.isidentifier() else None
+    name = parse_username(form.username, deployment.settings.school)
+    services = deployment.school(name.school) if name is not None else None
     refused = NotAuthenticatedError("wrong login or password")
-    if services is None:
+    if name is None or services is None:
         raise refused
+    credentials = services.credentials
+    address = _client_address(request)
+    wait = credentials.begin_login(name.login, address)
+    if wait is not None:
+        seconds = math.ceil(wait.total_seconds())
+        raise RateLimitedError(
+            f"too many failed logins; try again in {seconds} second{'' if seconds == 1 else 's'}",
+            headers={"Retry-After": str(seconds)},
+        )
     account: Account | None
     try:
-        account = services.app.account(account_id_for(login_name))
+        account = services.app.account(account_id_for(name.login))
     except NotFoundError:
         account = None
-    credentials = services.credentials
-    if account is not None:
-        count, oldest = credentials.failures_since(
-            account.id, deployment.clock.now() - FAILURE_WINDOW
-        )
-        if count >= MAX_FAILURES and oldest is not None:
-            retry = int((oldest + FAILURE_WINDOW - deployment.clock.now()).total_seconds()) + 1
-            raise RateLimitedError(
-                f"too many failed logins for this account; try again in {retry} seconds",
-                headers={"Retry-After": str(max(retry, 1))},
-            )
-    if not credentials.verify_password(account.id if account else None, form.password):
-        if account is not None:
-            credentials.record_failure(account.id)
+    # Verified even for a missing login (against a dummy hash): the same work, the same answer.
+    verified = credentials.verify_password(account.id if account else None, form.password)
+    if account is None or not verified or not account.is_active:
         raise refused
-    assert account is not None
-    if not account.is_active:
-        raise refused
-    credentials.clear_failures(account.id)
+    credentials.login_succeeded(name.login, address)
     grant = credentials.issue(account.id, "session", SESSION_TTL)
     family_role = accounts.sign_in_role(account)
     if family_role is not None:
@@ -90,9 +89,15 @@ def login(
         access_token=grant.token,
         expires_in=int(SESSION_TTL.total_seconds()),
         account_id=account.id,
-        school=school_id,
+        school=name.school,
         roles=sorted(account.roles()),
     )
+
+
+def _client_address(request: Request) -> str:
+    """The client's address as the ASGI server reports it (behind a proxy, the address in
+    X-Forwarded-For only when the server trusts that proxy: FORWARDED_ALLOW_IPS)."""
+    return request.client.host if request.client and request.client.host else "unknown"
 
 
 @router.post("/logout", status_code=204, summary="Revoke the token of this request")

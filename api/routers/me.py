@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from api.dependencies import CurrentSession
+from api.schemas.school_year import url_label
 from ejournal.roles import Role
 
 router = APIRouter(tags=["me"])
@@ -22,6 +24,8 @@ class GrantPublic(BaseModel):
     role: Role
     class_code: str | None
     """A class teacher's class."""
+    year: Annotated[str | None, AfterValidator(lambda y: url_label(y) if y else y)]
+    """The school year of that class, as "2026-2027"."""
     student_id: UUID | None
     """A parent's child, or the student themself."""
 
@@ -49,7 +53,12 @@ def read_me(session: CurrentSession) -> MePublic:
             GrantPublic.model_validate(grant)
             for grant in sorted(
                 account.grants.values(),
-                key=lambda g: (g.role.value, g.class_code or "", str(g.student_id or "")),
+                key=lambda g: (
+                    g.role.value,
+                    g.year or "",
+                    g.class_code or "",
+                    str(g.student_id or ""),
+                ),
             )
         ],
     )

@@ -31,9 +31,13 @@ from api.schemas.reports import (
     report_days,
 )
 from api.tabular import read_view, render_view
-from ejournal.aggregates.account import Account
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.school_year import SchoolYear
+from ejournal.commands.access import (
+    REPORT_READERS,
+    account_can_monitor_journal,
+    account_can_report_on_class,
+)
 from ejournal.commands.timing import local_today
 from ejournal.errors import NotFoundError
 from ejournal.projections.attendance_report import ClassAttendanceView, class_attendance
@@ -41,43 +45,30 @@ from ejournal.projections.class_occupancy import ClassOccupancyView, class_occup
 from ejournal.projections.family_activity import FamilyActivityView, family_activity
 from ejournal.projections.journal_monitoring import JournalMonitoringView, journal_monitoring
 from ejournal.projections.marks_accumulation import MarksAccumulationView, marks_accumulation
-from ejournal.roles import Actor, Role
+from ejournal.roles import Actor
 
 router = APIRouter(tags=["reports"])
 
-SCHOOL_READERS = (Role.DEPUTY, Role.DIRECTOR, Role.ADMINISTRATOR, Role.INSPECTOR, Role.AUDITOR)
+CurrentSchoolReader = Annotated[Actor, Depends(acting_as(*REPORT_READERS))]
 """Who reads every report of the school."""
-
-CurrentSchoolReader = Annotated[Actor, Depends(acting_as(*SCHOOL_READERS))]
 
 # --- scope --------------------------------------------------------------------------------------
 
 
-def _reads_school(account: Account) -> bool:
-    return any(account.holds(role) for role in SCHOOL_READERS)
-
-
 def _class_in_scope(session: CurrentSession, school: SchoolApp, year: str, class_code: str) -> None:
-    """A class of the year that the reader may report on: the whole school's readers any, a
-    class teacher their own; for anyone else it does not exist."""
+    """A class of the year that the reader may report on (the core's rule); for anyone else it
+    does not exist."""
     school_year = school.year_view(year)
-    account = session.account
-    if class_code not in school_year.classes or not (
-        _reads_school(account) or class_code in account.classes_led()
+    if class_code not in school_year.classes or not account_can_report_on_class(
+        session.account, year, class_code
     ):
         raise NotFoundError("no such class")
 
 
 def _journal_in_scope(session: CurrentSession, school: SchoolApp, journal_id: UUID) -> ClassJournal:
-    """A journal the reader may monitor: the whole school's readers any, a class teacher those
-    of their class, a subject teacher their own; for anyone else it does not exist."""
+    """A journal the reader may monitor (the core's rule); for anyone else it does not exist."""
     journal = school.view(ClassJournal, journal_id, "journal")
-    account = session.account
-    if not (
-        _reads_school(account)
-        or journal.class_code in account.classes_led()
-        or (account.holds(Role.TEACHER) and account.id in journal.teachers)
-    ):
+    if not account_can_monitor_journal(session.account, journal):
         raise NotFoundError("no such journal")
     return journal
 

@@ -621,7 +621,11 @@ class _Seeder:
             self.school,
             by,
             accounts.GrantRole(
-                account_id=account_id, role=role, class_code=class_code, student_id=student_id
+                account_id=account_id,
+                role=role,
+                class_code=class_code,
+                year=DEMO_YEAR if class_code is not None else None,
+                student_id=student_id,
             ),
         )
         self.tally.grant(role, login)

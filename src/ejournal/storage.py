@@ -43,6 +43,7 @@ __all__ = [
     "SqliteLocation",
     "StorageError",
     "drop_school",
+    "is_school_id",
     "migrate",
     "parse_database_url",
     "school_env",
@@ -69,9 +70,15 @@ class SqliteLocation:
         return self.directory / f"{validate_school_id(school)}.sqlite"
 
 
+def is_school_id(text: str) -> bool:
+    """Whether a text is a valid school id (lowercase ``[a-z0-9_]``, 1–40 chars); never raises,
+    whatever the text (it may come from a request)."""
+    return _SCHOOL_ID.fullmatch(text) is not None
+
+
 def validate_school_id(school: str) -> str:
     """Return ``school`` if it is a valid school id (lowercase ``[a-z0-9_]``, 1–40 chars)."""
-    if not _SCHOOL_ID.fullmatch(school):
+    if not is_school_id(school):
         raise ValueError(f"invalid school id {school!r}: use 1-40 characters from a-z, 0-9 and '_'")
     return school
 

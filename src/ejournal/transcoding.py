@@ -41,11 +41,19 @@ class OrjsonTranscoder(Transcoder):
 
 
 class PydanticMapper(Mapper[Any]):
-    """Maps pydantic domain events (and snapshots) to stored events and back."""
+    """Maps pydantic domain events (and snapshots) to stored events and back.
+
+    Versioned as the library's own Mapper does: an event class with ``class_version`` N > 1 is
+    stored with ``"class_version": N``, and a stored event of an older version is brought up by
+    the class's ``upcast_vK_vK+1`` static methods, on its JSON state, before it is validated.
+    """
 
     def to_stored_event(self, domain_event: DomainEventProtocol[Any]) -> StoredEvent:
         model = cast(BaseModel, domain_event)
         state = model.model_dump(mode="json", exclude={"originator_id", "originator_version"})
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
         stored_state = self.transcoder.encode(state)
         if self.compressor:
             stored_state = self.compressor.compress(stored_state)
@@ -66,6 +74,10 @@ class PydanticMapper(Mapper[Any]):
             stored_state = self.compressor.decompress(stored_state)
         state: dict[str, Any] = self.transcoder.decode(stored_state)
         cls = resolve_topic(stored_event.topic)
+        version = state.pop("class_version", 1)
+        while version < getattr(cls, "class_version", 1):
+            getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+            version += 1
         state["originator_id"] = stored_event.originator_id
         state["originator_version"] = stored_event.originator_version
         return cast(DomainEventProtocol[Any], cls.model_validate(state))

@@ -113,16 +113,17 @@ def test_granting_and_revoking_a_role(api: Api) -> None:
         api.post(
             f"{V1}/accounts/{outsider}/roles",
             "admin",
-            {"role": "class_teacher", "class_code": "1А"},
+            {"role": "class_teacher", "class_code": "1А", "year": "2026-2027"},
         ),
     )
     grant_id = granted["ids"]["grant_id"]
-    assert school.account(outsider).classes_led() == {"1А"}
+    assert school.account(outsider).classes_led() == {("2026/2027", "1А")}
     roles = api.get(f"{V1}/accounts/{outsider}", "deputy").json()["roles"]
     assert {
         "grant_id": grant_id,
         "role": "class_teacher",
         "class_code": "1А",
+        "year": "2026-2027",
         "student_id": None,
     } in (roles)
     # The new role works on the account's very next request.

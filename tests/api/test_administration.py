@@ -136,7 +136,7 @@ def test_a_class_is_set_up_through_the_api(api: Api) -> None:
         events=2,
     )
     outsider = school.account(api.actors["outsider"].account_id)
-    assert outsider.classes_led() == {"5Б"}
+    assert outsider.classes_led() == {("2026/2027", "5Б")}
     opened = recorded(
         api,
         api.post(

@@ -16,7 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentAdministration, CurrentAdministrator, CurrentSession, SchoolApp
-from ejournal.aggregates.account import Account
+from api.routers.administration.year_labels import YearLabel
+from api.schemas.school_year import url_label
+from ejournal.aggregates.account import Account, Grant
 from ejournal.application import Recorded, School
 from ejournal.commands import accounts
 from ejournal.commands.command import Command
@@ -39,12 +41,15 @@ class AccountRequest(BaseModel):
 
 
 class RoleGrantRequest(BaseModel):
-    """A role in a scope: a class teacher's class, a parent's or a student's student."""
+    """A role in a scope: a class teacher's class of a school year, a parent's or a student's
+    student."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     role: Role
     class_code: str | None = None
+    year: YearLabel | None = None
+    """The school year of the class: "5А" names a different class every year."""
     student_id: UUID | None = None
 
 
@@ -91,7 +96,19 @@ class GrantPublic(BaseModel):
     grant_id: UUID
     role: Role
     class_code: str | None
+    year: str | None
+    """The school year of the class, as "2026-2027"."""
     student_id: UUID | None
+
+    @classmethod
+    def of(cls, grant: Grant) -> GrantPublic:
+        return cls(
+            grant_id=grant.id,
+            role=grant.role,
+            class_code=grant.class_code,
+            year=url_label(grant.year) if grant.year else None,
+            student_id=grant.student_id,
+        )
 
 
 class AccountPublic(BaseModel):
@@ -114,7 +131,7 @@ class AccountPublic(BaseModel):
             full_name=account.full_name,
             email=account.email,
             roles=[
-                GrantPublic(grant_id=g.id, **g.model_dump(exclude={"id"}))
+                GrantPublic.of(g)
                 for g in sorted(account.grants.values(), key=lambda g: (g.role, str(g.id)))
             ],
             active=account.is_active,

@@ -62,7 +62,7 @@ After = Annotated[
 def _check_class(session: CurrentSession, school: SchoolApp, year: str, class_code: str) -> None:
     school_year = school.year_view(year)
     if class_code not in school_year.classes or not account_can_read_class(
-        session.account, class_code
+        session.account, year, class_code
     ):
         raise NotFoundError("no such class")
 

@@ -107,7 +107,7 @@ def list_class_students(
     # ``reader`` turns away whoever reads no class data at all (403); the scope is checked here.
     school_year = school.year_view(year)
     if class_code not in school_year.classes or not account_can_read_class(
-        session.account, class_code
+        session.account, year, class_code
     ):
         raise NotFoundError("no such class")
     school_class = school_year.classes[class_code]

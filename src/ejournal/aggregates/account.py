@@ -7,6 +7,8 @@ annulment cut an account off at once; annulment records the notification School 
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -34,14 +36,36 @@ class AccountInactiveError(AccessDeniedError):
 class Grant(Value):
     """One role held in one scope.
 
-    A class teacher's scope is a class; a parent's or a student's is a student. A subject teacher
-    holds no scope here: the journals they teach list them (ClassJournal.teachers).
+    A class teacher's scope is a class of one school year: a class code names a different class
+    every year (DESIGN.md §5: last year's class teacher of 5А does not read this year's 5А). A
+    parent's or a student's scope is a student, across years. A subject teacher holds no scope
+    here: the journals they teach list them (ClassJournal.teachers).
     """
 
     id: UUID
     role: Role
     class_code: str | None = None
+    year: str | None = None
+    """The school year of the class ("2026/2027"); given exactly when ``class_code`` is."""
     student_id: UUID | None = None
+
+
+def year_granted_in(recorded_at: datetime) -> str:
+    """The school year a class scope recorded at a moment without a year was meant for.
+
+    For grants recorded before grants named their year. A school year runs from September to
+    August, but its staff are appointed over the summer before it (the demo and the scenarios
+    set a year up in late August): a grant recorded from 1 June on is taken for the year that
+    starts that September, one recorded before for the year under way.
+    """
+    start = recorded_at.year if recorded_at.month >= 6 else recorded_at.year - 1
+    return f"{start}/{start + 1}"
+
+
+def _name_the_year(grant: dict[str, Any], recorded_at: str) -> None:
+    """Upcast a stored grant (its JSON form) that has a class but no year."""
+    if grant.get("class_code") is not None and grant.get("year") is None:
+        grant["year"] = year_granted_in(datetime.fromisoformat(recorded_at))
 
 
 class AnnulmentNotice(Value):
@@ -68,6 +92,15 @@ class Account(Aggregate):
     class Snapshot(AggregateSnapshot):
         state: Account.State
 
+        # Version 2: grants name their school year. A version-1 snapshot's class grants get
+        # the year of the snapshot's own time: the time of each grant is not in a snapshot.
+        class_version: ClassVar[int] = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            for grant in state["state"].get("grants", {}).values():
+                _name_the_year(grant, state["timestamp"])
+
     class Registered(Aggregate.Created):
         """An administrator created an account."""
 
@@ -81,6 +114,16 @@ class Account(Aggregate):
 
         grant: Grant
         actor: Actor
+
+        # Version 2: a class scope names its school year. Events are never rewritten, so a
+        # version-1 event is upcast as it is read (eventsourcing's class_version and
+        # upcast_v1_v2, applied by our PydanticMapper): its year is derived from the time it
+        # was recorded (year_granted_in).
+        class_version: ClassVar[int] = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            _name_the_year(state["grant"], state["timestamp"])
 
     class RoleRevoked(Aggregate.Event):
         """A role was taken away."""
@@ -162,13 +205,17 @@ class Account(Aggregate):
     def holds(self, role: Role) -> bool:
         return any(g.role is role for g in self.grants.values())
 
-    def classes_led(self) -> frozenset[str]:
-        """Classes this account is class teacher of."""
+    def classes_led(self) -> frozenset[tuple[str, str]]:
+        """The classes this account is class teacher of, as (school year, class code)."""
         return frozenset(
-            g.class_code
+            (g.year, g.class_code)
             for g in self.grants.values()
-            if g.role is Role.CLASS_TEACHER and g.class_code is not None
+            if g.role is Role.CLASS_TEACHER and g.class_code is not None and g.year is not None
         )
+
+    def leads(self, year: str, class_code: str) -> bool:
+        """Whether this account is class teacher of a class in a school year."""
+        return (year, class_code) in self.classes_led()
 
     def students_followed(self) -> frozenset[UUID]:
         """The children of a parent, or the student themself."""
@@ -192,6 +239,8 @@ class Account(Aggregate):
         self._check_not_annulled()
         if grant.role is Role.CLASS_TEACHER and grant.class_code is None:
             raise AccountError("a class teacher's role names the class")
+        if (grant.class_code is None) != (grant.year is None):
+            raise AccountError("a role's class and its school year are named together")
         if grant.role in (Role.PARENT, Role.STUDENT) and grant.student_id is None:
             raise AccountError(f"a {grant.role.value}'s role names the student")
         if grant.role in READ_ONLY_ROLES and grant.class_code is not None:

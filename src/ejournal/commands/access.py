@@ -2,6 +2,9 @@
 
 Each check names the rule that grants access; anything no rule grants is refused. A resource the
 actor may not even see raises NotFoundError, exactly as a missing one would.
+
+A class teacher's scope is a class *of a school year*: every check of it compares the year as
+well as the class code (Account.leads), since "5А" names a different class every year.
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ def can_see_journal(actor: Actor, account: Account | None, journal: ClassJournal
             for s in journal.substitutions.values()
         )
     if actor.role is Role.CLASS_TEACHER and account is not None:
-        return journal.class_code in account.classes_led()
+        return account.leads(journal.year, journal.class_code)
     return False
 
 
@@ -74,9 +77,33 @@ def account_can_read_journal(account: Account, journal: ClassJournal) -> bool:
     )
 
 
-def account_can_read_class(account: Account, class_code: str) -> bool:
-    """The administration reads every class's list; a class teacher the list of their class."""
-    return bool(account.roles() & ADMINISTRATION) or class_code in account.classes_led()
+def account_can_read_class(account: Account, year: str, class_code: str) -> bool:
+    """The administration reads every class's list and sheets; a class teacher those of their
+    class of that year."""
+    return bool(account.roles() & ADMINISTRATION) or account.leads(year, class_code)
+
+
+REPORT_READERS = (Role.DEPUTY, Role.DIRECTOR, Role.ADMINISTRATOR, Role.INSPECTOR, Role.AUDITOR)
+"""Who reads every report of the school."""
+
+
+def account_reads_every_report(account: Account) -> bool:
+    return any(account.holds(role) for role in REPORT_READERS)
+
+
+def account_can_report_on_class(account: Account, year: str, class_code: str) -> bool:
+    """The reports of a class: the school's report readers, and its class teacher of that year."""
+    return account_reads_every_report(account) or account.leads(year, class_code)
+
+
+def account_can_monitor_journal(account: Account, journal: ClassJournal) -> bool:
+    """The monitoring of a journal: the school's report readers, the class teacher of its class
+    in its year, and a subject teacher of the journal."""
+    return (
+        account_reads_every_report(account)
+        or account.leads(journal.year, journal.class_code)
+        or (account.holds(Role.TEACHER) and account.id in journal.teachers)
+    )
 
 
 def visible_journal(
@@ -112,11 +139,14 @@ def require_journal_teacher(actor: Actor, journal: ClassJournal) -> None:
         raise AccessDeniedError("only a teacher of this journal may do this")
 
 
-def require_class_teacher_of(actor: Actor, account: Account | None, class_code: str) -> None:
-    """Absence reasons are set by the class's own class teacher (Lyceum 68 §3.5.3)."""
+def require_class_teacher_of(
+    actor: Actor, account: Account | None, year: str, class_code: str
+) -> None:
+    """Absence reasons are set by the class's own class teacher of that year (Lyceum 68
+    §3.5.3)."""
     if actor.role is Role.SYSTEM:
         return
     if actor.role is not Role.CLASS_TEACHER or account is None:
         raise AccessDeniedError("absence reasons are set by the class teacher")
-    if class_code not in account.classes_led():
+    if not account.leads(year, class_code):
         raise NotFoundError("no such journal")

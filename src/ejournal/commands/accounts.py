@@ -40,6 +40,8 @@ class GrantRole(Command):
     account_id: UUID
     role: Role
     class_code: str | None = None
+    year: str | None = Field(default=None, pattern=r"^\d{4}/\d{4}$")
+    """The school year of the class: a class scope is always of one year."""
     student_id: UUID | None = None
 
 
@@ -54,19 +56,27 @@ def grant_role(school: School, actor: Actor, cmd: GrantRole) -> Recorded:
             if (
                 granter is None
                 or student is None
-                or student.class_code not in granter.classes_led()
+                or student.year is None
+                or student.class_code is None
+                or not granter.leads(student.year, student.class_code)
             ):
                 raise NotFoundError("no such student")
         else:
             require_role(actor, Role.ADMINISTRATOR, action="granting roles")
             if cmd.student_id is not None:
                 school.student(cmd.student_id)
+            if cmd.year is not None:
+                school.year_view(cmd.year)
         account = school.account(cmd.account_id)
         if actor.role is Role.CLASS_TEACHER and account.roles() - {Role.PARENT, Role.STUDENT}:
             # A class teacher gives family access only: a staff account is not theirs to touch.
             raise AccessDeniedError("a class teacher grants roles to parents and students only")
         grant = Grant(
-            id=uuid4(), role=cmd.role, class_code=cmd.class_code, student_id=cmd.student_id
+            id=uuid4(),
+            role=cmd.role,
+            class_code=cmd.class_code,
+            year=cmd.year,
+            student_id=cmd.student_id,
         )
         account.grant(grant, actor)
         return school.record(account, ids={"grant_id": grant.id})

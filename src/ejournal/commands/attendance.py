@@ -89,7 +89,7 @@ class SetAbsenceReason(Command):
 def set_absence_reason(school: School, actor: Actor, cmd: SetAbsenceReason) -> Recorded:
     def attempt() -> Recorded:
         account = resolve(school, actor)
-        require_class_teacher_of(actor, account, cmd.class_code)
+        require_class_teacher_of(actor, account, cmd.year, cmd.class_code)
         year = school.year_view(cmd.year)
         year.check_open()
         touched = []

@@ -61,7 +61,12 @@ def _class_teacher_or_roll_keeper(
     """Personal data and guardians are kept by the class teacher of the student's class
     (Lyceum 68 §3.5.2, Gymnasium 2 §7.1) or by the secretary and administrator."""
     if actor.role is Role.CLASS_TEACHER:
-        if account is None or student.class_code not in account.classes_led():
+        if (
+            account is None
+            or student.year is None
+            or student.class_code is None
+            or not account.leads(student.year, student.class_code)
+        ):
             # Another class's student is out of scope: it looks exactly like a missing one.
             raise NotFoundError("no such student")
         return
@@ -248,7 +253,7 @@ def move_to_subgroup(school: School, actor: Actor, cmd: MoveToSubgroup) -> Recor
         student = school.student(cmd.student_id)
         class_code = year.class_of(student.id, cmd.on)
         if actor.role is Role.CLASS_TEACHER and (
-            account is None or class_code not in account.classes_led()
+            account is None or class_code is None or not account.leads(cmd.year, class_code)
         ):
             raise NotFoundError("no such student")
         previous = (

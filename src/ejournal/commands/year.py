@@ -208,7 +208,7 @@ def form_class(school: School, actor: Actor, cmd: FormClass) -> Recorded:
         if cmd.class_teacher_id is not None:
             account = school.account(cmd.class_teacher_id)
             year.assign_class_teacher(code, cmd.class_teacher_id, actor)
-            granted = _class_teacher_grant(account, code, actor)
+            granted = _class_teacher_grant(account, cmd.year, code, actor)
         return school.record(year, *granted)
 
     return school.run(attempt)
@@ -229,7 +229,7 @@ def assign_class_teacher(school: School, actor: Actor, cmd: AssignClassTeacher) 
         year = school.year(cmd.year)
         account = school.account(cmd.account_id)
         year.assign_class_teacher(cmd.class_code, cmd.account_id, actor, cmd.reason)
-        return school.record(year, *_class_teacher_grant(account, cmd.class_code, actor))
+        return school.record(year, *_class_teacher_grant(account, cmd.year, cmd.class_code, actor))
 
     return school.run(attempt)
 
@@ -262,10 +262,13 @@ def set_timetable(school: School, actor: Actor, cmd: SetTimetable) -> Recorded:
     return school.run(attempt)
 
 
-def _class_teacher_grant(account: Account, class_code: str, actor: Actor) -> list[Account]:
-    """The account's class-teacher role for the class, granted in the same save as the year's
-    assignment, so the year and the account never disagree about who leads a class."""
-    if class_code in account.classes_led():
+def _class_teacher_grant(
+    account: Account, year: str, class_code: str, actor: Actor
+) -> list[Account]:
+    """The account's class-teacher role for the class of that year, granted in the same save as
+    the year's assignment, so the year and the account never disagree about who leads a class."""
+    if account.leads(year, class_code):
         return []
-    account.grant(Grant(id=uuid4(), role=Role.CLASS_TEACHER, class_code=class_code), actor)
+    grant = Grant(id=uuid4(), role=Role.CLASS_TEACHER, class_code=class_code, year=year)
+    account.grant(grant, actor)
     return [account]

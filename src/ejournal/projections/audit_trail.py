@@ -625,7 +625,8 @@ def _bells(slots: Sequence[BellSlot]) -> str:
 
 def _grant(grant: Grant) -> str:
     scope = grant.class_code or (str(grant.student_id) if grant.student_id else "")
-    return f"{grant.role.value} {scope}".strip()
+    year = f" {grant.year}" if grant.year else ""
+    return f"{grant.role.value} {scope}{year}".strip()
 
 
 def _person(name: PersonName) -> str:
@@ -1413,6 +1414,7 @@ def _role_granted(b: _Batch, position: int, e: Account.RoleGranted) -> None:
         {
             "grant": _grant(grant),
             "class_code": grant.class_code,
+            "year": grant.year,
             "student_id": str(grant.student_id) if grant.student_id else None,
         },
     )
@@ -1422,6 +1424,7 @@ def _role_granted(b: _Batch, position: int, e: Account.RoleGranted) -> None:
         AuditKind.ROLE_GRANTED,
         e,
         class_code=grant.class_code,
+        year=grant.year,
         student_id=grant.student_id,
         value_after=_grant(grant),
     )
@@ -1436,6 +1439,7 @@ def _role_revoked(b: _Batch, position: int, e: Account.RoleRevoked) -> None:
         AuditKind.ROLE_REVOKED,
         e,
         class_code=known.get("class_code"),
+        year=known.get("year"),
         student_id=known.get("student_id"),
         value_before=known.get("grant"),
         reason=e.reason,
@@ -1606,8 +1610,8 @@ class AuditScope:
     everything: bool = False
     reader: UUID | None = None
     """Rows of the journals this account keeps or substitutes in."""
-    classes: frozenset[str] = frozenset()
-    """Rows of the journals of these classes (a class teacher's)."""
+    classes: frozenset[tuple[str, str]] = frozenset()
+    """Rows of the journals of these classes, as (school year, class code): a class teacher's."""
     children: frozenset[UUID] = frozenset()
     """The history of these students' marks (a parent's)."""
 
@@ -1651,7 +1655,7 @@ def check_in_scope(school: School, cursor: Cursor, scope: AuditScope, query: Aud
 
 
 def _covers_journal(school: School, scope: AuditScope, journal: ClassJournal) -> bool:
-    if scope.everything or journal.class_code in scope.classes:
+    if scope.everything or (journal.year, journal.class_code) in scope.classes:
         return True
     if scope.reader is not None and (
         scope.reader in journal.teachers
@@ -1711,10 +1715,15 @@ def _journal_scope(scope: AuditScope, column: str) -> tuple[list[str], dict[str,
         )
         params["scope_reader"] = str(scope.reader)
     if scope.classes:
-        names = _listed(params, "scope_class", sorted(scope.classes))
+        # A class of a school year: "5А" of another year is another class.
+        classes = []
+        for i, (year, class_code) in enumerate(sorted(scope.classes)):
+            params[f"scope_year_{i}"] = year
+            params[f"scope_class_{i}"] = class_code
+            classes.append(f"(year = %(scope_year_{i})s AND class_code = %(scope_class_{i})s)")
         conditions.append(
             f"{column} IN (SELECT journal_id FROM audit_journals"  # noqa: S608
-            f" WHERE class_code IN ({names}))"
+            f" WHERE {' OR '.join(classes)})"
         )
     return conditions, params
 

@@ -105,8 +105,13 @@ def test_who_reads_what_of_the_trail() -> None:
     teacher = account(grant(Role.TEACHER))
     assert audit_scope(teacher).reader == teacher.id
     assert not audit_scope(teacher).everything
-    class_teacher = audit_scope(account(grant(Role.CLASS_TEACHER, class_code="5А")))
-    assert (class_teacher.classes, class_teacher.reader) == (frozenset({"5А"}), None)
+    class_teacher = audit_scope(
+        account(grant(Role.CLASS_TEACHER, class_code="5А", year="2026/2027"))
+    )
+    assert (class_teacher.classes, class_teacher.reader) == (
+        frozenset({("2026/2027", "5А")}),
+        None,
+    )
     parent = audit_scope(account(grant(Role.PARENT, student_id=child)))
     assert (parent.children, parent.reader, parent.classes) == (frozenset({child}), None, set())
     # One person, several roles: the scopes add up.
