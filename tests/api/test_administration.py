@@ -421,3 +421,37 @@ def test_a_retried_set_up_command_records_once(api: Api) -> None:
         sum(isinstance(e, SchoolYear.ClassFormed) for e in school.events.get(school_year_id(YEAR)))
         == 3
     )
+
+
+def test_a_closure_names_its_classes_and_a_reason(api: Api) -> None:
+    # An empty list of classes once was stored, and made every lesson recording answer 500.
+    school = api.world.school
+    closures = f"{V1}/years/2026-2027/closures"
+    quarantine = {"start": "2026-10-05", "end": "2026-10-09", "kind": "quarantine"}
+    before = school.position()
+    for refused in (
+        {"classes": [], "reason": "карантин"},
+        {"classes": ["5А"]},
+        {"classes": ["5А"], "reason": ""},
+        {"classes": ["5А"], "reason": "   "},
+    ):
+        problem(api.post(closures, "deputy", quarantine | refused), 422, "invalid-request")
+    assert school.position() == before
+    api.world.at(date(2026, 10, 5), 10)
+    held = api.post(
+        f"{V1}/journals/{api.world.journals['math']}/lessons",
+        "math",
+        {"on": "2026-10-05", "slot": 1, "topic": "Делимость чисел"},
+    )
+    assert held.status_code == 201, held.text
+    # The whole school is closed by leaving the classes out (or null).
+    recorded(api, api.post(closures, "deputy", quarantine | {"classes": None, "reason": "ОРВИ"}))
+    problem(
+        api.post(
+            f"{V1}/journals/{api.world.journals['math']}/lessons",
+            "math",
+            {"on": "2026-10-05", "slot": 2, "topic": "Признаки делимости"},
+        ),
+        409,
+        "no-lessons-that-day",
+    )

@@ -118,9 +118,9 @@ class ClosureRequest(BaseModel):
     start: date
     end: date
     kind: Literal["holidays", "quarantine", "other"]
-    classes: list[str] | None = None
-    """The classes it concerns; the whole school when absent."""
-    reason: str = ""
+    classes: list[str] | None = Field(default=None, min_length=1, examples=[["5А", "5Б"]])
+    """The classes it concerns; the whole school when absent or null (never an empty list)."""
+    reason: str = Field(min_length=1, examples=["Приказ № 12-о: карантин по гриппу"])
 
 
 class ClosureLiftingRequest(BaseModel):

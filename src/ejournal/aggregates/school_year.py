@@ -54,8 +54,27 @@ class ClosureRecord(Value):
     end: date
     kind: Literal["holidays", "quarantine", "other"]
     classes: SortedFrozenSet[str] | None = None
+    """The classes it keeps home; None for the whole school (empty only in old logs: see below)."""
     reason: str = ""
     lifted: bool = False
+
+    def in_calendar(self) -> Closure | None:
+        """The days off this closure gives the working-day calendar, or None when it gives none.
+
+        A closure declared for an empty list of classes closes no class. Such closures were once
+        accepted and may stand in an old log, which is never rewritten: read as "the whole
+        school" they would close it, and handed to the calendar as they are they would make
+        every command that consults it fail.
+        """
+        if self.classes is not None and not self.classes:
+            return None
+        return Closure(
+            start=self.start,
+            end=self.end,
+            kind=self.kind,
+            classes=self.classes,
+            reason=self.reason,
+        )
 
 
 class BellSlot(Value):
@@ -327,13 +346,10 @@ class SchoolYear(Aggregate):
         cached: tuple[tuple[int, int], SchoolCalendar] | None = self.__dict__.get("_calendar")
         if cached is not None and cached[0] == key:
             return cached[1]
+        in_force = (c.in_calendar() for c in self.closures.values() if not c.lifted)
         calendar = SchoolCalendar(
             week_length=5 if self.week_length == 5 else 6,
-            closures=[
-                Closure(start=c.start, end=c.end, kind=c.kind, classes=c.classes, reason=c.reason)
-                for c in self.closures.values()
-                if not c.lifted
-            ],
+            closures=[c for c in in_force if c is not None],
         )
         # Not part of the state: dropped from snapshots by the leading underscore.
         self.__dict__["_calendar"] = (key, calendar)
@@ -442,6 +458,10 @@ class SchoolYear(Aggregate):
             raise SchoolYearError("a closure ends before it starts")
         if closure.id in self.closures:
             raise SchoolYearError("this closure is already declared")
+        if closure.classes is not None and not closure.classes:
+            raise SchoolYearError("a closure names at least one class, or none for the school")
+        if not closure.reason.strip():
+            raise SchoolYearError("declaring a closure needs a reason")
         for code in closure.classes or ():
             self.school_class(code)
         self._closure_declared(closure=closure, actor=actor)

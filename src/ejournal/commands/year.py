@@ -126,8 +126,9 @@ class DeclareClosure(Command):
     start: date
     end: date
     kind: Literal["holidays", "quarantine", "other"]
-    classes: frozenset[str] | None = None
-    reason: str = ""
+    classes: frozenset[str] | None = Field(default=None, min_length=1)
+    """The classes it keeps home; None (never an empty set) for the whole school."""
+    reason: str = Field(min_length=1)
 
 
 def declare_closure(school: School, actor: Actor, cmd: DeclareClosure) -> Recorded:
