@@ -33,8 +33,8 @@ class MarkEntryRequest(RequestModel):
 
     student_id: UUID
     value: MarkValue = Field(
-        description='"1".."5", "зач" or "незач"; "4+"/"4-" only where the school\'s profile'
-        " allows them."
+        description='"1".."5" ("4+"/"4-" only where the school\'s profile allows them), or'
+        ' "зач"/"незач" in the subjects the profile assesses pass/fail (and only there).'
     )
     work_kind: WorkKind = Field(
         default=WorkKind.ORAL,
