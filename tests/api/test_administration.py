@@ -455,3 +455,57 @@ def test_a_closure_names_its_classes_and_a_reason(api: Api) -> None:
         409,
         "no-lessons-that-day",
     )
+
+
+def test_dates_are_iso_days_of_the_year_they_are_about(api: Api) -> None:
+    # Once taken: a closure from "0" (1 January 1970), late entries for 1900-01-01 and
+    # 2999-12-31, school years 1900/1901 and 2999/3000.
+    school = api.world.school
+    before = school.position()
+    closures = f"{V1}/years/2026-2027/closures"
+    quarantine = {
+        "start": "2026-10-05",
+        "end": "2026-10-09",
+        "kind": "quarantine",
+        "classes": ["5А"],
+        "reason": "карантин по гриппу",
+    }
+    for written in (0, "0", 1790000000, "2026-10-05T00:00:00", "05.10.2026", "2026-10-5", None):
+        refused = problem(
+            api.post(closures, "deputy", quarantine | {"start": written}), 422, "invalid-request"
+        )
+        assert refused["errors"][0]["location"] == ["body", "start"]
+    for start, end in (("1900-01-01", "2026-10-09"), ("2026-10-05", "2999-12-31")):
+        dates = {"start": start, "end": end}
+        problem(api.post(closures, "deputy", quarantine | dates), 409, "outside-school-year")
+
+    math = api.world.journals["math"]
+    permissions = f"{V1}/journals/{math}/late-entry-permissions"
+    for start, end in (("1900-01-01", "2026-09-07"), ("2026-09-07", "2999-12-31")):
+        body = {"from_date": start, "to_date": end, "reason": "болезнь учителя"}
+        problem(api.post(permissions, "deputy", body), 409, "outside-school-year")
+    problem(
+        api.post(permissions, "deputy", {"from_date": 0, "to_date": 0, "reason": "болезнь"}),
+        422,
+        "invalid-request",
+    )
+    substitution = {
+        "on": "1900-01-01",
+        "slot": 1,
+        "substitute_id": str(api.actors["outsider"].account_id),
+        "reason": "болезнь учителя",
+    }
+    problem(
+        api.post(f"{V1}/journals/{math}/substitutions", "deputy", substitution),
+        409,
+        "outside-school-year",
+    )
+
+    for label in ("1900/1901", "2999/3000", "2027/2029", "2028/2027"):
+        problem(start_next_year(api, label=label), 422, "invalid-request")
+    # 2027/2028 starts in 2027 and ends in 2028.
+    problem(start_next_year(api, starts_on="2026-09-01"), 409, "school-year-invariant")
+    problem(start_next_year(api, ends_on="2029-05-31"), 409, "school-year-invariant")
+    assert school.position() == before
+    # A query's date is written the same way.
+    problem(api.get(f"{V1}/audit?lesson_from=0", "deputy"), 422, "invalid-request")

@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentAdministrator, CurrentReader, SchoolApp, acting_as
 from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
+from api.schemas.requests import IsoDate
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.commands import year
 from ejournal.marks import PeriodKind
@@ -67,8 +68,8 @@ class PeriodRequest(BaseModel):
 
     id: str = Field(pattern=r"^[A-Z][0-9]$", examples=["Q1"])
     name: str = Field(examples=["1 четверть"])
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
 
 
 class SchoolYearRequest(BaseModel):
@@ -77,8 +78,8 @@ class SchoolYearRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     label: YearLabel
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     periods: list[PeriodRequest]
     profile: ProfileChoice
     timezone: TimeZone | None = None
@@ -106,7 +107,7 @@ class PeriodMarksDueRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    due: date
+    due: IsoDate
     order: str = Field(min_length=1, examples=["№ 57-о от 01.10.2026"])
 
 
@@ -115,8 +116,8 @@ class ClosureRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
     kind: Literal["holidays", "quarantine", "other"]
     classes: list[str] | None = Field(default=None, min_length=1, examples=[["5А", "5Б"]])
     """The classes it concerns; the whole school when absent or null (never an empty list)."""
