@@ -86,6 +86,7 @@ class World:
                     account_id=account_id,
                     role=role,
                     class_code=class_code if role is Role.CLASS_TEACHER else None,
+                    year=YEAR if class_code and role is Role.CLASS_TEACHER else None,
                 ),
             )
         return Actor(account_id=account_id, role=roles[0])
@@ -117,6 +118,9 @@ def build_world(school: School, clock: MovableClock, profile: str = "school77") 
         ),
     )
     year.set_bell_schedule(school, admin, year.SetBellSchedule(year=YEAR, slots=BELLS))
+    # Before the class teacher's role: a class scope names a class the year has.
+    for grade, letter in ((5, "А"), (1, "А")):
+        year.form_class(school, admin, year.FormClass(year=YEAR, grade=grade, letter=letter))
     probe = World(
         school, clock, zone, admin, admin, admin, admin, admin, admin, admin, admin, admin
     )
@@ -144,8 +148,6 @@ def build_world(school: School, clock: MovableClock, profile: str = "school77") 
         english2,
         outsider,
     )
-    for grade, letter in ((5, "А"), (1, "А")):
-        year.form_class(school, admin, year.FormClass(year=YEAR, grade=grade, letter=letter))
     year.assign_class_teacher(
         school,
         admin,

@@ -106,3 +106,28 @@ def test_the_year_itself_refuses_a_closure_of_no_class_or_without_reason(world: 
         with pytest.raises(SchoolYearError):
             school_year.declare_closure(closure, world.deputy)
     assert not school_year.collect_events()
+
+
+def test_a_class_teachers_grant_names_a_class_of_its_year(world: World) -> None:
+    before = world.school.position()
+    for year_label, class_code in ((YEAR, "5Я"), ("2030/2031", "5А")):
+        with pytest.raises(NotFoundError):
+            accounts.grant_role(
+                world.school,
+                world.admin,
+                accounts.GrantRole(
+                    account_id=world.outsider.account_id,
+                    role="class_teacher",
+                    class_code=class_code,
+                    year=year_label,
+                ),
+            )
+    assert world.school.position() == before
+    granted = accounts.grant_role(
+        world.school,
+        world.admin,
+        accounts.GrantRole(
+            account_id=world.outsider.account_id, role="class_teacher", class_code="1А", year=YEAR
+        ),
+    )
+    assert granted.position == before + 1
