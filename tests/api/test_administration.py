@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
+import schemathesis
 from api_session import Api
 from scenario import YEAR
 
@@ -104,7 +105,7 @@ def test_the_year_reads_as_its_organisation(api: Api) -> None:
     )
     assert len(registry) == 6
     assert [b["slot"] for b in year["bells"]] == [1, 2, 3, 4, 5, 6, 7]
-    assert year["bells"][0] == {"slot": 1, "start": "08:00:00", "end": "08:45:00"}
+    assert year["bells"][0] == {"slot": 1, "start": "08:00", "end": "08:45"}
     # Every staff reader sees the same organisation.
     assert api.get(f"{V1}/years/2026-2027", "inspector").json() == year
 
@@ -509,3 +510,17 @@ def test_dates_are_iso_days_of_the_year_they_are_about(api: Api) -> None:
     assert school.position() == before
     # A query's date is written the same way.
     problem(api.get(f"{V1}/audit?lesson_from=0", "deputy"), 422, "invalid-request")
+
+
+def test_the_year_reads_back_as_its_schema_says(api: Api) -> None:
+    # The bells were declared `format: time` (RFC 3339: with an offset) and answered "08:00:00".
+    schema = schemathesis.openapi.from_asgi("/openapi.json", api.client.app)
+    read = api.get(f"{V1}/years/2026-2027", "deputy")
+    assert read.status_code == 200, read.text
+    schema["/api/v1/years/{year}"]["GET"].validate_response(read)
+    assert read.json()["bells"][0] == {"slot": 1, "start": "08:00", "end": "08:45"}
+    # A request writes a bell the same way, and no other.
+    bells = f"{V1}/years/2026-2027/bells"
+    for start in ("08:30:00", "8:30", 30600, "08:30+03:00"):
+        slots = {"slots": [{"slot": 1, "start": start, "end": "09:15"}], "reason": "приказ"}
+        problem(api.post(bells, "deputy", slots), 422, "invalid-request")
