@@ -118,6 +118,9 @@ def build_world(school: School, clock: MovableClock, profile: str = "school77") 
         ),
     )
     year.set_bell_schedule(school, admin, year.SetBellSchedule(year=YEAR, slots=BELLS))
+    # Before the class teacher's role: a class scope names a class the year has.
+    for grade, letter in ((5, "А"), (1, "А")):
+        year.form_class(school, admin, year.FormClass(year=YEAR, grade=grade, letter=letter))
     probe = World(
         school, clock, zone, admin, admin, admin, admin, admin, admin, admin, admin, admin
     )
@@ -145,8 +148,6 @@ def build_world(school: School, clock: MovableClock, profile: str = "school77") 
         english2,
         outsider,
     )
-    for grade, letter in ((5, "А"), (1, "А")):
-        year.form_class(school, admin, year.FormClass(year=YEAR, grade=grade, letter=letter))
     year.assign_class_teacher(
         school,
         admin,

@@ -3,11 +3,11 @@ year as URLs write it ("2026-2027"), and for the JSON pages the cursor and the p
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from api.schemas.requests import IsoDate
 from api.schemas.school_year import YEAR_PATTERN, core_label
 from ejournal.projections.audit_trail import MAX_PAGE, AuditFilter, AuditKind
 from ejournal.roles import Role
@@ -43,10 +43,10 @@ class AuditQuery(BaseModel):
     recorded_until: AwareDatetime | None = Field(
         default=None, description="Recorded before this moment (with its time zone)."
     )
-    lesson_from: date | None = Field(
+    lesson_from: IsoDate | None = Field(
         default=None, description="About a lesson (or work, or move) on this day or later."
     )
-    lesson_until: date | None = Field(
+    lesson_until: IsoDate | None = Field(
         default=None, description="About a lesson on this day or earlier."
     )
     late_only: bool = Field(

@@ -15,6 +15,7 @@ from fastapi import Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict
 
+from api.schemas.requests import IsoDate
 from api.tabular import CSV, XLSX
 from ejournal.aggregates.school_year import SchoolYear
 
@@ -57,9 +58,11 @@ RequiredPeriod = Annotated[
     str, Query(alias="period", min_length=1, max_length=16, description='The period\'s id ("Q1").')
 ]
 Start = Annotated[
-    date | None, Query(description="The first day covered; by default the year's first.")
+    IsoDate | None, Query(description="The first day covered; by default the year's first.")
 ]
-End = Annotated[date | None, Query(description="The last day covered; by default the year's last.")]
+End = Annotated[
+    IsoDate | None, Query(description="The last day covered; by default the year's last.")
+]
 
 
 class ReportDays(BaseModel):

@@ -1078,9 +1078,10 @@ class _Seeder:
         return Attendance.PRESENT
 
     def marks_for(self, note: _JournalNote, topic: str, present: list[Pupil]) -> list[MarkEntry]:
-        """No marks in grade 1 (School 77 §3.7); a control work or dictation marks everyone
-        present; otherwise a teacher questions a few students."""
-        if note.grade == 1 or not present:
+        """No marks in grade 1 (School 77 §3.7), nor at the lessons of a subject taught without
+        marks (it closes with a pass); a control work or dictation marks everyone present;
+        otherwise a teacher questions a few students."""
+        if note.grade == 1 or note.subject in self.profile.pass_fail_subjects or not present:
             return []
         lowered = topic.lower()
         if "контрольн" in lowered and not lowered.startswith("анализ"):

@@ -33,6 +33,11 @@ MarkValue = Annotated[str, AfterValidator(parse_mark_value)]
 """A current or period mark: "1".."5", "4+" / "4-", "зач", "незач"."""
 
 
+def is_pass_fail(value: str) -> bool:
+    """Whether a mark is a pass or a fail rather than points."""
+    return value in (PASS_MARK, FAIL_MARK)
+
+
 def has_modifier(value: str) -> bool:
     """Whether a point mark carries a "+" or "-"."""
     return value[-1] in "+-" and value not in (PASS_MARK, FAIL_MARK)

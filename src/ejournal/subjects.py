@@ -33,6 +33,10 @@ SUBJECTS: dict[str, str] = {
     "odnknr": "Основы духовно-нравственной культуры народов России",
 }
 
+PASS_FAIL_SUBJECTS: frozenset[str] = frozenset({"orkse", "odnknr"})
+"""Subjects taught without marks (безотметочное обучение), assessed "зач" or "незач": what a
+regulation profile takes when it names none, which a school's own profile may change."""
+
 
 def subject_name(code: str) -> str:
     """The Russian name of a catalogued subject, or the code itself for a school's own subject."""

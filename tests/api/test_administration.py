@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
+import schemathesis
 from api_session import Api
 from scenario import YEAR
 
@@ -104,7 +105,7 @@ def test_the_year_reads_as_its_organisation(api: Api) -> None:
     )
     assert len(registry) == 6
     assert [b["slot"] for b in year["bells"]] == [1, 2, 3, 4, 5, 6, 7]
-    assert year["bells"][0] == {"slot": 1, "start": "08:00:00", "end": "08:45:00"}
+    assert year["bells"][0] == {"slot": 1, "start": "08:00", "end": "08:45"}
     # Every staff reader sees the same organisation.
     assert api.get(f"{V1}/years/2026-2027", "inspector").json() == year
 
@@ -421,3 +422,105 @@ def test_a_retried_set_up_command_records_once(api: Api) -> None:
         sum(isinstance(e, SchoolYear.ClassFormed) for e in school.events.get(school_year_id(YEAR)))
         == 3
     )
+
+
+def test_a_closure_names_its_classes_and_a_reason(api: Api) -> None:
+    # An empty list of classes once was stored, and made every lesson recording answer 500.
+    school = api.world.school
+    closures = f"{V1}/years/2026-2027/closures"
+    quarantine = {"start": "2026-10-05", "end": "2026-10-09", "kind": "quarantine"}
+    before = school.position()
+    for refused in (
+        {"classes": [], "reason": "карантин"},
+        {"classes": ["5А"]},
+        {"classes": ["5А"], "reason": ""},
+        {"classes": ["5А"], "reason": "   "},
+    ):
+        problem(api.post(closures, "deputy", quarantine | refused), 422, "invalid-request")
+    assert school.position() == before
+    api.world.at(date(2026, 10, 5), 10)
+    held = api.post(
+        f"{V1}/journals/{api.world.journals['math']}/lessons",
+        "math",
+        {"on": "2026-10-05", "slot": 1, "topic": "Делимость чисел"},
+    )
+    assert held.status_code == 201, held.text
+    # The whole school is closed by leaving the classes out (or null).
+    recorded(api, api.post(closures, "deputy", quarantine | {"classes": None, "reason": "ОРВИ"}))
+    problem(
+        api.post(
+            f"{V1}/journals/{api.world.journals['math']}/lessons",
+            "math",
+            {"on": "2026-10-05", "slot": 2, "topic": "Признаки делимости"},
+        ),
+        409,
+        "no-lessons-that-day",
+    )
+
+
+def test_dates_are_iso_days_of_the_year_they_are_about(api: Api) -> None:
+    # Once taken: a closure from "0" (1 January 1970), late entries for 1900-01-01 and
+    # 2999-12-31, school years 1900/1901 and 2999/3000.
+    school = api.world.school
+    before = school.position()
+    closures = f"{V1}/years/2026-2027/closures"
+    quarantine = {
+        "start": "2026-10-05",
+        "end": "2026-10-09",
+        "kind": "quarantine",
+        "classes": ["5А"],
+        "reason": "карантин по гриппу",
+    }
+    for written in (0, "0", 1790000000, "2026-10-05T00:00:00", "05.10.2026", "2026-10-5", None):
+        refused = problem(
+            api.post(closures, "deputy", quarantine | {"start": written}), 422, "invalid-request"
+        )
+        assert refused["errors"][0]["location"] == ["body", "start"]
+    for start, end in (("1900-01-01", "2026-10-09"), ("2026-10-05", "2999-12-31")):
+        dates = {"start": start, "end": end}
+        problem(api.post(closures, "deputy", quarantine | dates), 409, "outside-school-year")
+
+    math = api.world.journals["math"]
+    permissions = f"{V1}/journals/{math}/late-entry-permissions"
+    for start, end in (("1900-01-01", "2026-09-07"), ("2026-09-07", "2999-12-31")):
+        body = {"from_date": start, "to_date": end, "reason": "болезнь учителя"}
+        problem(api.post(permissions, "deputy", body), 409, "outside-school-year")
+    problem(
+        api.post(permissions, "deputy", {"from_date": 0, "to_date": 0, "reason": "болезнь"}),
+        422,
+        "invalid-request",
+    )
+    substitution = {
+        "on": "1900-01-01",
+        "slot": 1,
+        "substitute_id": str(api.actors["outsider"].account_id),
+        "reason": "болезнь учителя",
+    }
+    problem(
+        api.post(f"{V1}/journals/{math}/substitutions", "deputy", substitution),
+        409,
+        "outside-school-year",
+    )
+
+    for label in ("1900/1901", "2999/3000", "2027/2029", "2028/2027"):
+        problem(start_next_year(api, label=label), 422, "invalid-request")
+    # 2027/2028 starts in 2027 and ends in 2028.
+    problem(start_next_year(api, starts_on="2026-09-01"), 409, "school-year-invariant")
+    problem(start_next_year(api, ends_on="2029-05-31"), 409, "school-year-invariant")
+    assert school.position() == before
+    # A query's date is written the same way.
+    problem(api.get(f"{V1}/audit?lesson_from=0", "deputy"), 422, "invalid-request")
+
+
+def test_the_year_reads_back_as_its_schema_says(api: Api) -> None:
+    # The bells were declared `format: time` (RFC 3339: with an offset) and answered "08:00:00".
+    schema = schemathesis.openapi.from_asgi("/openapi.json", api.client.app)
+    read = api.get(f"{V1}/years/2026-2027", "deputy")
+    assert read.status_code == 200, read.text
+    schema["/api/v1/years/{year}"]["GET"].validate_response(read)
+    assert read.json()["bells"][0] == {"slot": 1, "start": "08:00", "end": "08:45"}
+    # A request writes a bell the same way, and no other.
+    bells = f"{V1}/years/2026-2027/bells"
+    for start in ("08:30:00", "8:30", 30600, "08:30+03:00"):
+        slots = {"slots": [{"slot": 1, "start": start, "end": "09:15"}], "reason": "приказ"}
+        problem(api.post(bells, "deputy", slots), 422, "invalid-request")

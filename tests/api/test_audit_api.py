@@ -4,6 +4,7 @@ cursor; the CSV file holds the same rows; each reader sees their scope and nothi
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from datetime import date
@@ -122,9 +123,15 @@ def test_pages_follow_their_cursor(api: Api) -> None:
     assert walked == [r["position"] for r in everything]
     assert walked == sorted(walked, reverse=True)
 
-    wrong = api.get(f"{V1}/audit?cursor=not-a-cursor", "deputy")
-    assert wrong.status_code == 400
-    assert wrong.json()["type"] == "/problems/invalid-cursor"
+    huge = base64.urlsafe_b64encode(f"{2**64}.{2**64}.".encode()).decode().rstrip("=")
+    negative = base64.urlsafe_b64encode(b"-1.-1.").decode().rstrip("=")
+    given = cursor.removeprefix("&cursor=")
+    truncated = [given[:-cut] for cut in (1, 2, 3, 4)]
+    for forged in ("not-a-cursor", huge, negative, *truncated, "%00", f"{given}%3D%3D"):
+        wrong = api.get(f"{V1}/audit?cursor={forged}", "deputy")
+        assert wrong.status_code == 422, (forged, wrong.text)
+        assert wrong.headers["content-type"] == "application/problem+json"
+        assert wrong.json()["type"] == "/problems/invalid-cursor"
     unknown = api.get(f"{V1}/audit?colour=green", "deputy")
     assert unknown.status_code == 422
     naive = api.get(f"{V1}/audit?recorded_from=2026-09-07T10:00:00", "deputy")

@@ -105,7 +105,7 @@ def test_an_admission_the_year_refuses_records_nothing(api: Api) -> None:
     before = school.position()
     outside = ADMISSION | {"on": "2027-06-15"}
     problem(
-        api.post(f"{V1}/years/2026-2027/students", "secretary", outside), 409, "invariant-violated"
+        api.post(f"{V1}/years/2026-2027/students", "secretary", outside), 409, "outside-school-year"
     )
     no_class = ADMISSION | {"class_code": "7Я"}
     problem(api.post(f"{V1}/years/2026-2027/students", "secretary", no_class), 404, "not-found")

@@ -530,3 +530,83 @@ def test_ids_in_the_body_are_refused(api: Api) -> None:
         assert_refused(
             api.post(journal_url(api, "math", "lessons"), "math", body), 422, "invalid-request"
         )
+
+
+def test_pass_fail_marks_are_given_only_in_pass_fail_subjects(api: Api) -> None:
+    # "зач" was once taken as a mark in mathematics, and "5" in a subject taught without marks.
+    s = api.world.students
+    opened = api.post(
+        "/api/v1/years/2026-2027/journals",
+        "admin",
+        {"class_code": "5А", "subject": "odnknr", "teachers": [str(api.actors["math"].account_id)]},
+    )
+    assert opened.status_code == 201, opened.text
+    api.world.journals["odnknr"] = UUID(opened.json()["ids"]["journal_id"])
+    api.world.at(SEPT_1, 9)
+    math_lesson = hold(api, topic="Дроби").json()["ids"]["lesson_id"]
+    pass_fail_lesson = hold(api, "odnknr", slot=6, topic="Введение").json()["ids"]["lesson_id"]
+    position = api.world.school.position()
+    for key, lesson_id, value in (
+        ("math", math_lesson, "зач"),
+        ("math", math_lesson, "незач"),
+        ("odnknr", pass_fail_lesson, "5"),
+        ("odnknr", pass_fail_lesson, "2"),
+    ):
+        mark = {"lesson_id": lesson_id, "student_id": str(s[0]), "value": value}
+        refused = assert_refused(
+            api.post(journal_url(api, key, "marks"), "math", mark), 422, "mark-not-on-scale"
+        )
+        assert repr(value) in refused["detail"]
+        whole = hold(api, key, slot=7, marks=[{"student_id": str(s[0]), "value": value}])
+        assert_refused(whole, 422, "mark-not-on-scale")
+    assert api.world.school.position() == position
+
+    passed = api.post(
+        journal_url(api, "odnknr", "marks"),
+        "math",
+        {"lesson_id": pass_fail_lesson, "student_id": str(s[0]), "value": "зач"},
+    )
+    assert passed.status_code == 201, passed.text
+    five = api.post(
+        journal_url(api, "math", "marks"),
+        "math",
+        {"lesson_id": math_lesson, "student_id": str(s[0]), "value": "5"},
+    )
+    assert five.status_code == 201, five.text
+    corrections = (
+        ("math", five.json()["ids"]["mark_id"], "зач"),
+        ("odnknr", passed.json()["ids"]["mark_id"], "4"),
+    )
+    for key, mark_id, value in corrections:
+        assert_refused(
+            api.post(
+                journal_url(api, key, "marks", mark_id, "corrections"),
+                "math",
+                {"value": value, "reason": "ошибка"},
+            ),
+            422,
+            "mark-not-on-scale",
+        )
+
+    api.world.at(date(2026, 10, 20), 12)
+    for key, value in (("math", "зач"), ("odnknr", "5")):
+        period_mark = {"period_id": "Q1", "student_id": str(s[1]), "value": value}
+        assert_refused(
+            api.post(journal_url(api, key, "period-marks"), "math", period_mark),
+            422,
+            "mark-not-on-scale",
+        )
+    for key, value in (("math", "5"), ("odnknr", "зач")):
+        period_mark = {"period_id": "Q1", "student_id": str(s[1]), "value": value}
+        given = api.post(journal_url(api, key, "period-marks"), "math", period_mark)
+        assert given.status_code == 201, given.text
+    for key, value in (("math", "незач"), ("odnknr", "3")):
+        assert_refused(
+            api.post(
+                journal_url(api, key, "period-marks", "Q1", s[1], "corrections"),
+                "math",
+                {"value": value, "reason": "пересчёт"},
+            ),
+            422,
+            "mark-not-on-scale",
+        )

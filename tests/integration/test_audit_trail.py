@@ -5,6 +5,7 @@ missed or repeated; each reader sees only their scope; a rebuild gives the same 
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from collections.abc import Iterator
@@ -664,6 +665,38 @@ def test_a_cursor_not_from_a_page_is_refused(trail: Trail) -> None:
     for cursor in ("not a cursor", "MTIz", "!!!"):
         with pytest.raises(InvalidCursorError):
             trail.page(after=cursor)
+
+
+def _encoded(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+CURSORS = st.one_of(
+    st.text(max_size=80),
+    st.builds(lambda a, p: _encoded(f"{a}.{p}."), st.integers(), st.integers()),
+    st.builds(
+        lambda a, p: _encoded(f"{a}.{p}."),
+        st.integers(min_value=2**63 - 3, max_value=2**64),
+        st.integers(min_value=2**63 - 3, max_value=2**64),
+    ),
+    st.text(alphabet="0123456789.-+ _", max_size=45).map(_encoded),
+)
+"""Any string at all, and forged cursors: well encoded, of any integers, of integers about the
+largest a database column holds, and of what looks like numbers."""
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(cursor=CURSORS)
+def test_any_cursor_gives_a_page_or_is_refused(trail: Trail, cursor: str) -> None:
+    try:
+        page = trail.page(after=cursor, limit=3)
+    except InvalidCursorError:
+        return
+    assert len(page.rows) <= 3
 
 
 # --- who reads what -----------------------------------------------------------------------------

@@ -15,7 +15,15 @@ import pytest
 from scenario import YEAR, World, build_world, class_teacher_as
 
 from ejournal.clock import MovableClock
-from ejournal.commands import attendance, lessons, marks, period_marks, students, year
+from ejournal.commands import (
+    attendance,
+    journals,
+    lessons,
+    marks,
+    period_marks,
+    students,
+    year,
+)
 from ejournal.commands.marking import MarkEntry
 from ejournal.database import SchoolDatabase, open_database
 from ejournal.marks import AbsenceReason, Attendance, WorkKind
@@ -183,6 +191,14 @@ def keep_the_journals(diaries: Diaries) -> Entries:
         ),
     )
     diaries.catch_up()
+    # A subject taught without marks: its "зач" shows in the diary and counts in no average.
+    world.journals["odnknr"] = journals.open_journal(
+        world.school,
+        world.admin,
+        journals.OpenJournal(
+            year=YEAR, class_code="5А", subject="odnknr", teachers=(world.math.account_id,)
+        ),
+    ).ids["journal_id"]
     world.at(TUESDAY, 10)
     lesson(
         world,
@@ -195,11 +211,11 @@ def keep_the_journals(diaries: Diaries) -> Entries:
     )
     lesson(
         world,
-        "math",
+        "odnknr",
         world.math,
         TUESDAY,
         2,
-        topic="Числовой луч",
+        topic="Введение в курс",
         marks=(MarkEntry(student_id=pupils[0], value="зач"),),
     )
     diaries.catch_up()
@@ -350,11 +366,12 @@ def test_the_diary_shows_a_students_days(diaries: Diaries) -> None:
         (4, "Colours")
     ]
 
-    # Two mathematics marks count ("зач" does not): an average but no forecast yet.
+    # Two mathematics marks: an average but no forecast yet.
     averages = diaries.averages(pupils[0])
     # (4·1 + 5·2) / 3
     assert (averages["mathematics"].marks, averages["mathematics"].forecast) == (2, None)
     assert averages["mathematics"].average == pytest.approx(14 / 3)
+    assert (averages["odnknr"].marks, averages["odnknr"].average) == (0, None)
     assert (averages["russian_language"].average, averages["russian_language"].marks) == (5.0, 1)
 
     more_marks_a_transfer_and_period_marks(diaries)

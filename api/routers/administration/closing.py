@@ -3,7 +3,6 @@ student promoted, retained or graduated by the director's order, Lyceum 68 §3.4
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -13,6 +12,7 @@ from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentSecretary
 from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
 from api.routers.administration.years import CurrentOrganizer
+from api.schemas.requests import IsoDate
 from ejournal.commands import period_marks, students
 
 router = APIRouter()
@@ -35,7 +35,7 @@ class YearClosingRequest(BaseModel):
 
     next_year: YearLabel
     """The year the students move into; it must be started, with the classes they go to."""
-    on: date
+    on: IsoDate
     order: str = Field(min_length=1, examples=["№ 88-у от 29.05.2027"])
     exceptions: dict[UUID, str] = {}
     """Per student: "retained" (stays in the same grade), "graduated", or a class code;

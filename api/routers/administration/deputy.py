@@ -4,7 +4,6 @@ gets 403 like anyone else)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 from uuid import UUID
 
@@ -13,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentDeputy
+from api.schemas.requests import IsoDate
 from ejournal.commands import marks, substitutions
 
 router = APIRouter()
@@ -23,7 +23,7 @@ class SubstitutionRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    on: date
+    on: IsoDate
     slot: int = Field(ge=0, le=12)
     substitute_id: UUID
     replaced_id: UUID | None = None
@@ -44,8 +44,8 @@ class LateEntryPermissionRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    from_date: date
-    to_date: date
+    from_date: IsoDate
+    to_date: IsoDate
     teacher_id: UUID | None = None
     """The teacher allowed; any teacher of the journal when absent."""
     valid_days: int = Field(default=3, ge=1, le=30)

@@ -7,6 +7,7 @@ administrator's or a deputy's (School 77 §4.6.2: the deputy forms the timetable
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from functools import cache
 from typing import Annotated, Literal
@@ -14,11 +15,21 @@ from uuid import UUID
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentAdministrator, CurrentReader, SchoolApp, acting_as
 from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
+from api.schemas.requests import IsoDate
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.commands import year
 from ejournal.marks import PeriodKind
@@ -56,6 +67,30 @@ def _zone(name: str) -> str:
 
 TimeZone = Annotated[str, AfterValidator(_zone)]
 
+_CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+def _clock_time(value: object) -> object:
+    # Only what the schema below declares: pydantic alone would also take "08:00:00", 28800 or
+    # "08:00:00+03:00" and answer with seconds.
+    if isinstance(value, time) and not (value.second or value.microsecond or value.tzinfo):
+        return value
+    if isinstance(value, str) and re.fullmatch(_CLOCK_TIME, value):
+        return time.fromisoformat(value)
+    raise ValueError("a time of day is written HH:MM, such as 08:30")
+
+
+ClockTimePublic = Annotated[
+    time,
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": _CLOCK_TIME, "examples": ["08:30"]}),
+]
+"""A time of day as a school's bell schedule writes it, "08:30" (the school's own clock: no
+seconds, no offset), in answers and, below, in requests: the schema and the JSON agree."""
+
+ClockTime = Annotated[ClockTimePublic, BeforeValidator(_clock_time)]
+"""A time of day in a request: "08:30" and nothing else."""
+
 
 # --- requests -------------------------------------------------------------------------------
 
@@ -67,8 +102,8 @@ class PeriodRequest(BaseModel):
 
     id: str = Field(pattern=r"^[A-Z][0-9]$", examples=["Q1"])
     name: str = Field(examples=["1 четверть"])
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
 
 
 class SchoolYearRequest(BaseModel):
@@ -77,8 +112,8 @@ class SchoolYearRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     label: YearLabel
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     periods: list[PeriodRequest]
     profile: ProfileChoice
     timezone: TimeZone | None = None
@@ -106,7 +141,7 @@ class PeriodMarksDueRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    due: date
+    due: IsoDate
     order: str = Field(min_length=1, examples=["№ 57-о от 01.10.2026"])
 
 
@@ -115,12 +150,12 @@ class ClosureRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
     kind: Literal["holidays", "quarantine", "other"]
-    classes: list[str] | None = None
-    """The classes it concerns; the whole school when absent."""
-    reason: str = ""
+    classes: list[str] | None = Field(default=None, min_length=1, examples=[["5А", "5Б"]])
+    """The classes it concerns; the whole school when absent or null (never an empty list)."""
+    reason: str = Field(min_length=1, examples=["Приказ № 12-о: карантин по гриппу"])
 
 
 class ClosureLiftingRequest(BaseModel):
@@ -137,8 +172,8 @@ class BellSlotRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     slot: int = Field(ge=0, le=12)
-    start: time
-    end: time
+    start: ClockTime
+    end: ClockTime
 
 
 class BellScheduleRequest(BaseModel):
@@ -236,8 +271,8 @@ class BellSlotPublic(BaseModel):
     """When a lesson slot starts and ends."""
 
     slot: int
-    start: time
-    end: time
+    start: ClockTimePublic
+    end: ClockTimePublic
 
 
 class ClosurePublic(BaseModel):

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentClassTeacher, CurrentReader, CurrentSession, SchoolApp
 from api.schemas.people import PersonNamePublic, StaffPublic
-from api.schemas.requests import RequestModel
+from api.schemas.requests import IsoDate, RequestModel
 from api.schemas.school_year import SchoolYearQuery, today_within, url_label
 from ejournal.aggregates.account import Account
 from ejournal.aggregates.student import Student
@@ -34,8 +34,8 @@ class AbsenceReasonRequest(RequestModel):
     class between two dates (a certificate covers days)."""
 
     student_id: UUID
-    start: date = Field(description="The first day covered.")
-    end: date = Field(description="The last day covered (inclusive).")
+    start: IsoDate = Field(description="The first day covered.")
+    end: IsoDate = Field(description="The last day covered (inclusive).")
     absence_reason: AbsenceReason
     note: str | None = Field(default=None, description='E.g. "справка № 12 от 05.09.2026".')
     reason: str | None = Field(
@@ -98,7 +98,7 @@ def list_class_students(
     session: CurrentSession,
     school: SchoolApp,
     on: Annotated[
-        date | None,
+        IsoDate | None,
         Query(description="The day the list is taken on; by default today, within the year."),
     ] = None,
 ) -> ClassListPublic:

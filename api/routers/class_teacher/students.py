@@ -7,7 +7,6 @@ administrator, on their own routes).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 from uuid import UUID
 
@@ -17,7 +16,7 @@ from pydantic import Field
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentRollKeeper
 from api.schemas.people import PersonNameRequest
-from api.schemas.requests import RequestModel
+from api.schemas.requests import IsoDate, RequestModel
 from ejournal.commands import students
 
 router = APIRouter()
@@ -47,12 +46,12 @@ class ConsentRequest(RequestModel):
         default=None,
         description="The recorded guardian who signed; null when the student signed as an adult.",
     )
-    given_on: date
+    given_on: IsoDate
     document: str = Field(min_length=1, description="The signed document, e.g. its number.")
 
 
 class ConsentWithdrawalRequest(RequestModel):
-    on: date = Field(description="The day the consent ends.")
+    on: IsoDate = Field(description="The day the consent ends.")
     reason: str = Field(min_length=1)
 
 
@@ -60,7 +59,7 @@ class PersonalDataCorrectionRequest(RequestModel):
     """The student's name and birth date as they should read; the old ones stay in the log."""
 
     name: PersonNameRequest
-    birth_date: date
+    birth_date: IsoDate
     reason: str = Field(min_length=1, description="Why, e.g. the document the correction follows.")
 
 

@@ -7,7 +7,7 @@ missing one.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.exceptions import RequestValidationError
 
 from api.dependencies import CurrentFamily, CurrentSession, SchoolApp
+from api.schemas.requests import IsoDate
 from ejournal.errors import NotFoundError
 from ejournal.projections.diary import DiaryView, SubjectAverage, diary_averages, diary_week
 from ejournal.roles import Actor
@@ -59,9 +60,9 @@ def read_diary(
     session: CurrentSession,
     school: SchoolApp,
     response: Response,
-    start: Annotated[date, Query(description="The first day shown.")],
+    start: Annotated[IsoDate, Query(description="The first day shown.")],
     end: Annotated[
-        date | None, Query(description="The last day shown; by default a week from start.")
+        IsoDate | None, Query(description="The last day shown; by default a week from start.")
     ] = None,
     after: After = None,
 ) -> DiaryView:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentSecretary, SchoolApp, acting_as
 from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
+from api.schemas.requests import IsoDate
 from ejournal.aggregates.student import Student
 from ejournal.commands import students
 from ejournal.roles import Actor, Role
@@ -54,9 +55,9 @@ class AdmissionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: PersonNameRequest
-    birth_date: date
+    birth_date: IsoDate
     class_code: str = Field(examples=["5А"])
-    on: date
+    on: IsoDate
     """The first day in the class; inside the school year."""
     order: str = Field(min_length=1, examples=["№ 101-у от 28.08.2026"])
 
@@ -68,7 +69,7 @@ class TransferRequest(BaseModel):
 
     year: YearLabel
     to_class: str = Field(examples=["5Б"])
-    on: date
+    on: IsoDate
     """The first day in the new class."""
     order: str = Field(min_length=1)
     reason: str = Field(min_length=1)
@@ -80,7 +81,7 @@ class WithdrawalRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     year: YearLabel
-    on: date
+    on: IsoDate
     """The last day at the school."""
     reason: str = Field(min_length=1)
     destination: str | None = None
@@ -95,7 +96,7 @@ class SubgroupMoveRequest(BaseModel):
 
     subject: str = Field(examples=["foreign_language"])
     subgroup: str = Field(examples=["2"])
-    on: date
+    on: IsoDate
 
 
 class PersonNamePublic(BaseModel):

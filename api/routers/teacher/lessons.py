@@ -3,7 +3,6 @@ lesson's topic and homework filled in or corrected afterwards."""
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -12,7 +11,7 @@ from pydantic import Field
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentTeacher
 from api.routers.teacher.marks import MarkEntryRequest
-from api.schemas.requests import RequestModel
+from api.schemas.requests import IsoDate, RequestModel
 from ejournal.commands import lessons
 from ejournal.marks import Attendance
 
@@ -24,7 +23,7 @@ class WholeLessonRequest(RequestModel):
     and slot), its topic and homework, who was not present, and every mark given. All of it is
     recorded together or none of it."""
 
-    on: date = Field(description="The day the lesson was held (the school's local date).")
+    on: IsoDate = Field(description="The day the lesson was held (the school's local date).")
     slot: int = Field(ge=0, le=12, description="The lesson's number in the day's bell schedule.")
     topic: str | None = Field(default=None, min_length=1)
     homework: str | None = Field(default=None, min_length=1)

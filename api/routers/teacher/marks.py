@@ -6,7 +6,6 @@ and until when, is the school profile's to decide in the core.
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -14,7 +13,7 @@ from pydantic import Field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentTeacher
-from api.schemas.requests import RequestModel
+from api.schemas.requests import IsoDate, RequestModel
 from ejournal.commands import marks
 from ejournal.commands.marking import MarkEntry
 from ejournal.marks import MarkValue, WorkKind
@@ -33,14 +32,14 @@ class MarkEntryRequest(RequestModel):
 
     student_id: UUID
     value: MarkValue = Field(
-        description='"1".."5", "зач" or "незач"; "4+"/"4-" only where the school\'s profile'
-        " allows them."
+        description='"1".."5" ("4+"/"4-" only where the school\'s profile allows them), or'
+        ' "зач"/"незач" in the subjects the profile assesses pass/fail (and only there).'
     )
     work_kind: WorkKind = Field(
         default=WorkKind.ORAL,
         description="What the mark is for; it sets the mark's weight and its deadline.",
     )
-    results_date: date | None = Field(
+    results_date: IsoDate | None = Field(
         default=None,
         description="For results that arrive from outside (external diagnostics, state exams):"
         " the day they were received or announced, from which their deadline counts.",

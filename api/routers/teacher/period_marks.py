@@ -24,8 +24,9 @@ class PeriodMarkRequest(RequestModel):
     value: str = Field(
         min_length=1,
         max_length=8,
-        description='"1".."5", "зач" or "незач". Checked by the core rather than here, so that a'
-        ' banned entry ("н/а", "осв.") is refused with the clause that bans it.',
+        description='"1".."5", or "зач"/"незач" in the subjects the profile assesses pass/fail.'
+        ' Checked by the core rather than here, so that a banned entry ("н/а", "осв.") is'
+        " refused with the clause that bans it.",
     )
 
 

@@ -8,6 +8,7 @@ force. Handlers read it to evaluate deadlines and rosters; it changes rarely.
 
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 from typing import Literal
 from uuid import UUID
@@ -25,11 +26,39 @@ from ejournal.transcoding import SortedFrozenSet
 
 _ONE_DAY = timedelta(days=1)
 
+FIRST_LABEL_YEAR = 2000
+LAST_LABEL_YEAR = 2100
+_LABEL = re.compile(r"([0-9]{4})/([0-9]{4})")
+
+
+def check_label(label: str) -> str:
+    """A school year's label ("2026/2027"): two consecutive calendar years, from 2000/2001 to
+    2100/2101; ValueError otherwise. A year outside that span is a typing error, not a year a
+    school keeps a journal for."""
+    found = _LABEL.fullmatch(label)
+    if (
+        found is None
+        or not FIRST_LABEL_YEAR <= int(found[1]) <= LAST_LABEL_YEAR
+        or int(found[2]) != int(found[1]) + 1
+    ):
+        raise ValueError(
+            f"{label!r} is not a school year: two consecutive years from {FIRST_LABEL_YEAR}/"
+            f"{FIRST_LABEL_YEAR + 1} to {LAST_LABEL_YEAR}/{LAST_LABEL_YEAR + 1}, such as 2026/2027"
+        )
+    return label
+
 
 class SchoolYearError(InvariantError):
     """A change to the year's organisation contradicts what it holds."""
 
     slug = "school-year-invariant"
+
+
+class OutsideSchoolYearError(InvariantError):
+    """A date a command is about lies outside the school year it is recorded in."""
+
+    slug = "outside-school-year"
+    title = "The date lies outside the school year"
 
 
 class Period(Value):
@@ -54,8 +83,27 @@ class ClosureRecord(Value):
     end: date
     kind: Literal["holidays", "quarantine", "other"]
     classes: SortedFrozenSet[str] | None = None
+    """The classes it keeps home; None for the whole school (empty only in old logs: see below)."""
     reason: str = ""
     lifted: bool = False
+
+    def in_calendar(self) -> Closure | None:
+        """The days off this closure gives the working-day calendar, or None when it gives none.
+
+        A closure declared for an empty list of classes closes no class. Such closures were once
+        accepted and may stand in an old log, which is never rewritten: read as "the whole
+        school" they would close it, and handed to the calendar as they are they would make
+        every command that consults it fail.
+        """
+        if self.classes is not None and not self.classes:
+            return None
+        return Closure(
+            start=self.start,
+            end=self.end,
+            kind=self.kind,
+            classes=self.classes,
+            reason=self.reason,
+        )
 
 
 class BellSlot(Value):
@@ -260,9 +308,19 @@ class SchoolYear(Aggregate):
         timezone: str | None = None,
         week_length: int | None = None,
     ) -> SchoolYear:
-        """Set up a year: its periods must lie inside it, in order, without overlap."""
+        """Set up a year: it starts in the first year of its label and ends in the second; its
+        periods must lie inside it, in order, without overlap."""
+        try:
+            check_label(label)
+        except ValueError as error:
+            raise SchoolYearError(str(error)) from None
         if ends_on <= starts_on:
             raise SchoolYearError(f"the year must end after it starts ({starts_on}–{ends_on})")
+        if (starts_on.year, ends_on.year) != (int(label[:4]), int(label[5:])):
+            raise SchoolYearError(
+                f"school year {label} starts in {label[:4]} and ends in {label[5:]},"
+                f" not {starts_on}–{ends_on}"
+            )
         if not periods:
             raise SchoolYearError("a school year needs at least one reporting period")
         previous_end: date | None = None
@@ -327,17 +385,22 @@ class SchoolYear(Aggregate):
         cached: tuple[tuple[int, int], SchoolCalendar] | None = self.__dict__.get("_calendar")
         if cached is not None and cached[0] == key:
             return cached[1]
+        in_force = (c.in_calendar() for c in self.closures.values() if not c.lifted)
         calendar = SchoolCalendar(
             week_length=5 if self.week_length == 5 else 6,
-            closures=[
-                Closure(start=c.start, end=c.end, kind=c.kind, classes=c.classes, reason=c.reason)
-                for c in self.closures.values()
-                if not c.lifted
-            ],
+            closures=[c for c in in_force if c is not None],
         )
         # Not part of the state: dropped from snapshots by the leading underscore.
         self.__dict__["_calendar"] = (key, calendar)
         return calendar
+
+    def check_within(self, day: date, what: str) -> None:
+        """Refuse a date outside this year: every date a command records is about some year."""
+        if not self.starts_on <= day <= self.ends_on:
+            raise OutsideSchoolYearError(
+                f"{what} ({day}) must fall in school year {self.label}"
+                f" ({self.starts_on}–{self.ends_on})"
+            )
 
     def period_of(self, day: date) -> Period | None:
         """The reporting period a day falls in (None in holidays between periods)."""
@@ -440,8 +503,14 @@ class SchoolYear(Aggregate):
         self.check_open()
         if closure.end < closure.start:
             raise SchoolYearError("a closure ends before it starts")
+        self.check_within(closure.start, "a closure's first day")
+        self.check_within(closure.end, "a closure's last day")
         if closure.id in self.closures:
             raise SchoolYearError("this closure is already declared")
+        if closure.classes is not None and not closure.classes:
+            raise SchoolYearError("a closure names at least one class, or none for the school")
+        if not closure.reason.strip():
+            raise SchoolYearError("declaring a closure needs a reason")
         for code in closure.classes or ():
             self.school_class(code)
         self._closure_declared(closure=closure, actor=actor)

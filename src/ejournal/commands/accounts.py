@@ -68,6 +68,7 @@ def grant_role(school: School, actor: Actor, cmd: GrantRole) -> Recorded:
             if cmd.year is not None:
                 school.year_view(cmd.year)
         account = school.account(cmd.account_id)
+        _check_class_exists(school, cmd.year, cmd.class_code)
         if actor.role is Role.CLASS_TEACHER and account.roles() - {Role.PARENT, Role.STUDENT}:
             # A class teacher gives family access only: a staff account is not theirs to touch.
             raise AccessDeniedError("a class teacher grants roles to parents and students only")
@@ -232,6 +233,13 @@ def record_sign_in(school: School, actor: Actor, cmd: RecordSignIn) -> Recorded:
         return school.record(account)
 
     return school.run(attempt)
+
+
+def _check_class_exists(school: School, year: str | None, class_code: str | None) -> None:
+    """A class scope names a class its school year has: a grant for a class that was never
+    formed would lead nobody and stand in the log as if it did (answered as a missing one)."""
+    if year is not None and class_code is not None:
+        school.year_view(year).school_class(class_code)
 
 
 def _self_or_administrator(actor: Actor, account_id: UUID, action: str) -> None:

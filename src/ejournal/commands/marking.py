@@ -13,7 +13,7 @@ from ejournal.aggregates.school_year import SchoolYear
 from ejournal.commands.command import Command
 from ejournal.commands.timing import first_grade_check, lateness
 from ejournal.errors import InvariantError
-from ejournal.marks import MarkValue, WorkKind, has_modifier
+from ejournal.marks import FAIL_MARK, PASS_MARK, MarkValue, WorkKind, has_modifier, is_pass_fail
 from ejournal.policy.deadlines import EntryKind
 from ejournal.roles import Actor
 
@@ -38,10 +38,27 @@ class MarkEntry(Command):
     comment: str | None = Field(default=None, max_length=500)
 
 
-def check_scale(year: SchoolYear, value: str) -> None:
-    if has_modifier(value) and not year.profile.allow_mark_modifiers:
+def check_scale(year: SchoolYear, subject: str, value: str) -> None:
+    """A current, period or corrected mark is on the subject's scale (DESIGN.md §3): "зач" or
+    "незач" in the subjects the profile assesses pass/fail, points in every other, "+"/"-" only
+    where the profile allows them."""
+    profile = year.profile
+    if subject in profile.pass_fail_subjects:
+        if not is_pass_fail(value):
+            raise MarkScaleError(
+                f"{value!r} is not a mark in {subject}: it is assessed {PASS_MARK!r} or"
+                f" {FAIL_MARK!r} in this school ({profile.school})"
+            )
+        return
+    if is_pass_fail(value):
         raise MarkScaleError(
-            f"{value!r}: this school's profile ({year.profile.school}) has no '+'/'-' marks"
+            f"{value!r} is not a mark in {subject}: it is marked 1–5 in this school"
+            f" ({profile.school}); {PASS_MARK!r}/{FAIL_MARK!r} are for the subjects assessed"
+            f" pass/fail ({', '.join(sorted(profile.pass_fail_subjects)) or 'none'})"
+        )
+    if has_modifier(value) and not profile.allow_mark_modifiers:
+        raise MarkScaleError(
+            f"{value!r}: this school's profile ({profile.school}) has no '+'/'-' marks"
         )
 
 
@@ -55,7 +72,7 @@ def add_mark(
 ) -> UUID:
     """Check one mark against the profile and record it on the journal (not yet saved)."""
     first_grade_check(year, journal, marks=True, homework=False)
-    check_scale(year, entry.value)
+    check_scale(year, journal.subject, entry.value)
     late = lateness(
         year,
         journal,

@@ -118,7 +118,7 @@ def _mark_to_change(
 def correct_mark(school: School, actor: Actor, cmd: CorrectMark) -> Recorded:
     def attempt() -> Recorded:
         journal, year, mark = _mark_to_change(school, actor, cmd.journal_id, cmd.mark_id)
-        check_scale(year, cmd.value)
+        check_scale(year, journal.subject, cmd.value)
         rule = year.profile.corrections
         _check_change_allowed(
             year,

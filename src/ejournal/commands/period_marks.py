@@ -61,7 +61,7 @@ def record_period_mark(school: School, actor: Actor, cmd: RecordPeriodMark) -> R
             rule.forbidden_values, rule.forbidden_clause, year.profile.school, cmd.value
         )
         first_grade_check(year, journal, marks=True, homework=False)
-        check_scale(year, value)
+        check_scale(year, journal.subject, value)
         period = year.period(cmd.period_id)
         late = period_mark_lateness(year, journal, period, actor)
         roster = year.roster(year.journals[journal.id], period.end) | year.roster(
@@ -89,7 +89,7 @@ def correct_period_mark(school: School, actor: Actor, cmd: CorrectPeriodMark) ->
         require_journal_teacher(actor, journal)
         year = school.year_view(journal.year)
         year.check_open()
-        check_scale(year, cmd.value)
+        check_scale(year, journal.subject, cmd.value)
         rule = year.profile.corrections
         if rule.value_change.value == "forbidden" and cmd.authorization_id is None:
             raise RuleViolationError(

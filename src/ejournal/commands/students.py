@@ -38,8 +38,7 @@ def admit_student(school: School, actor: Actor, cmd: AdmitStudent) -> Recorded:
         require_role(actor, *ROLL_KEEPERS, action="admitting students")
         year = school.year(cmd.year)
         year.school_class(cmd.class_code)
-        if not year.starts_on <= cmd.on <= year.ends_on:
-            raise InvariantError(f"{cmd.on} is outside school year {year.label}")
+        year.check_within(cmd.on, "the day of admission")
         student = Student.admit(
             name=cmd.name,
             birth_date=cmd.birth_date,
@@ -190,6 +189,7 @@ def transfer_student(school: School, actor: Actor, cmd: TransferStudent) -> Reco
         require_role(actor, *ROLL_KEEPERS, action="transferring students")
         year = school.year(cmd.year)
         year.school_class(cmd.to_class)
+        year.check_within(cmd.on, "the day of a transfer")
         student = school.student(cmd.student_id)
         student.transfer(cmd.to_class, cmd.on, cmd.order, cmd.reason, actor)
         year.leave_class(student.id, cmd.on - timedelta(days=1), actor)
@@ -215,6 +215,7 @@ def withdraw_student(school: School, actor: Actor, cmd: WithdrawStudent) -> Reco
         resolve(school, actor)
         require_role(actor, *ROLL_KEEPERS, action="withdrawing students")
         year = school.year(cmd.year)
+        year.check_within(cmd.on, "the day of withdrawal")
         student = school.student(cmd.student_id)
         student.withdraw(cmd.on, cmd.reason, cmd.destination, cmd.order, actor)
         year.leave_class(student.id, cmd.on, actor)

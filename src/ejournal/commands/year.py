@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID, uuid4
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from ejournal.aggregates.account import Account, Grant
 from ejournal.aggregates.identity import school_year_id
@@ -17,6 +17,7 @@ from ejournal.aggregates.school_year import (
     SchoolClass,
     SchoolYear,
     TimetableEntry,
+    check_label,
 )
 from ejournal.application import Recorded, School
 from ejournal.commands.access import require_role, resolve
@@ -38,7 +39,7 @@ class PeriodSpec(Command):
 class StartSchoolYear(Command):
     """Set up a school year with its reporting periods and the regulation profile in force."""
 
-    label: str = Field(pattern=r"^\d{4}/\d{4}$")
+    label: Annotated[str, AfterValidator(check_label)]
     starts_on: date
     ends_on: date
     periods: tuple[PeriodSpec, ...]
@@ -126,8 +127,9 @@ class DeclareClosure(Command):
     start: date
     end: date
     kind: Literal["holidays", "quarantine", "other"]
-    classes: frozenset[str] | None = None
-    reason: str = ""
+    classes: frozenset[str] | None = Field(default=None, min_length=1)
+    """The classes it keeps home; None (never an empty set) for the whole school."""
+    reason: str = Field(min_length=1)
 
 
 def declare_closure(school: School, actor: Actor, cmd: DeclareClosure) -> Recorded:

@@ -16,6 +16,7 @@ from statistics import NormalDist
 
 from ejournal.marks import PASS_MARK, WorkKind, points
 from ejournal.policy.profile import RegulationProfile
+from ejournal.subjects import PASS_FAIL_SUBJECTS
 
 MARK_SHARES: dict[str, float] = {"2": 0.05, "3": 0.25, "4": 0.40, "5": 0.30}
 """The share of each mark over a school, lowest first."""
@@ -39,7 +40,7 @@ THRESHOLDS = _thresholds()
 CONTROL_WORK_SHIFT = -0.3
 """A control work is harder than the day's oral answers."""
 
-UNMARKED_SUBJECTS = frozenset({"orkse", "odnknr"})
+UNMARKED_SUBJECTS = PASS_FAIL_SUBJECTS
 """Taught without marks (безотметочное обучение); the period closes with a pass."""
 
 MARKS_PER_LESSON: dict[int, float] = {1: 0.25, 2: 0.35, 3: 0.25, 4: 0.15}

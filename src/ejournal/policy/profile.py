@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from ejournal.errors import Clause, InvariantError
 from ejournal.marks import PeriodKind, WorkKind
+from ejournal.subjects import PASS_FAIL_SUBJECTS
 from ejournal.transcoding import SortedFrozenSet
 
 
@@ -192,6 +193,8 @@ class RegulationProfile(BaseModel):
     week_length: Literal[5, 6] = 5
     allow_mark_modifiers: bool = False
     """Whether "4+" / "5-" exist in this school."""
+    pass_fail_subjects: SortedFrozenSet[str] = PASS_FAIL_SUBJECTS
+    """Subject codes assessed "зач"/"незач" only; every other subject is marked 1–5."""
     weights: dict[WorkKind, float]
     """Weight of each kind of work in the weighted average (средневзвешенный балл)."""
     deadlines: LessonDeadlines

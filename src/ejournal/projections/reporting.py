@@ -333,6 +333,8 @@ def _profile_adopted(e: SchoolYear.ProfileAdopted, _position: int, w: _Writes) -
 @_on(SchoolYear.ClosureDeclared)
 def _closure_declared(e: SchoolYear.ClosureDeclared, _position: int, w: _Writes) -> None:
     closure = e.closure
+    if closure.in_calendar() is None:
+        return  # an old closure of no class: stored as "", it would read back as the school
     w.add(
         """INSERT INTO rpt_closures (closure_id, year_id, start_date, end_date, classes, lifted)
         VALUES (%(closure_id)s, %(year_id)s, %(start_date)s, %(end_date)s, %(classes)s, FALSE)

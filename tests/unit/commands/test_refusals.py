@@ -4,12 +4,14 @@ zones, closing what is closed, and a class teacher reaching outside their class.
 from __future__ import annotations
 
 from datetime import date
+from uuid import uuid4
 
 import pytest
 from pydantic import ValidationError
 from scenario import YEAR, World, class_teacher_as
 
 from ejournal.aggregates.class_journal import PeriodClosedError
+from ejournal.aggregates.school_year import ClosureRecord, SchoolYearError
 from ejournal.commands import accounts, period_marks, students, year
 from ejournal.errors import InvariantError, NotFoundError
 from ejournal.policy.profile import UnknownProfileError
@@ -87,3 +89,45 @@ def test_a_class_teacher_grants_family_roles_to_family_accounts_only(world: Worl
                 account_id=world.math.account_id, role="parent", student_id=world.students[0]
             ),
         )
+
+
+def test_the_year_itself_refuses_a_closure_of_no_class_or_without_reason(world: World) -> None:
+    # The command refuses both at its edge; the aggregate keeps the rule for every other path.
+    school_year = world.school.year(YEAR)
+    for classes, reason in ((frozenset(), "карантин"), (frozenset({"5А"}), " ")):
+        closure = ClosureRecord(
+            id=uuid4(),
+            start=date(2026, 10, 5),
+            end=date(2026, 10, 9),
+            kind="quarantine",
+            classes=classes,
+            reason=reason,
+        )
+        with pytest.raises(SchoolYearError):
+            school_year.declare_closure(closure, world.deputy)
+    assert not school_year.collect_events()
+
+
+def test_a_class_teachers_grant_names_a_class_of_its_year(world: World) -> None:
+    before = world.school.position()
+    for year_label, class_code in ((YEAR, "5Я"), ("2030/2031", "5А")):
+        with pytest.raises(NotFoundError):
+            accounts.grant_role(
+                world.school,
+                world.admin,
+                accounts.GrantRole(
+                    account_id=world.outsider.account_id,
+                    role="class_teacher",
+                    class_code=class_code,
+                    year=year_label,
+                ),
+            )
+    assert world.school.position() == before
+    granted = accounts.grant_role(
+        world.school,
+        world.admin,
+        accounts.GrantRole(
+            account_id=world.outsider.account_id, role="class_teacher", class_code="1А", year=YEAR
+        ),
+    )
+    assert granted.position == before + 1

@@ -3,6 +3,7 @@ the cursor, stored times, and the CSV layout."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import importlib
 import io
@@ -137,10 +138,38 @@ def test_a_cursor_round_trips(recorded_at: int, position: int) -> None:
     assert "=" not in cursor
 
 
-@pytest.mark.parametrize("cursor", ["", "x", "MTIz", "MTIzLmFiYw", "ЖЖЖ", "MS4yLjM"])
+def forged(text: str) -> str:
+    """A cursor as a page would encode it, of any text."""
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        *("", "x", "MTIz", "MTIzLmFiYw", "ЖЖЖ", "MS4yLjM", "MS4yLg=", "MS4yLg!", "MS4yLg\n"),
+        forged("1.2"),  # a cursor cut short
+        forged(f"{2**63}.1."),  # beyond SQLite's integers
+        forged(f"1.{10**40}."),
+        forged("-1.5."),
+        forged("1.-5."),
+        forged("01.5."),  # not as a page writes it
+        forged(" 1.5."),
+        forged("1_0.5."),
+        forged("+1.5."),
+        forged("١.٥."),  # Arabic-Indic digits, which int() reads
+    ],
+)
 def test_a_cursor_not_from_a_page_is_refused(cursor: str) -> None:
     with pytest.raises(InvalidCursorError):
         decode_cursor(cursor)
+
+
+@given(recorded_at=st.integers(0, 2**63 - 1), position=st.integers(0, 2**63 - 1))
+def test_a_cursor_cut_short_is_refused(recorded_at: int, position: int) -> None:
+    cursor = encode_cursor(recorded_at, position)
+    for cut in range(1, len(cursor)):
+        with pytest.raises(InvalidCursorError):
+            decode_cursor(cursor[:cut])
 
 
 @given(
