@@ -644,8 +644,11 @@ class _Seeder:
             login = login_for(parse_name(member.name))
             account_id = self.register(login, member.name, f"{login}@school77.example")
             for role in member.roles:
-                class_code = member.leads if role is Role.CLASS_TEACHER else None
-                self.grant(account_id, login, role, by=self.actor("admin"), class_code=class_code)
+                if role is Role.CLASS_TEACHER:
+                    # Granted with the class it names, when the class is formed (form_classes).
+                    self.tally.grant(role, login)
+                else:
+                    self.grant(account_id, login, role, by=self.actor("admin"))
             self.staff[member.key] = account_id
 
     def start_year(self) -> None:
