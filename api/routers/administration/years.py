@@ -24,6 +24,7 @@ from ejournal.commands import year
 from ejournal.marks import PeriodKind
 from ejournal.policy.profile import RegulationProfile, shipped_profile_ids
 from ejournal.roles import Actor
+from ejournal.text import Label, Name, OptionalReason, Reason, TextWithin
 
 router = APIRouter()
 
@@ -38,7 +39,9 @@ def _shipped(profile_id: str) -> str:
     return profile_id
 
 
-ProfileChoice = Annotated[str, AfterValidator(_shipped)] | RegulationProfile
+ProfileChoice = (
+    Annotated[Label, AfterValidator(_shipped)] | Annotated[RegulationProfile, TextWithin(4000)]
+)
 """A shipped profile's id ("school77") or the school's own profile, whole."""
 
 
@@ -54,7 +57,7 @@ def _zone(name: str) -> str:
     return name
 
 
-TimeZone = Annotated[str, AfterValidator(_zone)]
+TimeZone = Annotated[Label, AfterValidator(_zone)]
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -66,7 +69,7 @@ class PeriodRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: str = Field(pattern=r"^[A-Z][0-9]$", examples=["Q1"])
-    name: str = Field(examples=["1 четверть"])
+    name: Label = Field(examples=["1 четверть"])
     start: date
     end: date
 
@@ -98,7 +101,7 @@ class ProfileRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     profile: ProfileChoice
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 class PeriodMarksDueRequest(BaseModel):
@@ -107,7 +110,7 @@ class PeriodMarksDueRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     due: date
-    order: str = Field(min_length=1, examples=["№ 57-о от 01.10.2026"])
+    order: Name = Field(examples=["№ 57-о от 01.10.2026"])
 
 
 class ClosureRequest(BaseModel):
@@ -118,9 +121,9 @@ class ClosureRequest(BaseModel):
     start: date
     end: date
     kind: Literal["holidays", "quarantine", "other"]
-    classes: list[str] | None = None
+    classes: list[Label] | None = None
     """The classes it concerns; the whole school when absent."""
-    reason: str = ""
+    reason: OptionalReason = ""
 
 
 class ClosureLiftingRequest(BaseModel):
@@ -128,7 +131,7 @@ class ClosureLiftingRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 class BellSlotRequest(BaseModel):
@@ -147,7 +150,7 @@ class BellScheduleRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     slots: list[BellSlotRequest]
-    reason: str | None = None
+    reason: Reason | None = None
     """Why a bell schedule already set is replaced."""
 
 
@@ -157,7 +160,7 @@ class SchoolClassRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     grade: int = Field(ge=1, le=11)
-    letter: str = Field(min_length=1, max_length=3, examples=["Б"])
+    letter: Label = Field(max_length=3, examples=["Б"])
     class_teacher_id: UUID | None = None
 
 
@@ -167,7 +170,7 @@ class ClassTeacherRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     account_id: UUID
-    reason: str | None = None
+    reason: Reason | None = None
     """Why the class teacher already assigned is replaced."""
 
 
@@ -187,7 +190,7 @@ class TimetableRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     entries: list[TimetableEntryRequest]
-    reason: str | None = None
+    reason: Reason | None = None
     """Why a timetable already set is replaced."""
 
 
