@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
 from api.deployment import Deployment
+from api.request_limits import RequestLimitsMiddleware
 from api.routers import (
     administration,
     audit,
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     app.state.deployment = deployment
     problems.install(app)
+    app.add_middleware(RequestLimitsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     routers = (health, auth, me, teacher, class_teacher, administration, secretary, family)
     for module in (*routers, reports, audit, history, integrity, projections):
