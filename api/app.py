@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
 from api.deployment import Deployment
-from api.request_limits import RequestLimitsMiddleware
+from api.request_limits import RequestLimitsMiddleware, document_url_rule
 from api.routers import (
     administration,
     audit,
@@ -76,6 +76,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 content = response.get("content", {})
                 if code.startswith(("4", "5")) and problems.MEDIA_TYPE in content:
                     content.pop("application/json", None)
+        document_url_rule(schema)
         app.openapi_schema = schema
     return app.openapi_schema
 

@@ -14,7 +14,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
-from ejournal.text import refused_character
+from ejournal.text import ONE_LINE_PATTERN, refused_character
 
 MAX_BODY_BYTES = 1024 * 1024
 """The largest request body taken. The largest real bodies (a whole year's KTP, a class's whole
@@ -68,6 +68,23 @@ class RequestLimitsMiddleware:
             instance=scope["path"],
         )
         await response(scope, receive, send)
+
+
+def document_url_rule(openapi: dict[str, Any]) -> None:
+    """Say in the OpenAPI document what the middleware refuses: every text parameter of a path or
+    a query is one line of journal text."""
+    for item in openapi["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") in ("path", "query"):
+                    _one_line(parameter.get("schema", {}))
+
+
+def _one_line(schema: dict[str, Any]) -> None:
+    if schema.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(schema):
+        schema["pattern"] = ONE_LINE_PATTERN
+    for choice in schema.get("anyOf", []):
+        _one_line(choice)
 
 
 def _url_errors(scope: Scope) -> list[dict[str, Any]]:

@@ -66,7 +66,8 @@ _REFUSED_ON_ONE_LINE = re.compile(f"[{_REFUSED_EVERYWHERE}\t\n\r\u2028\u2029]")
 _REFUSED_ON_LINES = re.compile(f"[{_REFUSED_EVERYWHERE}]")
 # The same rule for the OpenAPI document (ECMA-262; surrogates cannot be sent in JSON text anyway).
 _SCHEMA_EVERYWHERE = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF"
-_SCHEMA_ONE_LINE = rf"^[^{_SCHEMA_EVERYWHERE}\u0009\u000A\u000D\u2028\u2029]*$"
+ONE_LINE_PATTERN = rf"^[^{_SCHEMA_EVERYWHERE}\u0009\u000A\u000D\u2028\u2029]*$"
+"""Text of one line as a JSON Schema pattern (for the OpenAPI document)."""
 _SCHEMA_LINES = rf"^[^{_SCHEMA_EVERYWHERE}]*$"
 
 
@@ -124,7 +125,7 @@ class JournalText:
         json_schema.update(
             minLength=0 if self.empty else 1,
             maxLength=self.max_length,
-            pattern=_SCHEMA_LINES if self.lines else _SCHEMA_ONE_LINE,
+            pattern=_SCHEMA_LINES if self.lines else ONE_LINE_PATTERN,
         )
         return json_schema
 

@@ -18,6 +18,7 @@ from text_fields import loose_fields
 from api.app import create_app
 from api.request_limits import MAX_BODY_BYTES
 from ejournal.settings import Settings
+from ejournal.text import ONE_LINE_PATTERN
 
 V1 = "/api/v1"
 MONDAY = date(2026, 9, 7)
@@ -91,6 +92,10 @@ def test_a_nul_in_a_query_or_a_path_is_refused(api: Api) -> None:
     assert refused(api.get(sheet, "deputy"), 422)["errors"][0]["location"] == ["path"]
     # A query that is journal text is answered as before.
     assert api.get(f"{V1}/audit?class_code=5А", "auditor").status_code == 200
+    # The OpenAPI document says so, for clients and the contract run.
+    operation = api.client.get("/openapi.json").json()["paths"][f"{V1}/audit"]["get"]
+    (class_code,) = [p for p in operation["parameters"] if p["name"] == "class_code"]
+    assert class_code["schema"]["anyOf"][0]["pattern"] == ONE_LINE_PATTERN
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_parsed(api: Api) -> None:
