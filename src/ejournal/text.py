@@ -58,6 +58,8 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 from ejournal.aggregates.student import PersonName
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic.json_schema import JsonSchemaValue
 
@@ -213,15 +215,18 @@ class TextWithin:
             raise ValidationError.from_exception_data(type(value).__name__, errors)
         return value
 
-    def _errors(self, data: Any, at: tuple[str | int, ...]) -> Any:
+    def _errors(self, data: Any, at: tuple[str | int, ...]) -> Iterator[InitErrorDetails]:
         if isinstance(data, str):
-            why = refused_character(data, lines=self.lines)
-            if why is None and len(data) > self.max_length:
-                why = f"text is {len(data)} characters long; at most {self.max_length} are taken"
-            if why is not None:
-                yield InitErrorDetails(
-                    type=PydanticCustomError("journal_text", why), loc=at, input=data
+            if why := refused_character(data, lines=self.lines):
+                error = PydanticCustomError("journal_text_character", why)
+            elif len(data) > self.max_length:
+                error = PydanticCustomError(
+                    "journal_text_too_long",
+                    f"text is {len(data)} characters long; at most {self.max_length} are taken",
                 )
+            else:
+                return
+            yield InitErrorDetails(type=error, loc=at, input=data)
         elif isinstance(data, dict):
             for key, item in data.items():
                 yield from self._errors(key, at)
