@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import problems
 from api.deployment import Deployment
 from api.json_bodies import UniqueKeysMiddleware
+from api.request_limits import RequestLimitsMiddleware, document_url_rule
 from api.routers import (
     administration,
     audit,
@@ -55,8 +56,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     app.state.deployment = deployment
     problems.install(app)
-    # Inside the request id: a refused body's answer carries the id too.
+    # The last added runs first: the request id, so every refusal carries it; then the limits,
+    # so an oversized body is refused before the duplicate-key check buffers it.
     app.add_middleware(UniqueKeysMiddleware)
+    app.add_middleware(RequestLimitsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     routers = (health, auth, me, teacher, class_teacher, administration, secretary, family)
     for module in (*routers, reports, audit, history, integrity, projections):
@@ -77,6 +80,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 content = response.get("content", {})
                 if code.startswith(("4", "5")) and problems.MEDIA_TYPE in content:
                     content.pop("application/json", None)
+        document_url_rule(schema)
         app.openapi_schema = schema
     return app.openapi_schema
 

@@ -45,6 +45,12 @@ class RateLimitedError(ApiError):
     status = 429
 
 
+class RequestTooLargeError(ApiError):
+    slug = "request-too-large"
+    title = "The request is too large"
+    status = 413
+
+
 class ClausePublic(BaseModel):
     """The clause of a school regulation a refusal comes from."""
 
@@ -84,6 +90,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     403: _problem_response("The role does not allow this"),
     404: _problem_response("Not found, or outside the caller's scope (the two look the same)"),
     409: _problem_response("The request contradicts the record, or is still running"),
+    413: _problem_response("The request body is larger than the service takes"),
     422: _problem_response("The request is invalid, or a regulation rule refused it"),
     429: _problem_response("Too many attempts"),
 }
@@ -154,13 +161,19 @@ def _validation_error(request: Request, error: Exception) -> JSONResponse:
         }
         for e in error.errors()
     ]
+    return invalid_request(errors, request.url.path)
+
+
+def invalid_request(errors: list[dict[str, Any]], instance: str | None) -> JSONResponse:
+    """The answer to a request that does not match what its endpoint takes; each error gives its
+    ``location``, ``message`` and ``type``."""
     where = "; ".join(f"{'.'.join(e['location'])}: {e['message']}" for e in errors[:5])
     return problem(
         422,
         "invalid-request",
         "The request is not valid",
         f"the request does not match what this endpoint takes: {where}",
-        instance=request.url.path,
+        instance=instance,
         errors=errors,
     )
 

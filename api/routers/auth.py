@@ -31,6 +31,7 @@ from ejournal.commands import accounts
 from ejournal.credentials import parse_username
 from ejournal.errors import NotFoundError
 from ejournal.roles import Actor, Role
+from ejournal.text import Label
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -134,7 +135,7 @@ def change_password(session: CurrentSession, body: PasswordChangeRequest) -> Res
 
 
 class ApiTokenRequest(BaseModel):
-    label: str = Field(min_length=1, max_length=100)
+    label: Label = Field(max_length=100)
     days: int | None = Field(default=365, ge=1, le=3650)
     """How long the token lives; null for no expiry."""
 

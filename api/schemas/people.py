@@ -8,14 +8,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.requests import RequestModel
 from ejournal.aggregates.student import PersonName
+from ejournal.text import Name
 
 
 class PersonNameRequest(RequestModel):
     """A Russian full name: фамилия, имя, отчество (the last may be absent)."""
 
-    last: str = Field(min_length=1, description="Фамилия.")
-    first: str = Field(min_length=1, description="Имя.")
-    patronymic: str | None = Field(default=None, min_length=1, description="Отчество.")
+    last: Name = Field(description="Фамилия.")
+    first: Name = Field(description="Имя.")
+    patronymic: Name | None = Field(default=None, description="Отчество.")
 
     def person_name(self) -> PersonName:
         return PersonName(last=self.last, first=self.first, patronymic=self.patronymic)

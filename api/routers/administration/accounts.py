@@ -24,6 +24,7 @@ from ejournal.commands import accounts
 from ejournal.commands.command import Command
 from ejournal.credentials import CredentialStore
 from ejournal.roles import Actor, Role
+from ejournal.text import Address, Label, Name, Reason
 
 router = APIRouter()
 
@@ -36,8 +37,8 @@ class AccountRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     login: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
-    full_name: str = Field(min_length=1, examples=["Иванова Мария Петровна"])
-    email: str | None = None
+    full_name: Name = Field(examples=["Иванова Мария Петровна"])
+    email: Address | None = None
 
 
 class RoleGrantRequest(BaseModel):
@@ -47,7 +48,7 @@ class RoleGrantRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     role: Role
-    class_code: str | None = None
+    class_code: Label | None = None
     year: YearLabel | None = None
     """The school year of the class: "5А" names a different class every year."""
     student_id: UUID | None = None
@@ -58,7 +59,7 @@ class RoleRevocationRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 class BlockingRequest(BaseModel):
@@ -66,7 +67,7 @@ class BlockingRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1, examples=["утеря пароля"])
+    reason: Reason = Field(examples=["утеря пароля"])
 
 
 class AnnulmentRequest(BaseModel):
@@ -75,10 +76,10 @@ class AnnulmentRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1)
-    address: str = Field(min_length=1, examples=["ivanova@example.ru"])
+    reason: Reason
+    address: Address = Field(examples=["ivanova@example.ru"])
     """Where the notice is sent: the applicant's e-mail address."""
-    service: str | None = None
+    service: Name | None = None
     """The service ended; the electronic diary service when absent."""
 
 

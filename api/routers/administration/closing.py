@@ -14,6 +14,7 @@ from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
 from api.routers.administration.years import CurrentOrganizer
 from api.schemas.requests import IsoDate
 from ejournal.commands import period_marks, students
+from ejournal.text import Label, Name
 
 router = APIRouter()
 
@@ -24,7 +25,7 @@ class PeriodClosingRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    class_code: str | None = None
+    class_code: Label | None = None
     journal_ids: list[UUID] = []
 
 
@@ -36,8 +37,8 @@ class YearClosingRequest(BaseModel):
     next_year: YearLabel
     """The year the students move into; it must be started, with the classes they go to."""
     on: IsoDate
-    order: str = Field(min_length=1, examples=["№ 88-у от 29.05.2027"])
-    exceptions: dict[UUID, str] = {}
+    order: Name = Field(examples=["№ 88-у от 29.05.2027"])
+    exceptions: dict[UUID, Label] = {}
     """Per student: "retained" (stays in the same grade), "graduated", or a class code;
     everyone else goes to the next grade's class of the same letter (grade 11 graduates)."""
 

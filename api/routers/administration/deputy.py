@@ -14,6 +14,7 @@ from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentDeputy
 from api.schemas.requests import IsoDate
 from ejournal.commands import marks, substitutions
+from ejournal.text import Label, Reason
 
 router = APIRouter()
 
@@ -28,7 +29,7 @@ class SubstitutionRequest(BaseModel):
     substitute_id: UUID
     replaced_id: UUID | None = None
     """The journal's teacher who is replaced, when it is one of several."""
-    reason: str = Field(min_length=1, examples=["болезнь учителя"])
+    reason: Reason = Field(examples=["болезнь учителя"])
 
 
 class SubstitutionCancellationRequest(BaseModel):
@@ -36,7 +37,7 @@ class SubstitutionCancellationRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 class LateEntryPermissionRequest(BaseModel):
@@ -50,7 +51,7 @@ class LateEntryPermissionRequest(BaseModel):
     """The teacher allowed; any teacher of the journal when absent."""
     valid_days: int = Field(default=3, ge=1, le=30)
     """How many days, from today, the permission can be used."""
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 class CorrectionAuthorizationRequest(BaseModel):
@@ -60,10 +61,10 @@ class CorrectionAuthorizationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     mark_id: UUID | None = None
-    period_id: str | None = None
+    period_id: Label | None = None
     student_id: UUID | None = None
     action: Literal["correct", "void"]
-    remark: str = Field(min_length=1)
+    remark: Reason
 
 
 @router.post(

@@ -5,6 +5,7 @@ The administrator or a deputy opens journals and assigns or relieves their teach
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -14,6 +15,7 @@ from api.commanding import RecordedPublic, Run
 from api.routers.administration.year_labels import SchoolYearLabel
 from api.routers.administration.years import CurrentOrganizer
 from ejournal.commands import journals
+from ejournal.text import JournalText, Label, Name, Reason
 
 router = APIRouter()
 
@@ -23,11 +25,11 @@ class JournalRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    class_code: str = Field(examples=["5А"])
+    class_code: Label = Field(examples=["5А"])
     subject: str = Field(pattern=r"^[a-z][a-z0-9_]*$", examples=["mathematics"])
-    subject_name: str | None = None
+    subject_name: Name | None = None
     """For a school's own subject; catalogued subjects have their Russian name already."""
-    subgroup: str | None = Field(default=None, max_length=16)
+    subgroup: Annotated[str, JournalText(16)] | None = None
     teachers: list[UUID] = []
 
 
@@ -44,7 +46,7 @@ class TeacherReliefRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 @router.post("/years/{year}/journals", status_code=201, summary="Open a class journal")

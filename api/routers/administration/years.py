@@ -35,6 +35,7 @@ from ejournal.commands import year
 from ejournal.marks import PeriodKind
 from ejournal.policy.profile import RegulationProfile, shipped_profile_ids
 from ejournal.roles import Actor
+from ejournal.text import Label, Name, Reason, TextWithin
 
 router = APIRouter()
 
@@ -49,7 +50,9 @@ def _shipped(profile_id: str) -> str:
     return profile_id
 
 
-ProfileChoice = Annotated[str, AfterValidator(_shipped)] | RegulationProfile
+ProfileChoice = (
+    Annotated[Label, AfterValidator(_shipped)] | Annotated[RegulationProfile, TextWithin(4000)]
+)
 """A shipped profile's id ("school77") or the school's own profile, whole."""
 
 
@@ -65,7 +68,7 @@ def _zone(name: str) -> str:
     return name
 
 
-TimeZone = Annotated[str, AfterValidator(_zone)]
+TimeZone = Annotated[Label, AfterValidator(_zone)]
 
 _CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
@@ -101,7 +104,7 @@ class PeriodRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: str = Field(pattern=r"^[A-Z][0-9]$", examples=["Q1"])
-    name: str = Field(examples=["1 четверть"])
+    name: Label = Field(examples=["1 четверть"])
     start: IsoDate
     end: IsoDate
 
@@ -133,7 +136,7 @@ class ProfileRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     profile: ProfileChoice
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 class PeriodMarksDueRequest(BaseModel):
@@ -142,7 +145,7 @@ class PeriodMarksDueRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     due: IsoDate
-    order: str = Field(min_length=1, examples=["№ 57-о от 01.10.2026"])
+    order: Name = Field(examples=["№ 57-о от 01.10.2026"])
 
 
 class ClosureRequest(BaseModel):
@@ -153,9 +156,9 @@ class ClosureRequest(BaseModel):
     start: IsoDate
     end: IsoDate
     kind: Literal["holidays", "quarantine", "other"]
-    classes: list[str] | None = Field(default=None, min_length=1, examples=[["5А", "5Б"]])
+    classes: list[Label] | None = Field(default=None, min_length=1, examples=[["5А", "5Б"]])
     """The classes it concerns; the whole school when absent or null (never an empty list)."""
-    reason: str = Field(min_length=1, examples=["Приказ № 12-о: карантин по гриппу"])
+    reason: Reason = Field(examples=["Приказ № 12-о: карантин по гриппу"])
 
 
 class ClosureLiftingRequest(BaseModel):
@@ -163,7 +166,7 @@ class ClosureLiftingRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 class BellSlotRequest(BaseModel):
@@ -182,7 +185,7 @@ class BellScheduleRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     slots: list[BellSlotRequest]
-    reason: str | None = None
+    reason: Reason | None = None
     """Why a bell schedule already set is replaced."""
 
 
@@ -192,7 +195,7 @@ class SchoolClassRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     grade: int = Field(ge=1, le=11)
-    letter: str = Field(min_length=1, max_length=3, examples=["Б"])
+    letter: Label = Field(max_length=3, examples=["Б"])
     class_teacher_id: UUID | None = None
 
 
@@ -202,7 +205,7 @@ class ClassTeacherRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     account_id: UUID
-    reason: str | None = None
+    reason: Reason | None = None
     """Why the class teacher already assigned is replaced."""
 
 
@@ -222,7 +225,7 @@ class TimetableRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     entries: list[TimetableEntryRequest]
-    reason: str | None = None
+    reason: Reason | None = None
     """Why a timetable already set is replaced."""
 
 

@@ -25,6 +25,7 @@ from ejournal.commands import attendance
 from ejournal.commands.access import account_can_read_class
 from ejournal.errors import NotFoundError
 from ejournal.marks import AbsenceReason
+from ejournal.text import Comment, Reason
 
 router = APIRouter()
 
@@ -37,9 +38,9 @@ class AbsenceReasonRequest(RequestModel):
     start: IsoDate = Field(description="The first day covered.")
     end: IsoDate = Field(description="The last day covered (inclusive).")
     absence_reason: AbsenceReason
-    note: str | None = Field(default=None, description='E.g. "справка № 12 от 05.09.2026".')
-    reason: str | None = Field(
-        default=None, min_length=1, description="Why an absence reason already recorded changes."
+    note: Comment | None = Field(default=None, description='E.g. "справка № 12 от 05.09.2026".')
+    reason: Reason | None = Field(
+        default=None, description="Why an absence reason already recorded changes."
     )
 
 

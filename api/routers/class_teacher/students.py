@@ -18,6 +18,7 @@ from api.dependencies import CurrentRollKeeper
 from api.schemas.people import PersonNameRequest
 from api.schemas.requests import IsoDate, RequestModel
 from ejournal.commands import students
+from ejournal.text import Address, Label, Name, Reason
 
 router = APIRouter()
 
@@ -27,16 +28,16 @@ class GuardianRequest(RequestModel):
 
     name: PersonNameRequest
     relation: Literal["mother", "father", "guardian", "other"]
-    phone: str | None = None
-    email: str | None = None
-    address: str | None = None
+    phone: Label | None = None
+    email: Address | None = None
+    address: Address | None = None
     account_id: UUID | None = Field(
         default=None, description="The guardian's own account in this school, if they have one."
     )
 
 
 class GuardianRemovalRequest(RequestModel):
-    reason: str = Field(min_length=1, description="Why the guardian is no longer recorded.")
+    reason: Reason = Field(description="Why the guardian is no longer recorded.")
 
 
 class ConsentRequest(RequestModel):
@@ -47,12 +48,12 @@ class ConsentRequest(RequestModel):
         description="The recorded guardian who signed; null when the student signed as an adult.",
     )
     given_on: IsoDate
-    document: str = Field(min_length=1, description="The signed document, e.g. its number.")
+    document: Name = Field(description="The signed document, e.g. its number.")
 
 
 class ConsentWithdrawalRequest(RequestModel):
     on: IsoDate = Field(description="The day the consent ends.")
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 class PersonalDataCorrectionRequest(RequestModel):
@@ -60,7 +61,7 @@ class PersonalDataCorrectionRequest(RequestModel):
 
     name: PersonNameRequest
     birth_date: IsoDate
-    reason: str = Field(min_length=1, description="Why, e.g. the document the correction follows.")
+    reason: Reason = Field(description="Why, e.g. the document the correction follows.")
 
 
 @router.post("/students/{student_id}/guardians", status_code=201, summary="Add a guardian")

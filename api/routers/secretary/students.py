@@ -24,6 +24,7 @@ from api.schemas.requests import IsoDate
 from ejournal.aggregates.student import Student
 from ejournal.commands import students
 from ejournal.roles import Actor, Role
+from ejournal.text import Label, Name, Reason
 
 router = APIRouter()
 
@@ -44,9 +45,9 @@ class PersonNameRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    last: str = Field(min_length=1, examples=["Алексеев"])
-    first: str = Field(min_length=1, examples=["Артём"])
-    patronymic: str | None = Field(default=None, examples=["Игоревич"])
+    last: Name = Field(examples=["Алексеев"])
+    first: Name = Field(examples=["Артём"])
+    patronymic: Name | None = Field(default=None, examples=["Игоревич"])
 
 
 class AdmissionRequest(BaseModel):
@@ -56,10 +57,10 @@ class AdmissionRequest(BaseModel):
 
     name: PersonNameRequest
     birth_date: IsoDate
-    class_code: str = Field(examples=["5А"])
+    class_code: Label = Field(examples=["5А"])
     on: IsoDate
     """The first day in the class; inside the school year."""
-    order: str = Field(min_length=1, examples=["№ 101-у от 28.08.2026"])
+    order: Name = Field(examples=["№ 101-у от 28.08.2026"])
 
 
 class TransferRequest(BaseModel):
@@ -68,11 +69,11 @@ class TransferRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     year: YearLabel
-    to_class: str = Field(examples=["5Б"])
+    to_class: Label = Field(examples=["5Б"])
     on: IsoDate
     """The first day in the new class."""
-    order: str = Field(min_length=1)
-    reason: str = Field(min_length=1)
+    order: Name
+    reason: Reason
 
 
 class WithdrawalRequest(BaseModel):
@@ -83,10 +84,10 @@ class WithdrawalRequest(BaseModel):
     year: YearLabel
     on: IsoDate
     """The last day at the school."""
-    reason: str = Field(min_length=1)
-    destination: str | None = None
+    reason: Reason
+    destination: Name | None = None
     """Where the student goes (another school), when known."""
-    order: str = Field(min_length=1)
+    order: Name
 
 
 class SubgroupMoveRequest(BaseModel):
@@ -94,8 +95,8 @@ class SubgroupMoveRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    subject: str = Field(examples=["foreign_language"])
-    subgroup: str = Field(examples=["2"])
+    subject: Label = Field(examples=["foreign_language"])
+    subgroup: Label = Field(examples=["2"])
     on: IsoDate
 
 

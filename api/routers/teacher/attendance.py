@@ -12,6 +12,7 @@ from api.dependencies import CurrentTeacher
 from api.schemas.requests import RequestModel
 from ejournal.commands import attendance
 from ejournal.marks import Attendance
+from ejournal.text import Reason
 
 router = APIRouter()
 
@@ -28,7 +29,7 @@ class AttendanceCorrectionRequest(RequestModel):
     """A student's recorded attendance superseded, with the reason."""
 
     status: Attendance
-    reason: str = Field(min_length=1, description="Why the recorded attendance is corrected.")
+    reason: Reason = Field(description="Why the recorded attendance is corrected.")
 
 
 @router.post(

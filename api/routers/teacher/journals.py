@@ -17,6 +17,7 @@ from ejournal.commands import journals
 from ejournal.commands.access import account_can_read_journal
 from ejournal.errors import NotFoundError
 from ejournal.roles import Actor, Role
+from ejournal.text import Reason, Topic
 
 router = APIRouter()
 
@@ -25,7 +26,7 @@ KtpAuthor = Annotated[Actor, Depends(acting_as(Role.TEACHER, Role.DEPUTY))]
 
 
 class KtpLineRequest(RequestModel):
-    topic: str = Field(min_length=1)
+    topic: Topic
     hours: int = Field(default=1, ge=1)
 
 
@@ -33,9 +34,7 @@ class KtpRequest(RequestModel):
     """The whole calendar-thematic plan, in order; it replaces any plan set before."""
 
     items: list[KtpLineRequest] = Field(min_length=1)
-    reason: str | None = Field(
-        default=None, min_length=1, description="Why a plan already set is replaced."
-    )
+    reason: Reason | None = Field(default=None, description="Why a plan already set is replaced.")
 
 
 @router.get("/journals/{journal_id}", summary="A class journal's page", tags=["journals"])

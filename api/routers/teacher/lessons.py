@@ -14,6 +14,7 @@ from api.routers.teacher.marks import MarkEntryRequest
 from api.schemas.requests import IsoDate, RequestModel
 from ejournal.commands import lessons
 from ejournal.marks import Attendance
+from ejournal.text import Homework, Reason, Topic
 
 router = APIRouter()
 
@@ -25,8 +26,8 @@ class WholeLessonRequest(RequestModel):
 
     on: IsoDate = Field(description="The day the lesson was held (the school's local date).")
     slot: int = Field(ge=0, le=12, description="The lesson's number in the day's bell schedule.")
-    topic: str | None = Field(default=None, min_length=1)
-    homework: str | None = Field(default=None, min_length=1)
+    topic: Topic | None = None
+    homework: Homework | None = None
     ktp_item: int | None = Field(
         default=None, ge=1, description="The number of the KTP line this lesson covers."
     )
@@ -41,23 +42,22 @@ class WholeLessonRequest(RequestModel):
 class LessonDetailsRequest(RequestModel):
     """A topic or homework filled in where none is recorded yet."""
 
-    topic: str | None = Field(default=None, min_length=1)
-    homework: str | None = Field(default=None, min_length=1)
+    topic: Topic | None = None
+    homework: Homework | None = None
 
 
 class LessonCorrectionRequest(RequestModel):
     """A lesson's topic and homework after a correction; the superseded text stays in the log."""
 
-    topic: str | None = Field(
+    topic: Topic | None = Field(
         default=None,
-        min_length=1,
         description="The topic after the correction. Both topic and homework are replaced: send"
         " the one that stays as it is, too (null clears it).",
     )
-    homework: str | None = Field(
-        default=None, min_length=1, description="The homework after the correction (see topic)."
+    homework: Homework | None = Field(
+        default=None, description="The homework after the correction (see topic)."
     )
-    reason: str = Field(min_length=1, description="Why the recorded text is corrected.")
+    reason: Reason = Field(description="Why the recorded text is corrected.")
 
 
 @router.post("/journals/{journal_id}/lessons", status_code=201, summary="Record a whole lesson")

@@ -17,6 +17,7 @@ from api.schemas.requests import IsoDate, RequestModel
 from ejournal.commands import marks
 from ejournal.commands.marking import MarkEntry
 from ejournal.marks import MarkValue, WorkKind
+from ejournal.text import Comment, Reason
 
 router = APIRouter()
 
@@ -44,7 +45,7 @@ class MarkEntryRequest(RequestModel):
         description="For results that arrive from outside (external diagnostics, state exams):"
         " the day they were received or announced, from which their deadline counts.",
     )
-    comment: str | None = Field(default=None, max_length=500)
+    comment: Comment | None = Field(default=None, max_length=500)
 
     def entry(self) -> MarkEntry:
         return MarkEntry(
@@ -66,14 +67,14 @@ class MarkCorrectionRequest(RequestModel):
     """A mark's value superseded by another; the superseded value stays in the log."""
 
     value: MarkValue
-    reason: str = Field(min_length=1, description="Why the value is changed.")
+    reason: Reason = Field(description="Why the value is changed.")
     authorization_id: UUID | None = _AUTHORIZATION
 
 
 class MarkVoidingRequest(RequestModel):
     """A mark entered in error (wrong student, wrong lesson) voided; it stays in the log."""
 
-    reason: str = Field(min_length=1, description="What the error was.")
+    reason: Reason = Field(description="What the error was.")
     authorization_id: UUID | None = _AUTHORIZATION
 
 

@@ -12,6 +12,7 @@ from api.dependencies import CurrentTeacher
 from api.schemas.requests import RequestModel
 from ejournal.commands import period_marks
 from ejournal.marks import MarkValue
+from ejournal.text import Label, Reason
 
 router = APIRouter()
 
@@ -19,9 +20,9 @@ router = APIRouter()
 class PeriodMarkRequest(RequestModel):
     """One student's mark for a period."""
 
-    period_id: str = Field(min_length=1, description='The period: "Q1".."Q4", "T1".."T3", ...')
+    period_id: Label = Field(description='The period: "Q1".."Q4", "T1".."T3", ...')
     student_id: UUID
-    value: str = Field(
+    value: Label = Field(
         min_length=1,
         max_length=8,
         description='"1".."5", or "зач"/"незач" in the subjects the profile assesses pass/fail.'
@@ -34,7 +35,7 @@ class PeriodMarkCorrectionRequest(RequestModel):
     """A period mark's value superseded by another, with the reason."""
 
     value: MarkValue
-    reason: str = Field(min_length=1, description="Why the period mark is changed.")
+    reason: Reason = Field(description="Why the period mark is changed.")
     authorization_id: UUID | None = Field(
         default=None,
         description="The deputy's remark authorising the change, where the period is closed or"

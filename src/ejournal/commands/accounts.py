@@ -14,12 +14,13 @@ from ejournal.commands.access import require_role, resolve
 from ejournal.commands.command import Command
 from ejournal.errors import AccessDeniedError, InvariantError, NotFoundError
 from ejournal.roles import Actor, Role
+from ejournal.text import Address, Label, Name, Reason
 
 
 class RegisterAccount(Command):
     login: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
-    full_name: str = Field(min_length=1)
-    email: str | None = None
+    full_name: Name
+    email: Address | None = None
 
 
 def register_account(school: School, actor: Actor, cmd: RegisterAccount) -> Recorded:
@@ -39,7 +40,7 @@ def register_account(school: School, actor: Actor, cmd: RegisterAccount) -> Reco
 class GrantRole(Command):
     account_id: UUID
     role: Role
-    class_code: str | None = None
+    class_code: Label | None = None
     year: str | None = Field(default=None, pattern=r"^\d{4}/\d{4}$")
     """The school year of the class: a class scope is always of one year."""
     student_id: UUID | None = None
@@ -88,7 +89,7 @@ def grant_role(school: School, actor: Actor, cmd: GrantRole) -> Recorded:
 class RevokeRole(Command):
     account_id: UUID
     grant_id: UUID
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 def revoke_role(school: School, actor: Actor, cmd: RevokeRole) -> Recorded:
@@ -104,7 +105,7 @@ def revoke_role(school: School, actor: Actor, cmd: RevokeRole) -> Recorded:
 
 class BlockAccount(Command):
     account_id: UUID
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 def block_account(school: School, actor: Actor, cmd: BlockAccount) -> Recorded:
@@ -120,7 +121,7 @@ def block_account(school: School, actor: Actor, cmd: BlockAccount) -> Recorded:
 
 class UnblockAccount(Command):
     account_id: UUID
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 def unblock_account(school: School, actor: Actor, cmd: UnblockAccount) -> Recorded:
@@ -138,10 +139,10 @@ class AnnulAccount(Command):
     """End the service to an applicant (School 117 §10): annul, block, record the notice."""
 
     account_id: UUID
-    reason: str = Field(min_length=1)
-    address: str = Field(min_length=1)
+    reason: Reason
+    address: Address
     """Where the notice is sent (School 117 §10.2: the applicant's e-mail address)."""
-    service: str = (
+    service: Name = (
         "Предоставление информации о текущей успеваемости учащегося, ведение электронного дневника"
     )
 
@@ -185,7 +186,7 @@ def set_credential(school: School, actor: Actor, cmd: SetCredential) -> Recorded
 class RevokeCredential(Command):
     account_id: UUID
     credential_id: UUID
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 def revoke_credential(school: School, actor: Actor, cmd: RevokeCredential) -> Recorded:

@@ -23,6 +23,7 @@ from ejournal.commands.access import require_role, resolve
 from ejournal.commands.command import Command
 from ejournal.errors import InvariantError, NotFoundError
 from ejournal.roles import Actor, Role
+from ejournal.text import Label
 
 ARCHIVE_ROLES = (Role.ARCHIVIST, Role.ADMINISTRATOR, Role.DIRECTOR)
 """Who keeps the archives (DESIGN.md §1: the archivist; the director keeps archives too)."""
@@ -35,7 +36,7 @@ class RegisterArchive(Command):
 
     archive_id: str = Field(pattern=ARCHIVE_ID)
     year: str = Field(pattern=r"^\d{4}/\d{4}$")
-    period: str | None = None
+    period: Label | None = None
     checkpoint_size: int = Field(ge=0)
     checkpoint_root: str = Field(pattern=r"^[0-9a-f]{64}$")
     stores: tuple[str, ...] = Field(min_length=1)

@@ -21,6 +21,7 @@ from ejournal.errors import NotFoundError
 from ejournal.marks import AbsenceReason, Attendance
 from ejournal.policy.deadlines import EntryKind
 from ejournal.roles import Actor
+from ejournal.text import Comment, Label, Reason
 
 
 class RecordAttendance(Command):
@@ -55,7 +56,7 @@ class CorrectAttendance(Command):
     lesson_id: UUID
     student_id: UUID
     status: Attendance
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 def correct_attendance(school: School, actor: Actor, cmd: CorrectAttendance) -> Recorded:
@@ -75,14 +76,14 @@ class SetAbsenceReason(Command):
     """The class teacher records why a student missed lessons: for every absence of that
     student in every journal of the class between two dates (a certificate covers days)."""
 
-    year: str
-    class_code: str
+    year: Label
+    class_code: Label
     student_id: UUID
     start: date
     end: date
     absence_reason: AbsenceReason
-    note: str | None = None
-    reason: str | None = None
+    note: Comment | None = None
+    reason: Reason | None = None
     """Why an absence reason already recorded is changed."""
 
 

@@ -14,17 +14,18 @@ from ejournal.commands.command import Command
 from ejournal.errors import AccessDeniedError
 from ejournal.roles import Actor, Role
 from ejournal.subjects import subject_name
+from ejournal.text import Label, Name, Reason, Topic
 
 
 class OpenJournal(Command):
     """Open the journal of one subject in one class, or in one subgroup of it."""
 
-    year: str
-    class_code: str
+    year: Label
+    class_code: Label
     subject: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    subject_name: str | None = None
+    subject_name: Name | None = None
     """For a school's own subject; catalogued subjects have their Russian name already."""
-    subgroup: str | None = Field(default=None, max_length=16)
+    subgroup: Label | None = Field(default=None, max_length=16)
     teachers: tuple[UUID, ...] = ()
 
 
@@ -77,7 +78,7 @@ def assign_teacher(school: School, actor: Actor, cmd: AssignTeacher) -> Recorded
 class RelieveTeacher(Command):
     journal_id: UUID
     account_id: UUID
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 def relieve_teacher(school: School, actor: Actor, cmd: RelieveTeacher) -> Recorded:
@@ -92,7 +93,7 @@ def relieve_teacher(school: School, actor: Actor, cmd: RelieveTeacher) -> Record
 
 
 class KtpLine(Command):
-    topic: str = Field(min_length=1)
+    topic: Topic
     hours: int = Field(default=1, ge=1)
 
 
@@ -101,7 +102,7 @@ class SetKtp(Command):
 
     journal_id: UUID
     items: tuple[KtpLine, ...] = Field(min_length=1)
-    reason: str | None = None
+    reason: Reason | None = None
 
 
 def set_ktp(school: School, actor: Actor, cmd: SetKtp) -> Recorded:

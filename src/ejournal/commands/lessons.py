@@ -19,6 +19,7 @@ from ejournal.errors import InvariantError
 from ejournal.marks import Attendance
 from ejournal.policy.deadlines import EntryKind
 from ejournal.roles import Actor
+from ejournal.text import Homework, Reason, Topic
 
 
 class HoldLesson(Command):
@@ -27,8 +28,8 @@ class HoldLesson(Command):
     journal_id: UUID
     on: date
     slot: int = Field(ge=0, le=12)
-    topic: str | None = Field(default=None, min_length=1)
-    homework: str | None = Field(default=None, min_length=1)
+    topic: Topic | None = None
+    homework: Homework | None = None
     ktp_item: int | None = Field(default=None, ge=1)
 
 
@@ -110,8 +111,8 @@ class RecordLessonDetails(Command):
 
     journal_id: UUID
     lesson_id: UUID
-    topic: str | None = Field(default=None, min_length=1)
-    homework: str | None = Field(default=None, min_length=1)
+    topic: Topic | None = None
+    homework: Homework | None = None
 
 
 def record_lesson_details(school: School, actor: Actor, cmd: RecordLessonDetails) -> Recorded:
@@ -137,9 +138,9 @@ class CorrectLessonDetails(Command):
 
     journal_id: UUID
     lesson_id: UUID
-    topic: str | None = Field(default=None, min_length=1)
-    homework: str | None = Field(default=None, min_length=1)
-    reason: str = Field(min_length=1)
+    topic: Topic | None = None
+    homework: Homework | None = None
+    reason: Reason
 
 
 def correct_lesson_details(school: School, actor: Actor, cmd: CorrectLessonDetails) -> Recorded:
@@ -166,8 +167,8 @@ class RecordWholeLesson(Command):
     journal_id: UUID
     on: date
     slot: int = Field(ge=0, le=12)
-    topic: str | None = Field(default=None, min_length=1)
-    homework: str | None = Field(default=None, min_length=1)
+    topic: Topic | None = None
+    homework: Homework | None = None
     ktp_item: int | None = Field(default=None, ge=1)
     attendance: dict[UUID, Attendance] = {}
     marks: tuple[MarkEntry, ...] = ()

@@ -16,6 +16,7 @@ from ejournal.errors import InvariantError
 from ejournal.marks import FAIL_MARK, PASS_MARK, MarkValue, WorkKind, has_modifier, is_pass_fail
 from ejournal.policy.deadlines import EntryKind
 from ejournal.roles import Actor
+from ejournal.text import Comment
 
 
 class MarkScaleError(InvariantError):
@@ -35,7 +36,7 @@ class MarkEntry(Command):
     results_date: date | None = None
     """For results that arrive from outside (external diagnostics, state exams): the day the
     results were received or announced, from which their deadline counts."""
-    comment: str | None = Field(default=None, max_length=500)
+    comment: Comment | None = Field(default=None, max_length=500)
 
 
 def check_scale(year: SchoolYear, subject: str, value: str) -> None:

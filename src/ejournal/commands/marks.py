@@ -10,8 +10,6 @@ from datetime import timedelta
 from typing import Literal
 from uuid import UUID, uuid4
 
-from pydantic import Field
-
 from ejournal import clock
 from ejournal.aggregates.class_journal import (
     ClassJournal,
@@ -32,6 +30,7 @@ from ejournal.errors import Clause, RuleViolationError
 from ejournal.marks import MarkValue
 from ejournal.policy.profile import CorrectionMode
 from ejournal.roles import Actor, Role
+from ejournal.text import Label, Reason
 
 
 class RecordMark(MarkEntry):
@@ -97,7 +96,7 @@ class CorrectMark(Command):
     journal_id: UUID
     mark_id: UUID
     value: MarkValue
-    reason: str = Field(min_length=1)
+    reason: Reason
     authorization_id: UUID | None = None
 
 
@@ -141,7 +140,7 @@ class VoidMark(Command):
 
     journal_id: UUID
     mark_id: UUID
-    reason: str = Field(min_length=1)
+    reason: Reason
     authorization_id: UUID | None = None
 
 
@@ -170,10 +169,10 @@ class AuthorizeCorrection(Command):
 
     journal_id: UUID
     mark_id: UUID | None = None
-    period_id: str | None = None
+    period_id: Label | None = None
     student_id: UUID | None = None
     action: Literal["correct", "void"]
-    remark: str = Field(min_length=1)
+    remark: Reason
 
 
 def authorize_correction(school: School, actor: Actor, cmd: AuthorizeCorrection) -> Recorded:

@@ -20,15 +20,16 @@ from ejournal.commands.timing import first_grade_check, period_mark_lateness
 from ejournal.errors import Clause, NotFoundError, RuleViolationError
 from ejournal.marks import MarkValue, parse_mark_value
 from ejournal.roles import Actor, Role
+from ejournal.text import Label, Reason
 
 FORBIDDEN_PERIOD_ENTRIES = frozenset({"н/а", "осв.", "осв", "н/а."})
 
 
 class RecordPeriodMark(Command):
     journal_id: UUID
-    period_id: str
+    period_id: Label
     student_id: UUID
-    value: str = Field(min_length=1, max_length=8)
+    value: Label = Field(max_length=8)
     """Validated here rather than by type, so a banned entry ("н/а", "осв.") is refused with the
     clause that bans it (School 77 §5.3) instead of a bare format error."""
 
@@ -75,10 +76,10 @@ def record_period_mark(school: School, actor: Actor, cmd: RecordPeriodMark) -> R
 
 class CorrectPeriodMark(Command):
     journal_id: UUID
-    period_id: str
+    period_id: Label
     student_id: UUID
     value: MarkValue
-    reason: str = Field(min_length=1)
+    reason: Reason
     authorization_id: UUID | None = None
 
 
@@ -110,9 +111,9 @@ class ClosePeriod(Command):
     """Close a period for some journals (or all of a class, or all of the year): its marks are
     final, and its lessons take nothing new without an approved correction."""
 
-    year: str
-    period_id: str
-    class_code: str | None = None
+    year: Label
+    period_id: Label
+    class_code: Label | None = None
     journal_ids: tuple[UUID, ...] = ()
 
 

@@ -7,29 +7,28 @@ from datetime import date, timedelta
 from typing import Literal
 from uuid import UUID, uuid4
 
-from pydantic import Field
-
 from ejournal.aggregates.account import Account
 from ejournal.aggregates.school_year import SchoolYear
-from ejournal.aggregates.student import Consent, Guardian, PersonName, Student
+from ejournal.aggregates.student import Consent, Guardian, Student
 from ejournal.application import Recorded, School
 from ejournal.commands.access import require_role, resolve
 from ejournal.commands.command import Command
 from ejournal.commands.timing import local_today
 from ejournal.errors import Clause, InvariantError, NotFoundError, RuleViolationError
 from ejournal.roles import Actor, Role
+from ejournal.text import Address, Label, Name, PersonNameText, Reason
 
 ROLL_KEEPERS = (Role.SECRETARY, Role.ADMINISTRATOR)
 """Admission, transfer and withdrawal are the secretary's (Lyceum 68 §3.8.3)."""
 
 
 class AdmitStudent(Command):
-    year: str
-    name: PersonName
+    year: Label
+    name: PersonNameText
     birth_date: date
-    class_code: str
+    class_code: Label
     on: date
-    order: str = Field(min_length=1)
+    order: Name
 
 
 def admit_student(school: School, actor: Actor, cmd: AdmitStudent) -> Recorded:
@@ -74,9 +73,9 @@ def _class_teacher_or_roll_keeper(
 
 class CorrectPersonalData(Command):
     student_id: UUID
-    name: PersonName
+    name: PersonNameText
     birth_date: date
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 def correct_personal_data(school: School, actor: Actor, cmd: CorrectPersonalData) -> Recorded:
@@ -92,11 +91,11 @@ def correct_personal_data(school: School, actor: Actor, cmd: CorrectPersonalData
 
 class AddGuardian(Command):
     student_id: UUID
-    name: PersonName
+    name: PersonNameText
     relation: Literal["mother", "father", "guardian", "other"]
-    phone: str | None = None
-    email: str | None = None
-    address: str | None = None
+    phone: Label | None = None
+    email: Address | None = None
+    address: Address | None = None
     account_id: UUID | None = None
 
 
@@ -117,7 +116,7 @@ def add_guardian(school: School, actor: Actor, cmd: AddGuardian) -> Recorded:
 class RemoveGuardian(Command):
     student_id: UUID
     guardian_id: UUID
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 def remove_guardian(school: School, actor: Actor, cmd: RemoveGuardian) -> Recorded:
@@ -137,7 +136,7 @@ class RecordConsent(Command):
     student_id: UUID
     given_by: UUID | None = None
     given_on: date
-    document: str = Field(min_length=1)
+    document: Name
 
 
 def record_consent(school: School, actor: Actor, cmd: RecordConsent) -> Recorded:
@@ -158,7 +157,7 @@ class WithdrawConsent(Command):
     student_id: UUID
     consent_id: UUID
     on: date
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 def withdraw_consent(school: School, actor: Actor, cmd: WithdrawConsent) -> Recorded:
@@ -175,12 +174,12 @@ def withdraw_consent(school: School, actor: Actor, cmd: WithdrawConsent) -> Reco
 class TransferStudent(Command):
     """Move a student to another class of the same year, by an order."""
 
-    year: str
+    year: Label
     student_id: UUID
-    to_class: str
+    to_class: Label
     on: date
-    order: str = Field(min_length=1)
-    reason: str = Field(min_length=1)
+    order: Name
+    reason: Reason
 
 
 def transfer_student(school: School, actor: Actor, cmd: TransferStudent) -> Recorded:
@@ -202,12 +201,12 @@ def transfer_student(school: School, actor: Actor, cmd: TransferStudent) -> Reco
 class WithdrawStudent(Command):
     """A student leaves the school (выбытие), by an order."""
 
-    year: str
+    year: Label
     student_id: UUID
     on: date
-    reason: str = Field(min_length=1)
-    destination: str | None = None
-    order: str = Field(min_length=1)
+    reason: Reason
+    destination: Name | None = None
+    order: Name
 
 
 def withdraw_student(school: School, actor: Actor, cmd: WithdrawStudent) -> Recorded:
@@ -227,10 +226,10 @@ def withdraw_student(school: School, actor: Actor, cmd: WithdrawStudent) -> Reco
 class MoveToSubgroup(Command):
     """Place a student in a subgroup of a subject, or move them to another one."""
 
-    year: str
+    year: Label
     student_id: UUID
-    subject: str
-    subgroup: str
+    subject: Label
+    subgroup: Label
     on: date
 
 
@@ -301,11 +300,11 @@ class CloseYear(Command):
     letter, graduated from grade 11, or as the exceptions say (by the director's order,
     Lyceum 68 §3.4.9)."""
 
-    year: str
-    next_year: str
+    year: Label
+    next_year: Label
     on: date
-    order: str = Field(min_length=1)
-    exceptions: dict[UUID, str] = {}
+    order: Name
+    exceptions: dict[UUID, Label] = {}
     """Per student: "retained" (stays in the same grade), "graduated", or a class code."""
 
 

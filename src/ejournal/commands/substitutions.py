@@ -16,6 +16,7 @@ from ejournal.commands.access import require_role, resolve, visible_journal
 from ejournal.commands.command import Command
 from ejournal.errors import InvariantError
 from ejournal.roles import Actor, Role
+from ejournal.text import Reason
 
 
 class AssignSubstitution(Command):
@@ -26,7 +27,7 @@ class AssignSubstitution(Command):
     slot: int = Field(ge=0, le=12)
     substitute_id: UUID
     replaced_id: UUID | None = None
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 def assign_substitution(school: School, actor: Actor, cmd: AssignSubstitution) -> Recorded:
@@ -57,7 +58,7 @@ def assign_substitution(school: School, actor: Actor, cmd: AssignSubstitution) -
 class CancelSubstitution(Command):
     journal_id: UUID
     substitution_id: UUID
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 def cancel_substitution(school: School, actor: Actor, cmd: CancelSubstitution) -> Recorded:
@@ -81,7 +82,7 @@ class PermitLateEntry(Command):
     teacher_id: UUID | None = None
     valid_days: int = Field(default=3, ge=1, le=30)
     """How many days, from now, the permission can be used."""
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 def permit_late_entry(school: School, actor: Actor, cmd: PermitLateEntry) -> Recorded:

@@ -25,13 +25,14 @@ from ejournal.commands.command import Command
 from ejournal.errors import InvariantError
 from ejournal.policy.profile import RegulationProfile, check_timezone, shipped_profile
 from ejournal.roles import Actor, Role
+from ejournal.text import Label, Name, Reason, TextWithin
 
 SETUP_ROLES = (Role.ADMINISTRATOR, Role.DEPUTY)
 
 
 class PeriodSpec(Command):
     id: str = Field(pattern=r"^[A-Z][0-9]$")
-    name: str
+    name: Label
     start: date
     end: date
 
@@ -43,9 +44,9 @@ class StartSchoolYear(Command):
     starts_on: date
     ends_on: date
     periods: tuple[PeriodSpec, ...]
-    profile: str | RegulationProfile
+    profile: Label | Annotated[RegulationProfile, TextWithin(4000)]
     """A shipped profile's id, or the school's own profile."""
-    timezone: str | None = None
+    timezone: Label | None = None
     week_length: Literal[5, 6] | None = None
 
     @field_validator("timezone")
@@ -80,9 +81,9 @@ def start_school_year(school: School, actor: Actor, cmd: StartSchoolYear) -> Rec
 
 
 class AdoptProfile(Command):
-    year: str
-    profile: str | RegulationProfile
-    reason: str = Field(min_length=1)
+    year: Label
+    profile: Label | Annotated[RegulationProfile, TextWithin(4000)]
+    reason: Reason
 
 
 def adopt_profile(school: School, actor: Actor, cmd: AdoptProfile) -> Recorded:
@@ -103,10 +104,10 @@ def adopt_profile(school: School, actor: Actor, cmd: AdoptProfile) -> Recorded:
 class SetPeriodMarksDue(Command):
     """A school order sets when period marks are due (profiles that time them "by order")."""
 
-    year: str
-    period_id: str
+    year: Label
+    period_id: Label
     due: date
-    order: str = Field(min_length=1)
+    order: Name
 
 
 def set_period_marks_due(school: School, actor: Actor, cmd: SetPeriodMarksDue) -> Recorded:
@@ -123,13 +124,13 @@ def set_period_marks_due(school: School, actor: Actor, cmd: SetPeriodMarksDue) -
 class DeclareClosure(Command):
     """School holidays, a quarantine or another schedule change (Gymnasium 2 §6.6)."""
 
-    year: str
+    year: Label
     start: date
     end: date
     kind: Literal["holidays", "quarantine", "other"]
-    classes: frozenset[str] | None = Field(default=None, min_length=1)
+    classes: frozenset[Label] | None = Field(default=None, min_length=1)
     """The classes it keeps home; None (never an empty set) for the whole school."""
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 def declare_closure(school: School, actor: Actor, cmd: DeclareClosure) -> Recorded:
@@ -152,9 +153,9 @@ def declare_closure(school: School, actor: Actor, cmd: DeclareClosure) -> Record
 
 
 class LiftClosure(Command):
-    year: str
+    year: Label
     closure_id: UUID
-    reason: str = Field(min_length=1)
+    reason: Reason
 
 
 def lift_closure(school: School, actor: Actor, cmd: LiftClosure) -> Recorded:
@@ -175,9 +176,9 @@ class BellSpec(Command):
 
 
 class SetBellSchedule(Command):
-    year: str
+    year: Label
     slots: tuple[BellSpec, ...]
-    reason: str | None = None
+    reason: Reason | None = None
     """Why a bell schedule already set is replaced."""
 
 
@@ -193,9 +194,9 @@ def set_bell_schedule(school: School, actor: Actor, cmd: SetBellSchedule) -> Rec
 
 
 class FormClass(Command):
-    year: str
+    year: Label
     grade: int = Field(ge=1, le=11)
-    letter: str = Field(min_length=1, max_length=3)
+    letter: Label = Field(max_length=3)
     class_teacher_id: UUID | None = None
 
 
@@ -217,10 +218,10 @@ def form_class(school: School, actor: Actor, cmd: FormClass) -> Recorded:
 
 
 class AssignClassTeacher(Command):
-    year: str
-    class_code: str
+    year: Label
+    class_code: Label
     account_id: UUID
-    reason: str | None = None
+    reason: Reason | None = None
     """Why the class teacher already assigned is replaced."""
 
 
@@ -245,10 +246,10 @@ class TimetableSpec(Command):
 class SetTimetable(Command):
     """The weekly timetable of one class (School 77 §4.6.2: the deputy forms it)."""
 
-    year: str
-    class_code: str
+    year: Label
+    class_code: Label
     entries: tuple[TimetableSpec, ...]
-    reason: str | None = None
+    reason: Reason | None = None
     """Why a timetable already set is replaced."""
 
 

@@ -48,6 +48,7 @@ from ejournal.database import Cursor, Dialect, Row
 from ejournal.errors import AccessDeniedError, EjournalError, NotFoundError
 from ejournal.marks import WorkKind
 from ejournal.projections.read_model import ReadModel, Recorded
+from ejournal.projections.spreadsheet import csv_cell
 from ejournal.roles import Role
 
 # --- the kinds of change -----------------------------------------------------------------------
@@ -1940,7 +1941,7 @@ def csv_lines(entries: Iterable[AuditEntry], zone: tzinfo) -> Iterator[str]:
     writer = csv.writer(out, lineterminator="\r\n")
 
     def line(cells: Sequence[Any]) -> str:
-        writer.writerow(cells)
+        writer.writerow([csv_cell(c) for c in cells])
         text = out.getvalue()
         out.seek(0)
         out.truncate()

@@ -1,14 +1,16 @@
 """Summary sheets and reports as files: CSV (UTF-8) and XLSX, with Russian headers.
 
 A sheet is first laid out as a table (a title, header cells, rows of cells); both formats write
-that same table, so a CSV and a workbook of one sheet never disagree.
+that same table, so a CSV and a workbook of one sheet never disagree. Every text cell goes through
+``spreadsheet.sheet_text``: nothing in a file runs as a formula, and no stored character breaks a
+workbook.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,6 +31,7 @@ from ejournal.projections.journal_monitoring import (
     KeepingCounts,
 )
 from ejournal.projections.marks_accumulation import MarksAccumulationView
+from ejournal.projections.spreadsheet import csv_cell, sheet_text
 from ejournal.projections.summary_sheets import (
     AttendanceSheetView,
     ClassResultsView,
@@ -470,8 +473,8 @@ def to_csv(view: SheetView | ReportView) -> str:
     laid_out = table(view)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(laid_out.header)
-    writer.writerows(["" if c is None else c for c in row] for row in laid_out.rows)
+    writer.writerows([csv_cell(c) for c in line] for line in laid_out.header)
+    writer.writerows(["" if c is None else csv_cell(c) for c in row] for row in laid_out.rows)
     return out.getvalue()
 
 
@@ -483,15 +486,26 @@ def to_xlsx(view: SheetView | ReportView) -> bytes:
     sheet = workbook.active
     assert sheet is not None  # a new workbook always has its first worksheet
     sheet.title = laid_out.sheet_name
-    sheet.append([laid_out.title])
+    _append(sheet, [laid_out.title])
     sheet.cell(row=1, column=1).font = Font(bold=True)
     for line in laid_out.header:
-        sheet.append(list(line))
+        _append(sheet, line)
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     for row in laid_out.rows:
-        sheet.append(list(row))
+        _append(sheet, row)
     sheet.column_dimensions["A"].width = 36
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _append(sheet: Any, values: Sequence[Cell]) -> None:
+    """Add a row to a worksheet, every text through ``sheet_text``: a text that would read as a
+    formula is a text cell with the apostrophe prefix."""
+    texts = [sheet_text(v) if isinstance(v, str) else None for v in values]
+    sheet.append([v if t is None else t.text for v, t in zip(values, texts, strict=True)])
+    for cell, text in zip(sheet[sheet.max_row], texts, strict=False):
+        if text is not None and text.quoted:
+            cell.data_type = "s"
+            cell.quotePrefix = True
