@@ -40,7 +40,7 @@ class PeriodSpec(Command):
 class StartSchoolYear(Command):
     """Set up a school year with its reporting periods and the regulation profile in force."""
 
-    label: Annotated[str, AfterValidator(check_label)]
+    label: Annotated[Label, AfterValidator(check_label)]
     starts_on: date
     ends_on: date
     periods: tuple[PeriodSpec, ...]
