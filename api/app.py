@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         lifespan=lifespan,
     )
     app.state.deployment = deployment
+    app.state.on_storage_unavailable = deployment.storage_failed
     problems.install(app)
     app.add_middleware(RequestIdMiddleware)
     routers = (health, auth, me, teacher, class_teacher, administration, secretary, family)

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     pool_size: int = Field(default=5, ge=1)
     """PostgreSQL connections kept open per school application."""
 
+    pool_timeout: float = Field(default=5.0, gt=0)
+    """Seconds a request waits for a PostgreSQL connection before it is answered "storage
+    unavailable" (503): while the server is down, every request would otherwise hang."""
+
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
