@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from concurrent.futures import Future
+from collections.abc import Coroutine
+from typing import Any
 
 
 def free_port() -> int:
@@ -43,9 +44,8 @@ class TcpProxy:
         self._thread.join(timeout=5)
         self._loop.close()
 
-    def _call(self, coroutine: object) -> None:
-        future: Future[None] = asyncio.run_coroutine_threadsafe(coroutine, self._loop)  # type: ignore[arg-type]
-        future.result(timeout=10)
+    def _call(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=10)
 
     async def _start(self) -> None:
         if self._server is None:
