@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         lifespan=lifespan,
     )
     app.state.deployment = deployment
+    app.state.on_storage_unavailable = deployment.storage_failed
     problems.install(app)
     # The last added runs first: the request id, so every refusal carries it; then the limits,
     # so an oversized body is refused before the duplicate-key check buffers it.

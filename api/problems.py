@@ -3,10 +3,17 @@
 Every error has a stable ``type`` URI (``/problems/<slug>``, each one documented at that path),
 a ``title``, a ``status`` and a human ``detail``; an error raised by a regulation rule also gives
 the ``rule`` and the ``clause`` it comes from. Nothing else in the API builds an error response.
+
+An exception no handler takes is answered here too, never as a bare ``text/plain`` 500: a
+database that cannot be reached (``storage.unavailable`` decides) answers 503 with
+``Retry-After``, and ``app.state.on_storage_unavailable`` is told (the deployment then checks
+whether the server is gone); anything else answers 500 ``/problems/internal-error`` with the
+request's id, and its traceback goes to the log, never to the client.
 """
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -16,11 +23,20 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ejournal.errors import EjournalError, RuleViolationError
+from ejournal import storage
+from ejournal.aggregates.base import request_id
+from ejournal.errors import EjournalError, RuleViolationError, StorageUnavailableError
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "/problems/"
+RETRY_AFTER_SECONDS = 5
+"""What a 503 asks a client to wait before trying again (``Retry-After``): a database restart
+or failover takes seconds, and the service reconnects by itself."""
+INTERNAL_ERROR = ("internal-error", "Internal error")
+
+log = logging.getLogger(__name__)
 
 
 class ApiError(EjournalError):
@@ -93,6 +109,10 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     413: _problem_response("The request body is larger than the service takes"),
     422: _problem_response("The request is invalid, or a regulation rule refused it"),
     429: _problem_response("Too many attempts"),
+    500: _problem_response("The service failed; the answer names the request id it logged"),
+    503: _problem_response(
+        "The journal's storage cannot be reached right now; try again after Retry-After seconds"
+    ),
 }
 """The problem responses every route may give, for the OpenAPI document."""
 
@@ -140,6 +160,19 @@ def _domain_error(request: Request, error: Exception) -> JSONResponse:
     headers = error.headers if isinstance(error, ApiError) else None
     if error.status == 401:
         headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
+    if isinstance(error, StorageUnavailableError):
+        log.warning(
+            "request %s: %s %s: storage unavailable: %s",
+            request_id.get(),
+            request.method,
+            request.url.path,
+            error.reason,
+        )
+        headers = {**(headers or {}), "Retry-After": str(RETRY_AFTER_SECONDS)}
+        extensions["request_id"] = request_id.get()
+        on_unavailable = getattr(request.app.state, "on_storage_unavailable", None)
+        if on_unavailable is not None:
+            on_unavailable(error)
     return problem(
         error.status,
         error.slug,
@@ -214,11 +247,64 @@ def _methods_for(request: Request) -> list[str]:
     return sorted(methods)
 
 
+def _unhandled_error(request: Request, error: Exception) -> JSONResponse:
+    """What no handler took: unavailable storage (503), or a failure of the service (500)."""
+    outage = storage.unavailable(error)
+    if outage is not None:
+        return _domain_error(request, outage)
+    rid = request_id.get()
+    log.error("request %s: %s %s failed", rid, request.method, request.url.path, exc_info=error)
+    slug, title = INTERNAL_ERROR
+    return problem(
+        500,
+        slug,
+        title,
+        f"the service failed to answer this request; its log holds the cause under request id"
+        f" {rid}",
+        instance=request.url.path,
+        request_id=rid,
+    )
+
+
+class UnhandledErrorMiddleware:
+    """Answers an exception that no handler took as problem+json (``_unhandled_error``).
+
+    Plain ASGI, inside the request-id middleware (so the id is known and echoed) and outside
+    the app's own handlers. Starlette's last-resort handler would run outside both, answer
+    ``text/plain`` and lose the request id."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_watched)
+        except Exception as error:
+            if started:
+                raise  # part of an answer is on its way: nothing can be said in its place
+            response = _unhandled_error(Request(scope), error)
+            await response(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
     """Render every error of the app as problem+json."""
     _register(EjournalError)
     PROBLEM_TYPES.setdefault("invalid-request", "The request is not valid")
+    PROBLEM_TYPES.setdefault(*INTERNAL_ERROR)
     app.add_exception_handler(EjournalError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ValidationError, _command_validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    # Added before the request-id middleware, so it runs inside it (the last added is outermost).
+    app.add_middleware(UnhandledErrorMiddleware)

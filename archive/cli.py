@@ -2,10 +2,13 @@
 
 A store is a directory path or ``file:///…``, or ``s3://bucket/prefix``; every command reads the
 same settings as the service (``EJOURNAL_DATABASE_URL``). ``verify`` and ``repair`` exit 0 when
-every store is healthy, 2 when something is damaged but repairable, 3 when it is not; 1 when the
-command itself could not run. ``verify`` works from an archive copy alone when the school's
-database cannot be reached. The modules that render documents are imported inside ``create`` so
-that ``ejournal --help`` stays fast.
+every store is healthy, 2 when something is damaged but repairable, 3 when it is not; 4 when no
+store holds the archive at all (a wrong id or wrong stores), 5 when a store cannot be reached
+(nothing is said about its copy); 1 when the command itself could not run (bad settings or
+options). Each failure is one sentence on stderr, said in one place (``ArchiveCommands``).
+``verify`` works from an archive copy alone when the school's database cannot be reached. The
+modules that render documents are imported inside ``create`` so that ``ejournal --help`` stays
+fast.
 """
 
 from __future__ import annotations
@@ -18,24 +21,52 @@ from typing import Annotated, NoReturn
 
 import orjson
 import typer
-from pydantic import ValidationError
 
 from archive.repair import repair_archive
 from archive.school_log import SchoolLog, reach_school
-from archive.stores import Store, open_store
-from archive.verification import TrustedKey, VerificationReport, read_info, verify_archive
+from archive.stores import Store, StoreUnreachableError, open_store
+from archive.verification import (
+    NoSuchArchiveError,
+    TrustedKey,
+    VerificationReport,
+    read_info,
+    verify_archive,
+)
 from ejournal.aggregates.archive_register import ArchiveOutcome
 from ejournal.clock import SystemClock
 from ejournal.errors import EjournalError
+from ejournal.exits import ReportingGroup, explain
 from ejournal.integrity.checkpoint import VerifierKey
 from ejournal.settings import Settings
+
+EXIT_FAILED = 1
+"""The command could not run: bad settings or options, a store URL or key that is no such thing."""
+EXIT_NO_SUCH_ARCHIVE = 4
+"""No store holds a file of the archive: a wrong id or wrong stores, not damage."""
+EXIT_STORE_UNREACHABLE = 5
+"""A store does not answer, or refuses us: nothing is known about its copy; try again later."""
+
+
+class ArchiveCommands(ReportingGroup):
+    """The archive commands' failures, each one sentence on stderr. Their own exit codes come
+    first; any other failure exits 1, never 2 or 3, which are verdicts on an archive."""
+
+    prefix = "ejournal archive"
+
+    def explain(self, error: Exception) -> tuple[str, int] | None:
+        if isinstance(error, NoSuchArchiveError):
+            return error.detail, EXIT_NO_SUCH_ARCHIVE
+        if isinstance(error, StoreUnreachableError):
+            return error.detail, EXIT_STORE_UNREACHABLE
+        explained = explain(error)
+        return (explained[0], EXIT_FAILED) if explained is not None else None
+
 
 app = typer.Typer(
     help="Archives of the journal: create one on two stores, verify it, repair a damaged copy.",
     no_args_is_help=True,
+    cls=ArchiveCommands,
 )
-
-EXIT_FAILED = 1
 
 StoresOption = Annotated[
     list[str] | None,
@@ -87,21 +118,18 @@ def create(
     """
     from archive.creation import create_archive  # noqa: PLC0415 (it renders with WeasyPrint)
 
-    settings = _settings()
+    settings = Settings()
     school_id = school or settings.school
     stores = _stores(store)
-    try:
-        created = create_archive(
-            settings,
-            school_id,
-            stores,
-            year=year,
-            period=period,
-            workers=workers,
-            progress=lambda message: typer.echo(message, err=True),
-        )
-    except EjournalError as error:
-        _fail(error.detail)
+    created = create_archive(
+        settings,
+        school_id,
+        stores,
+        year=year,
+        period=period,
+        workers=workers,
+        progress=lambda message: typer.echo(message, err=True),
+    )
     typer.echo(
         f"archive {created.archive_id}: {created.documents} documents ({created.pages} sheets),"
         f" {created.files} files, {created.size_bytes} bytes, checkpoint of"
@@ -118,12 +146,13 @@ def verify(
     json: Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")] = False,
     public_key: PublicKeyOption = None,
 ) -> None:
-    """Check an archive's copies; exit 0 healthy, 2 damaged but repairable, 3 not repairable.
+    """Check an archive's copies; exit 0 healthy, 2 damaged but repairable, 3 not repairable,
+    4 no such archive on these stores, 5 a store cannot be reached, 1 could not run.
 
     Every file on every store is checked against the manifests, the log against its signed
     checkpoint, and the checkpoint against the live log when the database is reachable.
     """
-    settings = _settings()
+    settings = Settings()
     stores = _stores(store)
     with _school(settings, archive_id, stores) as (live, offline_reason):
         report = verify_archive(
@@ -151,7 +180,7 @@ def repair(
     Each file that differs from the healthy store's copy is copied over (the damaged copy set
     aside), then the archive is verified again. Nothing is written when no copy is healthy.
     """
-    settings = _settings()
+    settings = Settings()
     stores = _stores(store)
     clock = SystemClock()
     with _school(settings, archive_id, stores) as (live, offline_reason):
@@ -202,23 +231,10 @@ def repair(
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as error:
-        problems = "; ".join(
-            f"EJOURNAL_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
-        )
-        _fail(f"bad settings: {problems}")
-
-
 def _stores(urls: Sequence[str] | None) -> list[Store]:
     if not urls:
         _fail("name the archive's stores with --store (twice: the two copies)")
-    try:
-        return [open_store(url) for url in urls]
-    except EjournalError as error:
-        _fail(error.detail)
+    return [open_store(url) for url in urls]
 
 
 def _trusted_key(path: Path | None) -> TrustedKey | None:
@@ -236,10 +252,7 @@ def _school(
     settings: Settings, archive_id: str, stores: Sequence[Store]
 ) -> Iterator[tuple[SchoolLog | None, str]]:
     """The school the archive belongs to, when its database is reachable from here."""
-    try:
-        info = read_info(archive_id, stores)
-    except EjournalError as error:
-        _fail(error.detail)
+    info = read_info(archive_id, stores)
     if info is None:
         yield None, "no store holds a readable bag-info.txt naming the school"
         return

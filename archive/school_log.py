@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import psycopg
-
 from archive.repair import RepairOutcome
 from archive.verification import LiveLogReport, VerificationReport
 from ejournal import storage
@@ -130,18 +128,23 @@ def reach_school(
     """The school's log if its database is reachable, else None and why not."""
     try:
         exists = school_exists(settings, school_id)
-    except (psycopg.OperationalError, storage.StorageError) as error:
-        yield None, f"the school's database cannot be reached ({_first_line(error)})"
-        return
     except ValueError as error:
         yield None, str(error)
+        return
+    except Exception as error:
+        outage = storage.unavailable(error)
+        if outage is None and not isinstance(error, storage.StorageError):
+            raise
+        yield None, f"the school's database cannot be reached ({_first_line(error)})"
         return
     if not exists:
         yield None, f"this deployment's database holds no school {school_id!r}"
         return
     try:
         notary = Notary.open(settings, school_id, clock=clock)
-    except (psycopg.OperationalError, EjournalError) as error:
+    except Exception as error:
+        if storage.unavailable(error) is None and not isinstance(error, EjournalError):
+            raise
         yield None, f"the school's log cannot be opened ({_first_line(error)})"
         return
     try:

@@ -39,6 +39,20 @@ class StoreError(EjournalError):
     status = 503
 
 
+class StoreUnreachableError(StoreError):
+    """A store as a whole cannot be used: its endpoint does not answer, its bucket does not
+    exist or refuses our credentials, its directory cannot be listed. Nothing can be said about
+    the copies it holds, so verifying or repairing stops rather than calling them damaged."""
+
+    slug = "archive-store-unreachable"
+    title = "The archive store cannot be reached"
+
+
+_UNREACHABLE_S3_CODES = frozenset(
+    {"NoSuchBucket", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403"}
+)
+
+
 class Readable(Protocol):
     """A stream of bytes to copy from (a file, an S3 body, a hashing wrapper)."""
 
@@ -103,7 +117,7 @@ class DirectoryStore:
         except FileNotFoundError:
             return {}
         except OSError as error:
-            raise StoreError(f"cannot list {bag}: {error}") from error
+            raise StoreUnreachableError(f"cannot list {bag}: {error}") from error
         return found
 
     def open(self, archive_id: str, path: str) -> AbstractContextManager[BinaryIO]:
@@ -158,7 +172,7 @@ class S3Store:
     def files(self, archive_id: str) -> dict[str, int]:
         start = f"{self.prefix}{check_archive_id(archive_id)}/"
         found: dict[str, int] = {}
-        with _s3_errors(f"cannot list {self.url}/{archive_id}"):
+        with _s3_errors(f"cannot list {self.url}/{archive_id}", self.url):
             pages = self._client.get_paginator("list_objects_v2").paginate(
                 Bucket=self.bucket, Prefix=start
             )
@@ -173,11 +187,13 @@ class S3Store:
 
         key = self._key(archive_id, path)
         try:
-            body = self._client.get_object(Bucket=self.bucket, Key=key)["Body"]
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-                raise FileNotFoundError(f"{self.url}/{archive_id}/{path}") from error
-            raise StoreError(f"cannot read s3://{self.bucket}/{key}: {error}") from error
+            with _s3_errors(f"cannot read s3://{self.bucket}/{key}", self.url):
+                body = self._client.get_object(Bucket=self.bucket, Key=key)["Body"]
+        except StoreError as error:
+            cause = error.__cause__
+            if isinstance(cause, ClientError) and _s3_code(cause) in ("NoSuchKey", "404"):
+                raise FileNotFoundError(f"{self.url}/{archive_id}/{path}") from cause
+            raise
         try:
             yield body
         finally:
@@ -186,13 +202,13 @@ class S3Store:
     def write(self, archive_id: str, path: str, source: Readable) -> None:
         key = self._key(archive_id, path)
         # An S3 object appears whole or not at all, even after a multipart upload.
-        with _s3_errors(f"cannot write s3://{self.bucket}/{key}"):
+        with _s3_errors(f"cannot write s3://{self.bucket}/{key}", self.url):
             self._client.upload_fileobj(source, self.bucket, key)
 
     def set_aside(self, archive_id: str, path: str, label: str) -> str:
         key = self._key(archive_id, path)
         target = f"{self.prefix}{archive_id}{SET_ASIDE_SUFFIX}/{_check_path(label)}/{path}"
-        with _s3_errors(f"cannot set s3://{self.bucket}/{key} aside"):
+        with _s3_errors(f"cannot set s3://{self.bucket}/{key} aside", self.url):
             self._client.copy({"Bucket": self.bucket, "Key": key}, self.bucket, target)
             self._client.delete_object(Bucket=self.bucket, Key=key)
         return f"s3://{self.bucket}/{target}"
@@ -229,13 +245,30 @@ def _s3_client() -> Any:
 
 
 @contextmanager
-def _s3_errors(what: str) -> Iterator[None]:
-    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 (see _s3_client)
+def _s3_errors(what: str, url: str) -> Iterator[None]:
+    from botocore.exceptions import (  # noqa: PLC0415 (see _s3_client)
+        BotoCoreError,
+        ClientError,
+        HTTPClientError,
+        NoCredentialsError,
+    )
+    from botocore.exceptions import ConnectionError as EndpointError  # noqa: PLC0415
 
     try:
         yield
-    except (BotoCoreError, ClientError) as error:
+    except (EndpointError, HTTPClientError, NoCredentialsError) as error:
+        raise StoreUnreachableError(f"{what}: the store {url} does not answer: {error}") from error
+    except ClientError as error:
+        if _s3_code(error) in _UNREACHABLE_S3_CODES:
+            raise StoreUnreachableError(f"{what}: the store {url} refuses it: {error}") from error
         raise StoreError(f"{what}: {error}") from error
+    except BotoCoreError as error:
+        raise StoreError(f"{what}: {error}") from error
+
+
+def _s3_code(error: Any) -> str:
+    code: str = error.response.get("Error", {}).get("Code", "")
+    return code
 
 
 def _raise(error: OSError) -> None:

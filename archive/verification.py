@@ -48,12 +48,13 @@ from archive.bag import (
     tagmanifest_name,
 )
 from archive.log_tree import LineTree, LineTreeBuilder, tree_of_stream
-from archive.stores import Store, StoreError
+from archive.stores import Store, StoreError, StoreUnreachableError, check_archive_id
 from ejournal.aggregates.archive_register import (
     ArchiveOutcome,
     ArchiveProblem,
     ArchiveProblemKind,
 )
+from ejournal.errors import NotFoundError
 from ejournal.integrity.checkpoint import (
     Checkpoint,
     CheckpointError,
@@ -83,6 +84,15 @@ REQUIRED = (
 """The files every journal archive has, whatever its manifests say."""
 
 _ANCHOR_FILES = (BAG_INFO, CHECKPOINT, PUBLIC_KEY, EVENTS)
+
+
+class NoSuchArchiveError(NotFoundError):
+    """No store holds a single file of the archive: a wrong id or wrong stores, not damage."""
+
+    slug = "archive-not-found"
+    title = "No such archive on these stores"
+
+
 _CHUNK = 1 << 22
 
 
@@ -249,11 +259,14 @@ class _StoreState:
 
 def read_info(archive_id: str, stores: Sequence[Store]) -> ArchiveInfo | None:
     """What the archive says about itself (its bag-info), from the first store that has it;
-    None when no store holds a readable one. Used to find the school before verifying."""
+    None when no store holds a readable one. Used to find the school before verifying. A store
+    that cannot be reached at all raises StoreUnreachableError."""
     for store in stores:
         try:
             with store.open(archive_id, BAG_INFO) as stream:
                 return ArchiveInfo.from_bag_info(parse_tag_file(stream.read()))
+        except StoreUnreachableError:
+            raise
         except (OSError, StoreError, BagFormatError):
             continue
     return None
@@ -270,8 +283,18 @@ def verify_archive(
     workers: int | None = None,
 ) -> VerificationReport:
     """Check every file of an archive on every store, its anchor, and (when the school is
-    reachable) the live log; decide whether it is healthy, repairable or not."""
+    reachable) the live log; decide whether it is healthy, repairable or not.
+
+    A store that cannot be reached raises StoreUnreachableError: its copy is not known to be
+    damaged, and a repair could not write to it. An archive no store holds a file of raises
+    NoSuchArchiveError: that is a wrong id (or wrong stores), not an archive beyond repair."""
+    check_archive_id(archive_id)
     states = [_list(archive_id, store) for store in stores]
+    if states and all(state.listing == {} for state in states):
+        raise NoSuchArchiveError(
+            f"no store holds an archive {archive_id!r}"
+            f" (looked on {', '.join(state.url for state in states)})"
+        )
     workers = workers or max(2, os.cpu_count() or 2)
     _hash_all(archive_id, states, workers)
     for state in states:
@@ -343,6 +366,8 @@ def verify_archive(
 def _list(archive_id: str, store: Store) -> _StoreState:
     try:
         listing = store.files(archive_id)
+    except StoreUnreachableError:
+        raise
     except StoreError as error:
         state = _StoreState(store, None, error=error.detail)
         state.problem(None, Kind.MISSING, f"the store cannot be read: {error.detail}")

@@ -1,8 +1,10 @@
-"""A TCP proxy between the service and PostgreSQL, for faults a real network has.
+"""A TCP proxy in front of a real server, for the faults a real network and a real server have.
 
-It forwards bytes both ways and can be told to cut every connection, or to cut the next
-connection that sends ``COMMIT`` right after forwarding it, so the server commits while the
-client never hears back: the lost commit acknowledgement of a dropped connection.
+While started it forwards bytes both ways. Stopping it closes its port and cuts every connection
+through it, as a database server going down does; starting it again on the same port is the
+server coming back. It can also cut the next connection that sends ``COMMIT`` right after
+forwarding it, so the server commits while the client never hears back: the lost commit
+acknowledgement of a dropped connection.
 """
 
 from __future__ import annotations
@@ -16,21 +18,58 @@ COMMIT_QUERY = b"Q\x00\x00\x00\x0bCOMMIT\x00"
 """A simple-protocol query message holding exactly ``COMMIT`` (how psycopg ends a transaction)."""
 
 
-class TcpProxy:
-    """Listens on a free local port and forwards to ``target``; ``port`` is where to connect."""
+def free_port() -> int:
+    """A local TCP port nothing listens on (now)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self._listener.getsockname()[1]
+
+class TcpProxy:
+    """Forwards 127.0.0.1:``port`` to ``target_host``:``target_port`` while started."""
+
+    def __init__(self, target_host: str, target_port: int, port: int | None = None) -> None:
+        self.target = (target_host, target_port)
+        self.port = port or free_port()
         self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
+        self._muted: set[int] = set()
         self._cut_next_commits = 0
         self.commits_cut = 0
-        self._closed = False
-        self._refusing = False
-        self._muted: set[int] = set()
-        threading.Thread(target=self._accept, daemon=True, name="tcp-proxy").start()
+        """How many COMMITs reached the server on a connection then cut (cut_after_commit)."""
+
+    def start(self) -> None:
+        """Listen on ``port`` (again) and forward what comes."""
+        with self._lock:
+            if self._listener is not None:
+                return
+            listener = socket.socket()
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind(("127.0.0.1", self.port))
+            listener.listen()
+            self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def stop(self) -> None:
+        """Close the port and cut every connection through it."""
+        with self._lock:
+            listener, self._listener = self._listener, None
+        if listener is not None:
+            _close(listener)
+        self.cut_all()
+
+    def close(self) -> None:
+        self.stop()
+
+    def cut_all(self) -> None:
+        """Cut every open connection, leaving the port open (connections the server dropped)."""
+        with self._lock:
+            pairs, self._pairs = self._pairs, []
+        for client, server in pairs:
+            _close(client)
+            _close(server)
 
     def cut_after_commit(self, times: int = 1) -> None:
         """The next ``times`` COMMITs reach the server; their connections are then cut before
@@ -38,34 +77,12 @@ class TcpProxy:
         with self._lock:
             self._cut_next_commits += times
 
-    def cut_all(self) -> None:
-        """Cut every open connection (the server went away for a moment)."""
-        with self._lock:
-            pairs, self._pairs = self._pairs, []
-        for client, server in pairs:
-            _close(client)
-            _close(server)
-
-    def refuse(self, *, refusing: bool = True) -> None:
-        """While refusing, new connections are accepted and closed at once (the server is down)."""
-        self._refusing = refusing
-        if refusing:
-            self.cut_all()
-
-    def close(self) -> None:
-        self._closed = True
-        _close(self._listener)
-        self.cut_all()
-
-    def _accept(self) -> None:
-        while not self._closed:
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
             try:
-                client, _ = self._listener.accept()
+                client, _ = listener.accept()
             except OSError:
-                return
-            if self._refusing:
-                _close(client)
-                continue
+                return  # stopped
             try:
                 server = socket.create_connection(self.target, timeout=10)
             except OSError:

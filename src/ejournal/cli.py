@@ -2,7 +2,9 @@
 
 Every command reads the same settings as the service (``EJOURNAL_DATABASE_URL`` and the rest, from
 the environment or a ``.env`` file). Commands only parse, call ``ejournal.demo`` or
-``ejournal.schools``, and print what happened in plain English.
+``ejournal.schools``, and print what happened in plain English. What goes wrong is said in one
+sentence on stderr, in one place for every command (``ejournal.exits``): exit 1 when the command
+could not do what was asked, 2 for bad settings or options.
 """
 
 from __future__ import annotations
@@ -16,14 +18,12 @@ from contextlib import contextmanager
 from importlib.metadata import entry_points
 from typing import Annotated, NoReturn
 
-import psycopg
 import typer
-from pydantic import ValidationError
 
 from ejournal import demo as demo_school
 from ejournal import storage
 from ejournal.database import open_database
-from ejournal.demo import DemoSeedError
+from ejournal.exits import EXIT_BAD_SETTINGS, EXIT_FAILED, ReportingGroup
 from ejournal.generator import seeding
 from ejournal.integrity.cli import log as integrity_log
 from ejournal.integrity.notary import Notary
@@ -37,6 +37,7 @@ app = typer.Typer(
     help="The electronic class journal: set up a school's storage, seed the demo school.",
     no_args_is_help=True,
     add_completion=False,
+    cls=ReportingGroup,
 )
 
 SchoolOption = Annotated[
@@ -47,9 +48,6 @@ SchoolOption = Annotated[
         show_default=False,
     ),
 ]
-
-EXIT_FAILED = 1
-EXIT_BAD_SETTINGS = 2
 
 
 @app.callback()
@@ -119,12 +117,9 @@ def demo(
     if students is not None or schools is not None or weeks is not None:
         _generate(settings, _school_id(settings, school), seed, reset, students, schools, weeks)
         return
-    try:
-        outcome = demo_school.ensure_demo(
-            settings, _school_id(settings, school), seed=seed, reset=reset
-        )
-    except (DemoSeedError, storage.StorageError, psycopg.OperationalError) as error:
-        _fail(str(error))
+    outcome = demo_school.ensure_demo(
+        settings, _school_id(settings, school), seed=seed, reset=reset
+    )
     where = _safe_url(settings.database_url)
     if outcome.seeded:
         typer.echo(f"Seeded the demo school {outcome.report.school!r} on {where} (seed {seed}).")
@@ -151,41 +146,33 @@ def _generate(
         students=students or 1000, weeks=weeks, seed=seed, profile=settings.profile
     )
     reports = []
-    try:
-        for n, each in enumerate(seeding.school_ids(school_id, schools or 1)):
-            if reset:
-                demo_school.reset_demo(settings, each)
-            with typer.progressbar(length=1, label=f"generating {each}") as bar:
+    for n, each in enumerate(seeding.school_ids(school_id, schools or 1)):
+        if reset:
+            demo_school.reset_demo(settings, each)
+        with typer.progressbar(length=1, label=f"generating {each}") as bar:
 
-                def advance(done: int, total: int) -> None:
-                    bar.length = total
-                    bar.update(done - bar.pos)
+            def advance(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
 
-                report = seeding.generate(
-                    settings,
-                    each,
-                    options.model_copy(update={"seed": seed + n}),
-                    progress=advance,
-                )
-            reports.append(report)
-            journal = open_school(settings, each, migrate=False)
-            try:
-                seeding.give_passwords(
-                    settings,
-                    journal,
-                    report.logins["administrator"][0],
-                    seeding.sign_in_logins(report),
-                    demo_school.DEMO_PASSWORD,
-                )
-            finally:
-                journal.close()
-    except (
-        DemoSeedError,
-        seeding.GeneratorError,
-        storage.StorageError,
-        psycopg.OperationalError,
-    ) as error:
-        _fail(str(error))
+            report = seeding.generate(
+                settings,
+                each,
+                options.model_copy(update={"seed": seed + n}),
+                progress=advance,
+            )
+        reports.append(report)
+        journal = open_school(settings, each, migrate=False)
+        try:
+            seeding.give_passwords(
+                settings,
+                journal,
+                report.logins["administrator"][0],
+                seeding.sign_in_logins(report),
+                demo_school.DEMO_PASSWORD,
+            )
+        finally:
+            journal.close()
     where = _safe_url(settings.database_url)
     typer.echo(f"Generated {len(reports)} school(s) on {where} (seed {seed}).")
     typer.echo(seeding.describe_reports(reports))
@@ -199,10 +186,7 @@ def migrate(school: SchoolOption = None) -> None:
     """Create a school's storage, or bring it up to date (safe to run again)."""
     settings = _settings()
     school_id = _school_id(settings, school)
-    try:
-        journal = open_school(settings, school_id, migrate=True)
-    except (storage.StorageError, psycopg.OperationalError) as error:
-        _fail(str(error))
+    journal = open_school(settings, school_id, migrate=True)
     try:
         events = journal.position()
     finally:
@@ -304,10 +288,7 @@ def projections_run(
 
 @contextmanager
 def _projector(settings: Settings, school_id: str) -> Iterator[Projector]:
-    try:
-        journal = open_school(settings, school_id, migrate=True)
-    except (storage.StorageError, psycopg.OperationalError) as error:
-        _fail(str(error))
+    journal = open_school(settings, school_id, migrate=True)
     database = open_database(settings, school_id)
     try:
         # The log's Merkle tree is followed with the read models; the notary signs when due.
@@ -321,14 +302,8 @@ def _projector(settings: Settings, school_id: str) -> Iterator[Projector]:
 
 
 def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as error:
-        problems = "; ".join(
-            f"EJOURNAL_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
-        )
-        typer.echo(f"ejournal: bad settings: {problems}", err=True)
-        raise typer.Exit(EXIT_BAD_SETTINGS) from None
+    # Bad settings are said by the group (ejournal.exits), as for every command.
+    return Settings()
 
 
 def _school_id(settings: Settings, school: str | None) -> str:

@@ -230,7 +230,11 @@ class PostgresDatabase:
 
     dialect: Dialect = "postgres"
 
-    def __init__(self, location: PostgresLocation, schema: str, pool_size: int) -> None:
+    def __init__(
+        self, location: PostgresLocation, schema: str, pool_size: int, timeout: float = 5.0
+    ) -> None:
+        """``timeout``: how long a transaction waits for a connection before the pool gives up
+        (``PoolTimeout``, "storage unavailable"); the pool itself keeps reconnecting."""
         self.schema = schema
         search_path = sql.SQL("-c search_path={}").format(sql.Identifier(schema)).as_string()
         self._pool: ConnectionPool[Any] = ConnectionPool(
@@ -242,10 +246,12 @@ class PostgresDatabase:
                 "password": location.password,
                 "options": search_path,
                 "row_factory": dict_row,
+                "connect_timeout": max(1, round(timeout)),
             },
             min_size=1,
             max_size=pool_size,
             open=True,
+            timeout=timeout,
             name=f"ejournal-{schema}",
         )
 
@@ -276,4 +282,6 @@ def open_database(settings: Settings, school: str) -> SchoolDatabase:
             else None
         ),
     )
-    return PostgresDatabase(as_service, school_schema(school), settings.pool_size)
+    return PostgresDatabase(
+        as_service, school_schema(school), settings.pool_size, settings.pool_timeout
+    )

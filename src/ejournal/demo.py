@@ -47,7 +47,7 @@ from ejournal.commands import (
 )
 from ejournal.commands.access import system_actor
 from ejournal.commands.marking import MarkEntry
-from ejournal.errors import NotFoundError
+from ejournal.errors import EjournalError, NotFoundError
 from ejournal.generator.ktp import homework, ktp_item_for, ktp_lines
 from ejournal.generator.people import feminine, login_for, parse_name
 from ejournal.generator.seeding import give_passwords
@@ -339,8 +339,12 @@ class DemoReport(BaseModel):
 # --- seeding ------------------------------------------------------------------------------
 
 
-class DemoSeedError(RuntimeError):
+class DemoSeedError(EjournalError):
     """The demo cannot be seeded here (wrong clock, or the school already holds the year)."""
+
+    slug = "demo-not-seeded"
+    title = "The demo school cannot be seeded here"
+    status = 409
 
 
 def seed_demo(

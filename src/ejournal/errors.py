@@ -91,3 +91,20 @@ class ConcurrencyError(EjournalError):
     slug = "concurrent-modification"
     title = "The record changed while the command ran"
     status = 409
+
+
+class StorageUnavailableError(EjournalError):
+    """A school's database cannot be reached or written right now: the server is down or
+    restarting, its connections were cut, it ran out of connections, disk or time, or an SQLite
+    file cannot be opened or written. Trying again later may succeed (``storage.unavailable``
+    decides which errors mean this)."""
+
+    slug = "storage-unavailable"
+    title = "The journal's storage is unavailable"
+    status = 503
+
+    def __init__(self, detail: str, *, reason: str, **extensions: Any) -> None:
+        super().__init__(detail, **extensions)
+        self.reason = reason
+        """What the database driver said, for the log and the operator; not sent to every
+        client, since it names hosts and files."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SCHOOL_ID_PATTERN = r"^[a-z0-9_]{1,40}$"
@@ -77,12 +77,39 @@ class Settings(BaseSettings):
     pool_size: int = Field(default=5, ge=1)
     """PostgreSQL connections kept open per school application."""
 
+    pool_timeout: float = Field(default=5.0, gt=0)
+    """Seconds a request waits for a PostgreSQL connection before it is answered "storage
+    unavailable" (503): while the server is down, every request would otherwise hang."""
+
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
         if not value.startswith(DATABASE_URL_SCHEMES):
             schemes = ", ".join(DATABASE_URL_SCHEMES)
             raise ValueError(f"EJOURNAL_DATABASE_URL must start with one of {schemes}: {value!r}")
+        return value
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, value: str) -> str:
+        # Checked here, not when a school is first created with it: a typo in the profile
+        # stops every command (``migrate`` included) and the service at start-up, naming the
+        # profiles there are. Imported here: the profile's schema imports much of the core.
+        from ejournal.policy.profile import load_profile  # noqa: PLC0415
+
+        try:
+            load_profile(value)
+        except LookupError as error:
+            raise ValueError(str(error.args[0])) from None
+        except ValidationError as error:  # a school's own file, not a valid profile
+            first = error.errors()[0]
+            where = ".".join(map(str, first["loc"])) or "the file"
+            raise ValueError(
+                f"the profile {value!r} cannot be used: {error.error_count()} problem(s),"
+                f" the first: {where}: {first['msg']}"
+            ) from None
+        except (OSError, ValueError) as error:  # an unreadable file, not TOML
+            raise ValueError(f"the profile {value!r} cannot be used: {error}") from None
         return value
 
     @field_validator("timezone")

@@ -24,8 +24,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import psycopg
 from eventsourcing.application import Application
+from eventsourcing.persistence import ConnectionUnavailableError
 
+from ejournal.errors import StorageUnavailableError
 from ejournal.settings import SCHOOL_ID_PATTERN, Settings
 from ejournal.storage_postgres import (
     FACTORY_TOPIC,
@@ -49,6 +52,8 @@ __all__ = [
     "school_env",
     "school_is_set_up",
     "school_schema",
+    "unavailable",
+    "unreachable",
     "validate_school_id",
 ]
 
@@ -57,6 +62,31 @@ CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
 AES_KEY_SIZES = (16, 24, 32)
 
 _SCHOOL_ID = re.compile(SCHOOL_ID_PATTERN)
+
+LIBRARY_POOL_WAIT_SECONDS = 1
+
+UNAVAILABLE_DETAIL = (
+    "the journal's database cannot be reached or written right now; try again shortly"
+)
+
+_SQLITE_UNAVAILABLE = frozenset(
+    {
+        sqlite3.SQLITE_BUSY,  # another writer held the file past the busy timeout
+        sqlite3.SQLITE_LOCKED,
+        sqlite3.SQLITE_READONLY,  # a read-only file, directory or mount
+        sqlite3.SQLITE_IOERR,  # the disk or the mount failed
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_CANTOPEN,  # a missing, unreadable or uncreatable directory or file
+    }
+)
+_SQLITE_UNAVAILABLE_MESSAGES = (
+    "unable to open",
+    "disk i/o error",
+    "readonly database",
+    "read-only",
+    "database is locked",
+    "database or disk is full",
+)
 
 
 @dataclass(frozen=True)
@@ -156,10 +186,85 @@ def school_env(
         env["POSTGRES_PASSWORD"] = password or ""
         env["POSTGRES_SCHEMA"] = school_schema(school)
         env["POSTGRES_POOL_SIZE"] = str(settings.pool_size)
+        # How long the library waits for a pooled connection (30 s by default). It tries every
+        # read and write ten times, so a short wait still rides out a busy pool, while a server
+        # that is gone is said in seconds rather than minutes.
+        env["POSTGRES_CONNECT_TIMEOUT"] = str(LIBRARY_POOL_WAIT_SECONDS)
     if settings.cipher_key_file is not None:
         env["CIPHER_TOPIC"] = CIPHER_TOPIC
         env["CIPHER_KEY"] = _read_cipher_key(settings.cipher_key_file)
     return env
+
+
+def unavailable(error: BaseException) -> StorageUnavailableError | None:
+    """The error to answer with when ``error`` means a school's storage cannot be reached or
+    written right now, and trying again later may succeed; None when it means anything else (a
+    bug, a refusal), which must not be retried.
+
+    The one place that decides it, for the API (503 with Retry-After) and the CLI (a sentence
+    instead of a traceback). Unavailable: any ``psycopg.OperationalError`` (connection refused
+    or cut, the server shutting down, a pool timeout, out of connections, a lock or statement
+    timeout) or ``psycopg.InterfaceError`` (a connection already closed), and the SQLite errors
+    of a file that cannot be opened, read or written (read-only, I/O error, disk full, busy).
+    eventsourcing wraps these in its own ``OperationalError`` / ``InterfaceError`` raised from
+    the driver's error, so the whole chain of causes is looked at; a wrapper with no such cause
+    (a table the library found wrong) is not unavailability.
+    """
+    for cause in _causes(error):
+        if isinstance(cause, StorageUnavailableError):
+            return cause
+        if isinstance(cause, (psycopg.OperationalError, psycopg.InterfaceError)) or (
+            isinstance(cause, ConnectionUnavailableError)
+            or (isinstance(cause, sqlite3.OperationalError) and _sqlite_unavailable(cause))
+        ):
+            return StorageUnavailableError(UNAVAILABLE_DETAIL, reason=_first_line(cause))
+    return None
+
+
+def unreachable(settings: Settings) -> StorageUnavailableError | None:
+    """Whether the deployment's database server cannot be reached at all: a new connection as
+    the service role, waited for at most ``pool_timeout`` seconds, fails. The error to answer
+    with, or None when the server answers (or the storage is SQLite files: no server to lose)."""
+    location = parse_database_url(settings.database_url)
+    if isinstance(location, SqliteLocation):
+        return None
+    password = settings.app_role_password
+    try:
+        psycopg.connect(
+            dbname=location.dbname,
+            host=location.host,
+            port=location.port,
+            user=settings.app_role,
+            password=password.get_secret_value() if password is not None else None,
+            connect_timeout=max(2, round(settings.pool_timeout)),
+        ).close()
+    except psycopg.Error as error:
+        return unavailable(error) or StorageUnavailableError(
+            UNAVAILABLE_DETAIL, reason=_first_line(error)
+        )
+    return None
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain and len(chain) < 20:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _sqlite_unavailable(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _SQLITE_UNAVAILABLE  # extended codes keep the primary one below
+    message = str(error).lower()
+    return any(text in message for text in _SQLITE_UNAVAILABLE_MESSAGES)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def migrate(settings: Settings, school: str, app_name: str) -> None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
 from click.testing import Result
+from tcp_proxy import free_port
 from typer.testing import CliRunner
 
 from ejournal.aggregates.archive_register import ArchiveRegister, archive_register_id
@@ -237,21 +239,92 @@ def test_what_the_command_cannot_do_exits_1_with_a_sentence(
     assert "no period 'Q9'" in existing.stderr
 
 
-def test_an_archive_no_store_holds_is_not_repairable(
-    built_archive: BuiltArchive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def said(result: Result, code: int) -> str:
+    """The one line a failed archive command wrote to stderr, checked: no traceback."""
+    assert result.exit_code == code, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("ejournal archive: ")
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", ["verify", "repair"])
+def test_an_archive_no_store_holds_is_no_such_archive_not_damage(
+    built_archive: BuiltArchive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    stores = [tmp_path / "a", tmp_path / "b"]
+    stores[0].mkdir()
 
     result = ejournal(
-        built_archive.env(), "archive", "verify", built_archive.archive_id,
-        "--store", str(tmp_path / "a"), "--store", str(tmp_path / "b"), "--json",
+        built_archive.env(), "archive", command, built_archive.archive_id,
+        "--store", str(stores[0]), "--store", str(stores[1]), "--json",
     )  # fmt: skip
 
-    assert result.exit_code == 3, result.output
-    assert named(report(result)) == [
-        (str(tmp_path / "a"), None, "missing"),
-        (str(tmp_path / "b"), None, "missing"),
-    ]
+    line = said(result, 4)
+    assert f"no store holds an archive {built_archive.archive_id!r}" in line
+    assert result.stdout == ""
+    assert list(stores[0].iterdir()) == []  # nothing was written to "repair" it
+    assert not stores[1].exists()
+
+
+@pytest.fixture(params=["nothing-listens", "no-such-bucket"])
+def unreachable_s3(
+    request: pytest.FixtureRequest, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """An S3 store that cannot be used: an endpoint where nothing listens, or a bucket the
+    (real, moto) endpoint does not have."""
+    endpoint = moto_endpoint
+    if request.param == "nothing-listens":
+        endpoint = f"http://127.0.0.1:{free_port()}"
+    for name, value in {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_MAX_ATTEMPTS": "1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    return f"s3://no-bucket-{uuid.uuid4().hex[:8]}/archives"
+
+
+@pytest.mark.parametrize("command", ["verify", "repair"])
+def test_a_store_that_cannot_be_reached_exits_5_naming_it(
+    built_archive: BuiltArchive,
+    archive_copies: tuple[Path, Path],
+    unreachable_s3: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    healthy = archive_copies[0]
+    before = snapshot(healthy)
+
+    result = ejournal(
+        built_archive.env(), "archive", command, built_archive.archive_id,
+        "--store", str(healthy), "--store", unreachable_s3,
+    )  # fmt: skip
+
+    line = said(result, 5)
+    assert unreachable_s3 in line
+    assert snapshot(healthy) == before
+
+
+def test_verify_documents_its_exit_codes() -> None:
+    result = runner.invoke(app, ["archive", "verify", "--help"], env={"COLUMNS": "200"})
+
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    for meaning in (
+        "0 healthy",
+        "2 damaged but repairable",
+        "3 not repairable",
+        "4 no such archive",
+        "5 a store cannot be reached",
+    ):
+        assert meaning in text
 
 
 def test_the_archive_commands_are_part_of_ejournal() -> None:

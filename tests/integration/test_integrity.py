@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import orjson
+import psycopg
 import pytest
 from pymerkle import InmemoryTree
 from scenario import World, build_world
@@ -582,18 +583,129 @@ def test_a_log_dropped_on_purpose_retires_its_checkpoints(
     assert retire_checkpoints(settings, "nowhere", clock.now()) is None
 
 
-def test_a_kept_checkpoint_missing_from_the_database_fails_verify(
-    notary: Notary, settings: Settings
+def write_kept(notary: Notary, checkpoint: Checkpoint, key: SigningKey | None = None) -> Path:
+    """A checkpoint file in the directory beside the database, and only there."""
+    path = notary.checkpoint_path(checkpoint.size)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(sign(checkpoint, key or SigningKey.load(notary.key_path)))
+    return path
+
+
+def test_a_checkpoint_file_a_crash_left_without_its_row_is_noted_not_failed(
+    notary: Notary, world: World, settings: Settings
 ) -> None:
-    size = notary.checkpoint().checkpoint.size
-    with notary.database.transaction() as cursor:
-        cursor.execute("DELETE FROM merkle_checkpoints")
+    """What a notary that wrote the file before committing left when it crashed between the
+    two: the file it would have written, and no row. The log is untouched: verify passes."""
+    notary.checkpoint()
+    hold(world, slot=2)
+    size = notary.catch_up()
+    orphan = Checkpoint(notary.origin, size, notary.root(size), world.clock.now())
+    write_kept(notary, orphan)
+    assert notary.checkpoint_at(size) is None
+
     code, report = verify_json(settings)
-    assert code == 1
-    assert (
-        f"the checkpoint of size {size} kept in the directory is missing from the database"
-        in report["problems"]
+
+    assert code == 0, report["problems"]
+    assert report["ok"] is True
+    assert any(
+        f"the checkpoint of size {size} kept in the directory is not in the database, but it is"
+        " signed by the school's key" in warning
+        for warning in report["warnings"]
     )
+    result = run_cli(settings, "log", "verify")
+    assert result.exit_code == 0, result.output
+    assert f"note: the checkpoint of size {size} kept in the directory" in result.output
+    # And the notary goes on from it: the next checkpoint extends it.
+    hold(world, slot=3)
+    assert notary.checkpoint().checkpoint.size > size
+    assert verify_json(settings)[0] == 0
+
+
+@pytest.mark.parametrize("forgery", ["wrong-root", "another-key"])
+def test_a_forged_checkpoint_file_the_database_does_not_know_fails_verify(
+    notary: Notary, world: World, settings: Settings, forgery: str
+) -> None:
+    notary.checkpoint()
+    hold(world, slot=2)
+    size = notary.catch_up()
+    if forgery == "wrong-root":  # the school's own key, over a root the log does not hash to
+        write_kept(notary, Checkpoint(notary.origin, size, bytes(32), world.clock.now()))
+        expected = f"the directory's checkpoint of size {size} signed a root the stored events"
+    else:  # the log's true root, signed by a key that is not the school's
+        true = Checkpoint(notary.origin, size, notary.root(size), world.clock.now())
+        write_kept(notary, true, SigningKey.generate(notary.origin))
+        expected = "does not verify"
+
+    code, report = verify_json(settings)
+
+    assert code == 1
+    assert any(expected in problem for problem in report["problems"]), report["problems"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_checkpoint_whose_commit_fails_leaves_no_file(
+    notary: Notary, world: World, settings: Settings, postgres_url: str
+) -> None:
+    """The crash between the two steps, for real: the checkpoint's row is inserted, then the
+    transaction fails at COMMIT (a deferred constraint trigger raises there). No file may be
+    left that the database does not hold, and verify passes on the untouched log."""
+    first = notary.checkpoint().checkpoint
+    hold(world, slot=2)
+    size = notary.catch_up()
+    table = f"{school_schema(world.school.school_id)}.merkle_checkpoints"
+    admin = parse_database_url(postgres_url)
+    assert isinstance(admin, PostgresLocation)
+    with admin.connect() as conn:
+        conn.execute(
+            f"CREATE FUNCTION {school_schema(world.school.school_id)}.fail_at_commit()"
+            " RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN RAISE EXCEPTION 'the server went away at commit'; END $$"
+        )
+        conn.execute(
+            f"CREATE CONSTRAINT TRIGGER fail_at_commit AFTER INSERT ON {table}"
+            " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+            f" EXECUTE FUNCTION {school_schema(world.school.school_id)}.fail_at_commit()"
+        )
+
+    with pytest.raises(psycopg.errors.RaiseException, match="went away at commit"):
+        notary.checkpoint()
+
+    assert notary.checkpoint_at(size) is None
+    assert [p.name for p in notary.checkpoint_dir.iterdir()] == [
+        notary.checkpoint_path(first.size).name  # no file for it, not even a temporary one
+    ]
+    code, report = verify_json(settings)
+    assert code == 0, report["problems"]
+    assert report["warnings"] == []
+    with admin.connect() as conn:
+        conn.execute(f"DROP TRIGGER fail_at_commit ON {table}")
+    second = notary.checkpoint()
+    assert second.checkpoint.size == size
+    assert notary.checkpoint_path(size).read_text() == second.note
+    code, report = verify_json(settings)
+    assert code == 0, report["problems"]
+    assert report["warnings"] == []
+
+
+def test_a_checkpoint_file_lost_after_its_commit_is_written_again_on_start(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    """The other side of the crash: the row committed, the file never renamed into place."""
+    signed = notary.checkpoint()
+    path = notary.checkpoint_path(signed.checkpoint.size)
+    path.unlink()
+    code, report = verify_json(settings)
+    assert code == 0
+    assert any("not in the directory" in warning for warning in report["warnings"])
+
+    with Notary.open(settings, world.school.school_id, clock=world.clock) as started:
+        assert started.checkpoint_if_due() is None  # nothing new to sign ...
+    assert path.read_text() == signed.note  # ... but the lost file is back
+
+    code, report = verify_json(settings)
+    assert code == 0
+    assert report["warnings"] == []
 
 
 def test_a_wrong_or_missing_key_fails_verify(notary: Notary, settings: Settings) -> None:

@@ -27,6 +27,7 @@ from ejournal.storage import (
     parse_database_url,
     school_env,
     school_schema,
+    unavailable,
     validate_school_id,
 )
 from ejournal.storage_postgres import FACTORY_TOPIC
@@ -256,6 +257,8 @@ def test_settings_read_a_dotenv_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
         {"database_url": "mysql://x"},
         {"school": "Bad-Id"},
         {"pool_size": 0},
+        {"pool_timeout": 0},
+        {"profile": "demo"},
     ],
 )
 def test_settings_refuse_bad_values(field: dict[str, Any]) -> None:
@@ -380,3 +383,57 @@ def _stored_states(settings: Settings, school: str) -> list[bytes]:
                 " ORDER BY notification_id"
             ).fetchall()
     return [bytes(row[0]) for row in rows]
+
+
+# -- which errors mean "the storage is unavailable" (storage.unavailable) -------------------------
+
+
+def _error_of(action: Any) -> Exception:
+    try:
+        action()
+    except Exception as error:
+        return error
+    raise AssertionError("no error")
+
+
+def _read_position(settings: Settings) -> object:
+    app = Journal(env={**school_env(settings, "school77"), "POSTGRES_CONNECT_TIMEOUT": "1"})
+    try:
+        return app.recorder.max_notification_id()  # type: ignore[attr-defined]
+    finally:
+        app.close()
+
+
+def test_a_database_that_cannot_be_reached_is_unavailable(tmp_path: Path) -> None:
+    """Real failures, as the library wraps them: an SQLite directory that is not there (the
+    library's InterfaceError from sqlite3's "unable to open"), a PostgreSQL port where nothing
+    listens (its OperationalError from psycopg's, after its pool gave up)."""
+    from tcp_proxy import free_port  # noqa: PLC0415
+
+    missing = settings_for(f"sqlite:///{tmp_path}/not-there")
+    nowhere = settings_for(f"postgresql://postgres@127.0.0.1:{free_port()}/journal")
+    for settings in (missing, nowhere):
+        error = _error_of(lambda settings=settings: _read_position(settings))
+        assert isinstance(error, PersistenceError)
+        outage = unavailable(error)
+        assert outage is not None, error
+        assert outage.status == 503
+        assert outage.reason
+
+
+def test_a_missing_table_is_not_unavailability(database_url: str, school_id: str) -> None:
+    """A database that answers with an error of ours (a table not there) is a failure to fix,
+    not an outage to wait out."""
+    settings = settings_for(database_url)
+    location = parse_database_url(database_url)
+    if isinstance(location, SqliteLocation):
+        location.directory.mkdir(parents=True)
+    app = Journal(env=school_env(settings, school_id))
+    try:
+        error = _error_of(lambda: app.save(Pupil(name="A", born=date(2015, 1, 1))))
+    finally:
+        app.close()
+
+    assert isinstance(error, PersistenceError)
+    assert unavailable(error) is None
+    assert unavailable(ValueError("a bug")) is None

@@ -42,7 +42,8 @@ def proxied(postgres_url: str, school_id: str) -> Iterator[tuple[World, TcpProxy
     """The scenario school on PostgreSQL, its application connected through a proxy."""
     location = parse_database_url(postgres_url)
     assert isinstance(location, PostgresLocation)
-    proxy = TcpProxy((location.host, location.port))
+    proxy = TcpProxy(location.host, location.port)
+    proxy.start()
     url = f"postgresql://{location.user}@127.0.0.1:{proxy.port}/{location.dbname}"
     clock = MovableClock(datetime(2026, 8, 25, tzinfo=UTC))
     school = open_school(Settings(database_url=url), school_id, clock=clock)

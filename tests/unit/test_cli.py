@@ -3,10 +3,16 @@ output, exit codes."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from click.testing import Result
+from tcp_proxy import free_port
 from typer.testing import CliRunner
 
 from ejournal.cli import app
@@ -125,3 +131,123 @@ def test_every_command_has_help(args: list[str], env: dict[str, str]) -> None:
     result = runner.invoke(app, [*args, "--help"], env=env)
     assert result.exit_code == 0, result.output
     assert "Usage" in result.output
+
+
+# --- what goes wrong is one sentence, never a traceback -----------------------------------------
+
+
+def said(result: Result, code: int) -> str:
+    """The one line a failed command wrote to stderr, checked: the exit code, no traceback."""
+    assert result.exit_code == code, result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # not an uncaught error
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("ejournal: ")
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "args", [["demo"], ["migrate"], ["demo", "--students", "30", "--weeks", "1"]]
+)
+def test_an_unknown_profile_is_refused_naming_the_known_ones(
+    args: list[str], env: dict[str, str]
+) -> None:
+    result = runner.invoke(app, args, env={**env, "EJOURNAL_PROFILE": "demo"})
+
+    line = said(result, 2)
+    assert "EJOURNAL_PROFILE" in line
+    assert "'demo'" in line
+    assert "lyceum68, school117, school77" in line
+    assert not Path(env["EJOURNAL_DATABASE_URL"].removeprefix("sqlite:///")).exists()
+
+
+def test_a_profile_of_a_schools_own_is_a_file(env: dict[str, str], tmp_path: Path) -> None:
+    broken = tmp_path / "ours.toml"
+    broken.write_text("id = 'ours'\n", encoding="utf-8")
+
+    result = runner.invoke(app, ["migrate"], env={**env, "EJOURNAL_PROFILE": str(broken)})
+
+    line = said(result, 2)
+    assert f"EJOURNAL_PROFILE: the profile '{broken}' cannot be used: 12 problem(s)" in line
+
+
+COMMANDS_ON_A_SCHOOL = [["demo"], ["migrate"], ["projections", "status"], ["log", "verify"]]
+
+
+@pytest.mark.parametrize("args", COMMANDS_ON_A_SCHOOL, ids=" ".join)
+def test_a_data_directory_that_cannot_be_made_is_named(
+    args: list[str], env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "a-file").write_text("not a directory", encoding="utf-8")
+    url = f"sqlite:///{tmp_path}/a-file/db"
+
+    line = said(runner.invoke(app, args, env={**env, "EJOURNAL_DATABASE_URL": url}), 1)
+
+    if args == ["log", "verify"]:  # it makes nothing: there is no school to verify
+        assert line == "ejournal: no school 'demo' in this deployment"
+    else:
+        assert line == f"ejournal: cannot use {tmp_path}/a-file/db: Not a directory"
+
+
+@contextmanager
+def read_only(*paths: Path) -> Iterator[None]:
+    """Make files and directories read-only for this process: by their mode, or, for root
+    (whom modes do not stop), by the immutable attribute."""
+    if os.geteuid() != 0:
+        for path in paths:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+    else:
+        subprocess.run(["chattr", "+i", *map(str, paths)], check=True)
+    try:
+        with pytest.raises(PermissionError):  # the premise: nothing can be written there now
+            (paths[0] / "probe").touch()
+        yield
+    finally:
+        if os.geteuid() != 0:
+            for path in paths:
+                path.chmod(0o755 if path.is_dir() else 0o644)
+        else:
+            subprocess.run(["chattr", "-i", *map(str, paths)], check=True)
+
+
+@pytest.mark.parametrize("args", COMMANDS_ON_A_SCHOOL, ids=" ".join)
+def test_a_read_only_data_directory_is_said_in_a_sentence(
+    args: list[str], env: dict[str, str]
+) -> None:
+    assert runner.invoke(app, ["migrate"], env=env).exit_code == 0
+    directory = Path(env["EJOURNAL_DATABASE_URL"].removeprefix("sqlite:///"))
+
+    with read_only(directory, directory / "demo.sqlite"):
+        result = runner.invoke(app, args, env=env)
+
+    line = said(result, 1)
+    assert f"the database at {env['EJOURNAL_DATABASE_URL']} cannot be reached or written" in line
+
+
+def test_a_new_school_in_a_read_only_directory_is_said_in_a_sentence(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    parent = tmp_path / "ro"
+    parent.mkdir()
+    url = f"sqlite:///{parent}/db"
+
+    with read_only(parent):
+        result = runner.invoke(app, ["migrate"], env={**env, "EJOURNAL_DATABASE_URL": url})
+
+    line = said(result, 1)
+    assert f"cannot use {parent}/db" in line
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("args", COMMANDS_ON_A_SCHOOL, ids=" ".join)
+def test_a_database_server_that_does_not_answer_is_said_in_a_sentence(
+    args: list[str], env: dict[str, str]
+) -> None:
+    url = f"postgresql://postgres:secret@127.0.0.1:{free_port()}/ejournal_test"
+
+    line = said(runner.invoke(app, args, env={**env, "EJOURNAL_DATABASE_URL": url}), 1)
+
+    assert "cannot be reached" in line
+    assert "Connection refused" in line
+    assert "secret" not in line

@@ -20,6 +20,7 @@ from ejournal.aggregates.student import PersonName
 from ejournal.application import School
 from ejournal.clock import MovableClock
 from ejournal.commands import journals
+from ejournal.errors import EjournalError
 from ejournal.generator.people import Family, PeopleMaker
 from ejournal.generator.school_plan import ClassPlan
 from ejournal.generator.staffing import Course, Staffing
@@ -29,9 +30,13 @@ from ejournal.policy.profile import RegulationProfile
 from ejournal.roles import Actor, Role
 
 
-class GeneratorError(RuntimeError):
+class GeneratorError(EjournalError):
     """The school cannot be generated here (a log that is not empty, a clock the school does not
     run on, options that make no school)."""
+
+    slug = "school-not-generated"
+    title = "The school cannot be generated here"
+    status = 409
 
 
 @dataclass

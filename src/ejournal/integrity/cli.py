@@ -1,7 +1,9 @@
 """``ejournal log``: verify a school's log from its stored events, sign a checkpoint now.
 
 ``log verify`` exits 0 when every leaf, root, signature and checkpoint checks out and 1 otherwise,
-naming the first leaf that does not match; ``--json`` prints the report for scripts.
+naming the first leaf that does not match; ``--json`` prints the report for scripts. A command that
+cannot run (bad settings, no such school, the database away) says why in one sentence, through the
+``ejournal`` group (``ejournal.exits``).
 """
 
 from __future__ import annotations
@@ -9,21 +11,16 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import orjson
-import psycopg
 import typer
-from pydantic import ValidationError
 
 from ejournal import storage
-from ejournal.errors import EjournalError
+from ejournal.exits import EXIT_BAD_SETTINGS, EXIT_FAILED
 from ejournal.integrity.notary import Notary
 from ejournal.integrity.verification import LogReport, verify_log
 from ejournal.settings import Settings
-
-EXIT_FAILED = 1
-EXIT_BAD_SETTINGS = 2
 
 log = typer.Typer(
     help="The school's provable log: verify it from the stored events, sign a checkpoint.",
@@ -77,10 +74,7 @@ def verify(
 def checkpoint(school: SchoolOption = None) -> None:
     """Hash what is new into the tree and sign a checkpoint of it now; print the signed note."""
     with _notary(school) as notary:
-        try:
-            signed = notary.checkpoint()
-        except EjournalError as error:
-            _fail(error.detail)
+        signed = notary.checkpoint()
         path = notary.checkpoint_path(signed.checkpoint.size)
     typer.echo(signed.note, nl=False)
     typer.echo(f"(also written to {path})", err=True)
@@ -108,31 +102,14 @@ def _print(report: LogReport, seconds: float) -> None:
 
 @contextmanager
 def _notary(school: str | None) -> Iterator[Notary]:
-    try:
-        settings = Settings()
-    except ValidationError as error:
-        problems = "; ".join(
-            f"EJOURNAL_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
-        )
-        typer.echo(f"ejournal: bad settings: {problems}", err=True)
-        raise typer.Exit(EXIT_BAD_SETTINGS) from None
+    settings = Settings()
     try:
         school_id = storage.validate_school_id(school or settings.school)
     except ValueError as error:
         typer.echo(f"ejournal: {error}", err=True)
         raise typer.Exit(EXIT_BAD_SETTINGS) from None
-    try:
-        notary = Notary.open(settings, school_id)
-    except EjournalError as error:
-        _fail(error.detail)
-    except (storage.StorageError, psycopg.OperationalError) as error:
-        _fail(str(error))
+    notary = Notary.open(settings, school_id)
     try:
         yield notary
     finally:
         notary.close()
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"ejournal: {message}", err=True)
-    raise typer.Exit(EXIT_FAILED)

@@ -8,12 +8,21 @@ the database), stored in the database and written to ``<checkpoint_dir>/<school_
 database rewritten by someone who can bypass its triggers no longer matches the checkpoints kept
 beside it. Before signing, the notary checks that the tree extends its last checkpoint: it never
 signs a history that contradicts one it signed before.
+
+The file is written only once the database has committed its checkpoint (a temporary file, then
+an atomic rename), so no file ever exists that no committed state explains: written before the
+commit, a crash between the two left a file the database never learnt of, which ``log verify``
+then took for a checkpoint removed from the database. A crash between the commit and the rename
+leaves a database checkpoint without its file, which is harmless: the notary writes the missing
+files of the database's checkpoints when it starts (its first ``checkpoint_if_due``, or any
+``checkpoint``), and ``log verify`` meanwhile only notes them.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -106,6 +115,7 @@ class Notary:
         self._projector.set_up()
         self._key: SigningKey | None = None
         self._retry_after: datetime | None = None
+        self._mirrored = False
 
     @classmethod
     def open(cls, settings: Settings, school_id: str, *, clock: Clock | None = None) -> Notary:
@@ -263,37 +273,42 @@ class Notary:
         if catch_up:
             self.catch_up()
         key = self._signing_key()
+        inserted: SignedCheckpoint | None = None
         with self.database.transaction() as cursor:
             state = read_state(cursor, lock=self.database.dialect == "postgres")
             latest = _latest_row(cursor)
-            if latest is not None and latest.checkpoint.size == state.size:
-                return latest
-            self._check_extends(cursor, latest, state.size, state.accumulator.root())
-            checkpoint = Checkpoint(
-                origin=self.origin,
-                size=state.size,
-                root=state.accumulator.root(),
-                time=self.clock.now().replace(microsecond=0),
-            )
-            signed = SignedCheckpoint(checkpoint, sign(checkpoint, key))
-            cursor.execute(
-                "INSERT INTO merkle_checkpoints (size, root, signed_at, note)"
-                " VALUES (%(size)s, %(root)s, %(at)s, %(note)s) ON CONFLICT (size) DO NOTHING",
-                {
-                    "size": checkpoint.size,
-                    "root": checkpoint.root,
-                    "at": checkpoint.time.isoformat(),
-                    "note": signed.note,
-                },
-            )
-            if cursor.rowcount == 1:
-                # Written before the commit: a checkpoint in the database always has its file.
-                self._write_file(signed)
-                return signed
-        stored = self._stored(state.size)
-        if stored is None:  # pragma: no cover - the conflicting row cannot vanish
+            if latest is None or latest.checkpoint.size != state.size:
+                self._check_extends(cursor, latest, state.size, state.accumulator.root())
+                inserted = self._insert(cursor, state.size, state.accumulator.root(), key)
+        # Committed: only now may its file appear (see the module's docstring).
+        signed = inserted or self._stored(state.size)
+        if signed is None:  # pragma: no cover - the row just seen cannot vanish
             raise HistoryRewrittenError(f"the checkpoint at {state.size} vanished")
-        return stored
+        if inserted is not None:
+            self._write_file(signed)
+        self.mirror_checkpoints()  # a file a crash or a full disk lost before
+        return signed
+
+    def _insert(
+        self, cursor: Cursor, size: int, root: bytes, key: SigningKey
+    ) -> SignedCheckpoint | None:
+        """Sign a checkpoint of the tree and add it to the database in the caller's
+        transaction; None when another notary added one of this size first."""
+        checkpoint = Checkpoint(
+            origin=self.origin, size=size, root=root, time=self.clock.now().replace(microsecond=0)
+        )
+        signed = SignedCheckpoint(checkpoint, sign(checkpoint, key))
+        cursor.execute(
+            "INSERT INTO merkle_checkpoints (size, root, signed_at, note)"
+            " VALUES (%(size)s, %(root)s, %(at)s, %(note)s) ON CONFLICT (size) DO NOTHING",
+            {
+                "size": checkpoint.size,
+                "root": checkpoint.root,
+                "at": checkpoint.time.isoformat(),
+                "note": signed.note,
+            },
+        )
+        return signed if cursor.rowcount == 1 else None
 
     def _check_extends(
         self, cursor: Cursor, latest: SignedCheckpoint | None, size: int, root: bytes
@@ -318,9 +333,56 @@ class Notary:
     def _write_file(self, signed: SignedCheckpoint) -> None:
         path = self.checkpoint_path(signed.checkpoint.size)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(signed.note, encoding="utf-8")
-        os.replace(temporary, path)
+        # Whole or absent, even after a power cut: written aside, flushed, then renamed into
+        # place (a name of its own per writer: two notaries may write the same checkpoint).
+        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            with temporary.open("x", encoding="utf-8") as file:
+                file.write(signed.note)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+        descriptor = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+    def mirror_checkpoints(self) -> list[int]:
+        """Write the file of every database checkpoint that has none (a crash came between its
+        commit and its file), once its signature checks out; returns their sizes. Nothing is
+        written without the school's key: no checkpoint could be checked."""
+        verifier = self.existing_verifier()
+        if verifier is None:
+            return []
+        kept = {path.name for path in self._files()}
+        written = []
+        for signed in self.checkpoints():
+            if self.checkpoint_path(signed.checkpoint.size).name in kept:
+                continue
+            try:
+                open_signed(signed.note, verifier)
+            except CheckpointError as error:
+                log.warning(
+                    "school %s: the database's checkpoint of size %d does not verify (%s), so"
+                    " it is not copied beside the database; run `ejournal log verify`",
+                    self.school.school_id,
+                    signed.checkpoint.size,
+                    error.detail,
+                )
+                continue
+            self._write_file(signed)
+            written.append(signed.checkpoint.size)
+        if written:
+            log.warning(
+                "school %s: wrote the missing files of the checkpoints of sizes %s to %s",
+                self.school.school_id,
+                written,
+                self.checkpoint_dir,
+            )
+        return written
 
     def checkpoint_if_due(self) -> SignedCheckpoint | None:
         """Sign a checkpoint if the log grew by ``checkpoint_every_events`` since the last one,
@@ -330,6 +392,9 @@ class Notary:
         if self._retry_after is not None and now < self._retry_after:
             return None
         try:
+            if not self._mirrored:  # once, when the service or the worker starts
+                self.mirror_checkpoints()
+                self._mirrored = True
             return self._checkpoint_if_due(now)
         except Exception:
             # A log that no longer extends its checkpoint, a directory that cannot be written:
@@ -377,20 +442,19 @@ class Notary:
         """The stored checkpoint of a size, if one was signed at it."""
         return self._stored(size)
 
-    def _newest_file(self) -> Path | None:
+    def _files(self) -> list[Path]:
         if not self.checkpoint_dir.is_dir():
-            return None
-        # Names are zero-padded sizes: the greatest name is the greatest size.
-        return max(self.checkpoint_dir.glob(f"*{CHECKPOINT_SUFFIX}"), default=None)
+            return []
+        # Names are zero-padded sizes: sorted by name is sorted by size. A file being written
+        # is named ``.<name>.<random>.tmp`` and is none of them.
+        return sorted(self.checkpoint_dir.glob(f"[0-9]*{CHECKPOINT_SUFFIX}"))
+
+    def _newest_file(self) -> Path | None:
+        return max(self._files(), default=None)
 
     def directory_checkpoints(self) -> list[tuple[Path, str]]:
         """The checkpoint files beside the database, by size: (path, note)."""
-        if not self.checkpoint_dir.is_dir():
-            return []
-        return [
-            (path, path.read_text(encoding="utf-8"))
-            for path in sorted(self.checkpoint_dir.glob(f"*{CHECKPOINT_SUFFIX}"))
-        ]
+        return [(path, path.read_text(encoding="utf-8")) for path in self._files()]
 
 
 def retire_checkpoints(settings: Settings, school_id: str, now: datetime) -> Path | None:

@@ -7,7 +7,9 @@ leaves alone and compared with what each checkpoint signed. Every checkpoint's s
 with the school's key, consecutive checkpoints must be consistent, and the checkpoints kept in the
 directory outside the database must all be in the database, unchanged, and be extended by the
 database's newest checkpoint: a history rewritten in the database, even with its tree and
-checkpoints re-derived, fails there.
+checkpoints re-derived, fails there. A kept checkpoint the database does not know is only noted
+when its signature checks out and its root is the one recomputed from the stored events at its
+size: it is genuine, and the log it vouches for is intact.
 """
 
 from __future__ import annotations
@@ -273,7 +275,18 @@ class _StoredCheckpoints:
         in_database = {c.size: note for note, c in self.database}
         for note, checkpoint in self.directory:
             kept = in_database.get(checkpoint.size)
-            if kept is None:
+            if kept is None and roots.get(checkpoint.size) == checkpoint.root:
+                # Signed by the school's key over the root the stored log still hashes to: a
+                # genuine checkpoint whose database row was lost, as when a notary of an earlier
+                # version wrote its file and then crashed before committing it. The log is
+                # intact; a history rewritten after it would not hash to its root.
+                report.warnings.append(
+                    f"the checkpoint of size {checkpoint.size} kept in the directory is not in"
+                    " the database, but it is signed by the school's key and its root is the"
+                    " log's at that size: a checkpoint whose database row was never committed"
+                    " (a crash while signing), not a change of the log"
+                )
+            elif kept is None:
                 report.problems.append(
                     f"the checkpoint of size {checkpoint.size} kept in the directory is missing"
                     " from the database"
