@@ -23,7 +23,6 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
@@ -66,30 +65,6 @@ def _unstorable(text: str) -> bool:
     if text.isascii():
         return "\x00" in text
     return _UNSTORABLE.search(text) is not None
-
-
-# SQLite result codes (the low byte of an extended code) of a database that is busy, locked,
-# out of memory or disk, or unreadable: the same statement may succeed later.
-_SQLITE_UNAVAILABLE = frozenset({5, 6, 7, 10, 13, 14, 15})
-# PostgreSQL SQLSTATE classes of the same: connection exception, transaction rollback
-# (serialization failure, deadlock), insufficient resources, operator intervention (shutdown,
-# cancel), system error; and a lock not available.
-_POSTGRES_UNAVAILABLE = frozenset({"08", "40", "53", "57", "58"})
-
-
-def database_unavailable(error: BaseException) -> bool:
-    """Whether an error is the database's state (gone, busy, locked, full) rather than what a
-    statement asked of it: the one passes, the other comes back whenever the statement is run."""
-    if isinstance(error, sqlite3.OperationalError):
-        return error.sqlite_errorcode & 0xFF in _SQLITE_UNAVAILABLE
-    if isinstance(error, psycopg.errors.PipelineAborted):
-        return False  # the echo of an earlier statement's error in the same pipeline
-    if isinstance(error, psycopg.Error):
-        if error.sqlstate is None:
-            # Raised by the client, not the server: a lost connection, a pool timeout.
-            return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError)
-        return error.sqlstate[:2] in _POSTGRES_UNAVAILABLE or error.sqlstate == "55P03"
-    return False
 
 
 class Cursor(Protocol):

@@ -213,6 +213,8 @@ def unavailable(error: BaseException) -> StorageUnavailableError | None:
     for cause in _causes(error):
         if isinstance(cause, StorageUnavailableError):
             return cause
+        if isinstance(cause, psycopg.errors.PipelineAborted):
+            return None  # the echo of an earlier statement's error in the same pipeline
         if isinstance(cause, (psycopg.OperationalError, psycopg.InterfaceError)) or (
             isinstance(cause, ConnectionUnavailableError)
             or (isinstance(cause, sqlite3.OperationalError) and _sqlite_unavailable(cause))

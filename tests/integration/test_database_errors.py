@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from ejournal.database import database_unavailable
+from ejournal.storage import unavailable
 
 
 def test_a_locked_sqlite_database_is_unavailable(tmp_path: Path) -> None:
@@ -21,10 +21,10 @@ def test_a_locked_sqlite_database_is_unavailable(tmp_path: Path) -> None:
     try:
         with pytest.raises(sqlite3.OperationalError) as locked:
             other.execute("INSERT INTO t VALUES (1)")
-        assert database_unavailable(locked.value)
+        assert unavailable(locked.value) is not None
         with pytest.raises(sqlite3.OperationalError) as missing:
             holder.execute("INSERT INTO nowhere VALUES (1)")
-        assert not database_unavailable(missing.value)
+        assert unavailable(missing.value) is None
     finally:
         other.close()
         holder.close()
@@ -33,7 +33,7 @@ def test_a_locked_sqlite_database_is_unavailable(tmp_path: Path) -> None:
 def test_a_postgresql_server_that_does_not_answer_is_unavailable() -> None:
     with pytest.raises(psycopg.OperationalError) as refused:
         psycopg.connect("postgresql://postgres@127.0.0.1:1/none", connect_timeout=2)
-    assert database_unavailable(refused.value)
+    assert unavailable(refused.value) is not None
 
 
 @pytest.mark.postgres
@@ -41,12 +41,12 @@ def test_a_postgresql_statement_error_is_not_the_database(postgres_url: str) -> 
     with psycopg.connect(postgres_url) as connection:
         with pytest.raises(psycopg.errors.UndefinedTable) as missing:
             connection.execute("INSERT INTO nowhere VALUES (1)")
-        assert not database_unavailable(missing.value)
+        assert unavailable(missing.value) is None
         connection.rollback()
         with pytest.raises(psycopg.DataError) as nul:
             connection.execute("SELECT %s::text", ["a\x00b"])
-        assert not database_unavailable(nul.value)
+        assert unavailable(nul.value) is None
 
 
 def test_an_error_of_the_code_is_not_the_database() -> None:
-    assert not database_unavailable(ValueError("a read model's bug"))
+    assert unavailable(ValueError("a read model's bug")) is None

@@ -2,8 +2,8 @@
 (PostgreSQL refuses it in text) is projected with U+FFFD in its place by every read model, and
 the read models reach the head of the log; the event itself keeps U+0000.
 
-The API refuses such text; these events are written below it, through the core's commands, as
-an older log (or anything that slips past the edge) holds them."""
+The commands refuse such text (ejournal.text); these events are written below that check, with
+commands constructed unvalidated, as an older log (or anything that slips past) holds them."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def poisoned(database_url: str, school_id: str) -> Iterator[Poisoned]:
     student_id = students.admit_student(
         world.school,
         world.secretary,
-        students.AdmitStudent(
+        students.AdmitStudent.model_construct(
             year=YEAR,
             name=PersonName(last=f"Иван{NUL}ов", first="Пётр"),
             birth_date=date(2015, 3, 14),
@@ -67,13 +67,13 @@ def poisoned(database_url: str, school_id: str) -> Iterator[Poisoned]:
     accounts.register_account(
         world.school,
         world.admin,
-        accounts.RegisterAccount(login="nul", full_name=f"Иван{NUL}ова Анна"),
+        accounts.RegisterAccount.model_construct(login="nul", full_name=f"Иван{NUL}ова Анна"),
     )
     world.at(MONDAY, 10)
     lessons.record_whole_lesson(
         world.school,
         world.math,
-        lessons.RecordWholeLesson(
+        lessons.RecordWholeLesson.model_construct(
             journal_id=world.journals["math"],
             on=MONDAY,
             slot=1,

@@ -34,8 +34,9 @@ from datetime import datetime
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
+from ejournal import storage
 from ejournal.application import School
-from ejournal.database import Cursor, SchoolDatabase, database_unavailable
+from ejournal.database import Cursor, SchoolDatabase
 from ejournal.errors import EjournalError
 from ejournal.projections.catalogue import read_models
 from ejournal.projections.read_model import ReadModel, Recorded
@@ -300,7 +301,7 @@ class Projector:
         except ProjectionRaceError:
             raise
         except Exception as error:
-            if database_unavailable(error):
+            if storage.unavailable(error) is not None:
                 raise  # the database, not an event: the whole batch is tried again later
         else:
             return {}
@@ -322,7 +323,7 @@ class Projector:
         except ProjectionRaceError:
             raise
         except Exception as error:
-            if database_unavailable(error):
+            if storage.unavailable(error) is not None:
                 raise
             if len(batch) == 1:
                 return batch[0].position, get_topic(type(batch[0].event)), error
