@@ -2,7 +2,9 @@
 
 It forwards bytes both ways and can be told to cut every connection, or to cut the next
 connection that sends ``COMMIT`` right after forwarding it, so the server commits while the
-client never hears back: the lost commit acknowledgement of a dropped connection.
+client never hears back: the lost commit acknowledgement of a dropped connection. The COMMIT can
+also be held back a while after the client was cut (a slow network or a slow server), so the
+client looks for the outcome while the server has not committed yet.
 """
 
 from __future__ import annotations
@@ -26,17 +28,25 @@ class TcpProxy:
         self._lock = threading.Lock()
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
         self._cut_next_commits = 0
+        self._cut_only_after: bytes | None = None
+        self._cut_delay = 0.0
         self.commits_cut = 0
         self._closed = False
         self._refusing = False
         self._muted: set[int] = set()
         threading.Thread(target=self._accept, daemon=True, name="tcp-proxy").start()
 
-    def cut_after_commit(self, times: int = 1) -> None:
+    def cut_after_commit(
+        self, times: int = 1, *, only_after: bytes | None = None, delay: float = 0.0
+    ) -> None:
         """The next ``times`` COMMITs reach the server; their connections are then cut before
-        any answer comes back."""
+        any answer comes back. With ``only_after``, only a COMMIT of a transaction that sent
+        those bytes counts (a table's name: a save of events, not a read model's batch); with
+        ``delay``, the client is cut at once and the COMMIT reaches the server that much later."""
         with self._lock:
             self._cut_next_commits += times
+            self._cut_only_after = only_after
+            self._cut_delay = delay
 
     def cut_all(self) -> None:
         """Cut every open connection (the server went away for a moment)."""
@@ -78,6 +88,7 @@ class TcpProxy:
             threading.Thread(target=self._downstream, args=(client, server), daemon=True).start()
 
     def _upstream(self, client: socket.socket, server: socket.socket) -> None:
+        marked = False  # the open transaction sent the bytes a cut may wait for
         while True:
             try:
                 data = client.recv(65536)
@@ -87,23 +98,30 @@ class TcpProxy:
                 _close(server)
                 return
             cut = False
-            if COMMIT_QUERY in data:
-                with self._lock:
-                    if self._cut_next_commits > 0:
+            delay = 0.0
+            with self._lock:
+                marked = marked or (
+                    self._cut_only_after is not None and self._cut_only_after in data
+                )
+                if COMMIT_QUERY in data:
+                    if self._cut_next_commits > 0 and (self._cut_only_after is None or marked):
                         self._cut_next_commits -= 1
                         self.commits_cut += 1
                         cut = True
+                        delay = self._cut_delay
+                    marked = False
             if cut:
                 self._muted.add(id(client))  # nothing the server answers reaches the client
+                # The client loses its connection at once; the server, which gets the COMMIT
+                # (after ``delay``), commits and then finds its client gone.
+                _close(client)
+                time.sleep(delay)
             try:
                 server.sendall(data)
             except OSError:
                 _close(client)
                 return
             if cut:
-                # The client loses its connection at once; the server, which has the COMMIT,
-                # commits and then finds its client gone.
-                _close(client)
                 time.sleep(0.2)
                 _close(server)
                 return
