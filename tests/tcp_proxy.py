@@ -4,7 +4,8 @@ It forwards bytes both ways and can be told to cut every connection, or to cut t
 connection that sends ``COMMIT`` right after forwarding it, so the server commits while the
 client never hears back: the lost commit acknowledgement of a dropped connection. The COMMIT can
 also be held back a while after the client was cut (a slow network or a slow server), so the
-client looks for the outcome while the server has not committed yet.
+client looks for the outcome while the server has not committed yet; or never delivered, as when
+the client dies just before sending it.
 """
 
 from __future__ import annotations
@@ -13,9 +14,6 @@ import contextlib
 import socket
 import threading
 import time
-
-COMMIT_QUERY = b"Q\x00\x00\x00\x0bCOMMIT\x00"
-"""A simple-protocol query message holding exactly ``COMMIT`` (how psycopg ends a transaction)."""
 
 
 class TcpProxy:
@@ -30,7 +28,11 @@ class TcpProxy:
         self._cut_next_commits = 0
         self._cut_only_after: bytes | None = None
         self._cut_delay = 0.0
+        self._cut_delivers = True
         self.commits_cut = 0
+        """COMMITs delivered to the server after their client was cut."""
+        self.commits_lost = 0
+        """COMMITs never delivered (``lose_commit``)."""
         self._closed = False
         self._refusing = False
         self._muted: set[int] = set()
@@ -43,10 +45,22 @@ class TcpProxy:
         any answer comes back. With ``only_after``, only a COMMIT of a transaction that sent
         those bytes counts (a table's name: a save of events, not a read model's batch); with
         ``delay``, the client is cut at once and the COMMIT reaches the server that much later."""
-        with self._lock:
-            self._cut_next_commits += times
+        self._plan_cut(times, only_after, delay, delivers=True)
+
+    def lose_commit(self, times: int = 1, *, only_after: bytes | None = None) -> None:
+        """The next ``times`` COMMITs (``only_after`` as above) never reach the server: both
+        sides of their connections are cut instead, so the server rolls the transaction back
+        while its client, like one that died before sending COMMIT, has done all it did before."""
+        self._plan_cut(times, only_after, 0.0, delivers=False)
+
+    def _plan_cut(
+        self, times: int, only_after: bytes | None, delay: float, *, delivers: bool
+    ) -> None:
+        with self._lock:  # replaces a plan not carried out yet
+            self._cut_next_commits = times
             self._cut_only_after = only_after
             self._cut_delay = delay
+            self._cut_delivers = delivers
 
     def cut_all(self) -> None:
         """Cut every open connection (the server went away for a moment)."""
@@ -88,7 +102,7 @@ class TcpProxy:
             threading.Thread(target=self._downstream, args=(client, server), daemon=True).start()
 
     def _upstream(self, client: socket.socket, server: socket.socket) -> None:
-        marked = False  # the open transaction sent the bytes a cut may wait for
+        transaction = _Transaction()
         while True:
             try:
                 data = client.recv(65536)
@@ -99,17 +113,22 @@ class TcpProxy:
                 return
             cut = False
             delay = 0.0
+            commits = transaction.feed(data)
             with self._lock:
-                marked = marked or (
-                    self._cut_only_after is not None and self._cut_only_after in data
-                )
-                if COMMIT_QUERY in data:
-                    if self._cut_next_commits > 0 and (self._cut_only_after is None or marked):
+                if commits:
+                    wanted = self._cut_only_after
+                    if self._cut_next_commits > 0 and (wanted is None or transaction.sent(wanted)):
                         self._cut_next_commits -= 1
-                        self.commits_cut += 1
                         cut = True
                         delay = self._cut_delay
-                    marked = False
+                        if self._cut_delivers:
+                            self.commits_cut += 1
+                        else:
+                            self.commits_lost += 1
+                            _close(client)
+                            _close(server)
+                            return
+                    transaction.committed()
             if cut:
                 self._muted.add(id(client))  # nothing the server answers reaches the client
                 # The client loses its connection at once; the server, which gets the COMMIT
@@ -140,6 +159,67 @@ class TcpProxy:
             except OSError:
                 _close(server)
                 return
+
+
+class _Transaction:
+    """What a client has sent since its last COMMIT, read message by message (PostgreSQL's
+    frontend protocol 3, without TLS), so a cut can wait for a transaction that ran a given
+    statement even when the statement was prepared on the connection long before (a Bind names
+    it then, not the statement's text)."""
+
+    _UNTYPED_REQUESTS = (80877103, 80877104)  # SSLRequest, GSSENCRequest: a startup follows
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._started = False
+        self._prepared: dict[bytes, bytes] = {}
+        self._queries: list[bytes] = []
+
+    def feed(self, data: bytes) -> bool:
+        """Read what the client sent; True if it holds a COMMIT."""
+        self._buffer += data
+        commits = False
+        while True:
+            if not self._started:
+                if len(self._buffer) < 8:
+                    return commits
+                length = int.from_bytes(self._buffer[:4], "big")
+                if len(self._buffer) < length:
+                    return commits
+                code = int.from_bytes(self._buffer[4:8], "big")
+                self._buffer = self._buffer[length:]
+                self._started = code not in self._UNTYPED_REQUESTS
+                continue
+            if len(self._buffer) < 5:
+                return commits
+            kind = self._buffer[:1]
+            length = int.from_bytes(self._buffer[1:5], "big")
+            if len(self._buffer) < 1 + length:
+                return commits
+            body = self._buffer[5 : 1 + length]
+            self._buffer = self._buffer[1 + length :]
+            if kind == b"Q":
+                if body == b"ROLLBACK\x00":
+                    self._queries = []
+                # A simple query of exactly COMMIT: how psycopg ends a transaction.
+                commits = commits or body == b"COMMIT\x00"
+                self._queries.append(body)
+            elif kind == b"P":
+                name, _, rest = body.partition(b"\x00")
+                query = rest.partition(b"\x00")[0]
+                self._prepared[name] = query
+                self._queries.append(query)
+            elif kind == b"B":
+                _portal, _, rest = body.partition(b"\x00")
+                name = rest.partition(b"\x00")[0]
+                self._queries.append(self._prepared.get(name, b""))
+
+    def sent(self, marker: bytes) -> bool:
+        """Whether the open transaction ran a statement holding these bytes."""
+        return any(marker in query for query in self._queries)
+
+    def committed(self) -> None:
+        self._queries = []
 
 
 def _close(sock: socket.socket) -> None:
