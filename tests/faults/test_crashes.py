@@ -45,7 +45,7 @@ import sys
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,9 @@ CLIENTS = 10
 
 CRASHES = 4
 """SIGKILLs of the service; the issue asks for at least three."""
+
+NOTARY_CRASH = 1
+"""Which of them (from 0) strikes while the notary signs."""
 
 UP_SECONDS = (2.0, 4.0)
 """How long an incarnation of the service runs before it is killed (drawn in this range)."""
@@ -422,6 +425,7 @@ class Outcome:
     verify_report: dict[str, Any]
     verify_output: str
     service_log: str
+    summary: str = ""
 
 
 def _login(client: httpx.Client, login: str, password: str) -> str:
@@ -488,152 +492,167 @@ def _desks(client: httpx.Client, rng: random.Random, deputy: str, password: str)
     pytest.fail(f"the demo has only {len(desks)} journals to record marks in")
 
 
-@pytest.fixture(scope="module")
-def outcome(
-    fault_database: Any, fault_report: list[str], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Outcome]:
-    seed = int(os.environ.get("EJOURNAL_FAULTS_SEED") or random.SystemRandom().randrange(2**32))
-    print(f"fault injection: EJOURNAL_FAULTS_SEED={seed}")
-    rng = random.Random(seed)
-    started = time.monotonic()
-    directory = tmp_path_factory.mktemp("faults")
-    school = "faults"
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EJOURNAL_")}
-    env.update(
-        {
-            "EJOURNAL_SCHOOL": school,
+class Campaign:
+    """One run: the school set up, the service started, teachers recording marks while the
+    saboteur strikes, then everything settled and looked at."""
+
+    def __init__(self, database: Any, directory: Path, seed: int) -> None:
+        self.database = database
+        self.directory = directory
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.started = time.monotonic()
+        self.school = "faults"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("EJOURNAL_")}
+        self.env = {
+            **env,
+            "EJOURNAL_SCHOOL": self.school,
             "EJOURNAL_SIGNING_KEY_DIR": str(directory / "keys"),
             "EJOURNAL_CHECKPOINT_DIR": str(directory / "checkpoints"),
             "EJOURNAL_CHECKPOINT_EVERY_EVENTS": str(CHECKPOINT_EVERY_EVENTS),
             "EJOURNAL_CHECKPOINT_EVERY_SECONDS": "2",
             "EJOURNAL_PASSWORD_HASHING": "cheapest",
             "EJOURNAL_APP_ROLE": APP_ROLE,
-            "EJOURNAL_HOST": "127.0.0.1",
-            "EJOURNAL_PORT": str(port),
+            "EJOURNAL_DATABASE_URL": database.url,
         }
-    )
-    direct = {**env, "EJOURNAL_DATABASE_URL": fault_database.url}
-
-    seeded = _run_cli(direct, directory, "demo", "--school", school)
-    assert seeded.returncode == 0, seeded.stdout + seeded.stderr
-    logins, password = _printed_logins(seeded.stdout)
-    print(f"{time.monotonic() - started:.1f} s: the demo seeded")
-
-    admin = fault_database.connect()
-    dbname = fault_database.location.dbname
-    # Superuser-only settings, for the service's sessions from now on (the demo seeded at speed).
-    database = sql.Identifier(dbname)
-    admin.execute(
-        sql.SQL("ALTER DATABASE {} SET commit_delay = {}").format(
-            database, sql.Literal(COMMIT_DELAY_MICROSECONDS)
+        location = database.location
+        self.proxy = TcpProxy((location.host, location.port))
+        port = _free_port()
+        proxied = database.url.replace(
+            f"@{location.host}:{location.port}/", f"@127.0.0.1:{self.proxy.port}/"
         )
-    )
-    admin.execute(sql.SQL("ALTER DATABASE {} SET commit_siblings = 0").format(database))
+        self.service = Service(
+            {
+                **self.env,
+                "EJOURNAL_DATABASE_URL": proxied,
+                "EJOURNAL_HOST": "127.0.0.1",
+                "EJOURNAL_PORT": str(port),
+            },
+            directory,
+            port,
+        )
+        self.admin = database.connect()
+        self.saboteur = Saboteur(
+            self.rng,
+            self.service,
+            self.proxy,
+            self.admin,
+            location.dbname,
+            directory / "checkpoints" / self.school,
+            school_schema(self.school),
+        )
+        self.keys: list[Key] = []
+        self.desks: list[Desk] = []
+        self.deputy = ""
+        self._stop = threading.Event()
+        self._finish_by = math.inf
+        self._teachers: list[threading.Thread] = []
 
-    location = fault_database.location
-    proxy = TcpProxy((location.host, location.port))
-    proxied_url = fault_database.url.replace(
-        f"@{location.host}:{location.port}/", f"@127.0.0.1:{proxy.port}/"
-    )
-    service = Service({**env, "EJOURNAL_DATABASE_URL": proxied_url}, directory, port)
-    saboteur = Saboteur(
-        rng,
-        service,
-        proxy,
-        admin,
-        dbname,
-        directory / "checkpoints" / school,
-        school_schema(school),
-    )
-    keys: list[Key] = []
-    stop = threading.Event()
-    finish_by = [math.inf]
-    threads: list[threading.Thread] = []
-    try:
-        saboteur.tally.starts.append(service.start())
-        with httpx.Client(base_url=service.base, timeout=REQUEST_TIMEOUT) as client:
-            deputy = _login(client, logins["deputy"][0], password)
-            built_in, _ = _wait_for_read_models(client, deputy)
-            assert built_in is not None, "the read models of the demo were never built"
-            desks = _desks(client, rng, deputy, password)
-            print(
-                f"{time.monotonic() - started:.1f} s: set up, read models built in {built_in:.1f} s"
-            )
+    def say(self, what: str) -> None:
+        print(f"{time.monotonic() - self.started:5.1f} s: {what}")
 
-        def teacher(desk: Desk, desk_rng: random.Random) -> None:
-            with httpx.Client(base_url=service.base, timeout=REQUEST_TIMEOUT) as client:
-                number = 0
-                while not stop.is_set():
-                    lesson_id, student_id = desk_rng.choice(desk.cells)
-                    key = Key(
-                        key=f"faults-{seed}-{desk.index}-{number}",
-                        journal_id=desk.journal_id,
-                        body={
-                            "lesson_id": lesson_id,
-                            "student_id": student_id,
-                            "value": desk_rng.choice(MARK_VALUES),
-                            "work_kind": "oral",
-                        },
-                        token=desk.token,
-                    )
-                    keys.append(key)
-                    _send_until_answered(client, key, lambda: finish_by[0])
-                    if key.status != 201:
-                        return  # refused or never answered: the checks report it
-                    number += 1
+    def set_up(self) -> None:
+        """The demo school through the CLI, slow commits from now on, the service started, and
+        each teacher's journal chosen and opened to late entries."""
+        seeded = _run_cli(self.env, self.directory, "demo", "--school", self.school)
+        assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+        logins, password = _printed_logins(seeded.stdout)
+        self.say("the demo school seeded")
+        # Superuser-only settings of the database, for the service's sessions from now on.
+        name = sql.Identifier(self.database.location.dbname)
+        delay = sql.Literal(COMMIT_DELAY_MICROSECONDS)
+        self.admin.execute(sql.SQL("ALTER DATABASE {} SET commit_delay = {}").format(name, delay))
+        self.admin.execute(sql.SQL("ALTER DATABASE {} SET commit_siblings = 0").format(name))
+        self.saboteur.tally.starts.append(self.service.start())
+        with httpx.Client(base_url=self.service.base, timeout=REQUEST_TIMEOUT) as client:
+            self.deputy = _login(client, logins["deputy"][0], password)
+            built_in, _ = _wait_for_read_models(client, self.deputy)
+            assert built_in is not None, "the demo's read models were never built"
+            self.desks = _desks(client, self.rng, self.deputy, password)
+        self.say(f"the service up, its read models built in {built_in:.1f} s")
 
-        for desk in desks:
+    def run(self) -> None:
+        """Teachers record marks while the service is killed ``CRASHES`` times and its
+        connections are cut; then every key is answered."""
+        for desk in self.desks:
             thread = threading.Thread(
-                target=teacher,
-                args=(desk, random.Random(rng.random())),
+                target=self._teacher,
+                args=(desk, random.Random(self.rng.random())),
                 name=f"teacher-{desk.index}",
                 daemon=True,
             )
             thread.start()
-            threads.append(thread)
-
-        # Incarnations: killed at random; at the notary's signing; one without projector and
-        # notary (the log grows past the last signed checkpoint), killed at random; and so on.
-        notary_crash, without_notary = 1, 2
+            self._teachers.append(thread)
+        saboteur = self.saboteur
         for crash in range(CRASHES):
-            saboteur.harass(rng.uniform(*UP_SECONDS))
-            if crash == notary_crash:
+            saboteur.harass(self.rng.uniform(*UP_SECONDS))
+            if crash == NOTARY_CRASH:
                 saboteur.crash_while_the_notary_signs()
             else:
                 saboteur.crash()
-            mode = "worker" if crash + 1 == without_notary else "embedded"
-            saboteur.tally.starts.append(service.start(EJOURNAL_PROJECTIONS=mode))
-        saboteur.harass(rng.uniform(*UP_SECONDS))
-
-        stop.set()
-        finish_by[0] = time.monotonic() + ANSWER_DEADLINE_SECONDS
-        for thread in threads:
+            # After the notary's crash, an incarnation without projector and notary: the log
+            # grows past the checkpoint it was signing, and the read models fall behind.
+            mode = "worker" if crash == NOTARY_CRASH else "embedded"
+            saboteur.tally.starts.append(self.service.start(EJOURNAL_PROJECTIONS=mode))
+            self.say(f"crash {crash + 1}; started again with {mode} projections")
+        saboteur.harass(self.rng.uniform(*UP_SECONDS))
+        self._stop.set()
+        self._finish_by = time.monotonic() + ANSWER_DEADLINE_SECONDS
+        for thread in self._teachers:
             thread.join(timeout=ANSWER_DEADLINE_SECONDS + REQUEST_TIMEOUT)
-        assert not any(t.is_alive() for t in threads), "a teacher never finished"
+        assert not any(t.is_alive() for t in self._teachers), "a teacher never finished"
+        self.say(f"{len(self.keys)} keys answered")
 
-        with httpx.Client(base_url=service.base, timeout=REQUEST_TIMEOUT) as client:
-            replays = _replay_every_key(client, keys)
-            caught_up_in, projections = _wait_for_read_models(client, deputy)
+    def _teacher(self, desk: Desk, rng: random.Random) -> None:
+        with httpx.Client(base_url=self.service.base, timeout=REQUEST_TIMEOUT) as client:
+            number = 0
+            while not self._stop.is_set():
+                lesson_id, student_id = rng.choice(desk.cells)
+                key = Key(
+                    key=f"faults-{self.seed}-{desk.index}-{number}",
+                    journal_id=desk.journal_id,
+                    body={
+                        "lesson_id": lesson_id,
+                        "student_id": student_id,
+                        "value": rng.choice(MARK_VALUES),
+                        "work_kind": "oral",
+                    },
+                    token=desk.token,
+                )
+                self.keys.append(key)
+                _send_until_answered(client, key, lambda: self._finish_by)
+                if key.status != 201:
+                    return  # refused or never answered: the checks report it
+                number += 1
+
+    def observe(self) -> Outcome:
+        """Every key sent once more, the read models and grids, the log read back, and
+        ``ejournal log verify`` run on it once the service has stopped."""
+        with httpx.Client(base_url=self.service.base, timeout=REQUEST_TIMEOUT) as client:
+            replays = _replay_every_key(client, self.keys)
+            caught_up_in, projections = _wait_for_read_models(client, self.deputy)
             grids = {
                 desk.journal_id: _mark_ids(
-                    _get(client, f"/api/v1/journals/{desk.journal_id}/grid", deputy)
+                    _get(client, f"/api/v1/journals/{desk.journal_id}/grid", self.deputy)
                 )
-                for desk in desks
+                for desk in self.desks
             }
-        service.stop()
-
-        events, head, by_request, by_journal = _read_the_log(fault_database.url, school, seed)
-        verified = _run_cli(direct, directory, "log", "verify", "--school", school, "--json")
+        self.service.stop()
+        events, head, by_request, by_journal = _read_the_log(
+            self.database.url, self.school, self.seed
+        )
+        verified = _run_cli(
+            self.env, self.directory, "log", "verify", "--school", self.school, "--json"
+        )
         try:
             report = orjson.loads(verified.stdout)
         except orjson.JSONDecodeError:
             report = {}
         outcome = Outcome(
-            seed=seed,
-            tally=saboteur.tally,
-            commits_cut=proxy.commits_cut,
-            keys=keys,
+            seed=self.seed,
+            tally=self.saboteur.tally,
+            commits_cut=self.proxy.commits_cut,
+            keys=self.keys,
             replays=replays,
             marks_by_request=by_request,
             marks_by_journal=by_journal,
@@ -645,18 +664,36 @@ def outcome(
             verify_exit=verified.returncode,
             verify_report=report,
             verify_output=verified.stdout[-3000:] + verified.stderr[-3000:],
-            service_log=service.tail(),
+            service_log=self.service.tail(),
         )
-        summary = _summary(outcome, time.monotonic() - started)
-        print(summary)
-        fault_report.append(summary)
-        yield outcome
+        outcome.summary = _summary(outcome, time.monotonic() - self.started)
+        return outcome
+
+    def close(self) -> None:
+        self._stop.set()
+        self._finish_by = 0.0
+        self.service.stop()
+        self.proxy.close()
+        self.admin.close()
+
+
+@pytest.fixture(scope="module")
+def outcome(
+    fault_database: Any, fault_report: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> Outcome:
+    """The campaign, run once for the module's checks."""
+    seed = int(os.environ.get("EJOURNAL_FAULTS_SEED") or random.SystemRandom().randrange(2**32))
+    print(f"fault injection: EJOURNAL_FAULTS_SEED={seed}")
+    campaign = Campaign(fault_database, tmp_path_factory.mktemp("faults"), seed)
+    try:
+        campaign.set_up()
+        campaign.run()
+        result = campaign.observe()
     finally:
-        stop.set()
-        finish_by[0] = 0.0
-        service.stop()
-        proxy.close()
-        admin.close()
+        campaign.close()
+    print(result.summary)
+    fault_report.append(result.summary)
+    return result
 
 
 def _replay_every_key(
