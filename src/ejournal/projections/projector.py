@@ -133,19 +133,10 @@ class Projector:
             return 0
         with self._lock:
             while limit is None or applied < limit:
-                positions = {s.name: s.position for s in self.status()}
-                start = min(positions.values(), default=0)
                 page = self.batch_size if limit is None else min(self.batch_size, limit - applied)
-                notifications = self.school.recorder.select_notifications(
-                    start=start + 1, limit=page, stop=until
-                )
-                if not notifications:
+                batch = self._apply_next(page, until)
+                if not batch:
                     break
-                batch = [
-                    Recorded(n.id, self.school.mapper.to_domain_event(n), n) for n in notifications
-                ]
-                behind = [self.models[name] for name, pos in positions.items() if pos == start]
-                self._apply(behind, start, batch)
                 applied += len(batch)
                 if progress is not None:
                     progress(batch[-1].position, self.school.position())
@@ -153,6 +144,32 @@ class Projector:
             with self._applied:
                 self._applied.notify_all()
         return applied
+
+    def step(self) -> int:
+        """Apply the next batch of the log, if there is one; returns how many events it held."""
+        if not self.models:
+            return 0
+        with self._lock:
+            applied = len(self._apply_next(self.batch_size, None))
+        if applied:
+            with self._applied:
+                self._applied.notify_all()
+        return applied
+
+    def _apply_next(self, page: int, until: int | None) -> list[Recorded]:
+        """Read the next page of the log after the slowest model and apply it to every model
+        standing there; returns the batch (empty at the head)."""
+        positions = {s.name: s.position for s in self.status()}
+        start = min(positions.values(), default=0)
+        notifications = self.school.recorder.select_notifications(
+            start=start + 1, limit=page, stop=until
+        )
+        if not notifications:
+            return []
+        batch = [Recorded(n.id, self.school.mapper.to_domain_event(n), n) for n in notifications]
+        behind = [self.models[name] for name, pos in positions.items() if pos == start]
+        self._apply(behind, start, batch)
+        return batch
 
     def _apply(self, models: Sequence[ReadModel], start: int, batch: Sequence[Recorded]) -> None:
         end = batch[-1].position
@@ -191,14 +208,20 @@ class Projector:
     def run(self, stop: threading.Event, poll_seconds: float = 0.5) -> None:
         """Follow the log until told to stop.
 
+        One batch at a time, with the ``after_pass`` hooks after each: under a steady stream of
+        writes the log never runs dry, and the notary's checkpoints must not wait until it does
+        (a catch-up to the head starved them for as long as teachers kept writing). It waits
+        for news only once it has caught up.
+
         A batch that fails (a read model's bug, the database away) is logged and tried again
         after a pause that grows to a minute: nothing of it was kept, and one failure must not
         silently stop every read model of the service.
         """
         pause = poll_seconds
         while not stop.is_set():
+            behind = False
             try:
-                self.catch_up()
+                behind = self.step() > 0
                 pause = poll_seconds
             except ProjectionRaceError:
                 continue
@@ -210,8 +233,9 @@ class Projector:
                     hook()
                 except Exception:
                     log.exception("projector of school %s: %r failed", self.school.school_id, hook)
-            self._wake.wait(pause)
-            self._wake.clear()
+            if not behind:
+                self._wake.wait(pause)
+                self._wake.clear()
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """Wait (bounded) until every read model has applied the log up to a position, so a
