@@ -308,13 +308,20 @@ class Saboteur:
         self.checkpoints = checkpoints
         self.schema = schema
         self.tally = Tally()
+        # Every kind of fault comes once early on (in an order of the seed's), then at random.
+        self._first = ["in_commit", "any_backend", "cut", "slow_cut"]
+        rng.shuffle(self._first)
 
     def harass(self, seconds: float) -> None:
         """Terminate backends and cut COMMITs now and then for a while."""
         until = time.monotonic() + seconds
         while time.monotonic() < until:
             time.sleep(min(self.rng.uniform(*FAULT_PAUSE), max(0.0, until - time.monotonic())))
-            fault = self.rng.choice(["in_commit", "in_commit", "any_backend", "cut", "slow_cut"])
+            fault = (
+                self._first.pop()
+                if self._first
+                else self.rng.choice(["in_commit", "in_commit", "any_backend", "cut", "slow_cut"])
+            )
             if fault == "in_commit":
                 self._terminate_in_commit(within=1.0)
             elif fault == "any_backend":
@@ -327,10 +334,9 @@ class Saboteur:
                 self.proxy.cut_after_commit(1, only_after=ANSWERS_MARKER, delay=delay)
                 self.tally.cuts_asked += 1
 
-    def _service_backends(self, condition: str = "TRUE") -> list[int]:
+    def _service_backends(self) -> list[int]:
         rows = self.admin.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND usename = %s"
-            f" AND {condition} ORDER BY pid",
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND usename = %s ORDER BY pid",
             (self.dbname, APP_ROLE),
         ).fetchall()
         return [int(row[0]) for row in rows]
@@ -396,7 +402,10 @@ class Saboteur:
         ).fetchone()
         if exists is None or exists[0] is None:
             return set()
-        rows = self.admin.execute(f'SELECT size FROM "{self.schema}".merkle_checkpoints').fetchall()
+        table = sql.SQL("SELECT size FROM {}.merkle_checkpoints").format(
+            sql.Identifier(self.schema)
+        )
+        rows = self.admin.execute(table).fetchall()
         return {int(row[0]) for row in rows}
 
 
@@ -763,7 +772,8 @@ def _read_the_log(
 def _summary(outcome: Outcome, seconds: float) -> str:
     tally = outcome.tally
     answered = sum(1 for k in outcome.keys if k.status == 201)
-    lost = sum(len(k.lost) for k in outcome.keys)
+    lost = Counter(what for k in outcome.keys for what in k.lost)
+    lost_kinds = ", ".join(f"{n} {what}" for what, n in lost.most_common())
     recorded_unheard = sum(1 for k in outcome.keys if k.replayed)
     marks = sum(len(m) for m in outcome.marks_by_request.values())
     starts = ", ".join(f"{s:.1f}" for s in tally.starts)
@@ -773,8 +783,9 @@ def _summary(outcome: Outcome, seconds: float) -> str:
         f" notary: {'; '.join(tally.notary_crashes) or 'not caught'}),"
         f" {tally.backends_terminated} backends terminated ({tally.terminated_in_commit} in"
         f" COMMIT), {outcome.commits_cut} of {tally.cuts_asked} COMMIT acknowledgements cut"
-        f" by the proxy; {len(outcome.keys)} keys, {answered} answered 201, {lost} answers lost"
-        f" and retried, {recorded_unheard} first answered by a replay; {marks} MarkRecorded"
+        f" by the proxy; {len(outcome.keys)} keys, {answered} answered 201,"
+        f" {lost.total()} answers lost and sent again ({lost_kinds}), {recorded_unheard} first"
+        f" answered by a replay; {marks} MarkRecorded"
         f" events from these requests; {outcome.events} events in the log; read models at the"
         f" head after {caught_up};"
         f" log verify exit {outcome.verify_exit}; {seconds:.0f} s in all"
