@@ -808,7 +808,7 @@ def test_every_fault_was_injected(outcome: Outcome) -> None:
 
 def test_every_key_is_answered_201(outcome: Outcome) -> None:
     unanswered = [k.describe() for k in outcome.keys if k.status != 201]
-    assert not unanswered, "\n".join(unanswered)
+    assert not unanswered, "\n".join([*unanswered, "the service's log ends:", outcome.service_log])
 
 
 def test_every_answered_mark_is_in_the_log_exactly_once(outcome: Outcome) -> None:
@@ -836,7 +836,7 @@ def test_no_key_is_stuck(outcome: Outcome) -> None:
 
 
 def test_the_read_models_catch_up_with_no_gap(outcome: Outcome) -> None:
-    assert outcome.caught_up_in is not None, outcome.projections
+    assert outcome.caught_up_in is not None, (outcome.projections, outcome.service_log)
     assert all(model["head"] == outcome.head for model in outcome.projections)
     for journal_id, in_grid in outcome.grids.items():
         in_log = outcome.marks_by_journal.get(journal_id, set())
