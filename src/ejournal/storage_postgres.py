@@ -122,8 +122,9 @@ class AdvisoryLockApplicationRecorder(PostgresApplicationRecorder):
       retries the whole insert on a connection error; when the error came after the server had
       committed, the retry failed on the version check and the command ran a second time with
       new ids (two marks for one request). Here, after a connection error, the save first looks
-      for its own events, byte for byte: found, the save succeeded; absent, it is tried again;
-      another writer's events in their place are a conflict, as for any concurrent writer.
+      for its own events, byte for byte, under the writers' lock (so a commit still under way
+      has ended): found, the save succeeded; absent, it is tried again; another writer's events
+      in their place are a conflict, as for any concurrent writer.
     """
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
@@ -206,7 +207,12 @@ class AdvisoryLockApplicationRecorder(PostgresApplicationRecorder):
         """The notification ids of exactly these stored events if the log holds them (a save
         whose commit went through), None if it holds none of them; another writer's events in
         their place raise a conflict."""
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            # The lost transaction may still be open on the server, its COMMIT on the way or
+            # being written, and it holds the writers' lock until it ends: taking the lock first
+            # waits for its outcome. Looking without it found nothing, the save ran again after
+            # that commit, and the command ran a second time (two marks for one request).
+            self._lock_table(curs)
             curs.execute(
                 self._find_own_statement,
                 (

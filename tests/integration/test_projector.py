@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.cli import app as ejournal_cli
 from ejournal.clock import MovableClock
-from ejournal.commands import lessons
+from ejournal.commands import lessons, marks
 from ejournal.commands.marking import MarkEntry
 from ejournal.database import Cursor, Dialect, SchoolDatabase, SqliteDatabase, open_database
 from ejournal.projections.catalogue import read_models
@@ -316,6 +316,65 @@ def every_row(database: SchoolDatabase, built: Projector) -> dict[str, list[str]
                 cursor.execute(f"SELECT * FROM {table}")
                 found[table] = sorted(repr(sorted(r.items())) for r in cursor.fetchall())
     return found
+
+
+@pytest.mark.postgres
+def test_the_follower_looks_in_after_each_batch_while_the_log_keeps_growing(
+    postgres_url: str, school_id: str
+) -> None:
+    """A log that grows during every batch never runs dry; what the follower does after a look
+    at the log (the notary signing its checkpoints) must not wait for it to."""
+    settings = Settings(database_url=postgres_url, school=school_id)
+    clock = MovableClock(datetime(2026, 8, 25, tzinfo=UTC))
+    world = build_world(open_school(settings, school_id, clock=clock), clock)
+    world.at(MONDAY, 10)
+    lesson_id = lessons.record_whole_lesson(
+        world.school,
+        world.math,
+        lessons.RecordWholeLesson(journal_id=world.journals["math"], on=MONDAY, slot=1),
+    ).ids["lesson_id"]
+
+    class GrowingLog(EventLedger):
+        """Records a mark while applying each batch: a writer always faster than the projector
+        (PostgreSQL only: on SQLite the batch's transaction holds the file's write lock)."""
+
+        writes_left = 20
+
+        def apply(self, cursor: Cursor, dialect: Dialect, batch: Sequence[Recorded]) -> None:
+            super().apply(cursor, dialect, batch)
+            if self.writes_left > 0:
+                self.writes_left -= 1
+                marks.record_mark(
+                    world.school,
+                    world.math,
+                    marks.RecordMark(
+                        journal_id=world.journals["math"],
+                        lesson_id=lesson_id,
+                        student_id=world.students[0],
+                        value="5",
+                    ),
+                )
+
+    model = GrowingLog()
+    runner = projector(world, settings, model, batch=500)
+    looked_in: list[int] = []  # the writes still to come at each look
+    looked = threading.Event()
+
+    def look_in() -> None:
+        looked_in.append(model.writes_left)
+        looked.set()
+
+    runner.after_pass.append(look_in)
+    stop = threading.Event()
+    follower = threading.Thread(target=runner.run, args=(stop, 0.05), daemon=True)
+    follower.start()
+    try:
+        assert looked.wait(timeout=30), "the follower never looked in"
+        assert looked_in[0] > 0, "the follower looked in only once the writes stopped"
+    finally:
+        stop.set()
+        runner.wake()
+        follower.join(timeout=10)
 
 
 # --- an event one read model cannot apply --------------------------------------------------------

@@ -100,6 +100,22 @@ def test_a_lost_commit_acknowledgement_records_the_command_once(
 
 
 @pytest.mark.postgres
+def test_a_lost_acknowledgement_of_a_commit_still_under_way_records_the_command_once(
+    proxied: tuple[World, TcpProxy],
+) -> None:
+    """The COMMIT reaches the server only after the client has lost its connection and looked
+    for its events (a slow network or a slow commit): the look must wait for that commit."""
+    world, proxy = proxied
+    lesson_id = _hold_lesson(world)
+    proxy.cut_after_commit(delay=1.0)
+
+    mark_id = _record_mark(world, lesson_id)
+
+    assert proxy.commits_cut == 1, "the fault was not injected"
+    assert [e.mark_id for e in _marks_recorded(world)] == [mark_id]
+
+
+@pytest.mark.postgres
 def test_a_lost_commit_acknowledgement_under_a_key_answers_once(
     proxied: tuple[World, TcpProxy],
 ) -> None:

@@ -335,6 +335,10 @@ class Projector:
             return failure
         return self._apply_until_failure(model, batch[half - 1].position, batch[half:])
 
+    def step(self) -> int:
+        """Apply the next batch of the log, if there is one; returns how many events it held."""
+        return self.catch_up(limit=self.batch_size)
+
     def _apply(self, models: Sequence[ReadModel], start: int, batch: Sequence[Recorded]) -> None:
         end = batch[-1].position
         with self.database.transaction() as cursor:
@@ -460,15 +464,21 @@ class Projector:
     def run(self, stop: threading.Event, poll_seconds: float = 0.5) -> None:
         """Follow the log until told to stop.
 
-        An event a read model cannot apply stalls that model alone (``catch_up``). A pass that
+        One batch at a time, with the ``after_pass`` hooks after each: under a steady stream of
+        writes the log never runs dry, and the notary's checkpoints must not wait until it does
+        (a catch-up to the head starved them for as long as teachers kept writing). It waits
+        for news only once it has caught up.
+
+        An event a read model cannot apply stalls that model alone (``catch_up``). A batch that
         fails otherwise (the database away) is logged and tried again after a pause that grows
         to a minute: nothing of it was kept, and one failure must not silently stop every read
         model of the service.
         """
         pause = poll_seconds
         while not stop.is_set():
+            behind = False
             try:
-                self.catch_up()
+                behind = self.step() > 0
                 pause = poll_seconds
             except ProjectionRaceError:
                 continue
@@ -480,8 +490,9 @@ class Projector:
                     hook()
                 except Exception:
                     log.exception("projector of school %s: %r failed", self.school.school_id, hook)
-            self._wake.wait(pause)
-            self._wake.clear()
+            if not behind:
+                self._wake.wait(pause)
+                self._wake.clear()
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """Wait (bounded) until every read model has applied the log up to a position, so a
