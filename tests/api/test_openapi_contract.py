@@ -57,7 +57,7 @@ def contract_app(
                 )
                 tokens[name] = answer.json()["access_token"]
             app.state.contract_tokens = tokens
-            app.state.contract_school = services.app
+            app.state.contract_school = school
             yield app
     finally:
         if request.param == "postgres":
@@ -81,7 +81,7 @@ SETTINGS = settings(
 
 def _call(case: Any, app: FastAPI, who: str) -> None:
     token = app.state.contract_tokens[who]
-    school = app.state.contract_school
+    school = app.state.deployment.school(app.state.contract_school).app
     before = school.position()
     response = case.call(headers={"Authorization": f"Bearer {token}"})
     case.validate_response(response)
