@@ -388,7 +388,7 @@ class Saboteur:
         files, rows = self._checkpoint_files(), self._checkpoint_rows()
         self.tally.orphan_checkpoints |= files - rows
         self.tally.notary_crashes.append(
-            f"checkpoint files {sorted(files - rows)} written without their rows"
+            f"crashed while signing; checkpoint files without their rows: {sorted(files - rows)}"
         )
 
     def _checkpoint_files(self) -> set[int]:
@@ -800,7 +800,10 @@ def test_every_fault_was_injected(outcome: Outcome) -> None:
     tally = outcome.tally
     assert tally.crashes >= 3
     assert tally.notary_crashes
-    assert tally.orphan_checkpoints, tally.notary_crashes
+    assert not any(c.startswith("no checkpoint") for c in tally.notary_crashes), tally
+    # Finding 15: a checkpoint's file is written only after its row commits, so the crash
+    # while signing leaves none the database does not know.
+    assert not tally.orphan_checkpoints, tally.notary_crashes
     assert tally.terminated_in_commit >= 1
     assert tally.backends_terminated > tally.terminated_in_commit
     assert outcome.commits_cut >= 1, "no COMMIT acknowledgement of a save was lost"

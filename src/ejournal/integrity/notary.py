@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ejournal import storage
 from ejournal.application import School
 from ejournal.clock import Clock
 from ejournal.database import Cursor, SchoolDatabase, open_database
@@ -56,6 +57,9 @@ from ejournal.integrity.tree import (
 from ejournal.projections.projector import ProjectionRaceError, Projector
 from ejournal.schools import open_school, school_exists
 from ejournal.settings import Settings
+
+STORAGE_RETRY_SECONDS = 1.0
+"""How soon the notary tries again after the database failed it (a cut connection, a restart)."""
 
 log = logging.getLogger(__name__)
 
@@ -396,10 +400,16 @@ class Notary:
                 self.mirror_checkpoints()
                 self._mirrored = True
             return self._checkpoint_if_due(now)
-        except Exception:
+        except Exception as error:
             # A log that no longer extends its checkpoint, a directory that cannot be written:
-            # said once per period, not at every look at the log.
-            self._retry_after = now + timedelta(seconds=self.settings.checkpoint_every_seconds)
+            # said once per period, not at every look at the log. A connection the database cut
+            # is no such thing: waiting a whole period then left the log unsigned for minutes.
+            pause = (
+                STORAGE_RETRY_SECONDS
+                if storage.unavailable(error) is not None
+                else self.settings.checkpoint_every_seconds
+            )
+            self._retry_after = now + timedelta(seconds=pause)
             raise
 
     def _checkpoint_if_due(self, now: datetime) -> SignedCheckpoint | None:
