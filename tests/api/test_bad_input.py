@@ -188,9 +188,3 @@ def _read_models_keep_up(api: Api) -> None:
             return
         assert time.monotonic() < deadline, f"read models behind the log's head {head}: {behind}"
         time.sleep(0.1)
-
-
-def test_nul_in_a_query_parameter_is_refused(api: Api) -> None:
-    answer = api.get(f"{V1}/audit", "deputy", params={"class_code": "5А\x00"})
-    assert answer.status_code == 422, answer.text
-    assert answer.headers["content-type"].startswith("application/problem+json")

@@ -476,10 +476,8 @@ def test_a_rebuild_starts_a_stalled_model_over(world: World, settings: Settings)
     assert [p for p, _ in events] == list(range(1, world.school.position() + 1))
 
 
-def test_an_event_that_does_not_decode_stops_every_model_at_it(
-    world: World, settings: Settings
-) -> None:
-    # An old event whose class the code no longer has: nothing can read past it.
+def record_undecodable_event(world: World) -> int:
+    """Store an old event whose class the code no longer has; the position before it."""
     before = world.school.position()
     world.school.recorder.insert_events(
         [
@@ -491,6 +489,14 @@ def test_an_event_that_does_not_decode_stops_every_model_at_it(
             )
         ]
     )
+    return before
+
+
+def test_an_event_that_does_not_decode_stops_every_model_at_it(
+    world: World, settings: Settings
+) -> None:
+    # An old event whose class the code no longer has: nothing can read past it.
+    before = record_undecodable_event(world)
     hold_lesson(world, 2, "Дроби")
     runner = projector(world, settings, *read_models(), batch=50, retry=60.0)
     runner.catch_up()
@@ -502,17 +508,7 @@ def test_an_event_that_does_not_decode_stops_every_model_at_it(
 
 
 def test_the_cli_reports_a_stalled_read_model(world: World, settings: Settings) -> None:
-    before = world.school.position()
-    world.school.recorder.insert_events(
-        [
-            StoredEvent(
-                originator_id=uuid4(),
-                originator_version=1,
-                topic="ejournal.aggregates.gone:Gone.Happened",
-                state=b"{}",
-            )
-        ]
-    )
+    before = record_undecodable_event(world)
     env = {
         "EJOURNAL_DATABASE_URL": settings.database_url,
         "EJOURNAL_SCHOOL": settings.school,
