@@ -171,6 +171,13 @@ class VerifierKey:
         """The raw 32-byte Ed25519 public key."""
         return self._raw
 
+    @property
+    def fingerprint(self) -> str:
+        """The key's fingerprint for people: ``SHA256:`` and the SHA-256 of the raw public key
+        in lower-case hex, in groups of four (printed on every title page, given to
+        ``archive verify --public-key``). Anyone can recompute it from the key's text form."""
+        return format_fingerprint(hashlib.sha256(self._raw).hexdigest())
+
     def verify(self, message: bytes, signature: bytes) -> bool:
         try:
             self._key.verify(signature, message)
@@ -186,6 +193,22 @@ class VerifierKey:
 
     def __repr__(self) -> str:
         return f"VerifierKey({self.text!r})"
+
+
+def format_fingerprint(digest_hex: str) -> str:
+    """``SHA256:`` and a hex digest in groups of four, the form a fingerprint is printed in."""
+    groups = " ".join(digest_hex[i : i + 4] for i in range(0, len(digest_hex), 4))
+    return f"SHA256:{groups}"
+
+
+def parse_fingerprint(text: str) -> str | None:
+    """The hex digest of a fingerprint as a person may type it (with or without ``SHA256:``,
+    spaces or colons, any case), or None when it is not one."""
+    body = text.strip()
+    if body[:7].upper() == "SHA256:":
+        body = body[7:]
+    digest = re.sub(r"[\s:]", "", body).lower()
+    return digest if re.fullmatch(r"[0-9a-f]{64}", digest) else None
 
 
 class SigningKey:

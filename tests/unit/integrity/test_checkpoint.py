@@ -5,6 +5,7 @@ note can fail to be trusted."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import stat
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -20,6 +21,7 @@ from ejournal.integrity.checkpoint import (
     open_note,
     open_signed,
     origin_of,
+    parse_fingerprint,
     read_unverified,
     sign,
     sign_note,
@@ -228,3 +230,14 @@ def test_an_unreadable_key_file_is_a_checkpoint_error(tmp_path: Path) -> None:
     garbage.write_text("not a key")
     with pytest.raises(CheckpointError, match="PRIVATE"):
         SigningKey.load(garbage)
+
+
+def test_a_fingerprint_is_the_sha256_of_the_public_key_and_reads_back_as_typed() -> None:
+    verifier = SigningKey.generate("ejournal/fingerprint").verifier()
+    digest = hashlib.sha256(verifier.public_key).hexdigest()
+    assert verifier.fingerprint == "SHA256:" + " ".join(digest[i : i + 4] for i in range(0, 64, 4))
+    assert parse_fingerprint(verifier.fingerprint) == digest
+    assert parse_fingerprint(digest.upper()) == digest
+    assert parse_fingerprint(":".join(digest[i : i + 2] for i in range(0, 64, 2))) == digest
+    assert parse_fingerprint("SHA256:abc") is None
+    assert parse_fingerprint(verifier.text) is None
