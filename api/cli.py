@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from api.app import create_app
 from ejournal import demo as demo_school
 from ejournal.settings import Settings
 
@@ -33,6 +31,12 @@ def serve(
     ] = 1,
 ) -> None:
     """Run the HTTP API (OpenAPI at /docs) on the configured database."""
+    # Imported here, not at the top: every ``ejournal`` command loads this plugin to list it,
+    # and the web app and its server are only needed by the one that serves.
+    import uvicorn  # noqa: PLC0415
+
+    from api.app import create_app  # noqa: PLC0415
+
     settings = Settings()
     if demo:
         outcome = demo_school.ensure_demo(settings)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -251,3 +252,27 @@ def test_a_database_server_that_does_not_answer_is_said_in_a_sentence(
     assert "cannot be reached" in line
     assert "Connection refused" in line
     assert "secret" not in line
+
+
+def test_the_command_loads_neither_weasyprint_nor_the_web_app_nor_the_benchmark() -> None:
+    """Every ``ejournal`` call lists its plugin commands; listing them must not import what only
+    one command needs (issue 13 §15: a small ``archive verify`` took 14 s, mostly imports)."""
+    heavy = ("weasyprint", "fastapi", "uvicorn", "api.app", "bench.suite", "archive.render")
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys, ejournal.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert loaded == []
+
+
+def test_the_benchmarks_section_names_are_the_suites() -> None:
+    from bench.cli import SECTION_NAMES  # noqa: PLC0415 - the suite is heavy; only this test
+    from bench.suite import SECTIONS  # noqa: PLC0415
+
+    assert tuple(name for name, _ in SECTIONS) == SECTION_NAMES
