@@ -8,10 +8,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from swagger_ui_bundle import swagger_ui_path
 
 from api import problems
 from api.deployment import Deployment
@@ -53,6 +56,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         version="1",
         summary="Event-sourced electronic class journal and student diary",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load Swagger UI and ReDoc from a CDN: served below
+        redoc_url=None,
     )
     app.state.deployment = deployment
     app.state.on_storage_unavailable = deployment.storage_failed
@@ -66,8 +71,30 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     for module in (*routers, reports, audit, history, integrity, projections):
         app.include_router(module.router, prefix=API_PREFIX, responses=problems.RESPONSES)
     app.get("/problems/{slug}", include_in_schema=False)(_problem_type)
+    _serve_api_docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+DOCS_ASSETS = "/docs/assets"
+
+
+def _serve_api_docs(app: FastAPI) -> None:
+    """``/docs``: Swagger UI from the service itself, so it works in a school's network without
+    internet (FastAPI's default page loads it from a CDN and shows a blank page offline). The
+    assets come from the ``swagger-ui-bundle`` package, a pinned copy of Swagger UI's release."""
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="ejournal API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+        )
+
+    app.get("/docs", include_in_schema=False)(docs)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
