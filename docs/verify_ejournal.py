@@ -317,15 +317,14 @@ def verify_archive(args: argparse.Namespace) -> str:
     key = pinned_key(args, offered, f"the archive ({vkey.name})")
     checkpoint = open_note(note_file.read_text(encoding="utf-8"), key)
     tree, position = Tree(), 0
-    with events.open("rb") as stream:
-        content = stream.read()
-    if content and not content.endswith(b"\n"):
-        raise VerificationFailedError(
-            "events.jsonl does not end with a newline: its last line is cut off"
-        )
-    for number, line in enumerate(content.split(b"\n")[:-1] if content else [], start=1):
-        position = check_line(number, line, position)
-        tree.append(leaf_hash(line))
+    with events.open("rb") as stream:  # a line at a time: a year's log may be large
+        for number, line in enumerate(stream, start=1):
+            if not line.endswith(b"\n"):
+                raise VerificationFailedError(
+                    f"events.jsonl line {number} has no newline: the file is cut off"
+                )
+            position = check_line(number, line[:-1], position)
+            tree.append(leaf_hash(line[:-1]))
     if tree.size != checkpoint.size:
         raise VerificationFailedError(
             f"events.jsonl has {tree.size} lines, the checkpoint signs a log of {checkpoint.size}"
@@ -405,12 +404,13 @@ def verify_live_checkpoint(args: argparse.Namespace) -> str:
 
 def verify_live_inclusion(args: argparse.Namespace) -> str:
     if args.events:
-        lines = Path(args.events).read_bytes().split(b"\n")
-        if not 0 <= args.index < len(lines) - 1:
+        with Path(args.events).open("rb") as stream:
+            line = next((ln for i, ln in enumerate(stream) if i == args.index), b"")
+        if not line.endswith(b"\n"):
             raise VerificationFailedError(
-                f"{args.events} has no line of index {args.index} (0-based)"
+                f"{args.events} has no whole line of index {args.index} (0-based)"
             )
-        leaf = leaf_hash(lines[args.index])
+        leaf = leaf_hash(line[:-1])
     else:
         try:
             leaf = bytes.fromhex(args.leaf_hash)

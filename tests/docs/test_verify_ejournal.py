@@ -213,6 +213,10 @@ def test_a_changed_line_fails(served: Served, tmp_path: Path) -> None:
     message = failed(run_script(tmp_path, "archive", bag, "--fingerprint", key.fingerprint))
     assert "positions must grow" in message
 
+    (bag / EVENTS).write_bytes(b"\n".join(lines).removesuffix(b"\n"))
+    message = failed(run_script(tmp_path, "archive", bag, "--fingerprint", key.fingerprint))
+    assert f"line {len(lines) - 1} has no newline" in message
+
     # The checkpoint changed instead: its signature no longer holds.
     (bag / EVENTS).write_bytes(b"\n".join(lines))
     note = signed.note.replace(f"\n{signed.checkpoint.size}\n", f"\n{signed.checkpoint.size - 1}\n")
