@@ -10,10 +10,11 @@ Pin the school's key with ``--key`` (its verifier key text ``<name>+<key id>+<ba
 file holding it) or with ``--fingerprint`` (``SHA256:…`` as printed on an archive's title page;
 the key itself is then read from the archive or the service and must have that fingerprint).
 
-    verify_ejournal.py archive DIR --fingerprint 'SHA256:…'
+    verify_ejournal.py archive DIR --fingerprint 'SHA256:…' [--log LOG]
         DIR is an archive's bag (with data/) or a directory holding events.jsonl and
         checkpoint.txt (and checkpoint.vkey): the root recomputed from the lines must be the
-        root the checkpoint signs, over exactly as many lines.
+        root the checkpoint signs, over exactly as many lines. With --log, a mismatch also
+        names the first line that is not the live log's (by its public leaf hashes).
     verify_ejournal.py checkpoint LOG --key KEY [--size N]
     verify_ejournal.py inclusion LOG --index I (--leaf-hash HEX | --events FILE) [--size N] ...
     verify_ejournal.py consistency LOG (--old N | --old-checkpoint FILE) [--new N] ...
@@ -49,6 +50,8 @@ ED25519 = 0x01
 LINE_KEYS = ["originator_id", "originator_version", "position", "state", "topic"]
 """The keys of a log line, in the order they are written."""
 TIMEOUT = 30
+LEAF_PAGE = 1000
+"""The most leaf hashes the service gives in one answer."""
 
 
 class VerificationFailedError(Exception):
@@ -326,19 +329,50 @@ def verify_archive(args: argparse.Namespace) -> str:
             position = check_line(number, line[:-1], position)
             tree.append(leaf_hash(line[:-1]))
     if tree.size != checkpoint.size:
+        where = f"; {first_difference(args.log, events)}" if args.log else ""
         raise VerificationFailedError(
-            f"events.jsonl has {tree.size} lines, the checkpoint signs a log of {checkpoint.size}"
+            f"events.jsonl has {tree.size} lines, the checkpoint signs a log of"
+            f" {checkpoint.size}{where}"
         )
     root = tree.root()
     if root != checkpoint.root:
+        where = f"; {first_difference(args.log, events)}" if args.log else ""
         raise VerificationFailedError(
             f"the root of the {tree.size} lines of events.jsonl is {root.hex()}, the checkpoint"
-            f" signs {checkpoint.root.hex()}: a line was changed, added, removed or reordered"
+            f" signs {checkpoint.root.hex()}: a line was changed, added, removed or"
+            f" reordered{where}"
         )
     return (
         f"{events} holds the {checkpoint.size} events of the checkpoint of {checkpoint.origin}"
         f" signed at {checkpoint.time}, root {root.hex()}, key {key.fingerprint}"
     )
+
+
+def first_difference(log: str, events: Path) -> str:
+    """Which line of an archive's log is the first that is not the live log's leaf there, by
+    the public leaf hashes (for the message: the signed root decides, not this)."""
+    index = 0
+    with events.open("rb") as stream:
+        while True:
+            page = fetch_json(f"{log}/leaves?start={index}&limit={LEAF_PAGE}")
+            hashes = page.get("leaf_hashes")
+            if not isinstance(hashes, list):
+                raise VerificationFailedError(f"{log}/leaves did not answer leaf hashes")
+            for expected in hashes:
+                line = stream.readline()
+                if not line:
+                    return f"the live log goes on after its last line, {index}"
+                if leaf_hash(line.removesuffix(b"\n")).hex() != expected:
+                    return (
+                        f"line {index + 1} (leaf {index}) is the first that is not the live"
+                        f" log's: its leaf hash is {expected}"
+                    )
+                index += 1
+            if len(hashes) < LEAF_PAGE:
+                break
+        if stream.readline():
+            return f"line {index + 1} and those after it are not in the live log"
+    return "every line is the live log's"
 
 
 # --- the live service ------------------------------------------------------------------------
@@ -476,6 +510,9 @@ def parser() -> argparse.ArgumentParser:
 
     archive = commands.add_parser("archive", help="an archive's events.jsonl and checkpoint")
     archive.add_argument("directory")
+    archive.add_argument(
+        "--log", help="the school's public log: on a mismatch, name the first line it differs at"
+    )
     pinned(archive)
     checkpoint = commands.add_parser("checkpoint", help="the live log's newest checkpoint")
     checkpoint.add_argument("log", help="https://<host>/api/v1/schools/<school>/log")

@@ -24,12 +24,13 @@ from api.schemas.integrity import (
     CheckpointPublic,
     ConsistencyProofPublic,
     InclusionProofPublic,
+    LeafHashesPublic,
     LeafInclusionPublic,
     PublicKeyPublic,
 )
 from ejournal.errors import NotFoundError
 from ejournal.integrity.notary import Notary, ProofRequestError, SignedCheckpoint
-from ejournal.integrity.tree import read_leaves
+from ejournal.integrity.tree import read_leaves, read_state
 
 router = APIRouter(prefix="/integrity", tags=["integrity"])
 public_router = APIRouter(prefix="/schools/{school}/log", tags=["public log"])
@@ -306,6 +307,25 @@ def read_log_checkpoint_at(
     if signed is None:
         raise NotFoundError(f"no checkpoint of size {size}")
     return PlainTextResponse(signed.note, media_type=NOTE)
+
+
+@public_router.get(
+    "/leaves", response_model=LeafHashesPublic, summary="Leaf hashes of the log (no login)"
+)
+def list_leaf_hashes(
+    notary: PublicNotary,
+    start: Annotated[int, Query(ge=0, le=MAX_SIZE, description="The first leaf's index.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many.")] = 1000,
+) -> LeafHashesPublic:
+    """The hashes of the leaves from ``start`` on, in order: an archive's lines can be compared
+    with them one by one to find the first that differs from the log. Hashes only: an event's
+    line stays behind login."""
+    with notary.database.transaction(write=False) as cursor:
+        size = read_state(cursor).size
+        leaves = read_leaves(cursor, start, min(size, start + limit))
+    return LeafHashesPublic(
+        start=start, tree_size=size, leaf_hashes=[leaf.hash.hex() for leaf in leaves]
+    )
 
 
 @public_router.get(

@@ -82,6 +82,16 @@ class InclusionProofPublic(BaseModel):
     """The signed checkpoint of this size, when one was signed at it."""
 
 
+class LeafHashesPublic(BaseModel):
+    """Consecutive leaf hashes of the log, from ``start`` on (none past ``tree_size``)."""
+
+    start: int
+    tree_size: int
+    """How many leaves the stored tree holds now (signed or not yet)."""
+    leaf_hashes: list[str]
+    """SHA-256(0x00 ‖ canonical line) of the leaves ``start``, ``start + 1``, …, hex."""
+
+
 class LeafInclusionPublic(BaseModel):
     """The leaf ``leaf_index`` of the tree of ``tree_size`` leaves: hashing ``leaf_hash`` up the
     ``audit_path`` (RFC 9162 §2.1.3) gives ``root``. Public: a hash, never the event."""

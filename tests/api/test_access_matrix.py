@@ -1014,6 +1014,7 @@ PUBLIC = {
     ("GET", f"{V1}/schools/{{school}}/log/checkpoint"),
     ("GET", f"{V1}/schools/{{school}}/log/checkpoints"),
     ("GET", f"{V1}/schools/{{school}}/log/checkpoints/{{size}}"),
+    ("GET", f"{V1}/schools/{{school}}/log/leaves"),
     ("GET", f"{V1}/schools/{{school}}/log/proof/inclusion"),
     ("GET", f"{V1}/schools/{{school}}/log/proof/consistency"),
 }

@@ -139,6 +139,15 @@ def test_proofs_need_no_login_and_carry_no_event(api: Api) -> None:
     default = api.get(f"{url}/proof/inclusion?index=0", None).json()
     assert default["tree_size"] == second.size
 
+    hashes = api.get(f"{url}/leaves", None).json()
+    assert hashes["start"] == 0
+    assert hashes["tree_size"] == second.size
+    assert hashes["leaf_hashes"] == [leaf_hash(line).hex() for line in lines]
+    page = api.get(f"{url}/leaves?start=2&limit=3", None).json()
+    assert page["leaf_hashes"] == hashes["leaf_hashes"][2:5]
+    past = api.get(f"{url}/leaves?start={second.size}", None).json()
+    assert past["leaf_hashes"] == []
+
     response = api.get(f"{url}/proof/consistency?old={first.size}&new={second.size}", None)
     assert response.status_code == 200
     consistency = response.json()
@@ -159,6 +168,7 @@ def test_proofs_need_no_login_and_carry_no_event(api: Api) -> None:
             "key",
             "checkpoint",
             "checkpoints",
+            "leaves",
             f"proof/inclusion?index=1&size={second.size}",
             f"proof/consistency?old=1&new={second.size}",
         )

@@ -202,6 +202,10 @@ def test_a_changed_line_fails(served: Served, tmp_path: Path) -> None:
     message = failed(run_script(tmp_path, "archive", bag, "--fingerprint", key.fingerprint))
     assert "root" in message
     assert signed.checkpoint.root.hex() in message
+    # Asked to, it names the line by the live log's public leaf hashes.
+    pin = ("--fingerprint", key.fingerprint)
+    message = failed(run_script(tmp_path, "archive", bag, *pin, "--log", served.log_url))
+    assert f"line {target + 1} (leaf {target}) is the first that is not the live log's" in message
 
     (bag / EVENTS).write_bytes(b"\n".join(lines[:target] + lines[target + 1 :]))
     message = failed(run_script(tmp_path, "archive", bag, "--fingerprint", key.fingerprint))
