@@ -7,7 +7,7 @@ Ed25519 signatures (``pip install cryptography``). Nothing of ejournal is import
 it checks are described in docs/integrity.md, next to this file.
 
 Pin the school's key with ``--key`` (its verifier key text ``<name>+<key id>+<base64>``, or a
-file holding it) or with ``--fingerprint`` (``SHA256:…`` as printed on an archive's title page;
+file holding it) or with ``--fingerprint`` (``SHA256:…`` as the school gave it to you;
 the key itself is then read from the archive or the service and must have that fingerprint).
 
     verify_ejournal.py archive DIR --fingerprint 'SHA256:…' [--log LOG]
