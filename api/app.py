@@ -70,6 +70,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     routers = (health, auth, me, teacher, class_teacher, administration, secretary, family)
     for module in (*routers, reports, audit, history, integrity, projections):
         app.include_router(module.router, prefix=API_PREFIX, responses=problems.RESPONSES)
+    # The public log (no login): the key, signed checkpoints and proofs, never an event.
+    public = {code: r for code, r in problems.RESPONSES.items() if code not in (401, 403)}
+    app.include_router(integrity.public_router, prefix=API_PREFIX, responses=public)
     app.get("/problems/{slug}", include_in_schema=False)(_problem_type)
     _serve_api_docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -1,9 +1,14 @@
 """The provable log (DESIGN.md §7): the school's signed checkpoints, its public key, and proofs
 that an event is in a checkpoint's tree or that a later checkpoint extends an earlier one.
 
-For those who check the record rather than keep it: the administration, inspectors, auditors and
-archivists. Proofs are computed over the stored tree, which the service keeps current; a size the
-tree has not reached yet is not found.
+Two routers. ``router`` (``/integrity``, the school of the caller's token) is for those who check
+the record rather than keep it: the administration, inspectors, auditors and archivists; its
+inclusion proof carries the event itself, which holds personal data. ``public_router``
+(``/schools/{school}/log``) needs no login, like a transparency log's: the key, the signed
+checkpoints and the proofs carry hashes, sizes and times, never an event, so anyone can pin the
+key and check an archive or the live log without trusting the service (docs/integrity.md). An
+unknown school is not found there, as anywhere. Proofs are computed over the stored tree, which
+the service keeps current; a size the tree has not reached yet is not found.
 """
 
 from __future__ import annotations
@@ -11,20 +16,24 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import PlainTextResponse
 
-from api.dependencies import CurrentIntegrityReader, CurrentSession
+from api.dependencies import CurrentIntegrityReader, CurrentSession, DeploymentDep
 from api.schemas.integrity import (
     CheckpointPublic,
     ConsistencyProofPublic,
     InclusionProofPublic,
+    LeafHashesPublic,
+    LeafInclusionPublic,
     PublicKeyPublic,
 )
 from ejournal.errors import NotFoundError
 from ejournal.integrity.notary import Notary, ProofRequestError, SignedCheckpoint
+from ejournal.integrity.tree import read_leaves, read_state
 
 router = APIRouter(prefix="/integrity", tags=["integrity"])
+public_router = APIRouter(prefix="/schools/{school}/log", tags=["public log"])
 
 MAX_SIZE = 2**53
 """Sizes and positions beyond any log (and beyond what a JSON number carries exactly)."""
@@ -188,7 +197,10 @@ def prove_consistency(
     ] = None,
 ) -> ConsistencyProofPublic:
     """The proof that the tree of ``new`` events holds the tree of ``old`` events unchanged."""
-    notary = _notary(session)
+    return _consistency(_notary(session), old, new)
+
+
+def _consistency(notary: Notary, old: int, new: int | None) -> ConsistencyProofPublic:
     new_size = new if new is not None else _latest(notary).checkpoint.size
     proof = notary.consistency_proof(old, new_size)
     old_checkpoint, new_checkpoint = notary.checkpoint_at(old), notary.checkpoint_at(new_size)
@@ -201,3 +213,162 @@ def prove_consistency(
         old_checkpoint=CheckpointPublic.of(old_checkpoint) if old_checkpoint else None,
         new_checkpoint=CheckpointPublic.of(new_checkpoint) if new_checkpoint else None,
     )
+
+
+# --- the public log: no login, no event content ---------------------------------------------------
+
+
+def _public_notary(
+    deployment: DeploymentDep,
+    school: Annotated[str, Path(description="The school's id, as in its logins.")],
+) -> Notary:
+    # Plain ``def``: finding the school may open it (I/O), which belongs in the thread pool.
+    services = deployment.school(school)
+    if services is None:
+        raise NotFoundError("no such school")
+    return services.notary
+
+
+PublicNotary = Annotated[Notary, Depends(_public_notary)]
+
+Size = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        le=MAX_SIZE,
+        description="The tree's size (a checkpoint's); default: the newest checkpoint's.",
+    ),
+]
+
+_SIGNED_NOTE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The C2SP signed note of the checkpoint (tlog-checkpoint body).",
+        "content": {NOTE: {"schema": {"type": "string"}}},
+    }
+}
+
+
+@public_router.get(
+    "/key", response_model=PublicKeyPublic, summary="The key that signs the log (no login)"
+)
+def read_log_key(notary: PublicNotary) -> PublicKeyPublic:
+    """The school's Ed25519 verifier key and its fingerprint, to pin before checking anything.
+    Not found while the school has no key (it is made with the first checkpoint)."""
+    key = notary.existing_verifier()
+    if key is None:
+        raise NotFoundError("the school has signed no checkpoint yet, so it has no key")
+    return PublicKeyPublic.of(key)
+
+
+@public_router.get(
+    "/checkpoint",
+    response_class=PlainTextResponse,
+    responses=_SIGNED_NOTE,
+    summary="The newest signed checkpoint (no login)",
+)
+def read_log_checkpoint(notary: PublicNotary) -> PlainTextResponse:
+    """The newest checkpoint as its signed note, ``text/plain``."""
+    return PlainTextResponse(_latest(notary).note, media_type=NOTE)
+
+
+@public_router.get(
+    "/checkpoints",
+    response_model=list[CheckpointPublic],
+    summary="The signed checkpoints (no login)",
+)
+def list_log_checkpoints(
+    notary: PublicNotary,
+    after: Annotated[
+        int | None,
+        Query(ge=0, le=MAX_SIZE, description="Only checkpoints of more events than this."),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many.")] = 100,
+) -> list[CheckpointPublic]:
+    """The school's signed checkpoints, oldest first: a monitor pages through them with
+    ``after`` and checks that each extends the one before."""
+    return [
+        CheckpointPublic.of(signed)
+        for signed in notary.checkpoints(after=after if after is not None else -1, limit=limit)
+    ]
+
+
+@public_router.get(
+    "/checkpoints/{size}",
+    response_class=PlainTextResponse,
+    responses=_SIGNED_NOTE,
+    summary="The checkpoint of a size (no login)",
+)
+def read_log_checkpoint_at(
+    notary: PublicNotary,
+    size: Annotated[int, Path(ge=0, le=MAX_SIZE, description="The checkpoint's tree size.")],
+) -> PlainTextResponse:
+    """The checkpoint signed when the log held ``size`` events, as its signed note."""
+    signed = notary.checkpoint_at(size)
+    if signed is None:
+        raise NotFoundError(f"no checkpoint of size {size}")
+    return PlainTextResponse(signed.note, media_type=NOTE)
+
+
+@public_router.get(
+    "/leaves", response_model=LeafHashesPublic, summary="Leaf hashes of the log (no login)"
+)
+def list_leaf_hashes(
+    notary: PublicNotary,
+    start: Annotated[int, Query(ge=0, le=MAX_SIZE, description="The first leaf's index.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many.")] = 1000,
+) -> LeafHashesPublic:
+    """The hashes of the leaves from ``start`` on, in order: an archive's lines can be compared
+    with them one by one to find the first that differs from the log. Hashes only: an event's
+    line stays behind login."""
+    with notary.database.transaction(write=False) as cursor:
+        size = read_state(cursor).size
+        leaves = read_leaves(cursor, start, min(size, start + limit))
+    return LeafHashesPublic(
+        start=start, tree_size=size, leaf_hashes=[leaf.hash.hex() for leaf in leaves]
+    )
+
+
+@public_router.get(
+    "/proof/inclusion",
+    response_model=LeafInclusionPublic,
+    summary="Proof that a leaf is in a tree (no login)",
+)
+def prove_leaf_inclusion(
+    notary: PublicNotary,
+    index: Annotated[
+        int, Query(ge=0, le=MAX_SIZE, description="The leaf's index: the event's ordinal, 0-based.")
+    ],
+    size: Size = None,
+) -> LeafInclusionPublic:
+    """The leaf hash at ``index`` and its audit path to the root of the tree of ``size``
+    leaves (RFC 9162 §2.1.3). The event itself is not given: it holds personal data."""
+    tree_size = size if size is not None else _latest(notary).checkpoint.size
+    if index >= tree_size:
+        raise ProofRequestError(f"leaf {index} is not in a tree of {tree_size} leaves")
+    path = notary.inclusion_proof(index, tree_size)  # not found beyond the stored tree
+    with notary.database.transaction(write=False) as cursor:
+        (leaf,) = read_leaves(cursor, index, index + 1)
+    checkpoint = notary.checkpoint_at(tree_size)
+    return LeafInclusionPublic(
+        leaf_index=index,
+        tree_size=tree_size,
+        leaf_hash=leaf.hash.hex(),
+        audit_path=[p.hex() for p in path],
+        root=notary.root(tree_size).hex(),
+        checkpoint=CheckpointPublic.of(checkpoint) if checkpoint else None,
+    )
+
+
+@public_router.get(
+    "/proof/consistency",
+    response_model=ConsistencyProofPublic,
+    summary="Proof that a later tree extends an earlier one (no login)",
+)
+def prove_log_consistency(
+    notary: PublicNotary,
+    old: Annotated[int, Query(ge=0, le=MAX_SIZE, description="The earlier tree's size.")],
+    new: Size = None,
+) -> ConsistencyProofPublic:
+    """The proof that the tree of ``new`` leaves holds the tree of ``old`` leaves unchanged
+    (RFC 9162 §2.1.4)."""
+    return _consistency(notary, old, new)

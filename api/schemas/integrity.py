@@ -1,6 +1,7 @@
 """The provable log in answers: checkpoints, the school's public key, inclusion and consistency
 proofs. Hashes are lowercase hex; a checkpoint's ``note`` is the C2SP signed note itself, which
-is what a verifier checks (with the key from ``/integrity/public-key``)."""
+is what a verifier checks (with the key from ``/integrity/public-key`` or, without a login,
+``/schools/{school}/log/key``). docs/integrity.md says how, byte by byte."""
 
 from __future__ import annotations
 
@@ -49,6 +50,9 @@ class PublicKeyPublic(BaseModel):
     """The raw 32-byte public key, hex."""
     verifier_key: str
     """The C2SP verifier key ``<name>+<key id>+<base64>``, for note verifiers."""
+    fingerprint: str
+    """``SHA256:`` and the SHA-256 of the raw public key, hex in groups of four: what title
+    pages print and what a person pins."""
 
     @classmethod
     def of(cls, key: VerifierKey) -> PublicKeyPublic:
@@ -57,6 +61,7 @@ class PublicKeyPublic(BaseModel):
             key_id=key.key_id.hex(),
             public_key=key.public_key.hex(),
             verifier_key=key.text,
+            fingerprint=key.fingerprint,
         )
 
 
@@ -71,6 +76,31 @@ class InclusionProofPublic(BaseModel):
     leaf: str
     """The event's canonical bytes (one line of JSON): its leaf hash is SHA-256(0x00 ‖ leaf)."""
     leaf_hash: str
+    audit_path: list[str]
+    root: str
+    checkpoint: CheckpointPublic | None
+    """The signed checkpoint of this size, when one was signed at it."""
+
+
+class LeafHashesPublic(BaseModel):
+    """Consecutive leaf hashes of the log, from ``start`` on (none past ``tree_size``)."""
+
+    start: int
+    tree_size: int
+    """How many leaves the stored tree holds now (signed or not yet)."""
+    leaf_hashes: list[str]
+    """SHA-256(0x00 ‖ canonical line) of the leaves ``start``, ``start + 1``, …, hex."""
+
+
+class LeafInclusionPublic(BaseModel):
+    """The leaf ``leaf_index`` of the tree of ``tree_size`` leaves: hashing ``leaf_hash`` up the
+    ``audit_path`` (RFC 9162 §2.1.3) gives ``root``. Public: a hash, never the event."""
+
+    leaf_index: int
+    """The event's ordinal in the log (0-based): its line in an archive's events.jsonl."""
+    tree_size: int
+    leaf_hash: str
+    """SHA-256(0x00 ‖ the event's canonical line), hex."""
     audit_path: list[str]
     root: str
     checkpoint: CheckpointPublic | None

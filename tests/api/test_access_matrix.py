@@ -1009,10 +1009,24 @@ def refused(api: Api, method: str, who: str, request: tuple[str, Any], case: Cas
     return response
 
 
+PUBLIC = {
+    ("GET", f"{V1}/schools/{{school}}/log/key"),
+    ("GET", f"{V1}/schools/{{school}}/log/checkpoint"),
+    ("GET", f"{V1}/schools/{{school}}/log/checkpoints"),
+    ("GET", f"{V1}/schools/{{school}}/log/checkpoints/{{size}}"),
+    ("GET", f"{V1}/schools/{{school}}/log/leaves"),
+    ("GET", f"{V1}/schools/{{school}}/log/proof/inclusion"),
+    ("GET", f"{V1}/schools/{{school}}/log/proof/consistency"),
+}
+"""The public log (finding 5 of the integrity issue): no token, no event content; each route is
+checked anonymously in test_public_log_api.py."""
+
+
 def test_every_route_is_in_the_matrix(api: Api) -> None:
     routes = app_routes(api)
     assert len(routes) > 50
-    assert set(TABLE) == routes
+    assert set(TABLE) == routes - PUBLIC
+    assert routes >= PUBLIC
 
 
 @pytest.mark.parametrize("route", sorted(TABLE), ids=" ".join)
