@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import bagit
+import pypdf
 import boto3
 import pytest
 from hypothesis import given
@@ -647,3 +648,23 @@ def test_the_log_records_every_document_before_the_archives_checkpoint(
     recorded = [line for line in lines if b"ArchiveContents.DocumentsRecorded" in line]
     assert len(recorded) == 1
     assert lines.index(recorded[0]) < register(built_archive).checkpoint_size
+
+
+def test_each_archived_pdf_lists_each_attachment_once_in_its_af(
+    built_archive: BuiltArchive,
+) -> None:
+    """PDF/A-3 associates each embedded file with the document once (/AF): an archive's reader
+    (veraPDF, an archivist's viewer) sees three attachments, not six."""
+    documents = built_archive.stores / "a" / built_archive.archive_id / "data/documents"
+    for path in sorted(documents.iterdir()):
+        catalog = pypdf.PdfReader(path).trailer["/Root"]
+        associated = [spec.get_object()["/F"] for spec in catalog["/AF"]]
+        tree = catalog["/Names"]["/EmbeddedFiles"]["/Names"]
+        embedded = [tree[i] for i in range(0, len(tree), 2)]
+
+        assert sorted(associated) == sorted(set(associated)), (path.name, associated)
+        assert sorted(associated) == sorted(embedded), (path.name, associated, embedded)
+        expected = {"checkpoint.txt", "checkpoint.vkey"}
+        if path.name == "movement-sheet.pdf":
+            expected.add("events.jsonl")
+        assert set(associated) == expected
