@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import bagit
-import pypdf
 import boto3
+import pypdf
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -154,6 +154,24 @@ def test_the_tree_of_a_log_read_in_any_chunks_is_the_integrity_tree(
         True,
     )
     assert tree_of_stream(io.BytesIO(log)) == tree
+
+
+@given(
+    lines=st.lists(st.sampled_from([b"{}", b'{"x":"MARK"}', b"MA", b"RK", b"MARK"]), max_size=60),
+    cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=8),
+)
+def test_the_lines_with_the_marker_are_kept_whatever_the_chunks(
+    lines: list[bytes], cuts: list[int]
+) -> None:
+    log = b"".join(line + b"\n" for line in lines)
+    builder = LineTreeBuilder(b"MARK")
+    for start, end in zip([0, *sorted(cuts)], [*sorted(cuts), len(log)], strict=True):
+        builder.feed(log[start:end])
+
+    tree = builder.finish()
+
+    assert tree.marked == tuple(line for line in lines if b"MARK" in line)
+    assert tree.root() == root_of([leaf_hash(line) for line in lines])
 
 
 def test_a_log_whose_last_line_is_not_ended_says_so() -> None:
