@@ -44,12 +44,14 @@ from archive.bag import (
     DOCUMENTS_DIR,
     EVENTS,
     PUBLIC_KEY,
+    RETENTION,
     ArchiveInfo,
     BagFormatError,
     is_payload,
     is_tagmanifest,
     manifest_name,
     parse_manifest,
+    parse_retention,
     parse_tag_file,
     tagmanifest_name,
 )
@@ -645,6 +647,36 @@ def _check_anchor(
             )
 
 
+def _check_retention(
+    state: _StoreState,
+    documents: Sequence[ArchivedDocument],
+    position: int,
+    mismatch: Callable[[str, ArchiveProblemKind, str], None],
+) -> list[str]:
+    """``retention.txt`` against the log's record: a summary sheet relabelled a 5-year journal
+    (to have it disposed of early) is named, whatever the tag manifests say."""
+    content = state.content(RETENTION)
+    if content is None or state.damaged(RETENTION):
+        return []  # an archive made before retention was recorded, or damage already named
+    try:
+        entries = parse_retention(content)
+    except BagFormatError as error:
+        mismatch(RETENTION, Kind.ANCHOR_MISMATCH, error.detail)
+        return [RETENTION]
+    wrong = [
+        d.path for d in documents if entries.get(d.path) != (d.retention_years, d.retention.value)
+    ]
+    if not wrong:
+        return []
+    mismatch(
+        RETENTION,
+        Kind.ANCHOR_MISMATCH,
+        f"the retention it gives {', '.join(wrong)} is not the one the school's log recorded"
+        f" at position {position}",
+    )
+    return [RETENTION]
+
+
 def _signing_key(
     state: _StoreState,
     trusted: TrustedKey | None,
@@ -754,6 +786,7 @@ def _check_documents(
         else:
             continue
         named.append(path)
+    named.extend(_check_retention(state, documents, position, mismatch))
     state.documents = DocumentsReport(
         checked=True,
         documents=len(documents),

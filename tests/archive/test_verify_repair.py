@@ -465,6 +465,26 @@ def test_a_real_pdf_forged_on_the_only_copy_is_named_with_the_database_gone(
         assert found.documents.checked
 
 
+def test_a_summary_sheet_relabelled_a_five_year_journal_is_named(
+    built_archive: BuiltArchive, archive_copies: tuple[Path, Path]
+) -> None:
+    stores = directory_stores(archive_copies)
+    bag_b = archive_copies[1] / built_archive.archive_id
+    retention = (bag_b / "retention.txt").read_text()
+    sheet = "summary-sheet data/documents/progress-sheet-5A.pdf"
+    assert f"75 {sheet}" in retention
+    (bag_b / "retention.txt").write_text(
+        retention.replace(f"75 {sheet}", "5 journal data/documents/progress-sheet-5A.pdf")
+    )
+    rebuild(bag_b)
+
+    found = verify(built_archive, stores, reachable=False)
+
+    assert found.outcome is ArchiveOutcome.REPAIRABLE
+    assert problems(found) == {(stores[1].url, "retention.txt", Kind.ANCHOR_MISMATCH)}
+    assert "progress-sheet-5A.pdf" in found.problems[0].detail
+
+
 def test_a_document_added_to_or_taken_from_a_rebuilt_bag_is_named(
     built_archive: BuiltArchive, archive_copies: tuple[Path, Path]
 ) -> None:
