@@ -348,6 +348,7 @@ def _print_report(report: VerificationReport, as_json: bool, recorded: int | Non
             f"  checkpoint: {anchor.origin}, {anchor.size} events, root {anchor.root},"
             f" signed {anchor.time.isoformat()}; key checked: {anchor.key_source}"
         )
+    typer.echo(f"  documents: {report.documents.detail}")
     typer.echo(f"  live log: {report.live_log.detail}")
     for problem in report.problems:
         typer.echo(

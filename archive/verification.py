@@ -793,7 +793,7 @@ def _check_documents(
         position=position,
         detail=(
             f"{len(documents)} documents checked against the log's record at position"
-            f" {position}" + (f"; {len(named)} differ" if named else "; all match")
+            f" {position}" + (f"; {len(named)} differ from it" if named else "; all match")
         ),
     )
     return bool(named)
