@@ -9,12 +9,18 @@ SHA-512 digests for every payload file, and tag manifests for the tag files (``b
     data/checkpoint.txt      the signed checkpoint (C2SP signed note) covering those lines
     data/checkpoint.vkey     the school's public key that signed it
 
-Bags are written with the Library of Congress ``bagit`` package; reading one back (from any
-store, not only a directory) is done here, line by line as RFC 8493 §2 defines the files.
+A tag file, ``retention.txt``, gives each payload file its retention class and years, so an
+archive can dispose of the class journals (5 years, Lyceum 68 §6.2) apart from the summary
+sheets (75 years, §6.3); ``bag-info.txt`` names the classes too. The bag is BagIt 1.0: the
+Library of Congress ``bagit`` package writes the payload manifests and ``bag-info.txt``, then
+``bagit.txt`` is given version 1.0 and the tag manifests are written here, over every tag file.
+Reading a bag back (from any store, not only a directory) is done here, line by line as RFC 8493
+§2 defines the files.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +30,7 @@ from pathlib import Path
 
 import bagit
 
+from ejournal.aggregates.archive_register import RetentionClass
 from ejournal.errors import EjournalError
 
 ALGORITHMS = ("sha256", "sha512")
@@ -37,6 +44,29 @@ CHECKPOINT = "data/checkpoint.txt"
 PUBLIC_KEY = "data/checkpoint.vkey"
 BAGIT_TXT = "bagit.txt"
 BAG_INFO = "bag-info.txt"
+RETENTION = "retention.txt"
+"""A tag file: ``<years> <class> <path>`` a line, one line per payload file."""
+
+BAGIT_VERSION = "1.0"
+BAGIT_DECLARATION = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+"""``bagit.txt`` as RFC 8493 §2.1.1 writes it for BagIt 1.0."""
+
+RETENTION_YEARS = {
+    RetentionClass.JOURNAL: 5,
+    RetentionClass.SUMMARY_SHEET: 75,
+    RetentionClass.INTEGRITY: 75,
+}
+"""Years each class is kept: class journals 5 (Lyceum 68 §6.2), summary sheets of the year 75
+(§6.3, "как документы строгой отчетности"); the log, checkpoint and key as long as the longest
+document they vouch for."""
+
+RETENTION_BASIS = {
+    RetentionClass.JOURNAL: "Lyceum 68 §6.2",
+    RetentionClass.SUMMARY_SHEET: "Lyceum 68 §6.3",
+    RetentionClass.INTEGRITY: "as long as the summary sheets it anchors, Lyceum 68 §6.3",
+}
+
+_JOURNAL_DOCUMENT = re.compile(r"^data/documents/journal-[^/]+\.pdf$")
 
 WHOLE_YEAR = "year"
 """The period part of an archive id (and bag-info) for an archive of a whole school year."""
@@ -81,6 +111,39 @@ def write_order(path: str) -> tuple[int, str]:
     return (1, path)
 
 
+def retention_of(path: str) -> RetentionClass:
+    """The retention class of a payload file: a class journal is a journal; every other
+    document is a summary sheet (kept the longest, when in doubt); the log, checkpoint and key
+    are what the documents are checked against."""
+    if path in (EVENTS, CHECKPOINT, PUBLIC_KEY):
+        return RetentionClass.INTEGRITY
+    if _JOURNAL_DOCUMENT.match(path):
+        return RetentionClass.JOURNAL
+    return RetentionClass.SUMMARY_SHEET
+
+
+def retention_lines(payload: list[str]) -> bytes:
+    """``retention.txt``: ``<years> <class> <path>`` for each payload file."""
+    lines = []
+    for path in sorted(payload):
+        retention = retention_of(path)
+        lines.append(f"{RETENTION_YEARS[retention]} {retention.value} {path}\n")
+    return "".join(lines).encode("utf-8")
+
+
+def parse_retention(content: bytes) -> dict[str, tuple[int, str]]:
+    """``retention.txt`` read back: path → (years, class)."""
+    entries: dict[str, tuple[int, str]] = {}
+    for number, line in enumerate(_text(content, "retention file").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split(" ", 2)
+        if len(parts) != 3 or not parts[0].isdigit():
+            raise BagFormatError(f"retention.txt line {number} is not '<years> <class> <path>'")
+        entries[parts[2]] = (int(parts[0]), parts[1])
+    return entries
+
+
 def software_version() -> str:
     """This software's version, as the bag's ``Bag-Software-Agent`` names it."""
     try:
@@ -109,12 +172,14 @@ class ArchiveInfo:
     description: str = ""
     """A line for a reader of the bag, in Russian (what the archive holds)."""
     software: str = ""
+    school_name: str = ""
+    """The school's official name (Source-Organization); its id is ``school``."""
 
     def to_bag_info(self) -> dict[str, str]:
         """The bag-info fields: RFC 8493's reserved ones and ours (``Ejournal-…``)."""
         software = self.software or software_version()
         fields = {
-            "Source-Organization": self.school,
+            "Source-Organization": self.school_name or self.school,
             "External-Identifier": self.archive_id,
             "Bagging-Date": self.build_time.astimezone(UTC).date().isoformat(),
             "Bag-Software-Agent": f"ejournal {software} (bagit.py {bagit.VERSION})",
@@ -126,7 +191,11 @@ class ArchiveInfo:
             "Ejournal-Checkpoint-Root": self.checkpoint_root.hex(),
             "Ejournal-Build-Time": self.build_time.astimezone(UTC).isoformat(),
             "Ejournal-Software-Version": software,
+            "Ejournal-Retention-File": RETENTION,
         }
+        for retention in RetentionClass:
+            label = "Ejournal-Retention-" + retention.value.title()
+            fields[label] = f"{RETENTION_YEARS[retention]} years ({RETENTION_BASIS[retention]})"
         if self.description:
             fields["External-Description"] = self.description
         return fields
@@ -146,6 +215,7 @@ class ArchiveInfo:
                 build_time=datetime.fromisoformat(fields["Ejournal-Build-Time"]),
                 description=fields.get("External-Description", ""),
                 software=fields.get("Ejournal-Software-Version", ""),
+                school_name=fields.get("Source-Organization", ""),
             )
         except KeyError as error:
             raise BagFormatError(f"bag-info.txt has no {error.args[0]} field") from None
@@ -169,13 +239,37 @@ def staged_path(directory: Path, payload_path: str) -> Path:
 
 
 def seal(directory: Path, info: ArchiveInfo) -> dict[str, int]:
-    """Turn a directory of staged payload files into a bag; returns its files and sizes."""
+    """Turn a directory of staged payload files into a BagIt 1.0 bag; returns its files and
+    sizes."""
     bagit.make_bag(str(directory), bag_info=info.to_bag_info(), checksums=list(ALGORITHMS))
+    # bagit.py declares version 0.97; what it writes is also a 1.0 bag, once bagit.txt says so.
+    (directory / BAGIT_TXT).write_bytes(BAGIT_DECLARATION)
+    payload = [
+        p.relative_to(directory).as_posix()
+        for p in (directory / PAYLOAD_DIR).rglob("*")
+        if p.is_file()
+    ]
+    (directory / RETENTION).write_bytes(retention_lines(payload))
+    _write_tagmanifests(directory)
     return {
         path.relative_to(directory).as_posix(): path.stat().st_size
         for path in sorted(directory.rglob("*"))
         if path.is_file()
     }
+
+
+def _write_tagmanifests(directory: Path) -> None:
+    """A tag manifest per algorithm over every tag file (bagit.txt, bag-info.txt, the payload
+    manifests, retention.txt), written after the last of them changed."""
+    tag_files = sorted(
+        p.name for p in directory.iterdir() if p.is_file() and not is_tagmanifest(p.name)
+    )
+    for algorithm in ALGORITHMS:
+        lines = "".join(
+            f"{hashlib.new(algorithm, (directory / name).read_bytes()).hexdigest()} {name}\n"
+            for name in tag_files
+        )
+        (directory / tagmanifest_name(algorithm)).write_text(lines, encoding="utf-8")
 
 
 def parse_tag_file(content: bytes) -> dict[str, str]:

@@ -6,18 +6,23 @@ every store is healthy, 2 when something is damaged but repairable, 3 when it is
 store holds the archive at all (a wrong id or wrong stores), 5 when a store cannot be reached
 (nothing is said about its copy); 1 when the command itself could not run (bad settings or
 options). Each failure is one sentence on stderr, said in one place (``ArchiveCommands``).
-``verify`` works from an archive copy alone when the school's database cannot be reached. The
-modules that render documents are imported inside ``create`` so that ``ejournal --help`` stays
-fast.
+``verify`` works from an archive copy alone when the school's database cannot be reached, and
+takes the school's key pinned as a ``.vkey`` file or as its fingerprint (``SHA256:…`` as title
+pages print it, or bare hex). ``create`` refuses fewer than two distinct stores (Gymnasium 2
+§10.3) and shows a progress bar of the documents rendered on stderr when that is a terminal
+(``--quiet`` says nothing but the id and errors). The modules that render documents (WeasyPrint)
+and draw the bar are imported inside ``create`` only, so ``verify`` and ``ejournal --help`` never
+load them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import orjson
 import typer
@@ -36,8 +41,11 @@ from ejournal.aggregates.archive_register import ArchiveOutcome
 from ejournal.clock import SystemClock
 from ejournal.errors import EjournalError
 from ejournal.exits import ReportingGroup, explain
-from ejournal.integrity.checkpoint import VerifierKey
+from ejournal.integrity.checkpoint import VerifierKey, format_fingerprint, parse_fingerprint
 from ejournal.settings import Settings
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 EXIT_FAILED = 1
 """The command could not run: bad settings or options, a store URL or key that is no such thing."""
@@ -82,12 +90,11 @@ ArchiveIdArgument = Annotated[
     str, typer.Argument(help="The archive's id, as `create` printed it.", show_default=False)
 ]
 PublicKeyOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--public-key",
-        help="The school's public key (a .vkey file) to check the checkpoint with offline.",
-        exists=True,
-        dir_okay=False,
+        help="The school's public key to check the checkpoint with: a .vkey file, or its"
+        ' fingerprint as printed ("SHA256:xxxx xxxx …") or bare hex.',
         show_default=False,
     ),
 ]
@@ -111,31 +118,36 @@ def create(
     workers: Annotated[
         int | None, typer.Option(min=1, help="Processes rendering documents; default: CPUs.")
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only the archive's id (and errors).")
+    ] = False,
 ) -> None:
-    """Build the archive of a year or a period on the stores; print its id.
+    """Build the archive of a year or a period on two stores at least; print its id.
 
-    Both copies are read back and verified before the archive is reported created.
+    Both copies are read back and verified before the archive is reported created. Fewer than
+    two distinct stores is refused (Gymnasium 2 §10.3: two media, in different rooms).
     """
     from archive.creation import create_archive  # noqa: PLC0415 (it renders with WeasyPrint)
 
     settings = Settings()
     school_id = school or settings.school
     stores = _stores(store)
-    created = create_archive(
-        settings,
-        school_id,
-        stores,
-        year=year,
-        period=period,
-        workers=workers,
-        progress=lambda message: typer.echo(message, err=True),
-    )
-    typer.echo(
-        f"archive {created.archive_id}: {created.documents} documents ({created.pages} sheets),"
-        f" {created.files} files, {created.size_bytes} bytes, checkpoint of"
-        f" {created.info.checkpoint_size} events; healthy on {len(stores)} stores",
-        err=True,
-    )
+    with creation_progress(quiet=quiet) as (say, rendering):
+        created = create_archive(
+            settings,
+            school_id,
+            stores,
+            year=year,
+            period=period,
+            workers=workers,
+            progress=say,
+            rendering=rendering,
+        )
+        say(
+            f"archive {created.archive_id}: {created.documents} documents ({created.pages}"
+            f" sheets), {created.files} files, {created.size_bytes} bytes, checkpoint of"
+            f" {created.info.checkpoint_size} events; healthy on {len(stores)} stores"
+        )
     typer.echo(created.archive_id)
 
 
@@ -237,14 +249,74 @@ def _stores(urls: Sequence[str] | None) -> list[Store]:
     return [open_store(url) for url in urls]
 
 
-def _trusted_key(path: Path | None) -> TrustedKey | None:
-    if path is None:
+def _trusted_key(given: str | None) -> TrustedKey | None:
+    """The key pinned with --public-key: a key file, else a fingerprint of the key."""
+    if given is None:
         return None
-    try:
-        key = VerifierKey.from_text(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, EjournalError) as error:
-        _fail(f"{path} is not a public key: {error}")
-    return TrustedKey(key, f"the key in {path}")
+    path = Path(given).expanduser()
+    if path.is_file():
+        try:
+            key = VerifierKey.from_text(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, EjournalError) as error:
+            _fail(f"{path} is not a public key: {error}")
+        return TrustedKey(key, f"the key in {path}")
+    digest = parse_fingerprint(given)
+    if digest is None:
+        _fail(
+            f"--public-key {given!r} is neither a key file nor a key's fingerprint"
+            ' ("SHA256:xxxx xxxx …" or 64 hex digits)'
+        )
+    fingerprint = format_fingerprint(digest)
+    return TrustedKey(None, f"the key with fingerprint {fingerprint}", fingerprint=digest)
+
+
+Say = Callable[[str], None]
+Rendering = Callable[[int, int], None]
+
+
+@contextmanager
+def creation_progress(
+    *, quiet: bool, stream: TextIO | None = None
+) -> Iterator[tuple[Say, Rendering | None]]:
+    """What ``create`` says on stderr: nothing with --quiet; its steps, one line each, when
+    stderr is not a terminal (a log, a pipe); and on a terminal, the steps above a bar of the
+    documents rendered (rendering takes minutes for a large school)."""
+    if quiet:
+        yield (lambda _message: None), None
+        return
+    # rich is imported here only: drawing a bar is for `create` on a terminal.
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(file=stream or sys.stderr, highlight=False, emoji=False)
+    if not console.is_terminal:
+        yield (lambda message: console.print(message, markup=False, soft_wrap=True)), None
+        return
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=console,
+    )
+    task: list[TaskID] = []
+
+    def rendering(done: int, total: int) -> None:
+        if not task:
+            task.append(bar.add_task("documents rendered", total=total))
+        bar.update(task[0], completed=done, total=total)
+
+    with bar:
+        yield (lambda message: bar.console.print(message, markup=False, soft_wrap=True)), rendering
 
 
 @contextmanager
@@ -276,6 +348,7 @@ def _print_report(report: VerificationReport, as_json: bool, recorded: int | Non
             f"  checkpoint: {anchor.origin}, {anchor.size} events, root {anchor.root},"
             f" signed {anchor.time.isoformat()}; key checked: {anchor.key_source}"
         )
+    typer.echo(f"  documents: {report.documents.detail}")
     typer.echo(f"  live log: {report.live_log.detail}")
     for problem in report.problems:
         typer.echo(

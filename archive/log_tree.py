@@ -29,6 +29,8 @@ class LineTree:
     size: int
     compact_range: tuple[bytes, ...]
     terminated: bool
+    marked: tuple[bytes, ...] = ()
+    """The lines that hold the builder's marker (the candidates a verifier reads closer)."""
 
     def root(self) -> bytes:
         return fold(self.compact_range)
@@ -61,28 +63,42 @@ def _grow(stack: list[bytes], size: int, leaves: Iterable[bytes]) -> int:
 
 
 class LineTreeBuilder:
-    """Grows a log's tree from the chunks the log is read in, whatever their boundaries."""
+    """Grows a log's tree from the chunks the log is read in, whatever their boundaries; keeps
+    the lines that contain ``marker`` (searched in each chunk at C speed, so lines are looked
+    at one by one only in the rare chunk that has it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, marker: bytes | None = None) -> None:
         self._stack: list[bytes] = []
         self._size = 0
         self._pending = b""
+        self._marker = marker
+        self._marked: list[bytes] = []
 
     def feed(self, chunk: bytes) -> None:
-        lines = (self._pending + chunk).split(b"\n")
+        data = self._pending + chunk
+        lines = data.split(b"\n")
         self._pending = lines.pop()
+        if self._marker is not None and self._marker in data:
+            self._marked.extend(line for line in lines if self._marker in line)
         self._size = _grow(self._stack, self._size, lines)
 
     def finish(self) -> LineTree:
         """The tree of everything fed; a last line without its newline is still a leaf."""
         if self._pending:
             self._size = _grow(self._stack, self._size, [self._pending])
-        return LineTree(self._size, tuple(self._stack), terminated=not self._pending)
+            if self._marker is not None and self._marker in self._pending:
+                self._marked.append(self._pending)
+        return LineTree(
+            self._size,
+            tuple(self._stack),
+            terminated=not self._pending,
+            marked=tuple(self._marked),
+        )
 
 
-def tree_of_stream(stream: Readable) -> LineTree:
-    """The tree of the lines read from a stream."""
-    builder = LineTreeBuilder()
+def tree_of_stream(stream: Readable, marker: bytes | None = None) -> LineTree:
+    """The tree of the lines read from a stream (keeping the lines with ``marker``)."""
+    builder = LineTreeBuilder(marker)
     while chunk := stream.read(_READ):
         builder.feed(chunk)
     return builder.finish()

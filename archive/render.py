@@ -24,6 +24,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 # WeasyPrint ships no type information: its objects are Any here.
 from weasyprint import CSS, HTML  # type: ignore[import-untyped]
@@ -105,6 +106,7 @@ def render_pdf(job: PdfJob) -> RenderedPdf:
             pdf_variant=PDF_VARIANT,
             pdf_identifier=_identifier(job),
             attachments=[_attachment(f, job.build_time) for f in job.files],
+            finisher=_associate_each_file_once,
         )
     return RenderedPdf(content=content, pages=len(pages))
 
@@ -185,6 +187,16 @@ def _identifier(job: PdfJob) -> bytes:
     for file in job.files:
         digest.update(file.filename.encode() + b"\0" + hashlib.sha256(file.content).digest())
     return digest.hexdigest()[:32].encode()
+
+
+def _associate_each_file_once(_document: WeasyDocument, pdf: Any) -> None:
+    """WeasyPrint 70's PDF/A-3 step lists each attachment twice in the catalog's /AF (once from
+    the EmbeddedFiles name tree, once as a file specification): keep each one once."""
+    associated = pdf.catalog.get("AF")
+    if associated:
+        unique = list(dict.fromkeys(associated))
+        associated.clear()
+        associated.extend(unique)
 
 
 def _attachment(file: EmbeddedFile, build_time: datetime) -> WeasyAttachment:

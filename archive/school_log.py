@@ -89,6 +89,9 @@ class SchoolLog:
     def is_registered(self, archive_id: str) -> bool:
         return archives.archive_register(self.notary.school, self.actor, archive_id) is not None
 
+    def record_contents(self, command: archives.RecordArchiveContents) -> Recorded:
+        return archives.record_archive_contents(self.notary.school, self.actor, command)
+
     def record_created(self, command: archives.RegisterArchive) -> Recorded:
         return archives.register_archive(self.notary.school, self.actor, command)
 

@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -229,6 +229,27 @@ def open_store(url: str) -> Store:
     if "://" in url:
         raise StoreError(f"{url!r}: a store is a directory, file:///… or s3://bucket/prefix")
     return DirectoryStore(Path(url).expanduser(), url=url)
+
+
+MIN_STORES = 2
+"""Archived data is kept on at least two media, in different rooms (Gymnasium 2 §10.3)."""
+
+
+def place(store: Store) -> str:
+    """Where a store keeps its archives, so two URLs for one place are one store: a directory
+    by its resolved path (``./a``, ``file:///abs/a`` and a symlink to it are the same), a bucket
+    by its endpoint, name and prefix."""
+    if isinstance(store, DirectoryStore):
+        return "file://" + os.path.realpath(store.root)
+    if isinstance(store, S3Store):
+        endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL", "")
+        return f"s3://{endpoint}/{store.bucket}/{store.prefix}"
+    return store.url
+
+
+def distinct_places(stores: Sequence[Store]) -> int:
+    """How many different places the stores are (Gymnasium 2 §10.3 asks for two at least)."""
+    return len({place(store) for store in stores})
 
 
 def _s3_client() -> Any:

@@ -9,14 +9,19 @@ matches one algorithm's manifest but not the other's, that other manifest is the
 Then the anchor: the signed checkpoint in the bag must carry a valid signature of the school's key
 (the key in the bag, checked against the school's key when the school is reachable, or a public
 key given offline), and the Merkle root recomputed from ``events.jsonl`` must be the checkpoint's.
-A bag rebuilt consistently after tampering passes its manifests but not its anchor. When the
+A bag rebuilt consistently after tampering passes its manifests but not its anchor. The
+documents are anchored too: the archived log holds, before its signed checkpoint, the event that
+recorded every document's path and SHA-256 (``ArchiveContents.DocumentsRecorded``), so a document
+forged on a store, its manifests regenerated, is named by its path from the archive alone. When the
 school's database is reachable, the checkpoint is also checked against the live log (a
 consistency proof: the log still extends what was archived) and the bag's manifest against the one
 the log's register recorded at creation; offline, those checks are skipped and the report says so.
 
-The verdict: healthy (every store whole and anchored), damaged but repairable (some store is, and
-every damaged file has its healthy copy there), or not repairable. Works from one archive copy
-alone, without a database or a running service.
+The verdict: healthy (every store whole and anchored, and at least two distinct stores:
+Gymnasium 2 §10.3), damaged but repairable (some store is, and every damaged file has its healthy
+copy there; a single healthy copy is "repairable" too: `repair` with a second store writes the
+copy §10.3 asks for), or not repairable. Works from one archive copy alone, without a database or
+a running service.
 """
 
 from __future__ import annotations
@@ -36,29 +41,43 @@ from archive.bag import (
     BAG_INFO,
     BAGIT_TXT,
     CHECKPOINT,
+    DOCUMENTS_DIR,
     EVENTS,
     PUBLIC_KEY,
+    RETENTION,
     ArchiveInfo,
     BagFormatError,
     is_payload,
     is_tagmanifest,
     manifest_name,
     parse_manifest,
+    parse_retention,
     parse_tag_file,
     tagmanifest_name,
 )
 from archive.log_tree import LineTree, LineTreeBuilder, tree_of_stream
-from archive.stores import Store, StoreError, StoreUnreachableError, check_archive_id
+from archive.stores import (
+    MIN_STORES,
+    Store,
+    StoreError,
+    StoreUnreachableError,
+    check_archive_id,
+    distinct_places,
+)
 from ejournal.aggregates.archive_register import (
+    ArchiveContents,
+    ArchivedDocument,
     ArchiveOutcome,
     ArchiveProblem,
     ArchiveProblemKind,
 )
-from ejournal.errors import NotFoundError
+from ejournal.errors import EjournalError, NotFoundError
+from ejournal.integrity.canonical import parse_line
 from ejournal.integrity.checkpoint import (
     Checkpoint,
     CheckpointError,
     VerifierKey,
+    format_fingerprint,
     open_signed,
     origin_of,
 )
@@ -84,6 +103,10 @@ REQUIRED = (
 """The files every journal archive has, whatever its manifests say."""
 
 _ANCHOR_FILES = (BAG_INFO, CHECKPOINT, PUBLIC_KEY, EVENTS)
+
+CONTENTS_TOPIC_SUFFIX = ":" + ArchiveContents.DocumentsRecorded.__qualname__
+"""The topic of the event that records an archive's documents ends so (its module may move)."""
+_CONTENTS_MARKER = ArchiveContents.DocumentsRecorded.__qualname__.encode()
 
 
 class NoSuchArchiveError(NotFoundError):
@@ -129,6 +152,19 @@ class AnchorReport(BaseModel):
     key: str
     key_source: str
     """Which key the signature was checked with: the school's, a given file, or the bag's own."""
+
+
+class DocumentsReport(BaseModel):
+    """Whether the documents were checked against the log's record of them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    checked: bool
+    documents: int = 0
+    """How many documents the log recorded for this archive."""
+    position: int | None = None
+    """The recording event's position in the log (covered by the signed checkpoint)."""
+    detail: str
 
 
 class LiveLogReport(BaseModel):
@@ -177,6 +213,7 @@ class VerificationReport(BaseModel):
     stores: tuple[StoreCheck, ...]
     problems: tuple[ArchiveProblem, ...]
     anchor: AnchorReport | None
+    documents: DocumentsReport = DocumentsReport(checked=False, detail="not checked")
     live_log: LiveLogReport
     repairs: tuple[Restoration, ...]
     set_aside: tuple[Removal, ...]
@@ -184,10 +221,20 @@ class VerificationReport(BaseModel):
 
 @dataclass(frozen=True)
 class TrustedKey:
-    """The key an archive's checkpoint must be signed with, and where it came from."""
+    """The key an archive's checkpoint must be signed with, and where it came from: the key
+    itself, or its fingerprint (the bag's key must have it)."""
 
-    key: VerifierKey
+    key: VerifierKey | None
     source: str
+    fingerprint: str | None = None
+    """The SHA-256 of the raw public key, hex, when only the fingerprint was given."""
+
+    def admits(self, key: VerifierKey) -> bool:
+        if self.key is not None:
+            return key == self.key
+        return self.fingerprint is not None and key.fingerprint == format_fingerprint(
+            self.fingerprint
+        )
 
 
 class LiveLog(Protocol):
@@ -229,6 +276,7 @@ class _StoreState:
     anchor_problems: list[ArchiveProblem] = field(default_factory=list)
     checkpoint: Checkpoint | None = None
     key: VerifierKey | None = None
+    documents: DocumentsReport | None = None
 
     @property
     def url(self) -> str:
@@ -313,6 +361,17 @@ def verify_archive(
         default=None,
     )
     problems = [p for s in states for p in (*s.problems, *s.anchor_problems)]
+    if distinct_places(stores) < MIN_STORES:
+        problems.append(
+            ArchiveProblem(
+                store=None,
+                file=None,
+                kind=Kind.TOO_FEW_STORES,
+                detail=f"{distinct_places(stores)} distinct store(s) checked: electronic archives"
+                " are kept on at least two media, in different rooms (Gymnasium 2 §10.3);"
+                " name the second store (`archive repair` writes the copy to it)",
+            )
+        )
     if live is None:
         live_report = LiveLogReport(
             checked=False, detail=f"not checked: {offline_reason}; checked from the archive alone"
@@ -354,6 +413,13 @@ def verify_archive(
         ),
         problems=tuple(problems),
         anchor=_anchor_report(anchored, key),
+        documents=(
+            anchored.documents
+            if anchored is not None and anchored.documents is not None
+            else DocumentsReport(
+                checked=False, detail="not checked: no store holds an anchored log"
+            )
+        ),
         live_log=live_report,
         repairs=tuple(repairs),
         set_aside=tuple(removals),
@@ -393,6 +459,7 @@ def _hash_all(archive_id: str, states: Sequence[_StoreState], workers: int) -> N
     # the Python-bound tree with the other threads' hashing; an identical copy elsewhere (same
     # digest) reuses that tree.
     grows_tree = next((t for t in tasks if t[1] == EVENTS), None)
+    # Every copy is listed: a task tuple is compared by identity below.
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify") as pool:
         digests = pool.map(
             lambda task: _hash_file(task[0].store, archive_id, task[1], task is grows_tree),
@@ -405,7 +472,7 @@ def _hash_all(archive_id: str, states: Sequence[_StoreState], workers: int) -> N
 def _hash_file(store: Store, archive_id: str, path: str, grow_tree: bool) -> _Digest:
     hashers = {name: hashlib.new(name) for name in ALGORITHMS}
     kept: list[bytes] | None = [] if _keeps_content(path) else None
-    tree = LineTreeBuilder() if grow_tree else None
+    tree = LineTreeBuilder(_CONTENTS_MARKER) if grow_tree else None
     size = 0
     try:
         with store.open(archive_id, path) as stream:
@@ -552,14 +619,9 @@ def _check_anchor(
         return
     if info.archive_id != archive_id:
         mismatch(BAG_INFO, Kind.ANCHOR_MISMATCH, f"it is the bag of archive {info.archive_id}")
-    try:
-        bag_key = VerifierKey.from_text((state.content(PUBLIC_KEY) or b"").decode("utf-8"))
-    except (CheckpointError, UnicodeDecodeError) as error:
-        mismatch(PUBLIC_KEY, Kind.BAD_SIGNATURE, f"not a public key: {error}")
+    key = _signing_key(state, trusted, mismatch)
+    if key is None:
         return
-    key = trusted.key if trusted is not None else bag_key
-    if trusted is not None and bag_key != trusted.key:
-        mismatch(PUBLIC_KEY, Kind.ANCHOR_MISMATCH, f"the bag's key is not {trusted.source}")
     try:
         checkpoint = open_signed((state.content(CHECKPOINT) or b"").decode("utf-8"), key)
     except (CheckpointError, UnicodeDecodeError) as error:
@@ -570,7 +632,10 @@ def _check_anchor(
         mismatch(CHECKPOINT, Kind.ANCHOR_MISMATCH, f"a checkpoint of {checkpoint.origin}")
     if (info.checkpoint_size, info.checkpoint_root) != (checkpoint.size, checkpoint.root):
         mismatch(BAG_INFO, Kind.ANCHOR_MISMATCH, "its checkpoint size and root are not the note's")
-    _check_log(state, checkpoint, roots, mismatch)
+    if _check_log(state, checkpoint, roots, mismatch) and _check_documents(
+        archive_id, state, roots.of(state), mismatch
+    ):
+        return  # the bag was rebuilt around the named documents: its manifest differs too
     if live is not None and not state.damaged(manifest_name("sha256")):
         recorded = live.recorded_manifest(archive_id)
         manifest = state.digests[manifest_name("sha256")].hex["sha256"]
@@ -582,24 +647,156 @@ def _check_anchor(
             )
 
 
+def _check_retention(
+    state: _StoreState,
+    documents: Sequence[ArchivedDocument],
+    position: int,
+    mismatch: Callable[[str, ArchiveProblemKind, str], None],
+) -> list[str]:
+    """``retention.txt`` against the log's record: a summary sheet relabelled a 5-year journal
+    (to have it disposed of early) is named, whatever the tag manifests say."""
+    content = state.content(RETENTION)
+    if content is None or state.damaged(RETENTION):
+        return []  # an archive made before retention was recorded, or damage already named
+    try:
+        entries = parse_retention(content)
+    except BagFormatError as error:
+        mismatch(RETENTION, Kind.ANCHOR_MISMATCH, error.detail)
+        return [RETENTION]
+    wrong = [
+        d.path for d in documents if entries.get(d.path) != (d.retention_years, d.retention.value)
+    ]
+    if not wrong:
+        return []
+    mismatch(
+        RETENTION,
+        Kind.ANCHOR_MISMATCH,
+        f"the retention it gives {', '.join(wrong)} is not the one the school's log recorded"
+        f" at position {position}",
+    )
+    return [RETENTION]
+
+
+def _signing_key(
+    state: _StoreState,
+    trusted: TrustedKey | None,
+    mismatch: Callable[[str, ArchiveProblemKind, str], None],
+) -> VerifierKey | None:
+    """The key to check the checkpoint's signature with: the trusted key, else the bag's own
+    (when no key was pinned, or its fingerprint was pinned and matches); None when nothing is
+    left to check with."""
+    try:
+        bag_key = VerifierKey.from_text((state.content(PUBLIC_KEY) or b"").decode("utf-8"))
+    except (CheckpointError, UnicodeDecodeError) as error:
+        mismatch(PUBLIC_KEY, Kind.BAD_SIGNATURE, f"not a public key: {error}")
+        return None
+    if trusted is not None and not trusted.admits(bag_key):
+        mismatch(
+            PUBLIC_KEY,
+            Kind.ANCHOR_MISMATCH,
+            f"the bag's key ({bag_key.fingerprint}) is not {trusted.source}",
+        )
+        if trusted.key is None:
+            return None  # only a fingerprint was pinned: the bag's key vouches for nothing
+    return trusted.key if trusted is not None and trusted.key is not None else bag_key
+
+
 def _check_log(
     state: _StoreState,
     checkpoint: Checkpoint,
     roots: _LogRoots,
     mismatch: Callable[[str, ArchiveProblemKind, str], None],
-) -> None:
+) -> bool:
     """The anchor proper: the log's lines make the tree the checkpoint signs."""
     tree = roots.of(state)
     size, root = tree.size, tree.root()
     if not tree.terminated:
         mismatch(EVENTS, Kind.ANCHOR_MISMATCH, "its last line has no newline")
-    elif (size, root) != (checkpoint.size, checkpoint.root):
+        return False
+    if (size, root) != (checkpoint.size, checkpoint.root):
         mismatch(
             EVENTS,
             Kind.ANCHOR_MISMATCH,
             f"its {size} lines make the root {root.hex()}, but the signed checkpoint is"
             f" {checkpoint.size} events with root {checkpoint.root.hex()}",
         )
+        return False
+    return True
+
+
+def recorded_documents(
+    archive_id: str, marked: Iterable[bytes]
+) -> tuple[int, tuple[ArchivedDocument, ...]] | None:
+    """The documents the log recorded for an archive, and the event's position, from the lines
+    of an anchored log that mention the recording event; None when the log has no such event
+    (an archive made before documents were recorded)."""
+    for line in marked:
+        try:
+            event = parse_line(line)
+        except EjournalError:
+            continue
+        if not event.topic.endswith(CONTENTS_TOPIC_SUFFIX):
+            continue
+        if event.state.get("archive_id") != archive_id:
+            continue
+        documents = tuple(ArchivedDocument.model_validate(d) for d in event.state["documents"])
+        return event.position, documents
+    return None
+
+
+def _check_documents(
+    archive_id: str,
+    state: _StoreState,
+    tree: LineTree,
+    mismatch: Callable[[str, ArchiveProblemKind, str], None],
+) -> bool:
+    """Every document of the bag against the log's signed record of it; True when one differs
+    (forged, added or taken away). Damage the manifests already named is not named twice."""
+    found = recorded_documents(archive_id, tree.marked)
+    if found is None:
+        state.documents = DocumentsReport(
+            checked=False,
+            detail="not checked: the archived log records no documents for this archive"
+            " (made before documents were recorded in the log)",
+        )
+        return False
+    position, documents = found
+    recorded = {d.path: d for d in documents}
+    present = {p for p in state.listing or {} if p.startswith(DOCUMENTS_DIR)}
+    named: list[str] = []
+    for path in sorted(present | set(recorded)):
+        if state.damaged(path):
+            continue
+        if path not in recorded:
+            mismatch(
+                path,
+                Kind.EXTRA_FILE,
+                f"a document the school's log did not record for this archive (position"
+                f" {position})",
+            )
+        elif path not in present:
+            mismatch(path, Kind.MISSING, f"recorded in the school's log (position {position})")
+        elif state.digests[path].hex["sha256"] != recorded[path].sha256:
+            mismatch(
+                path,
+                Kind.ANCHOR_MISMATCH,
+                f"its SHA-256 is not the one the school's log recorded at position {position},"
+                " under the signed checkpoint: the document was altered",
+            )
+        else:
+            continue
+        named.append(path)
+    named.extend(_check_retention(state, documents, position, mismatch))
+    state.documents = DocumentsReport(
+        checked=True,
+        documents=len(documents),
+        position=position,
+        detail=(
+            f"{len(documents)} documents checked against the log's record at position"
+            f" {position}" + (f"; {len(named)} differ from it" if named else "; all match")
+        ),
+    )
+    return bool(named)
 
 
 class _LogRoots:
@@ -619,7 +816,7 @@ class _LogRoots:
         key = state.digests[EVENTS].hex["sha512"]
         if key not in self._known:
             with state.store.open(self.archive_id, EVENTS) as stream:
-                self._known[key] = tree_of_stream(stream)
+                self._known[key] = tree_of_stream(stream, _CONTENTS_MARKER)
         return self._known[key]
 
 

@@ -20,6 +20,7 @@ from archive.bag import (
     BagFormatError,
     archive_id,
     parse_manifest,
+    parse_retention,
     parse_tag_file,
     seal,
     stage_file,
@@ -36,6 +37,7 @@ INFO = ArchiveInfo(
     checkpoint_root=ROOT,
     build_time=datetime(2027, 6, 1, 9, 30, tzinfo=UTC),
     description="Архив электронного классного журнала, 2026/2027 учебный год, 1 четверть",
+    school_name="МАОУ «Лицей № 68» г. Примерска",
 )
 PAYLOAD = {
     EVENTS: b'{"position":1}\n{"position":2}\n{"position":3}\n',
@@ -43,6 +45,7 @@ PAYLOAD = {
     PUBLIC_KEY: b"ejournal/school7+00000000+AQ==\n",
     DOCUMENTS_DIR + "journal-5A.pdf": b"%PDF-1.7 journal",
     DOCUMENTS_DIR + "movement-sheet.pdf": b"%PDF-1.7 movement",
+    DOCUMENTS_DIR + "progress-sheet-5A.pdf": b"%PDF-1.7 progress",
 }
 
 
@@ -65,6 +68,7 @@ def test_a_sealed_directory_is_a_valid_bag_with_both_manifests(tmp_path: Path) -
         "manifest-sha512.txt",
         "tagmanifest-sha256.txt",
         "tagmanifest-sha512.txt",
+        "retention.txt",
     }
     for algorithm in ("sha256", "sha512"):
         manifest = parse_manifest((bag / f"manifest-{algorithm}.txt").read_bytes())
@@ -77,6 +81,7 @@ def test_a_sealed_directory_is_a_valid_bag_with_both_manifests(tmp_path: Path) -
             "bag-info.txt",
             "manifest-sha256.txt",
             "manifest-sha512.txt",
+            "retention.txt",
         }
 
 
@@ -91,6 +96,42 @@ def test_bag_info_reads_back_to_what_was_written(tmp_path: Path) -> None:
     assert fields["Ejournal-Checkpoint-Root"] == ROOT.hex()
     assert fields["Payload-Oxum"] == f"{sum(map(len, PAYLOAD.values()))}.{len(PAYLOAD)}"
     assert bagit.Bag(str(bag)).info["Ejournal-Checkpoint-Size"] == "3"
+
+
+def test_the_bag_is_bagit_1_0_and_names_the_school_by_its_name(tmp_path: Path) -> None:
+    bag, _ = sealed(tmp_path)
+
+    declaration = parse_tag_file((bag / "bagit.txt").read_bytes())
+    fields = parse_tag_file((bag / "bag-info.txt").read_bytes())
+    loaded = bagit.Bag(str(bag))
+
+    assert declaration == {"BagIt-Version": "1.0", "Tag-File-Character-Encoding": "UTF-8"}
+    assert loaded.version_info == (1, 0)
+    assert fields["Source-Organization"] == "МАОУ «Лицей № 68» г. Примерска"
+    assert fields["Ejournal-School"] == "school7"  # the id, for the verifier to find the school
+    for field in ("Payload-Oxum", "Bagging-Date", "Bag-Software-Agent", "External-Identifier"):
+        assert fields[field]
+    assert {"tagmanifest-sha256.txt", "tagmanifest-sha512.txt"} <= {p.name for p in bag.iterdir()}
+
+
+def test_each_payload_file_carries_its_retention_class_and_years(tmp_path: Path) -> None:
+    bag, _ = sealed(tmp_path)
+
+    retention = parse_retention((bag / "retention.txt").read_bytes())
+    fields = parse_tag_file((bag / "bag-info.txt").read_bytes())
+
+    assert retention == {
+        DOCUMENTS_DIR + "journal-5A.pdf": (5, "journal"),  # Lyceum 68 §6.2
+        DOCUMENTS_DIR + "progress-sheet-5A.pdf": (75, "summary-sheet"),  # §6.3
+        DOCUMENTS_DIR + "movement-sheet.pdf": (75, "summary-sheet"),
+        EVENTS: (75, "integrity"),
+        CHECKPOINT: (75, "integrity"),
+        PUBLIC_KEY: (75, "integrity"),
+    }
+    assert fields["Ejournal-Retention-File"] == "retention.txt"
+    assert fields["Ejournal-Retention-Journal"] == "5 years (Lyceum 68 §6.2)"
+    assert fields["Ejournal-Retention-Summary-Sheet"] == "75 years (Lyceum 68 §6.3)"
+    assert fields["Ejournal-Retention-Integrity"].startswith("75 years")
 
 
 def test_a_whole_year_archive_says_year_for_its_period() -> None:

@@ -5,6 +5,7 @@ command with its plugins, settings from the environment, the archive's id on std
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -18,8 +19,10 @@ from click.testing import Result
 from tcp_proxy import free_port
 from typer.testing import CliRunner
 
+from archive.cli import creation_progress
 from ejournal.aggregates.archive_register import ArchiveRegister, archive_register_id
 from ejournal.cli import app
+from ejournal.integrity.checkpoint import VerifierKey
 
 if TYPE_CHECKING:
     from tests.archive.conftest import ArchiveSchool, BuiltArchive  # fixtures' types
@@ -202,13 +205,16 @@ def test_verify_works_offline_from_one_copy_alone(
         "--public-key", str(key_file), "--json",
     )  # fmt: skip
 
-    assert alone.exit_code == 0, alone.output
+    # Whole and anchored, but one copy is not two media (Gymnasium 2 §10.3): exit 2, said.
+    assert alone.exit_code == 2, alone.output
     data = report(alone)
+    assert named(data) == [(None, None, "too few stores")]
+    assert data["stores"][0]["healthy"] is True
     assert data["live_log"]["checked"] is False
     assert "checked from the archive alone" in data["live_log"]["detail"]
     assert data["recorded_at_position"] is None
     assert "not pinned" in data["anchor"]["key_source"]
-    assert pinned.exit_code == 0, pinned.output
+    assert pinned.exit_code == 2, pinned.output
     assert report(pinned)["anchor"]["key_source"] == f"the key in {key_file}"
     assert not (tmp_path / "nothing-here").exists()  # nothing was created to check against
 
@@ -221,12 +227,10 @@ def test_what_the_command_cannot_do_exits_1_with_a_sentence(
 
     bad_store = ejournal(env, "archive", "verify", built_archive.archive_id, "--store", "ftp://x")
     no_store = ejournal(env, "archive", "verify", built_archive.archive_id)
-    bad_year = ejournal(
-        env, "archive", "create", "--store", str(tmp_path / "a"), "--year", "2030/2031"
-    )
+    two = ["--store", str(tmp_path / "a"), "--store", str(tmp_path / "b")]
+    bad_year = ejournal(env, "archive", "create", *two, "--year", "2030/2031")
     existing = ejournal(
-        env, "archive", "create", "--store", str(built_archive.stores / "a"),
-        "--year", "2026/2027", "--period", "Q9",
+        env, "archive", "create", *two, "--year", "2026/2027", "--period", "Q9",
     )  # fmt: skip
 
     assert bad_store.exit_code == 1
@@ -237,6 +241,88 @@ def test_what_the_command_cannot_do_exits_1_with_a_sentence(
     assert "no school year 2030/2031" in bad_year.stderr
     assert existing.exit_code == 1
     assert "no period 'Q9'" in existing.stderr
+
+
+@pytest.mark.parametrize(
+    "stores",
+    [["a"], ["a", "a"], ["a", "./a/"], ["a", "file://{tmp}/a"]],
+    ids=["one", "twice", "relative", "as-url"],
+)
+def test_create_refuses_fewer_than_two_distinct_stores(
+    built_archive: BuiltArchive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stores: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = built_archive.school.world.school.position()
+    options = [arg for url in stores for arg in ("--store", url.format(tmp=tmp_path))]
+
+    result = ejournal(built_archive.env(), "archive", "create", *options, "--period", "Q1")
+
+    line = said(result, 1)
+    assert "at least 2 distinct stores" in line
+    assert "Gymnasium 2 §10.3" in line
+    assert not (tmp_path / "a").exists()
+    assert built_archive.school.world.school.position() == before  # nothing signed or recorded
+
+
+def key_fingerprint(built: BuiltArchive, copy: Path) -> str:
+    vkey = (copy / built.archive_id / "data/checkpoint.vkey").read_text()
+    return VerifierKey.from_text(vkey).fingerprint
+
+
+@pytest.mark.parametrize("form", ["printed", "bare-hex"])
+def test_verify_pins_the_key_by_its_fingerprint(
+    built_archive: BuiltArchive,
+    archive_copies: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    form: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    printed = key_fingerprint(built_archive, archive_copies[0])
+    assert printed.startswith("SHA256:")
+    given = printed if form == "printed" else printed.removeprefix("SHA256:").replace(" ", "")
+    offline = {"EJOURNAL_DATABASE_URL": f"sqlite:///{tmp_path}/nothing-here"}
+    stores = [arg for copy in archive_copies for arg in ("--store", str(copy))]
+
+    result = ejournal(
+        offline, "archive", "verify", built_archive.archive_id, *stores,
+        "--public-key", given, "--json",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    data = report(result)
+    assert data["anchor"]["key_source"] == f"the key with fingerprint {printed}"
+    assert data["documents"]["checked"] is True
+
+
+def test_verify_refuses_a_wrong_fingerprint_and_a_malformed_one(
+    built_archive: BuiltArchive,
+    archive_copies: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    offline = {"EJOURNAL_DATABASE_URL": f"sqlite:///{tmp_path}/nothing-here"}
+    stores = [arg for copy in archive_copies for arg in ("--store", str(copy))]
+    genuine = key_fingerprint(built_archive, archive_copies[0]).removeprefix("SHA256:")
+    wrong = "SHA256:" + ("0000" if not genuine.startswith("0000") else "1111") + genuine[4:]
+
+    refused = ejournal(
+        offline, "archive", "verify", built_archive.archive_id, *stores,
+        "--public-key", wrong, "--json",
+    )  # fmt: skip
+    malformed = ejournal(
+        offline, "archive", "verify", built_archive.archive_id, *stores,
+        "--public-key", "SHA256:not a fingerprint",
+    )  # fmt: skip
+
+    assert refused.exit_code == 3, refused.output
+    data = report(refused)
+    assert sorted(set(named(data))) == [
+        (str(copy), "data/checkpoint.vkey", "anchor mismatch") for copy in archive_copies
+    ]
+    assert data["anchor"] is None  # no checkpoint was taken on a key nobody vouched for
+    assert "neither a key file nor a key's fingerprint" in said(malformed, 1)
 
 
 def said(result: Result, code: int) -> str:
@@ -333,3 +419,51 @@ def test_the_archive_commands_are_part_of_ejournal() -> None:
     assert result.exit_code == 0
     for command in ("create", "verify", "repair"):
         assert command in result.stdout
+
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal, as stderr on an operator's console does."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_create_draws_a_bar_of_documents_rendered_only_on_a_terminal() -> None:
+    terminal, log = Terminal(), io.StringIO()
+
+    with creation_progress(quiet=False, stream=terminal) as (say, rendering):
+        assert rendering is not None
+        rendering(0, 7)
+        rendering(4, 7)
+        say("recorded the documents")
+        rendering(7, 7)
+    with creation_progress(quiet=False, stream=log) as (say, rendering):
+        say("wrote the log")
+        assert rendering is None  # a log or a pipe gets the steps, not a bar
+    with creation_progress(quiet=True) as (say, rendering):
+        say("nothing")
+        assert rendering is None
+
+    drawn = terminal.getvalue()
+    assert "documents rendered" in drawn
+    assert "7/7" in drawn
+    assert "recorded the documents" in drawn
+    assert log.getvalue() == "wrote the log\n"
+
+
+def test_verify_does_not_load_weasyprint() -> None:
+    """`archive verify` runs on an archivist's machine from one copy: the renderer (and the
+    progress bar) load with `create` only."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    probe = (
+        "import sys, archive.cli, archive.verification, archive.repair;"
+        "print(sorted(m for m in ('weasyprint', 'rich.progress', 'fastapi', 'pypdf')"
+        " if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+    assert loaded == "[]"

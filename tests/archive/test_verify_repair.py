@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import bagit
 import boto3
+import pypdf
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,9 +29,11 @@ from archive.school_log import SchoolLog, reach_school
 from archive.stores import DirectoryStore, S3Store, Store, open_store
 from archive.verification import TrustedKey, VerificationReport, verify_archive
 from ejournal.aggregates.archive_register import (
+    ArchiveContents,
     ArchiveOutcome,
     ArchiveProblemKind,
     ArchiveRegister,
+    archive_contents_id,
     archive_register_id,
 )
 from ejournal.commands import archives
@@ -153,6 +156,24 @@ def test_the_tree_of_a_log_read_in_any_chunks_is_the_integrity_tree(
     assert tree_of_stream(io.BytesIO(log)) == tree
 
 
+@given(
+    lines=st.lists(st.sampled_from([b"{}", b'{"x":"MARK"}', b"MA", b"RK", b"MARK"]), max_size=60),
+    cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=8),
+)
+def test_the_lines_with_the_marker_are_kept_whatever_the_chunks(
+    lines: list[bytes], cuts: list[int]
+) -> None:
+    log = b"".join(line + b"\n" for line in lines)
+    builder = LineTreeBuilder(b"MARK")
+    for start, end in zip([0, *sorted(cuts)], [*sorted(cuts), len(log)], strict=True):
+        builder.feed(log[start:end])
+
+    tree = builder.finish()
+
+    assert tree.marked == tuple(line for line in lines if b"MARK" in line)
+    assert tree.root() == root_of([leaf_hash(line) for line in lines])
+
+
 def test_a_log_whose_last_line_is_not_ended_says_so() -> None:
     tree = tree_of_stream(io.BytesIO(b'{"a":1}\n{"b":2}'))
 
@@ -172,7 +193,7 @@ def test_a_healthy_archive_verifies_on_both_stores_and_against_the_live_log(
     assert report.exit_code == 0
     assert report.problems == ()
     assert [(s.whole, s.anchored, s.healthy) for s in report.stores] == [(True, True, True)] * 2
-    assert report.stores[0].files == 7 + 3 + 6  # documents, log files, tag files
+    assert report.stores[0].files == 7 + 3 + 7  # documents, log files, tag files (retention.txt)
     assert report.anchor is not None
     assert report.anchor.key_source == "the school's key"
     assert report.anchor.size == register(built_archive).checkpoint_size
@@ -197,7 +218,13 @@ def test_from_one_copy_alone_without_a_database_it_says_what_it_could_not_check(
     )
 
     for report in (unpinned, pinned):
-        assert report.outcome is ArchiveOutcome.HEALTHY
+        # Whole and anchored, but one copy is not an archive (Gymnasium 2 §10.3: two media).
+        assert report.outcome is ArchiveOutcome.REPAIRABLE
+        assert problems(report) == {(None, None, Kind.TOO_FEW_STORES)}
+        assert "§10.3" in report.problems[0].detail
+        assert report.stores[0].healthy
+        assert report.documents.checked
+        assert report.documents.documents == 7
         assert not report.live_log.checked
         assert "checked from the archive alone" in report.live_log.detail
     assert unpinned.anchor is not None
@@ -316,7 +343,7 @@ def test_a_store_without_the_archive_gets_the_whole_bag(
     assert found.outcome is ArchiveOutcome.REPAIRABLE
     assert (stores[1].url, None, Kind.MISSING) in problems(found)
     outcome = repair(built_archive, stores, found)
-    assert len(outcome.restored) == 16
+    assert len(outcome.restored) == 17
     assert verify(built_archive, stores).outcome is ArchiveOutcome.HEALTHY
 
 
@@ -394,20 +421,85 @@ def test_both_copies_damaged_is_not_repairable_and_nothing_is_written(
     assert snapshot(*archive_copies) == before
 
 
-def test_a_document_swapped_in_a_rebuilt_bag_is_caught_by_the_logs_register(
-    built_archive: BuiltArchive, archive_copies: tuple[Path, Path]
+@pytest.mark.parametrize("reachable", [True, False], ids=["with-database", "archive-alone"])
+def test_a_document_swapped_in_a_rebuilt_bag_is_named_by_the_signed_log(
+    built_archive: BuiltArchive, archive_copies: tuple[Path, Path], reachable: bool
 ) -> None:
     stores = directory_stores(archive_copies)
     bag_b = archive_copies[1] / built_archive.archive_id
     (bag_b / PDF).write_bytes(b"%PDF-1.7 a journal with other marks")
     rebuild(bag_b)
 
-    found = verify(built_archive, stores)
+    found = verify(built_archive, stores, reachable=reachable)
 
     assert found.outcome is ArchiveOutcome.REPAIRABLE
-    assert problems(found) == {(stores[1].url, "manifest-sha256.txt", Kind.ANCHOR_MISMATCH)}
+    assert problems(found) == {(stores[1].url, PDF, Kind.ANCHOR_MISMATCH)}
+    assert "the document was altered" in found.problems[0].detail
     repair(built_archive, stores, found)
-    assert verify(built_archive, stores).outcome is ArchiveOutcome.HEALTHY
+    assert verify(built_archive, stores, reachable=reachable).outcome is ArchiveOutcome.HEALTHY
+
+
+def test_a_real_pdf_forged_on_the_only_copy_is_named_with_the_database_gone(
+    built_archive: BuiltArchive, archive_copies: tuple[Path, Path]
+) -> None:
+    """The state archive holds one copy and no database: a PDF altered inside (a real PDF,
+    the bag's manifests and tag manifests regenerated, bagit's full validation passing) is
+    named by its path, pinned key or not."""
+    bag_a = archive_copies[0] / built_archive.archive_id
+    forged = bag_a / "data/documents/progress-sheet-5A.pdf"
+    forged.write_bytes(forged.read_bytes().replace(b"%%EOF", b"%%EOF\n% 4 -> 5\n%%EOF", 1))
+    rebuild(bag_a)
+    alone = [DirectoryStore(archive_copies[0])]
+
+    for trusted in (None, TrustedKey(school_key(built_archive).verifier(), "a key file")):
+        found = verify(built_archive, alone, reachable=False, trusted_key=trusted)
+
+        assert found.outcome is ArchiveOutcome.NOT_REPAIRABLE
+        assert (alone[0].url, "data/documents/progress-sheet-5A.pdf", Kind.ANCHOR_MISMATCH) in (
+            problems(found)
+        )
+        assert {p.file for p in found.problems} == {
+            "data/documents/progress-sheet-5A.pdf",
+            None,  # and one copy only (Gymnasium 2 §10.3)
+        }
+        assert found.documents.checked
+
+
+def test_a_summary_sheet_relabelled_a_five_year_journal_is_named(
+    built_archive: BuiltArchive, archive_copies: tuple[Path, Path]
+) -> None:
+    stores = directory_stores(archive_copies)
+    bag_b = archive_copies[1] / built_archive.archive_id
+    retention = (bag_b / "retention.txt").read_text()
+    sheet = "summary-sheet data/documents/progress-sheet-5A.pdf"
+    assert f"75 {sheet}" in retention
+    (bag_b / "retention.txt").write_text(
+        retention.replace(f"75 {sheet}", "5 journal data/documents/progress-sheet-5A.pdf")
+    )
+    rebuild(bag_b)
+
+    found = verify(built_archive, stores, reachable=False)
+
+    assert found.outcome is ArchiveOutcome.REPAIRABLE
+    assert problems(found) == {(stores[1].url, "retention.txt", Kind.ANCHOR_MISMATCH)}
+    assert "progress-sheet-5A.pdf" in found.problems[0].detail
+
+
+def test_a_document_added_to_or_taken_from_a_rebuilt_bag_is_named(
+    built_archive: BuiltArchive, archive_copies: tuple[Path, Path]
+) -> None:
+    stores = directory_stores(archive_copies)
+    bag_b = archive_copies[1] / built_archive.archive_id
+    (bag_b / "data/documents/journal-5A.pdf").rename(bag_b / "data/documents/journal-5Z.pdf")
+    rebuild(bag_b)
+
+    found = verify(built_archive, stores, reachable=False)
+
+    assert found.outcome is ArchiveOutcome.REPAIRABLE
+    assert problems(found) == {
+        (stores[1].url, "data/documents/journal-5A.pdf", Kind.MISSING),
+        (stores[1].url, "data/documents/journal-5Z.pdf", Kind.EXTRA_FILE),
+    }
 
 
 def test_a_checkpoint_signed_with_another_key_is_refused(
@@ -444,7 +536,8 @@ def test_a_checkpoint_signed_with_another_key_is_refused(
         }
     # With nothing to pin the key to, a forgery by a new key is consistent in itself: that is
     # why the report says the key was not pinned.
-    assert unpinned.outcome is ArchiveOutcome.HEALTHY
+    assert problems(unpinned) == {(None, None, Kind.TOO_FEW_STORES)}
+    assert unpinned.stores[0].healthy
     assert unpinned.anchor is not None
     assert "not pinned" in unpinned.anchor.key_source
 
@@ -567,4 +660,49 @@ def test_the_register_holds_what_creation_recorded(built_archive: BuiltArchive) 
     assert (kept.year, kept.period) == ("2026/2027", "Q1")
     assert kept.manifest_sha256 == hashlib.sha256(manifest).hexdigest()
     assert kept.stores == (str(built_archive.stores / "a"), str(built_archive.stores / "b"))
-    assert built_archive.archive_id.endswith(f"-2026-2027-Q1-{kept.checkpoint_size}")
+    # The id names the log the documents were rendered from; the archive's checkpoint was
+    # signed after the documents were recorded, so it is larger.
+    rendered_from = int(built_archive.archive_id.rsplit("-", 1)[1])
+    assert kept.checkpoint_size > rendered_from
+
+
+def test_the_log_records_every_document_before_the_archives_checkpoint(
+    built_archive: BuiltArchive,
+) -> None:
+    bag = built_archive.stores / "a" / built_archive.archive_id
+    contents = built_archive.school.world.school.view(
+        ArchiveContents, archive_contents_id(built_archive.archive_id), "archive"
+    )
+    on_disk = {
+        path.relative_to(bag).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in (bag / "data/documents").iterdir()
+    }
+
+    assert {d.path: d.sha256 for d in contents.documents} == on_disk
+    assert {d.path: (d.retention.value, d.retention_years) for d in contents.documents} == {
+        path: ("journal", 5) if "/journal-" in path else ("summary-sheet", 75) for path in on_disk
+    }
+    lines = (bag / EVENTS).read_bytes().splitlines()
+    recorded = [line for line in lines if b"ArchiveContents.DocumentsRecorded" in line]
+    assert len(recorded) == 1
+    assert lines.index(recorded[0]) < register(built_archive).checkpoint_size
+
+
+def test_each_archived_pdf_lists_each_attachment_once_in_its_af(
+    built_archive: BuiltArchive,
+) -> None:
+    """PDF/A-3 associates each embedded file with the document once (/AF): an archive's reader
+    (veraPDF, an archivist's viewer) sees three attachments, not six."""
+    documents = built_archive.stores / "a" / built_archive.archive_id / "data/documents"
+    for path in sorted(documents.iterdir()):
+        catalog = pypdf.PdfReader(path).trailer["/Root"]
+        associated = [spec.get_object()["/F"] for spec in catalog["/AF"]]
+        tree = catalog["/Names"]["/EmbeddedFiles"]["/Names"]
+        embedded = [tree[i] for i in range(0, len(tree), 2)]
+
+        assert sorted(associated) == sorted(set(associated)), (path.name, associated)
+        assert sorted(associated) == sorted(embedded), (path.name, associated, embedded)
+        expected = {"checkpoint.txt", "checkpoint.vkey"}
+        if path.name == "movement-sheet.pdf":
+            expected.add("events.jsonl")
+        assert set(associated) == expected

@@ -5,6 +5,12 @@ stores) is a legal copy of the journal kept for decades (Lyceum 68 §6; Gymnasiu
 register is the log's memory of it: what was archived, at which checkpoint, where, with which
 manifest, and each verification and repair after, so an inspector can see that the copies were
 checked and by whom. One register per archive id, found again from the id alone.
+
+Before the archive is sealed, its documents are entered in the log (``ArchiveContents``): each
+document's path in the bag, SHA-256 and retention class. The checkpoint the archive carries is
+signed after that event, and the archived log holds it, so a copy of the archive checks its own
+documents against a signed record with no database at hand (a forged PDF in a consistently
+rebuilt bag is named, not only the bag's manifest).
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ class ArchiveProblemKind(StrEnum):
     """The bag is not the one the signed checkpoint (or the log's register) vouches for."""
     BAD_SIGNATURE = "bad signature"
     INCONSISTENT_WITH_LIVE_LOG = "inconsistent with live log"
+    TOO_FEW_STORES = "too few stores"
+    """Fewer than two distinct stores hold the archive (Gymnasium 2 §10.3: two media)."""
 
 
 class ArchiveProblem(Value):
@@ -65,6 +73,34 @@ class RestoredFile(Value):
     to_store: str
     set_aside_as: str | None = None
     """Where the damaged copy was kept, if there was one (nothing is destroyed)."""
+
+
+class RetentionClass(StrEnum):
+    """How long a file of an archive is kept, as the regulations class it (Lyceum 68 §6.2–6.3)."""
+
+    JOURNAL = "journal"
+    """The printed class journal: kept 5 years (Lyceum 68 §6.2)."""
+    SUMMARY_SHEET = "summary-sheet"
+    """Summary sheets of the year's marks (and of attendance and movement): 75 years
+    (Lyceum 68 §6.3)."""
+    INTEGRITY = "integrity"
+    """The log, its signed checkpoint and key: kept as long as the longest document they
+    vouch for."""
+
+
+class ArchivedDocument(Value):
+    """One document of an archive as the log records it before the archive is sealed."""
+
+    path: str
+    """Its path in the bag (``data/documents/journal-5A.pdf``)."""
+    sha256: str
+    size: int
+    retention: RetentionClass
+    retention_years: int
+
+
+MIN_STORES = 2
+"""Archived data is kept on at least two media, in different rooms (Gymnasium 2 §10.3)."""
 
 
 def archive_register_id(archive_id: str) -> UUID:
@@ -144,8 +180,11 @@ class ArchiveRegister(Aggregate):
         manifest_sha256: str,
         actor: Actor,
     ) -> ArchiveRegister:
-        if len(stores) < 1:
-            raise ArchiveRegisterError("an archive is kept on at least one store")
+        if len(set(stores)) < MIN_STORES:
+            raise ArchiveRegisterError(
+                "an archive is kept on at least two distinct stores: electronic archives are"
+                " kept on at least two media, in different rooms (Gymnasium 2 §10.3)"
+            )
         if checkpoint_size < 0 or files < 1:
             raise ArchiveRegisterError("an archive holds files and a checkpoint of the log")
         return cls(
@@ -233,3 +272,68 @@ class ArchiveRegister(Aggregate):
         self, restored: tuple[RestoredFile, ...], set_aside: tuple[str, ...], actor: Actor
     ) -> None:
         self.repairs += 1
+
+
+def archive_contents_id(archive_id: str) -> UUID:
+    """The record of an archive's documents, from the archive's id."""
+    return uuid5(NAMESPACE, f"archive-contents/{archive_id}")
+
+
+class ArchiveContents(Aggregate):
+    """The documents of one archive, recorded in the log before the checkpoint it carries."""
+
+    class State(SnapshotState):
+        archive_id: str
+        year: str
+        period: str | None
+        documents: tuple[ArchivedDocument, ...]
+
+    class Snapshot(AggregateSnapshot):
+        state: ArchiveContents.State
+
+    class DocumentsRecorded(Aggregate.Created):
+        """An archive's documents were rendered: their paths, digests and retention."""
+
+        archive_id: str
+        year: str
+        period: str | None
+        documents: tuple[ArchivedDocument, ...]
+        actor: Actor
+
+    @staticmethod
+    def create_id(archive_id: str, **_: object) -> UUID:
+        return archive_contents_id(archive_id)
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        archive_id: str,
+        year: str,
+        period: str | None,
+        documents: tuple[ArchivedDocument, ...],
+        actor: Actor,
+    ) -> ArchiveContents:
+        paths = [d.path for d in documents]
+        if not documents:
+            raise ArchiveRegisterError("an archive holds at least one document")
+        if len(set(paths)) != len(paths):
+            raise ArchiveRegisterError("an archive's document is listed once")
+        return cls(
+            archive_id=archive_id, year=year, period=period, documents=documents, actor=actor
+        )
+
+    @event(DocumentsRecorded)
+    def __init__(
+        self,
+        *,
+        archive_id: str,
+        year: str,
+        period: str | None,
+        documents: tuple[ArchivedDocument, ...],
+        actor: Actor,
+    ) -> None:
+        self.archive_id = archive_id
+        self.year = year
+        self.period = period
+        self.documents = tuple(documents)

@@ -12,10 +12,14 @@ from __future__ import annotations
 from pydantic import Field
 
 from ejournal.aggregates.archive_register import (
+    MIN_STORES,
+    ArchiveContents,
+    ArchivedDocument,
     ArchiveOutcome,
     ArchiveProblem,
     ArchiveRegister,
     RestoredFile,
+    archive_contents_id,
     archive_register_id,
 )
 from ejournal.application import Recorded, School
@@ -39,10 +43,39 @@ class RegisterArchive(Command):
     period: Label | None = None
     checkpoint_size: int = Field(ge=0)
     checkpoint_root: str = Field(pattern=r"^[0-9a-f]{64}$")
-    stores: tuple[str, ...] = Field(min_length=1)
+    stores: tuple[str, ...] = Field(min_length=MIN_STORES)
+    """Two media at least (Gymnasium 2 §10.3)."""
     files: int = Field(ge=1)
     size_bytes: int = Field(ge=0)
     manifest_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class RecordArchiveContents(Command):
+    """Enter an archive's documents (paths, SHA-256, retention) in the log before the
+    checkpoint the archive carries is signed, so the archive vouches for its own documents."""
+
+    archive_id: str = Field(pattern=ARCHIVE_ID)
+    year: str = Field(pattern=r"^\d{4}/\d{4}$")
+    period: Label | None = None
+    documents: tuple[ArchivedDocument, ...] = Field(min_length=1)
+
+
+def record_archive_contents(school: School, actor: Actor, cmd: RecordArchiveContents) -> Recorded:
+    def attempt() -> Recorded:
+        resolve(school, actor)
+        require_role(actor, *ARCHIVE_ROLES, action="recording an archive's documents")
+        if school.exists(archive_contents_id(cmd.archive_id)):
+            raise InvariantError(f"the documents of archive {cmd.archive_id} are already recorded")
+        contents = ArchiveContents.record(
+            archive_id=cmd.archive_id,
+            year=cmd.year,
+            period=cmd.period,
+            documents=cmd.documents,
+            actor=actor,
+        )
+        return school.record(contents, ids={"contents_id": contents.id})
+
+    return school.run(attempt)
 
 
 def register_archive(school: School, actor: Actor, cmd: RegisterArchive) -> Recorded:

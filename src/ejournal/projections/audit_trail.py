@@ -1489,6 +1489,7 @@ LEFT_OUT = frozenset(
         "ArchiveRegister.ArchiveCreated",
         "ArchiveRegister.ArchiveVerified",
         "ArchiveRegister.ArchiveRepaired",
+        "ArchiveContents.DocumentsRecorded",
     }
 )
 """Events of the aggregates that are deliberately not rows of the trail, by qualified name."""

@@ -15,6 +15,7 @@ from ejournal.commands.command import Command
 
 MACHINE_WRITTEN = {
     "RegisterArchive.stores",
+    "RecordArchiveContents.documents",
     "RecordArchiveVerification.problems",
     "RecordArchiveVerification.stores",
     "RecordArchiveRepair.restored",
