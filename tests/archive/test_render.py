@@ -1,6 +1,8 @@
 """The renderer on small jobs, read back with pypdf: a title page that counts its own sheets
-(even when it runs to two), PDF/A-3b identification, attachments carried byte for byte with the
-build time as their dates, and the same bytes from the same job inline or in worker processes."""
+(even when it runs to two) and certifies them with the director's signature and the seal kept
+together, a technical annex at the end, PDF/A-3b identification, attachments carried byte for
+byte with the build time as their dates, and the same bytes from the same job inline or in
+worker processes."""
 
 from __future__ import annotations
 
@@ -27,7 +29,9 @@ def title_page(legend_lines: int = 0) -> TitlePage:
         facts=(("Класс", "5А"), ("Учебный год", "2026/2027")),
         checkpoint=CheckpointSummary(origin="ejournal/test", size=2, root_hex="ab" * 32),
         files=(FileSummary("events.jsonl", "cd" * 32, "Журнал событий"),),
-        built="01.06.2027 12:30 UTC",
+        built="01.06.2027 15:30 (Europe/Moscow, МСК)",
+        fingerprint="SHA256:" + " ".join(["ab12"] * 16),
+        director="Ковалёва Г. В.",
         legend=tuple((f"знак {n}", "очень длинное пояснение " * 12) for n in range(legend_lines)),
     )
 
@@ -57,24 +61,55 @@ def pages_text(content: bytes) -> list[str]:
 def test_the_title_page_counts_every_sheet_and_lists_where_sections_start() -> None:
     rendered = render_pdf(job())
     text = pages_text(rendered.content)
-    assert rendered.pages == len(text) == 3
-    assert "Всего листов: 3" in text[0]
+    assert rendered.pages == len(text) == 4
+    assert "Всего листов: 4" in text[0]
+    assert "Пронумеровано, прошнуровано и скреплено печатью 4 (четыре) листа." in text[0]
     assert re.search(r"1\s+Раздел 1\s+2\b", text[0])
     assert re.search(r"2\s+Раздел 2\s+3\b", text[0])
+    # The technical values are the last section's, listed like any other.
+    assert re.search(r"3\s+Техническое приложение: [^\n]+\s4\b", text[0])
+    assert "ab" * 32 not in "".join(text[0].split())
+    assert "Корень дерева Меркла" not in text[0]
+    assert f"Корень дерева Меркла (SHA-256): {'ab' * 32}" in text[3]
+    assert "cd" * 32 in "".join(text[3].split())
+    # The fingerprint of the school's key is for people: on the title page.
+    fingerprint = "SHA256:" + " ".join(["ab12"] * 16)
+    assert f"Отпечаток ключа: {fingerprint}" in " ".join(text[0].split())
     # Sheets are numbered through the whole document, the title page first.
-    assert [re.findall(r"Лист (\d+)", t) for t in text] == [["1"], ["2"], ["3"]]
+    assert [re.findall(r"Лист (\d+)", t) for t in text] == [["1"], ["2"], ["3"], ["4"]]
     assert "Раздел 2: Математика" in text[2]
 
 
 def test_a_title_page_of_two_sheets_moves_the_body_on() -> None:
     rendered = render_pdf(job(legend_lines=40))
     text = pages_text(rendered.content)
-    assert rendered.pages == len(text) == 4
-    assert "Всего листов: 4" in text[0] + text[1]
+    assert rendered.pages == len(text) == 5
+    assert "Всего листов: 5" in text[0] + text[1]
     assert "Раздел 1: Математика" in text[2]
     assert re.search(r"1\s+Раздел 1\s+3\b", text[0])
-    assert [re.findall(r"Лист (\d+)", t) for t in text] == [["1"], ["2"], ["3"], ["4"]]
+    assert [re.findall(r"Лист (\d+)", t) for t in text] == [[str(n)] for n in range(1, 6)]
     assert "М.П." in text[1]  # the title page's end: its signature block
+    assert "скреплено печатью 5 (пять) листов" in text[1]
+
+
+@pytest.mark.parametrize("legend_lines", [[*range(15, 22)]])
+def test_the_certification_stays_whole_on_the_title_pages_last_sheet(
+    legend_lines: list[int],
+) -> None:
+    """As the title page grows past one sheet, the certification (the sheet count, the
+    director's signature and name, the date line and the seal) moves whole: "М.П." is never
+    left alone on a sheet. Around the length where the first sheet fills up, every length."""
+    spilled = 0
+    for lines in legend_lines:
+        text = pages_text(render_pdf(job(legend_lines=lines)).content)
+        (body_start,) = [i for i, t in enumerate(text) if "Раздел 1: Математика" in t]
+        last_title_sheet = text[body_start - 1]
+        for part in ("Пронумеровано, прошнуровано", "Директор", "Ковалёва Г. В.", "20____ г."):
+            assert part in last_title_sheet, (lines, part)
+            assert not any(part in t for t in text[: body_start - 1]), (lines, part)
+        assert "М.П." in last_title_sheet
+        spilled += body_start > 1
+    assert 0 < spilled < len(legend_lines)  # the lengths do cross the end of the first sheet
 
 
 def test_the_pdf_is_pdf_a_3b_carrying_its_files_dated_at_the_build_time() -> None:
