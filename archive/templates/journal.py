@@ -292,7 +292,7 @@ def _attendance(cell: AttendanceCell) -> str:
 
 
 def _ref(number: int | None) -> str:
-    return f'<span class="ref">{superscript(number)}</span>' if number is not None else ""
+    return superscript(number) if number is not None else ""
 
 
 def _changed(previous: str, new: str, number: int | None) -> str:
