@@ -416,12 +416,16 @@ class _Gatherer:
 
     def progress_sheet(self, cursor: Cursor, school_class: SchoolClass) -> DocumentJob:
         sheet = progress_sheet(cursor, self.school_year.label, school_class.code)
-        body = [progress_sheet_html("progress", sheet)]
+        body = [progress_sheet_html("progress", sheet, grade=school_class.grade)]
         sections = [Section(anchor="progress", label="Сводная ведомость учёта успеваемости")]
         for period in self._periods():
             results = class_results(cursor, self.school_year.label, school_class.code, period.id)
-            if results.total.students == 0 and len(self.span.period_ids) > 1:
-                continue  # a period of the year with no marks yet has no results to sign
+            if results.total.students == 0 and (
+                len(self.span.period_ids) > 1 or school_class.grade == 1
+            ):
+                # A period of the year with no marks yet has no results to sign; nor has a
+                # grade-1 class, taught without marks.
+                continue
             anchor = f"results-{len(sections)}"
             body.append(class_results_html(anchor, results))
             sections.append(Section(anchor=anchor, label=f"Итоги успеваемости: {period.name}"))

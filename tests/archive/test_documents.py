@@ -266,6 +266,9 @@ def test_a_grade_1_journal_has_no_marks_tables(archive: Archive) -> None:
     assert "четверть" not in subject
     # The 5А journal of the same year does have its quarter marks.
     assert "Отметки за учебные периоды" in "\n".join(archive.text("journal-5A.pdf"))
+    progress = flat("\n".join(archive.text("progress-sheet-1A.pdf")))
+    assert "Обучение в первом классе ведётся без отметок" in progress
+    assert "Итоги успеваемости" not in progress
 
 
 def test_an_archive_made_mid_year_is_titled_with_the_days_it_covers(archive: Archive) -> None:
@@ -442,6 +445,8 @@ def test_a_progress_printout_for_a_family(archive: Archive) -> None:
     assert "отсутствовал(а) по болезни" in text
     assert "Средневзвешенный балл и прогноз отметки: 1 четверть" in text
     assert "Классный руководитель" in text
+    assert f"Сформировано: {BUILT_LOCALLY}" in text
+    assert "UTC" not in text
     assert printout().content == first.content
     with pytest.raises(PrintoutSpanError):
         render_progress_printout(
