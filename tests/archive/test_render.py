@@ -12,11 +12,13 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pypdf
 import pytest
 
 from archive.render import EmbeddedFile, PdfJob, Section, render_pdf, render_pdfs
+from archive.templates import ru_time, sheets_count
 from archive.templates.title import CheckpointSummary, FileSummary, TitlePage
 
 BUILD_TIME = datetime(2027, 6, 1, 12, 30, tzinfo=UTC)
@@ -166,3 +168,32 @@ def test_any_footer_text_is_printed_as_it_is() -> None:
     footer = 'Журнал "5А" </style><b>жирный</b> \\ конец'
     rendered = render_pdf(job(sections=1, title_page=None, files=(), footer=footer))
     assert footer in pages_text(rendered.content)[0]
+
+
+@pytest.mark.parametrize(
+    ("count", "printed"),
+    [
+        (1, "1 (один) лист"),
+        (2, "2 (два) листа"),
+        (5, "5 (пять) листов"),
+        (11, "11 (одиннадцать) листов"),
+        (21, "21 (двадцать один) лист"),
+        (112, "112 (сто двенадцать) листов"),
+        (1002, "1002 (одна тысяча два) листа"),
+    ],
+)
+def test_a_sheet_count_is_certified_in_digits_and_words(count: int, printed: str) -> None:
+    assert sheets_count(count) == printed
+
+
+def test_times_are_the_schools_own_with_the_zone_named() -> None:
+    moment = datetime(2026, 12, 5, 16, 44, tzinfo=UTC)
+    assert ru_time(moment, ZoneInfo("Europe/Moscow")) == "05.12.2026 19:44 (Europe/Moscow, МСК)"
+    assert (
+        ru_time(moment, ZoneInfo("Asia/Yekaterinburg"))
+        == "05.12.2026 21:44 (Asia/Yekaterinburg, МСК+2)"
+    )
+    assert (
+        ru_time(moment, ZoneInfo("Europe/Kaliningrad"))
+        == "05.12.2026 18:44 (Europe/Kaliningrad, МСК−1)"
+    )
