@@ -4,14 +4,14 @@ A paper class journal gives each subject its pages: the marks and attendance gri
 (students down the side, lesson dates across, the period's marks in the column after its last
 lesson, School 117 §6.1), the list of lessons with topic and homework, and the period marks.
 Nothing the log holds is hidden (DESIGN.md §4): a corrected mark shows the old value struck
-through, an arrow and the new one, with the number of its line in the corrections table
-("4→5¹": a strike through "4" alone would fall on its crossbar and read "45"); a voided mark
-stays struck through ("5→×²"); the corrections table names who corrected, when, why and the
-deputy's authorising remark (Lyceum 68 §3.6.7); an entry made after its deadline carries "*",
-and the deputy who allowed it is named; a substitute's lesson names the substitution; a
-student who left the class or came into it during the year is marked so, with the date. A
-grade-1 journal has no marks (no quarter-marks table, no period columns) unless some were
-given. Times are the school's own, its zone named.
+through by a diagonal stroke, an arrow and the new one, with the number of its line in the
+corrections table ("4̸→5¹": a horizontal strike through "4" falls on its crossbar and reads
+"45"); a voided mark stays crossed out ("5̸→×²"); the corrections table names who corrected,
+when, why and the deputy's authorising remark (Lyceum 68 §3.6.7); an entry made after its
+deadline carries "*", and the deputy who allowed it is named; a substitute's lesson names the
+substitution; a student who left the class or came into it during the year is marked so, with
+the date. A grade-1 journal has no marks (no quarter-marks table, no period columns) unless
+some were given. Times are the school's own, its zone named.
 """
 
 from __future__ import annotations
@@ -42,6 +42,16 @@ LATE_SIGN = "*"
 CORRECTED_ATTENDANCE_SIGN = "°"
 CORRECTION_ARROW = "→"
 VOIDED_SIGN = "×"
+SLASH = "\u0338"
+"""COMBINING LONG SOLIDUS OVERLAY: a diagonal stroke through each character of a superseded
+mark. A horizontal strike-through falls on the crossbar of "4" and vanishes; a slash does not."""
+
+
+def slashed(value: str) -> str:
+    """A superseded mark crossed out by a diagonal stroke: "4" -> "4̸"."""
+    return "".join(f"{ch}{SLASH}" if not ch.isspace() else ch for ch in value)
+
+
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -58,12 +68,12 @@ LEGEND: tuple[tuple[str, str], ...] = (
         "запись внесена после установленного срока по разрешению заместителя директора",
     ),
     (
-        f"4{CORRECTION_ARROW}5¹",
+        f"{slashed('4')}{CORRECTION_ARROW}5¹",
         "исправленная отметка: было 4 (зачёркнуто), стало 5; ¹ — номер строки в таблице "
         "«Исправления отметок» того же предмета (кто, когда, причина, разрешение)",
     ),
     (
-        f"5{CORRECTION_ARROW}{VOIDED_SIGN}²",
+        f"{slashed('5')}{CORRECTION_ARROW}{VOIDED_SIGN}²",
         "аннулированная отметка (номер строки в таблице «Исправления отметок»)",
     ),
     (CORRECTED_ATTENDANCE_SIGN, "исправленная отметка посещаемости"),
@@ -297,7 +307,7 @@ def _ref(number: int | None) -> str:
 
 def _changed(previous: str, new: str, number: int | None) -> str:
     """Old value struck and greyed, an arrow, the new value, the corrections line number."""
-    return f'<s class="old">{esc(previous)}</s>{CORRECTION_ARROW}{new}{_ref(number)}'
+    return f'<s class="old">{esc(slashed(previous))}</s>{CORRECTION_ARROW}{new}{_ref(number)}'
 
 
 def _mark(mark: MarkCell, number: int | None) -> str:

@@ -32,6 +32,7 @@ from archive.documents import (
     render_documents,
     render_progress_printout,
 )
+from archive.templates.journal import slashed
 from ejournal.errors import NotFoundError
 from ejournal.integrity import merkle
 from ejournal.integrity.checkpoint import SigningKey
@@ -208,16 +209,17 @@ def test_the_journal_shows_the_record_as_kept(archive: Archive) -> None:
 def test_corrections_name_old_and_new_value_who_when_and_the_deputys_remark(
     archive: Archive,
 ) -> None:
-    """A corrected mark reads "3→4¹" (never "34"), a voided one "5→×²", each with the number
-    of its line in the corrections table, which names who corrected, when in the school's
-    time, why, and the deputy's authorising remark (Lyceum 68 §3.6.7)."""
+    """A corrected mark reads "3̸→4¹" (the old value crossed out by a diagonal stroke, never
+    "34"), a voided one "5̸→×²", each with the number of its line in the corrections table,
+    which names who corrected, when in the school's time, why, and the deputy's authorising
+    remark (Lyceum 68 §3.6.7)."""
     pages = archive.text("journal-5A.pdf")
     math = flat("\n".join(p for p in pages if "Исправления отметок" in p or "Математика" in p))
     texts = archive.school.kept.texts
     # In the grid: Алексеев's Monday mark 3 corrected to 4 (line 1), Гусев's 5 voided (line 2),
     # Алексеев's first-quarter mark 4 corrected to 5 (line 3).
-    assert "1 Алексеев Артём Игоревич 4→5³" in math  # the period marks table
-    for cell in ("3→4¹", "5→×²", "4→5³"):
+    assert f"1 Алексеев Артём Игоревич {slashed('4')}→5³" in math  # the period marks table
+    for cell in (f"{slashed('3')}→4¹", f"{slashed('5')}→×²", f"{slashed('4')}→5³"):
         assert cell in math, cell
     assert (
         "Исправления отметок № Урок / период Ученик Было Стало Причина Кто исправил Когда"
