@@ -20,14 +20,23 @@ import binascii
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from eventsourcing.utils import get_topic
 
 from archive.render import EmbeddedFile, PdfJob, Section, render_pdf, render_pdfs
-from archive.templates import ru_date, ru_time
-from archive.templates.journal import LEGEND, SubjectPages, journal_section_html
+from archive.templates import MOSCOW, ru_date, ru_time
+from archive.templates.journal import (
+    LEGEND,
+    CorrectionNote,
+    LatePermissionNote,
+    SubjectPages,
+    journal_section_html,
+)
 from archive.templates.printout import Printout, printout_html
 from archive.templates.sheets import (
     attendance_sheet_html,
@@ -43,16 +52,19 @@ from ejournal.aggregates.student import Student
 from ejournal.application import School
 from ejournal.database import Cursor, SchoolDatabase
 from ejournal.errors import ConcurrencyError, EjournalError, NotFoundError
+from ejournal.integrity.checkpoint import CheckpointError, VerifierKey
 from ejournal.projections.catalogue import read_models
 from ejournal.projections.diary import diary_averages, diary_week
 from ejournal.projections.journal_grid import grid
 from ejournal.projections.projector import ProjectionRaceError, Projector, ReadModelStalledError
 from ejournal.projections.summary_sheets import (
+    MovementSheetView,
     attendance_sheet,
     class_results,
     movement_sheet,
     progress_sheet,
 )
+from ejournal.roles import Role
 
 _CATCH_UP_ATTEMPTS = 20
 
@@ -199,7 +211,7 @@ def render_progress_printout(
         diary=diary,
         period_name=period.name if period is not None else None,
         averages=averages,
-        built=ru_time(build_time),
+        built=ru_time(build_time, _zone(school_year)),
     )
     title = f"Сведения о результатах обучения: {name}, {ru_date(start)} – {ru_date(end)}"
     job = PdfJob(
@@ -238,17 +250,20 @@ def archive_jobs(
     checkpoint = parse_checkpoint(checkpoint_note)
     bring_read_models_up_to_date(app, database)
     school_year = app.year_view(year)
+    zone = _zone(school_year)
     gatherer = _Gatherer(
         app=app,
         school_year=school_year,
-        span=_Span.of(school_year, period),
+        span=_Span.of(school_year, period, today=build_time.astimezone(zone).date()),
         build_time=build_time,
         checkpoint=checkpoint,
         files=tuple(EmbeddedFile(a.filename, a.content, a.description) for a in attachments),
         everywhere=frozenset(a.filename for a in attachments if a.in_every_document),
+        fingerprint=_fingerprint(attachments),
     )
     jobs: list[DocumentJob] = []
     with database.transaction(write=False) as cursor:
+        gatherer.movements = movement_sheet(cursor, school_year.label)
         for school_class in sorted(school_year.classes.values(), key=lambda c: (c.grade, c.code)):
             if not school_year.journals_of(school_class.code):
                 continue  # a class with no journals (yet) has no pages to print
@@ -326,22 +341,33 @@ class _Span:
     title_suffix: str
 
     @classmethod
-    def of(cls, year: SchoolYear, period_id: str | None) -> _Span:
+    def of(cls, year: SchoolYear, period_id: str | None, *, today: date) -> _Span:
+        """The year's or a period's days, up to ``today`` (the build day, in the school's
+        zone) when it falls before their end: an archive made mid-year covers the days that
+        have been, and says so, not the whole year's dates."""
         if period_id is None:
+            start, end, name, suffix = year.starts_on, year.ends_on, "учебный год", ""
+            periods = [p for p in year.periods.values() if p.start <= min(end, today)]
+        else:
+            period = year.period(period_id)
+            start, end, name, suffix = period.start, period.end, period.name, f", {period.name}"
+            periods = [period]
+        if start <= today < end:
+            end = today
+            days = f"{ru_date(start)} – {ru_date(end)}"
             return cls(
-                start=year.starts_on,
-                end=year.ends_on,
-                period_ids=frozenset(year.periods),
-                label=f"учебный год ({ru_date(year.starts_on)} – {ru_date(year.ends_on)})",
-                title_suffix="",
+                start=start,
+                end=end,
+                period_ids=frozenset(p.id for p in periods),
+                label=f"{name}, {days} (по состоянию на дату формирования)",
+                title_suffix=f"{suffix}, {days}",
             )
-        period = year.period(period_id)
         return cls(
-            start=period.start,
-            end=period.end,
-            period_ids=frozenset({period.id}),
-            label=f"{period.name} ({ru_date(period.start)} – {ru_date(period.end)})",
-            title_suffix=f", {period.name}",
+            start=start,
+            end=end,
+            period_ids=frozenset(p.id for p in periods),
+            label=f"{name} ({ru_date(start)} – {ru_date(end)})",
+            title_suffix=suffix,
         )
 
 
@@ -357,12 +383,18 @@ class _Gatherer:
     files: tuple[EmbeddedFile, ...]
     everywhere: frozenset[str]
     """The files embedded in every document; the others only in the school-wide one."""
+    fingerprint: str | None = None
+    """The school key's fingerprint, printed on every title page."""
+    movements: MovementSheetView | None = None
+    """The year's movements of students (who left a class or came into it, and when)."""
 
     NO_NAME: ClassVar[str] = "—"
 
     def __post_init__(self) -> None:
         self._names: dict[UUID, str] = {}
         self.school = _school_name(self.app, self.school_year)
+        self.zone = _zone(self.school_year)
+        self.director = _director(self.app)
 
     # --- the documents ------------------------------------------------------------------------
 
@@ -384,12 +416,16 @@ class _Gatherer:
 
     def progress_sheet(self, cursor: Cursor, school_class: SchoolClass) -> DocumentJob:
         sheet = progress_sheet(cursor, self.school_year.label, school_class.code)
-        body = [progress_sheet_html("progress", sheet)]
+        body = [progress_sheet_html("progress", sheet, grade=school_class.grade)]
         sections = [Section(anchor="progress", label="Сводная ведомость учёта успеваемости")]
         for period in self._periods():
             results = class_results(cursor, self.school_year.label, school_class.code, period.id)
-            if results.total.students == 0 and len(self.span.period_ids) > 1:
-                continue  # a period of the year with no marks yet has no results to sign
+            if results.total.students == 0 and (
+                len(self.span.period_ids) > 1 or school_class.grade == 1
+            ):
+                # A period of the year with no marks yet has no results to sign; nor has a
+                # grade-1 class, taught without marks.
+                continue
             anchor = f"results-{len(sections)}"
             body.append(class_results_html(anchor, results))
             sections.append(Section(anchor=anchor, label=f"Итоги успеваемости: {period.name}"))
@@ -468,8 +504,10 @@ class _Gatherer:
                 )
                 for f in self.files
             ),
-            built=ru_time(self.build_time),
+            built=ru_time(self.build_time, self.zone),
             legend=legend,
+            fingerprint=self.fingerprint,
+            director=_initials(self.director) if self.director else None,
         )
         return DocumentJob(
             filename=filename,
@@ -487,9 +525,11 @@ class _Gatherer:
 
     def _subject_pages(self, cursor: Cursor, journal_id: UUID, number: int) -> SubjectPages:
         journal = self.app.view(ClassJournal, journal_id, "journal")
+        page = grid(cursor, journal_id)
+        log = self._journal_log(journal)
         return SubjectPages(
             anchor=f"subject-{number}",
-            grid=grid(cursor, journal_id),
+            grid=page,
             start=self.span.start,
             end=self.span.end,
             period_ids=self.span.period_ids,
@@ -498,7 +538,101 @@ class _Gatherer:
                 s.id: self._substitution(s.substitute_id, s.replaced_id, s.reason)
                 for s in journal.substitutions.values()
             },
+            mark_corrections=log.mark_corrections,
+            period_corrections=log.period_corrections,
+            lesson_corrections=log.lesson_corrections,
+            late_permissions=log.late_permissions,
+            movements=self._movements(page.class_code),
         )
+
+    def _journal_log(self, journal: ClassJournal) -> _JournalLog:
+        """What the aggregate does not keep, from the journal's own events: who corrected a
+        mark, when, under which deputy's remark (Lyceum 68 §3.6.7), and who allowed late
+        entries. Only those events are decoded; the journal's log is read up to the version
+        viewed, so the page and its notes agree."""
+        found = _JournalLog()
+        authorisations: dict[UUID, str] = {}
+        app = self.app
+        for stored in app.recorder.select_events(journal.id, lte=journal.version):
+            if stored.topic not in _LOGGED_TOPICS:
+                continue
+            event: Any = app.mapper.to_domain_event(stored)
+            by = _initials(self._name(event.actor.account_id))
+            at = ru_time(event.timestamp, self.zone)
+            match event:
+                case ClassJournal.CorrectionAuthorized():
+                    authorisations[event.authorization.id] = (
+                        f"{by}, {at}: {event.authorization.remark}"
+                    )
+                case ClassJournal.MarkCorrected() | ClassJournal.MarkVoided():
+                    note = CorrectionNote(
+                        previous=event.previous,
+                        value=event.value
+                        if isinstance(event, ClassJournal.MarkCorrected)
+                        else None,
+                        reason=event.reason,
+                        by=by,
+                        at=at,
+                        authorised=authorisations.get(event.authorization_id, "")
+                        if event.authorization_id is not None
+                        else "",
+                    )
+                    found.mark_corrections[event.mark_id] = (
+                        *found.mark_corrections.get(event.mark_id, ()),
+                        note,
+                    )
+                case ClassJournal.PeriodMarkCorrected():
+                    key = (event.period_id, event.student_id)
+                    note = CorrectionNote(
+                        previous=event.previous,
+                        value=event.value,
+                        reason=event.reason,
+                        by=by,
+                        at=at,
+                        authorised=authorisations.get(event.authorization_id, "")
+                        if event.authorization_id is not None
+                        else "",
+                    )
+                    found.period_corrections[key] = (*found.period_corrections.get(key, ()), note)
+                case ClassJournal.LessonDetailsCorrected():
+                    found.lesson_corrections[event.lesson_id] = f"{by}, {at}"
+                case ClassJournal.LateEntryPermitted():
+                    permission = event.permission
+                    first, last = permission.from_date, permission.to_date
+                    found.late_permissions[permission.id] = LatePermissionNote(
+                        days=ru_date(first)
+                        if first == last
+                        else f"{ru_date(first)} – {ru_date(last)}",
+                        teacher=self._name(permission.teacher_id)
+                        if permission.teacher_id is not None
+                        else "любой учитель журнала",
+                        by=by,
+                        at=at,
+                        reason=permission.reason,
+                        start=first,
+                        end=last,
+                    )
+        return found
+
+    def _movements(self, class_code: str) -> dict[UUID, str]:
+        """Who left this class during the archived days ("выбыл(а) 14.09.2026"), or came into
+        it after the year began ("прибыл(а) 05.10.2026"), from the movement sheet."""
+        moved: dict[UUID, str] = {}
+        if self.movements is None:
+            return moved
+        for row in self.movements.rows:
+            if not self.span.start <= row.on <= self.span.end:
+                continue
+            if row.from_class == class_code and row.kind in ("transferred", "withdrawn"):
+                where = f" в {row.to_class}" if row.to_class else ""
+                moved[row.student_id] = f"выбыл(а){where} {ru_date(row.on)}"
+            elif (
+                row.to_class == class_code
+                and row.kind in ("admitted", "transferred")
+                and row.on > self.school_year.starts_on
+            ):
+                moved.setdefault(row.student_id, f"прибыл(а) {ru_date(row.on)}")
+        return moved
 
     def _journal_ids(self, class_code: str) -> list[UUID]:
         """The class's journals in the order of the contents: by subject name, then subgroup."""
@@ -527,6 +661,83 @@ class _Gatherer:
 
     def _year_title(self) -> str:
         return f"{self.school_year.label} учебный год{self.span.title_suffix}"
+
+
+_LOGGED_TOPICS = frozenset(
+    get_topic(cls)
+    for cls in (
+        ClassJournal.MarkCorrected,
+        ClassJournal.MarkVoided,
+        ClassJournal.PeriodMarkCorrected,
+        ClassJournal.CorrectionAuthorized,
+        ClassJournal.LessonDetailsCorrected,
+        ClassJournal.LateEntryPermitted,
+    )
+)
+"""The stored topics of the journal events whose actor and time the printed journal names."""
+
+
+@dataclass
+class _JournalLog:
+    """Who corrected what, when, and who allowed it, from one journal's events."""
+
+    mark_corrections: dict[UUID, tuple[CorrectionNote, ...]] = field(default_factory=dict)
+    period_corrections: dict[tuple[str, UUID], tuple[CorrectionNote, ...]] = field(
+        default_factory=dict
+    )
+    lesson_corrections: dict[UUID, str] = field(default_factory=dict)
+    late_permissions: dict[UUID, LatePermissionNote] = field(default_factory=dict)
+
+
+def _zone(school_year: SchoolYear | None) -> ZoneInfo:
+    """The school's time zone, as its school year records it (its regulation profile's, unless
+    the year named its own); Moscow time for a printout with no school year to go by."""
+    return ZoneInfo(school_year.timezone) if school_year is not None else MOSCOW
+
+
+def _fingerprint(attachments: Sequence[Attachment]) -> str | None:
+    """The fingerprint of the school's verifier key carried in the documents (a ``.vkey``
+    attachment): the title pages print it, so a reader can hold the key inside the PDF
+    against the one the school published."""
+    for attachment in attachments:
+        if not attachment.filename.endswith(".vkey"):
+            continue
+        try:
+            return VerifierKey.from_text(attachment.content.decode("ascii")).fingerprint
+        except (CheckpointError, UnicodeDecodeError) as error:
+            raise CheckpointNoteError(
+                f"the attached key {attachment.filename} is not a verifier key: {error}"
+            ) from None
+    return None
+
+
+_ROLE_GRANTED = get_topic(Account.RoleGranted)
+
+
+def _director(app: School) -> str | None:
+    """The school's director's full name, to print under the certification: the active
+    account that holds the director's role now (the first by name if several do), or None
+    (the name line is then left to fill in by hand). Found from the log's role grants: no read
+    model lists the staff by role."""
+    candidates: set[UUID] = set()
+    start = 1
+    while notifications := app.recorder.select_notifications(
+        start=start, limit=1000, topics=[_ROLE_GRANTED]
+    ):
+        for notification in notifications:
+            event: Any = app.mapper.to_domain_event(notification)
+            if event.grant.role is Role.DIRECTOR:
+                candidates.add(event.originator_id)
+        start = notifications[-1].id + 1
+    names = []
+    for account_id in candidates:
+        try:
+            account = app.view(Account, account_id, "account")
+        except NotFoundError:
+            continue
+        if account.is_active and account.holds(Role.DIRECTOR):
+            names.append(account.full_name)
+    return min(names) if names else None
 
 
 def _school_name(app: School, school_year: SchoolYear | None) -> str:

@@ -4,7 +4,9 @@ A job is plain, picklable data (HTML strings, bytes, a time), prepared in the ca
 from the read models; rendering it needs nothing but this module, so jobs run in worker processes
 (spawned: the caller may hold database pools and threads that must not be forked) or inline.
 
-A document with a title page is laid out in two passes: the body first, which tells on which
+A document with a title page ends with its technical annex (the checkpoint, the key's fingerprint,
+the attached files' hashes: archive.templates.title), listed in the contents like any section.
+It is laid out in two passes: the body first, which tells on which
 sheet each section starts and how many sheets it takes, then the title page listing those
 ranges and the total. Sheets are numbered across the whole document, title page first, so the
 body is laid out again only in the rare case the title page itself runs to more than one sheet.
@@ -32,7 +34,14 @@ from weasyprint import Attachment as WeasyAttachment
 from weasyprint.document import Document as WeasyDocument  # type: ignore[import-untyped]
 
 from archive.templates import document, page_rules, stylesheet
-from archive.templates.title import ContentsLine, TitlePage, title_page_html
+from archive.templates.title import (
+    ANNEX_ANCHOR,
+    ANNEX_LABEL,
+    ContentsLine,
+    TitlePage,
+    annex_html,
+    title_page_html,
+)
 
 PDF_VARIANT = "pdf/a-3b"
 """PDF/A-3 is the part that keeps attachments' contents (PDF/A-1 and -2 drop them)."""
@@ -87,12 +96,16 @@ def render_pdf(job: PdfJob) -> RenderedPdf:
     with _source_date_epoch(job.build_time):
         css = CSS(string=stylesheet())
         title_sheets = 1 if job.title_page is not None else 0
+        body_html, sections = job.body, job.sections
+        if job.title_page is not None:
+            body_html += annex_html(job.title_page)
+            sections += (Section(anchor=ANNEX_ANCHOR, label=ANNEX_LABEL),)
         for _ in range(_MAX_TITLE_PASSES):
-            body = _layout(job, job.body, css, first_sheet=title_sheets + 1)
+            body = _layout(job, body_html, css, first_sheet=title_sheets + 1)
             if job.title_page is None:
                 pages = list(body.pages)
                 break
-            contents = _contents(body, job.sections, offset=title_sheets)
+            contents = _contents(body, sections, offset=title_sheets)
             total = title_sheets + len(body.pages)
             title_html = title_page_html(job.title_page, contents, total)
             title = _layout(job, title_html, css, first_sheet=1)

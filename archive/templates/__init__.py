@@ -10,8 +10,9 @@ and worker processes only lay it out.
 from __future__ import annotations
 
 import html
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
+from zoneinfo import ZoneInfo
 
 MONTHS = {
     1: "Январь",
@@ -64,9 +65,107 @@ def ru_date(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def ru_time(moment: datetime) -> str:
-    """A moment in UTC, unambiguous on paper: 01.06.2027 10:00 UTC."""
-    return moment.astimezone(UTC).strftime("%d.%m.%Y %H:%M UTC")
+MOSCOW = ZoneInfo("Europe/Moscow")
+"""Russian time zones are named by their offset from Moscow time (МСК, МСК+2, МСК−1)."""
+
+
+def zone_name(zone: ZoneInfo, moment: datetime) -> str:
+    """A school's time zone as people read it: its name and its offset from Moscow time at
+    that moment ("Europe/Moscow, МСК", "Asia/Yekaterinburg, МСК+2")."""
+    offset = (moment.astimezone(zone).utcoffset() or timedelta()) - (
+        moment.astimezone(MOSCOW).utcoffset() or timedelta()
+    )
+    minutes = int(offset.total_seconds()) // 60
+    if minutes == 0:
+        relative = "МСК"
+    else:
+        hours, rest = divmod(abs(minutes), 60)
+        sign = "+" if minutes > 0 else "−"
+        relative = f"МСК{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    return f"{zone.key}, {relative}"
+
+
+def ru_time(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment in the school's own time zone, the zone named, unambiguous on paper:
+    "01.06.2027 13:00 (Europe/Moscow, МСК)". A document printed for people never shows UTC:
+    the school's clock is the one its staff and its regulation go by."""
+    local = moment.astimezone(zone)
+    return f"{local.strftime('%d.%m.%Y %H:%M')} ({zone_name(zone, moment)})"
+
+
+_ONES = ("", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять")
+_TEENS = (
+    "десять",
+    "одиннадцать",
+    "двенадцать",
+    "тринадцать",
+    "четырнадцать",
+    "пятнадцать",
+    "шестнадцать",
+    "семнадцать",
+    "восемнадцать",
+    "девятнадцать",
+)
+_TENS = (
+    "",
+    "",
+    "двадцать",
+    "тридцать",
+    "сорок",
+    "пятьдесят",
+    "шестьдесят",
+    "семьдесят",
+    "восемьдесят",
+    "девяносто",
+)
+_HUNDREDS = (
+    "",
+    "сто",
+    "двести",
+    "триста",
+    "четыреста",
+    "пятьсот",
+    "шестьсот",
+    "семьсот",
+    "восемьсот",
+    "девятьсот",
+)
+
+
+def number_in_words(number: int) -> str:
+    """A count of sheets in words, as a certification writes it beside the digits (0–9999):
+    "двенадцать", "сто один", "две тысячи"."""
+    if not 0 <= number <= 9999:
+        return str(number)
+    if number == 0:
+        return "ноль"
+    words: list[str] = []
+    thousands, rest = divmod(number, 1000)
+    if thousands:
+        form = plural(thousands, ("тысяча", "тысячи", "тысяч"))
+        unit = {1: "одна", 2: "две"}.get(thousands, _ONES[thousands])
+        words += [unit, form]
+    hundreds, rest = divmod(rest, 100)
+    words.append(_HUNDREDS[hundreds])
+    if 10 <= rest < 20:
+        words.append(_TEENS[rest - 10])
+    else:
+        words += [_TENS[rest // 10], _ONES[rest % 10]]
+    return " ".join(w for w in words if w)
+
+
+def plural(count: int, forms: tuple[str, str, str]) -> str:
+    """The Russian noun form for a count: (1 лист, 2 листа, 5 листов)."""
+    if count % 10 == 1 and count % 100 != 11:
+        return forms[0]
+    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
+def sheets_count(count: int) -> str:
+    """ "12 (двенадцать) листов", "1 (один) лист", "2 (два) листа"."""
+    return f"{count} ({number_in_words(count)}) {plural(count, ('лист', 'листа', 'листов'))}"
 
 
 def stylesheet() -> str:
@@ -99,13 +198,31 @@ def page_rules(*, footer: str, first_sheet: int) -> str:
     )
 
 
-def signature_block(role: str = "Директор", *, seal: bool = True) -> str:
-    """The place for a signature and, for the director, the seal (Lyceum 68 §3.9.6, §6.2)."""
+def signature_block(role: str = "Директор", *, seal: bool = True, name: str | None = None) -> str:
+    """The place for a signature and, for the director, the seal (Lyceum 68 §3.9.6, §6.2);
+    ``name`` is printed on the name line when known, else the line is left to fill in.
+
+    The block is one unbreakable box: a signature line never parts from its seal."""
     stamp = '<tr><td colspan="5" class="seal">М.П.</td></tr>' if seal else ""
+    written = esc(name) if name else "&#160;"
     return (
         '<table class="signature"><tr>'
         f"<td>{esc(role)}</td>"
-        '<td class="line">&#160;</td><td>/</td><td class="line">&#160;</td><td>/</td></tr>'
+        f'<td class="line">&#160;</td><td>/</td><td class="line name">{written}</td><td>/</td></tr>'
         '<tr><td></td><td class="caption">подпись</td><td></td>'
         f'<td class="caption">Ф.И.О.</td><td></td></tr>{stamp}</table>'
+    )
+
+
+def certification_block(sheets: int, director: str | None) -> str:
+    """The binding certificate of a paper journal (Lyceum 68 §6.2): the real number of sheets
+    in digits and words, the director's signature and name, a date line and the seal, kept
+    together on one sheet."""
+    return (
+        '<div class="certification">'
+        f"<p>Пронумеровано, прошнуровано и скреплено печатью {sheets_count(sheets)}.</p>"
+        f"{signature_block(name=director, seal=False)}"
+        '<p class="date-line">«____» ______________ 20____ г.</p>'
+        '<p class="seal">М.П.</p>'
+        "</div>"
     )

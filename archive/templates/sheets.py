@@ -39,8 +39,9 @@ def short_period(name: str) -> str:
     return name
 
 
-def progress_sheet_html(anchor: str, sheet: ProgressSheetView) -> str:
-    """Students × subjects: each period's mark and the year mark."""
+def progress_sheet_html(anchor: str, sheet: ProgressSheetView, *, grade: int = 0) -> str:
+    """Students × subjects: each period's mark and the year mark. Grade 1 is taught without
+    marks: its sheet says so rather than print an empty table (unless marks were given)."""
     per_subject = len(sheet.periods) + 1
     subjects_per_table = max(1, MAX_MARK_COLUMNS // per_subject)
     indexes = list(range(len(sheet.subjects)))
@@ -48,6 +49,13 @@ def progress_sheet_html(anchor: str, sheet: ProgressSheetView) -> str:
         _progress_table(sheet, indexes[i : i + subjects_per_table])
         for i in range(0, len(indexes), subjects_per_table)
     ] or ["<p>В классе нет журналов по предметам.</p>"]
+    if grade == 1 and not any(
+        value
+        for row in sheet.rows
+        for marks in row.subjects
+        for value in (*marks.periods, marks.year_mark)
+    ):
+        tables = ["<p>Обучение в первом классе ведётся без отметок: отметки не выставляются.</p>"]
     return (
         f'<section id="{esc(anchor)}">'
         f"<h2>Сводная ведомость учёта успеваемости: {esc(sheet.class_code)} класс, "

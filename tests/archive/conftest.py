@@ -3,8 +3,9 @@ JSON Lines and a checkpoint over it, on SQLite and on PostgreSQL.
 
 The fortnight holds everything the printed journal must show: marks and absences, a corrected
 and a voided mark, a corrected homework, an absence with its reason, a substitute's lesson, a
-lesson entered late under a deputy's permission, the first quarter's marks (one corrected), and
-a student transferred to another class (the movement sheet).
+lesson entered late under a deputy's permission, the first quarter's marks (one corrected under
+the deputy's authorising remark), a student transferred to another class (the movement sheet),
+and a director whose name the title pages print.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from ejournal.commands import (
 from ejournal.commands.marking import MarkEntry
 from ejournal.database import SchoolDatabase, open_database
 from ejournal.marks import AbsenceReason, Attendance, WorkKind
+from ejournal.roles import Role
 from ejournal.schools import open_school
 from ejournal.settings import Settings
 
@@ -112,7 +114,7 @@ def checkpoint_note(origin: str, log: bytes) -> str:
 
 
 def _whole_lesson(world: World, key: str, on: date, slot: int, **fields: Any) -> dict[str, UUID]:
-    teacher = fields.pop("teacher", {"math": world.math, "russian": world.russian}[key])
+    teacher = fields.pop("teacher", None) or {"math": world.math, "russian": world.russian}[key]
     return lessons.record_whole_lesson(
         world.school,
         teacher,
@@ -135,7 +137,10 @@ def keep_the_journal(world: World) -> KeptJournal:
         "russian_topic": "Повторение изученного в начальных классах",
         "period_correction": "учтена контрольная работа",
         "november_topic": "Обыкновенные дроби",
+        "remark": "отметка за четверть не учитывает контрольную работу",
+        "late_reason": "учитель болел, журнал не заполнен",
     }
+    world.account("director", "Ковалёва Галина Васильевна", Role.DIRECTOR)
     world.at(MONDAY, 10)
     monday = _whole_lesson(
         world,
@@ -160,6 +165,17 @@ def keep_the_journal(world: World) -> KeptJournal:
         topic=texts["russian_topic"],
         attendance={pupils[1]: Attendance.ABSENT},
         marks=(MarkEntry(student_id=pupils[3], value="5"),),
+    )
+    world.at(MONDAY, 13)
+    # Grade 1 is taught without marks: its journal has lessons and attendance only.
+    _whole_lesson(
+        world,
+        "math1",
+        MONDAY,
+        4,
+        teacher=world.math,
+        topic="Счёт предметов",
+        attendance={world.first_graders[0]: Attendance.ABSENT},
     )
     world.at(MONDAY, 15)
     marks.correct_mark(
@@ -230,7 +246,7 @@ def keep_the_journal(world: World) -> KeptJournal:
             from_date=MONDAY,
             to_date=MONDAY,
             teacher_id=world.math.account_id,
-            reason="учитель болел, журнал не заполнен",
+            reason=texts["late_reason"],
         ),
     )
     late = _whole_lesson(
@@ -264,6 +280,19 @@ def keep_the_journal(world: World) -> KeptJournal:
                 journal_id=math, period_id="Q1", student_id=student, value="4"
             ),
         )
+    world.at(PERIOD_MARKS_DAY, 14)
+    authorization = marks.authorize_correction(
+        world.school,
+        world.deputy,
+        marks.AuthorizeCorrection(
+            journal_id=math,
+            period_id="Q1",
+            student_id=pupils[0],
+            action="correct",
+            remark=texts["remark"],
+        ),
+    ).ids["authorization_id"]
+    world.at(PERIOD_MARKS_DAY, 15)
     period_marks.correct_period_mark(
         world.school,
         world.math,
@@ -273,6 +302,7 @@ def keep_the_journal(world: World) -> KeptJournal:
             student_id=pupils[0],
             value="5",
             reason=texts["period_correction"],
+            authorization_id=authorization,
         ),
     )
     world.at(NOVEMBER_LESSON, 12)

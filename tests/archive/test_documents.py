@@ -1,7 +1,11 @@
-"""The archive's documents of the scenario school, read back with pypdf as an archivist would:
-every sheet counted on the title page, Russian text that can be extracted, PDF/A-3b, the event
-log inside with the hash it was given and the checkpoint's root recomputing from it, the record
-shown as kept (corrections, late entries, substitutions), and the same bytes on every render."""
+"""The archive's documents of the scenario school, read back with pypdf as a director and an
+archivist would: every sheet counted on the title page and certified there with the director's
+name, signature and seal kept together, the school key's fingerprint, Russian text that can be
+extracted, times in the school's zone, PDF/A-3b, the event log inside with the hash it was given
+and the checkpoint's root (in the technical annex) recomputing from it, the record shown as kept
+(corrections with who, when and the deputy's remark, late entries with the deputy who allowed
+them, substitutions, students who left), grade 1 without marks, and the same bytes on every
+render."""
 
 from __future__ import annotations
 
@@ -28,12 +32,17 @@ from archive.documents import (
     render_documents,
     render_progress_printout,
 )
+from archive.templates.journal import slashed
 from ejournal.errors import NotFoundError
 from ejournal.integrity import merkle
+from ejournal.integrity.checkpoint import SigningKey
 from ejournal.projections.projector import ReadModelStalledError
 
 YEAR = "2026/2027"
 BUILD_TIME = datetime(2027, 6, 1, 9, 30, tzinfo=UTC)
+BUILT_LOCALLY = "01.06.2027 12:30 (Europe/Moscow, МСК)"
+"""BUILD_TIME as the documents print it: the scenario school (School 77, Sochi) keeps Moscow
+time."""
 EXPECTED = [
     ("journal-1A.pdf", "Классный журнал 1А, 2026/2027 учебный год"),
     ("progress-sheet-1A.pdf", "Сводная ведомость учёта успеваемости 1А, 2026/2027 учебный год"),
@@ -72,6 +81,14 @@ def pages_text(content: bytes) -> list[str]:
     return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages]
 
 
+def flat(text: str) -> str:
+    """Text with every run of whitespace (line breaks of wrapped cells) one space."""
+    return " ".join(text.split())
+
+
+VERIFIER = SigningKey.generate("ejournal/test").verifier()
+
+
 def attachments_of(school: Any) -> tuple[bytes, str, list[Attachment]]:
     log = school.event_log()
     note = school.checkpoint_note()
@@ -81,6 +98,7 @@ def attachments_of(school: Any) -> tuple[bytes, str, list[Attachment]]:
         [
             Attachment("events.jsonl", log, "Журнал событий (JSON Lines)", in_every_document=False),
             Attachment("checkpoint.txt", note.encode(), "Контрольная точка журнала"),
+            Attachment("checkpoint.vkey", (VERIFIER.text + "\n").encode(), "Открытый ключ школы"),
         ],
     )
 
@@ -110,10 +128,27 @@ def test_every_document_counts_its_sheets_and_names_the_log(archive: Archive) ->
     checkpoint = parse_checkpoint(archive.note)
     for document in archive.documents:
         reader = pypdf.PdfReader(io.BytesIO(document.content))
-        title_page = reader.pages[0].extract_text()
+        texts = [page.extract_text() for page in reader.pages]
+        title_page, annex = texts[0], texts[-1]
         printed = re.search(r"Всего листов: (\d+)", title_page)
         assert printed is not None, document.filename
         assert int(printed.group(1)) == len(reader.pages) == document.pages, document.filename
+        # The certification of a paper journal, with the real number of sheets, the
+        # director's name and the seal together on the title page.
+        certified = re.search(
+            r"Пронумеровано, прошнуровано и скреплено печатью (\d+) \((\w+(?: \w+)*)\) лист",
+            flat(title_page),
+        )
+        assert certified is not None, document.filename
+        assert int(certified.group(1)) == document.pages, document.filename
+        for part in ("Директор / Ковалёва Г. В. /", "20____ г.", "М.П."):
+            assert part in title_page, (document.filename, part)
+        assert f"Отпечаток ключа: {VERIFIER.fingerprint}" in flat(title_page)
+        # No jargon for people on the title page: the technical values are the annex's.
+        assert "Корень дерева Меркла" not in title_page
+        assert f"Документ сформирован: {BUILT_LOCALLY}" in title_page
+        assert "Техническое приложение" in annex
+        assert not any("UTC" in text for text in texts), document.filename
         xmp = reader.xmp_metadata
         assert xmp is not None
         assert (xmp.pdfaid_part, xmp.pdfaid_conformance) == ("3", "B"), document.filename
@@ -125,17 +160,16 @@ def test_every_document_counts_its_sheets_and_names_the_log(archive: Archive) ->
             assert hashlib.sha256(log).hexdigest() == log_hash
         else:
             assert "events.jsonl" not in reader.attachments, document.filename
-        assert log_hash in "".join(title_page.split()), document.filename
+        assert log_hash in "".join(annex.split()), document.filename
         assert reader.attachments["checkpoint.txt"] == [archive.note.encode()]
-        assert f"размер дерева (число событий): {checkpoint.size}" in title_page
-        assert checkpoint.root_hex in title_page.replace("\n", "")
-        assert "Директор" in title_page
-        assert "М.П." in title_page
+        assert f"размер дерева (число событий): {checkpoint.size}" in annex
+        assert checkpoint.root_hex in annex.replace("\n", "")
+        assert VERIFIER.fingerprint in flat(annex)
 
 
 def test_the_journal_shows_the_record_as_kept(archive: Archive) -> None:
     pages = archive.text("journal-5A.pdf")
-    whole = "\n".join(pages)
+    whole = flat("\n".join(pages))
     texts = archive.school.kept.texts
     assert "Класс: 5А" in pages[0]
     assert "Классный руководитель: Васильева Елена Павловна" in pages[0]
@@ -152,7 +186,6 @@ def test_the_journal_shows_the_record_as_kept(archive: Archive) -> None:
     ):
         assert text in whole
     assert f"замена: Фёдоров И. А. вместо Иванова М. П.; {texts['substitution']}" in whole
-    assert "* внесено после срока по разрешению заместителя директора" in whole
     assert "5*" in whole  # the late lesson's mark, flagged in its cell
     assert "аннулирована" in whole
 
@@ -167,9 +200,115 @@ def test_the_journal_shows_the_record_as_kept(archive: Archive) -> None:
     ]
     for subject, first, _last in contents:
         assert pages[int(first) - 1].startswith(subject), subject
+    assert re.search(r"^6 Техническое приложение: .+ (\d+)$", pages[0], re.M)
     assert [re.findall(r"Лист (\d+)", p) for p in pages] == [
         [str(n)] for n in range(1, len(pages) + 1)
     ]
+
+
+def test_corrections_name_old_and_new_value_who_when_and_the_deputys_remark(
+    archive: Archive,
+) -> None:
+    """A corrected mark reads "3̸→4¹" (the old value crossed out by a diagonal stroke, never
+    "34"), a voided one "5̸→×²", each with the number of its line in the corrections table,
+    which names who corrected, when in the school's time, why, and the deputy's authorising
+    remark (Lyceum 68 §3.6.7)."""
+    pages = archive.text("journal-5A.pdf")
+    math = flat("\n".join(p for p in pages if "Исправления отметок" in p or "Математика" in p))
+    texts = archive.school.kept.texts
+    # In the grid: Алексеев's Monday mark 3 corrected to 4 (line 1), Гусев's 5 voided (line 2),
+    # Алексеев's first-quarter mark 4 corrected to 5 (line 3).
+    assert f"1 Алексеев Артём Игоревич {slashed('4')}→5³" in math  # the period marks table
+    for cell in (f"{slashed('3')}→4¹", f"{slashed('5')}→×²", f"{slashed('4')}→5³"):
+        assert cell in math, cell
+    assert (
+        "Исправления отметок № Урок / период Ученик Было Стало Причина Кто исправил Когда"
+        " Разрешение заместителя директора"
+    ) in math
+    assert (
+        f"1 07.09.2026 Алексеев Артём Игоревич 3 4 {texts['correction']} Иванова М. П."
+        " 07.09.2026 15:00 (Europe/Moscow, МСК) —"
+    ) in math
+    assert (
+        f"2 07.09.2026 Гусев Глеб Андреевич 5 аннулирована {texts['voiding']} Иванова М. П."
+        " 07.09.2026 15:00 (Europe/Moscow, МСК) —"
+    ) in math
+    assert (
+        f"3 1 четверть Алексеев Артём Игоревич 4 5 {texts['period_correction']} Иванова М. П."
+        " 20.10.2026 15:00 (Europe/Moscow, МСК) Смирнова О. И., 20.10.2026 14:00"
+        f" (Europe/Moscow, МСК): {texts['remark']}"
+    ) in math
+    # A late entry names the deputy who allowed it, when and why.
+    assert (
+        "* внесено после срока по разрешению заместителя директора (Смирнова О. И.,"
+        f" 09.09.2026 10:00 (Europe/Moscow, МСК): {texts['late_reason']})"
+    ) in math
+    assert (
+        "1 07.09.2026 Иванова Мария Петровна Смирнова О. И. 09.09.2026 10:00"
+        f" (Europe/Moscow, МСК) {texts['late_reason']}"
+    ) in math
+    # The corrected homework names who corrected it and when.
+    assert "исправлено (Иванова М. П., 07.09.2026 15:00 (Europe/Moscow, МСК)): опечатка" in math
+    # People's names, never ids.
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", math)
+
+
+def test_a_student_who_left_is_marked_with_the_date(archive: Archive) -> None:
+    whole = flat("\n".join(archive.text("journal-5A.pdf")))
+    assert "Егоров Егор Павлович (выбыл(а) в 5Б 14.09.2026)" in whole
+    assert "Егоров Егор Павлович выбыл(а) в 5Б 14.09.2026" in whole  # in the grid, below
+
+
+def test_a_grade_1_journal_has_no_marks_tables(archive: Archive) -> None:
+    pages = archive.text("journal-1A.pdf")
+    (subject,) = [p for p in pages if p.startswith("Математика")]
+    assert "Счёт предметов" in subject
+    assert "Жаров Захар" in subject
+    assert "Отметки за учебные периоды" not in subject
+    assert "четверть" not in subject
+    # The 5А journal of the same year does have its quarter marks.
+    assert "Отметки за учебные периоды" in "\n".join(archive.text("journal-5A.pdf"))
+    progress = flat("\n".join(archive.text("progress-sheet-1A.pdf")))
+    assert "Обучение в первом классе ведётся без отметок" in progress
+    assert "Итоги успеваемости" not in progress
+
+
+def test_an_archive_made_mid_year_is_titled_with_the_days_it_covers(archive: Archive) -> None:
+    school = archive.school
+    built = datetime(2026, 12, 5, 16, 44, tzinfo=UTC)
+    jobs = archive_jobs(
+        school.world.school,
+        school.database,
+        year=YEAR,
+        period=None,
+        build_time=built,
+        checkpoint_note=archive.note,
+        attachments=archive.attachments,
+    )
+    (journal,) = [j for j in jobs if j.filename == "journal-5A.pdf"]
+    assert journal.job.title == "Классный журнал 5А, 2026/2027 учебный год, 01.09.2026 – 05.12.2026"
+    title_page = journal.job.title_page
+    assert title_page is not None
+    assert dict(title_page.facts)["Период"] == (
+        "учебный год, 01.09.2026 – 05.12.2026 (по состоянию на дату формирования)"
+    )
+    assert title_page.built == "05.12.2026 19:44 (Europe/Moscow, МСК)"
+    assert title_page.fingerprint == VERIFIER.fingerprint
+    assert title_page.director == "Ковалёва Г. В."
+    # Within a period too: the second quarter, built before it ends.
+    jobs = archive_jobs(
+        school.world.school,
+        school.database,
+        year=YEAR,
+        period="Q2",
+        build_time=built,
+        checkpoint_note=archive.note,
+        attachments=archive.attachments,
+    )
+    (journal,) = [j for j in jobs if j.filename == "journal-5A.pdf"]
+    assert journal.job.title == (
+        "Классный журнал 5А, 2026/2027 учебный год, 2 четверть, 05.11.2026 – 05.12.2026"
+    )
 
 
 def test_the_summary_sheets_show_the_class(archive: Archive) -> None:
@@ -206,9 +345,9 @@ def test_the_printed_root_recomputes_from_the_attached_log(archive: Archive) -> 
     root = merkle.root_of([merkle.leaf_hash(line) for line in lines])
     for filename in ("movement-sheet.pdf", "journal-5A.pdf"):
         reader = pypdf.PdfReader(io.BytesIO(archive.document(filename).content))
-        title_page = reader.pages[0].extract_text().replace("\n", "")
-        assert f"Корень дерева Меркла (SHA-256): {root.hex()}" in title_page
-        assert f"размер дерева (число событий): {len(lines)}" in title_page
+        annex = reader.pages[-1].extract_text().replace("\n", "")
+        assert f"Корень дерева Меркла (SHA-256): {root.hex()}" in annex
+        assert f"размер дерева (число событий): {len(lines)}" in annex
 
 
 def test_a_period_archive_prints_the_period_only(archive: Archive) -> None:
@@ -308,6 +447,8 @@ def test_a_progress_printout_for_a_family(archive: Archive) -> None:
     assert "отсутствовал(а) по болезни" in text
     assert "Средневзвешенный балл и прогноз отметки: 1 четверть" in text
     assert "Классный руководитель" in text
+    assert f"Сформировано: {BUILT_LOCALLY}" in text
+    assert "UTC" not in text
     assert printout().content == first.content
     with pytest.raises(PrintoutSpanError):
         render_progress_printout(
