@@ -183,7 +183,11 @@ def render_progress_printout(
     student = app.view(Student, student_id, "student")
     name = str(student.name)
     school_year = _year_or_none(app, student.year)
-    period = _period_for_printout(school_year, end) if school_year is not None else None
+    period = (
+        _period_for_printout(school_year, end, student.class_code)
+        if school_year is not None
+        else None
+    )
     with database.transaction(write=False) as cursor:
         diary = diary_week(cursor, student_id, start, end)
         averages = (
@@ -551,11 +555,14 @@ def _year_or_none(app: School, label: str | None) -> SchoolYear | None:
         return None
 
 
-def _period_for_printout(school_year: SchoolYear, end: date) -> Period | None:
+def _period_for_printout(
+    school_year: SchoolYear, end: date, class_code: str | None
+) -> Period | None:
     """The period whose averages a printout shows: the one its last day falls in, or in the
-    holidays the one that ended last before it."""
-    current = school_year.period_of(end)
+    holidays the one that ended last before it, in the scheme of the student's grade."""
+    grade = school_year.grade_of(class_code) if class_code else None
+    current = school_year.period_of(end, grade)
     if current is not None:
         return current
-    before = [p for p in school_year.periods.values() if p.end < end]
+    before = [p for p in school_year.periods_for(grade) if p.end < end]
     return max(before, key=lambda p: p.end) if before else None
