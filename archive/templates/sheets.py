@@ -78,7 +78,11 @@ def _progress_table(sheet: ProgressSheetView, subjects: list[int]) -> str:
         + "".join(
             "".join(f'<td class="num">{esc(v or "")}</td>' for v in row.subjects[i].periods)
             + f'<td class="num"><b>{esc(row.subjects[i].year_mark or "")}</b></td>'
-            + (f'<td class="num">{esc(row.subjects[i].exam_mark or "")}</td>' if sheet.exams else "")
+            + (
+                f'<td class="num">{esc(row.subjects[i].exam_mark or "")}</td>'
+                if sheet.exams
+                else ""
+            )
             + (
                 f'<td class="num"><b>{esc(row.subjects[i].final_mark or "")}</b></td>'
                 if sheet.finals
