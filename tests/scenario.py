@@ -17,8 +17,10 @@ from zoneinfo import ZoneInfo
 from ejournal.aggregates.student import PersonName
 from ejournal.application import School
 from ejournal.clock import MovableClock
-from ejournal.commands import accounts, journals, students, year
+from ejournal.commands import accounts, journals, lessons, students, year
 from ejournal.commands.access import system_actor
+from ejournal.commands.marking import MarkEntry
+from ejournal.marks import WorkKind
 from ejournal.policy.profile import load_profile
 from ejournal.roles import Actor, Role
 from ejournal.transcoding import MAPPER_TOPIC, TRANSCODER_TOPIC
@@ -71,6 +73,45 @@ class World:
             datetime(
                 day.year, day.month, day.day, hour, minute, second, microsecond, tzinfo=self.zone
             )
+        )
+
+    def teacher_of(self, journal: str) -> Actor:
+        return {
+            "math": self.math,
+            "math1": self.math,
+            "russian": self.russian,
+            "literature": self.russian,
+            "english1": self.english1,
+            "english2": self.english2,
+        }[journal]
+
+    def give_marks(
+        self,
+        journal: str,
+        *students: int,
+        on: date = date(2026, 9, 16),
+        slot: int | None = None,
+        value: str = "4",
+    ) -> None:
+        """Current marks for some students in a lesson of a journal (the basis a period mark
+        rests on: School 77 §5.1–5.2), entered at 13:00 on the lesson's day, which is not
+        before the clock's time: the log's times only move forward."""
+        slots = {"math": 1, "russian": 3, "english1": 4, "english2": 4, "literature": 5}
+        if datetime(on.year, on.month, on.day, 13, tzinfo=self.zone) < self.clock.now():
+            raise ValueError(f"give marks on {on}: the clock is already past it")
+        self.at(on, 13)
+        lessons.record_whole_lesson(
+            self.school,
+            self.teacher_of(journal),
+            lessons.RecordWholeLesson(
+                journal_id=self.journals[journal],
+                on=on,
+                slot=slot if slot is not None else slots[journal],
+                marks=tuple(
+                    MarkEntry(student_id=self.students[s], value=value, work_kind=WorkKind.ORAL)
+                    for s in students
+                ),
+            ),
         )
 
     def account(self, login: str, name: str, *roles: Role, class_code: str | None = None) -> Actor:

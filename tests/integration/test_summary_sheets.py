@@ -148,6 +148,9 @@ def keep_the_term(sheets: Sheets) -> None:
     world.at(OCTOBER_MONDAY, 10)
     lesson(world, "math", OCTOBER_MONDAY, 1, attendance={p[1]: Attendance.ABSENT})
     sheets.catch_up()
+    # The current marks Q1's marks rest on (School 77 §5.1–5.2).
+    world.give_marks("math", 0, 1, 2, 3, on=date(2026, 10, 6))
+    world.give_marks("russian", 0, 1, 2, 3, on=date(2026, 10, 6))
     world.at(PERIOD_MARKS_DAY, 12)
     for key, teacher, values in (
         ("math", world.math, ("5", "4", "3", "4")),
