@@ -122,9 +122,11 @@ def _exam_mark(
     if cmd.results_date is None:
         raise InvariantError("an exam mark names the day its results were announced")
     if not year.starts_on <= cmd.results_date <= local_today(year):
+        # Results of the state exams come in June, after the last lessons: no upper bound but
+        # today.
         raise InvariantError(
-            f"the exam's results date ({cmd.results_date}) lies in school year {year.label}"
-            " and not in the future"
+            f"the exam's results date ({cmd.results_date}) falls after the year's start"
+            f" ({year.starts_on}) and not in the future"
         )
     # Timed as the profile times state-exam results (Lyceum 68 §5.5: 3 working days).
     return lateness(
