@@ -322,22 +322,21 @@ def add_class(world: World, grade: int, pupils: int = 2) -> list[UUID]:
             teachers=(world.math.account_id,),
         ),
     ).ids["journal_id"]
-    admitted = []
-    for n in range(pupils):
-        admitted.append(
-            students.admit_student(
-                world.school,
-                world.secretary,
-                students.AdmitStudent(
-                    year=YEAR,
-                    name=PersonName(last=f"Ученик{grade}", first=f"Номер{n + 1}"),
-                    birth_date=date(2026 - grade - 7, 2, 1),
-                    class_code=code,
-                    on=date(2026, 9, 1),
-                    order=f"№ 1{grade}{n}-у от 28.08.2026",
-                ),
-            ).ids["student_id"]
-        )
+    admitted = [
+        students.admit_student(
+            world.school,
+            world.secretary,
+            students.AdmitStudent(
+                year=YEAR,
+                name=PersonName(last=f"Ученик{grade}", first=f"Номер{n + 1}"),
+                birth_date=date(2026 - grade - 7, 2, 1),
+                class_code=code,
+                on=date(2026, 9, 1),
+                order=f"№ 1{grade}{n}-у от 28.08.2026",
+            ),
+        ).ids["student_id"]
+        for n in range(pupils)
+    ]
     world.students.extend(admitted)
     return admitted
 
