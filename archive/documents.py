@@ -43,6 +43,7 @@ from ejournal.aggregates.student import Student
 from ejournal.application import School
 from ejournal.database import Cursor, SchoolDatabase
 from ejournal.errors import ConcurrencyError, EjournalError, NotFoundError
+from ejournal.marks import ResultKind
 from ejournal.projections.catalogue import read_models
 from ejournal.projections.diary import diary_averages, diary_week
 from ejournal.projections.journal_grid import grid
@@ -390,13 +391,18 @@ class _Gatherer:
         sheet = progress_sheet(cursor, self.school_year.label, school_class.code)
         body = [progress_sheet_html("progress", sheet)]
         sections = [Section(anchor="progress", label="Сводная ведомость учёта успеваемости")]
-        for period in self._periods():
-            results = class_results(cursor, self.school_year.label, school_class.code, period.id)
+        # The class's grade's periods (half-years in 10–11 beside quarters), then, for the
+        # whole year, the year's results once there are year marks (Lyceum 68 §6.3).
+        terms = [(p.id, p.name) for p in self._periods() if p.applies_to(school_class.grade)]
+        if len(self.span.period_ids) > 1:
+            terms.append((ResultKind.YEAR.period_id, "год"))
+        for period_id, name in terms:
+            results = class_results(cursor, self.school_year.label, school_class.code, period_id)
             if results.total.students == 0 and len(self.span.period_ids) > 1:
                 continue  # a period of the year with no marks yet has no results to sign
             anchor = f"results-{len(sections)}"
             body.append(class_results_html(anchor, results))
-            sections.append(Section(anchor=anchor, label=f"Итоги успеваемости: {period.name}"))
+            sections.append(Section(anchor=anchor, label=f"Итоги успеваемости: {name}"))
         return self._job(
             filename=f"progress-sheet-{ascii_class(school_class.code)}.pdf",
             title=(
