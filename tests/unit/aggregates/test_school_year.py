@@ -4,12 +4,17 @@ a scheme, and the period of a date is the one of the class's grade's scheme."""
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
+from eventsourcing.persistence import StoredEvent
+from scenario import build_world, sqlite_school
 
 from ejournal.aggregates.school_year import Period, SchoolClass, SchoolYear, SchoolYearError
+from ejournal.clock import MovableClock
 from ejournal.errors import NotFoundError
 from ejournal.policy.profile import load_profile
 from ejournal.roles import Actor, Role
@@ -88,3 +93,31 @@ def test_a_year_of_one_scheme_as_logged_before_schemes_serves_every_grade() -> N
     assert Period.model_validate(
         {"id": "Q1", "name": "1 четверть", "start": "2026-09-01", "end": "2026-10-24"}
     ).applies_to(11)
+
+
+def test_a_year_started_before_schemes_and_results_reads_back(tmp_path: Path) -> None:
+    """An old log's SchoolYear.Started, stored before periods had grades and profiles had a
+    basis for period marks and rules for results, decodes as one scheme for every grade and
+    the default rules: no upcast is needed."""
+    clock = MovableClock(datetime(2026, 8, 25, tzinfo=UTC))
+    world = build_world(sqlite_school(tmp_path / "old.sqlite", clock), clock, "lyceum68")
+    stored = next(
+        n
+        for n in world.school.recorder.select_notifications(start=1, limit=100)
+        if n.topic.endswith("SchoolYear.Started")
+    )
+    state = json.loads(stored.state)
+    for period in state["periods"]:
+        del period["grades"]
+    del state["profile"]["period_mark_basis"], state["profile"]["results"]
+    old = StoredEvent(
+        originator_id=stored.originator_id,
+        originator_version=stored.originator_version,
+        topic=stored.topic,
+        state=json.dumps(state).encode(),
+    )
+    event = world.school.mapper.to_domain_event(old)
+    assert isinstance(event, SchoolYear.Started)
+    assert all(p.grades is None for p in event.periods)
+    assert event.profile.period_mark_basis.min_current_marks == 0
+    assert event.profile.results.exam_grades == {9, 11}
