@@ -53,6 +53,7 @@ from ejournal.application import School
 from ejournal.database import Cursor, SchoolDatabase
 from ejournal.errors import ConcurrencyError, EjournalError, NotFoundError
 from ejournal.integrity.checkpoint import CheckpointError, VerifierKey
+from ejournal.marks import ResultKind
 from ejournal.projections.catalogue import read_models
 from ejournal.projections.diary import diary_averages, diary_week
 from ejournal.projections.journal_grid import grid
@@ -195,7 +196,11 @@ def render_progress_printout(
     student = app.view(Student, student_id, "student")
     name = str(student.name)
     school_year = _year_or_none(app, student.year)
-    period = _period_for_printout(school_year, end) if school_year is not None else None
+    period = (
+        _period_for_printout(school_year, end, student.class_code)
+        if school_year is not None
+        else None
+    )
     with database.transaction(write=False) as cursor:
         diary = diary_week(cursor, student_id, start, end)
         averages = (
@@ -418,8 +423,13 @@ class _Gatherer:
         sheet = progress_sheet(cursor, self.school_year.label, school_class.code)
         body = [progress_sheet_html("progress", sheet, grade=school_class.grade)]
         sections = [Section(anchor="progress", label="Сводная ведомость учёта успеваемости")]
-        for period in self._periods():
-            results = class_results(cursor, self.school_year.label, school_class.code, period.id)
+        # The class's grade's periods (half-years in 10–11 beside quarters), then, for the
+        # whole year, the year's results once there are year marks (Lyceum 68 §6.3).
+        terms = [(p.id, p.name) for p in self._periods() if p.applies_to(school_class.grade)]
+        if len(self.span.period_ids) > 1:
+            terms.append((ResultKind.YEAR.period_id, "год"))
+        for period_id, name in terms:
+            results = class_results(cursor, self.school_year.label, school_class.code, period_id)
             if results.total.students == 0 and (
                 len(self.span.period_ids) > 1 or school_class.grade == 1
             ):
@@ -428,7 +438,7 @@ class _Gatherer:
                 continue
             anchor = f"results-{len(sections)}"
             body.append(class_results_html(anchor, results))
-            sections.append(Section(anchor=anchor, label=f"Итоги успеваемости: {period.name}"))
+            sections.append(Section(anchor=anchor, label=f"Итоги успеваемости: {name}"))
         return self._job(
             filename=f"progress-sheet-{ascii_class(school_class.code)}.pdf",
             title=(
@@ -762,11 +772,14 @@ def _year_or_none(app: School, label: str | None) -> SchoolYear | None:
         return None
 
 
-def _period_for_printout(school_year: SchoolYear, end: date) -> Period | None:
+def _period_for_printout(
+    school_year: SchoolYear, end: date, class_code: str | None
+) -> Period | None:
     """The period whose averages a printout shows: the one its last day falls in, or in the
-    holidays the one that ended last before it."""
-    current = school_year.period_of(end)
+    holidays the one that ended last before it, in the scheme of the student's grade."""
+    grade = school_year.grade_of(class_code) if class_code else None
+    current = school_year.period_of(end, grade)
     if current is not None:
         return current
-    before = [p for p in school_year.periods.values() if p.end < end]
+    before = [p for p in school_year.periods_for(grade) if p.end < end]
     return max(before, key=lambda p: p.end) if before else None

@@ -17,8 +17,10 @@ from zoneinfo import ZoneInfo
 from ejournal.aggregates.student import PersonName
 from ejournal.application import School
 from ejournal.clock import MovableClock
-from ejournal.commands import accounts, journals, students, year
+from ejournal.commands import accounts, journals, lessons, students, year
 from ejournal.commands.access import system_actor
+from ejournal.commands.marking import MarkEntry
+from ejournal.marks import WorkKind
 from ejournal.policy.profile import load_profile
 from ejournal.roles import Actor, Role
 from ejournal.transcoding import MAPPER_TOPIC, TRANSCODER_TOPIC
@@ -73,6 +75,46 @@ class World:
             )
         )
 
+    def teacher_of(self, journal: str) -> Actor:
+        if journal.startswith("math"):
+            return self.math
+        return {
+            "math1": self.math,
+            "russian": self.russian,
+            "literature": self.russian,
+            "english1": self.english1,
+            "english2": self.english2,
+        }[journal]
+
+    def give_marks(
+        self,
+        journal: str,
+        *students: int,
+        on: date = date(2026, 9, 16),
+        slot: int | None = None,
+        value: str = "4",
+    ) -> None:
+        """Current marks for some students in a lesson of a journal (the basis a period mark
+        rests on: School 77 §5.1–5.2), entered at 13:00 on the lesson's day, which is not
+        before the clock's time: the log's times only move forward."""
+        slots = {"russian": 3, "english1": 4, "english2": 4, "literature": 5}
+        if datetime(on.year, on.month, on.day, 13, tzinfo=self.zone) < self.clock.now():
+            raise ValueError(f"give marks on {on}: the clock is already past it")
+        self.at(on, 13)
+        lessons.record_whole_lesson(
+            self.school,
+            self.teacher_of(journal),
+            lessons.RecordWholeLesson(
+                journal_id=self.journals[journal],
+                on=on,
+                slot=slot if slot is not None else slots.get(journal, 1),
+                marks=tuple(
+                    MarkEntry(student_id=self.students[s], value=value, work_kind=WorkKind.ORAL)
+                    for s in students
+                ),
+            ),
+        )
+
     def account(self, login: str, name: str, *roles: Role, class_code: str | None = None) -> Actor:
         recorded = accounts.register_account(
             self.school, self.admin, accounts.RegisterAccount(login=login, full_name=name)
@@ -92,8 +134,14 @@ class World:
         return Actor(account_id=account_id, role=roles[0])
 
 
-def build_world(school: School, clock: MovableClock, profile: str = "school77") -> World:
-    """Set the scenario school up, as its staff would in late August."""
+def build_world(
+    school: School,
+    clock: MovableClock,
+    profile: str = "school77",
+    schemes: tuple[year.SchemeSpec, ...] = (),
+) -> World:
+    """Set the scenario school up, as its staff would in late August (with ``schemes``, the
+    year gives sets of grades their own periods instead of quarters or trimesters for all)."""
     loaded = load_profile(profile)
     zone = ZoneInfo(loaded.timezone)
     clock.set(datetime(2026, 8, 25, 10, 0, tzinfo=zone))
@@ -113,7 +161,8 @@ def build_world(school: School, clock: MovableClock, profile: str = "school77") 
             label=YEAR,
             starts_on=date(2026, 9, 1),
             ends_on=date(2027, 5, 31),
-            periods=periods,
+            periods=() if schemes else periods,
+            schemes=schemes,
             profile=profile,
         ),
     )
@@ -244,6 +293,52 @@ def build_world(school: School, clock: MovableClock, profile: str = "school77") 
             ),
         )
     return world
+
+
+HALF_YEARS = (
+    year.PeriodSpec(id="H1", name="1 полугодие", start=date(2026, 9, 1), end=date(2026, 12, 28)),
+    year.PeriodSpec(id="H2", name="2 полугодие", start=date(2027, 1, 12), end=date(2027, 5, 26)),
+)
+QUARTERS_AND_HALF_YEARS = (
+    year.SchemeSpec(grades=frozenset(range(1, 10)), periods=QUARTERS),
+    year.SchemeSpec(grades=frozenset({10, 11}), periods=HALF_YEARS),
+)
+"""Quarters for grades 1–9 and half-years for 10–11 (School 117, School 77, Belogorsk)."""
+
+
+def add_class(world: World, grade: int, pupils: int = 2) -> list[UUID]:
+    """Another class of a grade ("9А"), with a mathematics journal ("math9") kept by the
+    mathematics teacher and some students admitted on 1 September; their ids."""
+    code = f"{grade}А"
+    year.form_class(world.school, world.admin, year.FormClass(year=YEAR, grade=grade, letter="А"))
+    world.journals[f"math{grade}"] = journals.open_journal(
+        world.school,
+        world.admin,
+        journals.OpenJournal(
+            year=YEAR,
+            class_code=code,
+            subject="mathematics",
+            subgroup=None,
+            teachers=(world.math.account_id,),
+        ),
+    ).ids["journal_id"]
+    admitted = [
+        students.admit_student(
+            world.school,
+            world.secretary,
+            students.AdmitStudent(
+                year=YEAR,
+                name=PersonName(last=f"Ученик{grade}", first=f"Номер{n + 1}"),
+                birth_date=date(2026 - grade - 7, 2, 1),
+                class_code=code,
+                on=date(2026, 9, 1),
+                order=f"№ 1{grade}{n}-у от 28.08.2026",
+            ),
+        ).ids["student_id"]
+        for n in range(pupils)
+    ]
+    world.students.extend(admitted)
+    return admitted
 
 
 def class_teacher_as(world: World) -> Actor:

@@ -39,10 +39,16 @@ def short_period(name: str) -> str:
     return name
 
 
+def _per_subject(sheet: ProgressSheetView) -> int:
+    """Columns per subject: the periods, the year, and the exam and final marks where any."""
+    return len(sheet.periods) + 1 + sheet.exams + sheet.finals
+
+
 def progress_sheet_html(anchor: str, sheet: ProgressSheetView, *, grade: int = 0) -> str:
-    """Students × subjects: each period's mark and the year mark. Grade 1 is taught without
-    marks: its sheet says so rather than print an empty table (unless marks were given)."""
-    per_subject = len(sheet.periods) + 1
+    """Students × subjects: each period's mark, the year mark, and in grades 9 and 11 the exam
+    and final marks. Grade 1 is taught without marks: its sheet says so rather than print an
+    empty table (unless marks were given)."""
+    per_subject = _per_subject(sheet)
     subjects_per_table = max(1, MAX_MARK_COLUMNS // per_subject)
     indexes = list(range(len(sheet.subjects)))
     tables = [
@@ -64,12 +70,15 @@ def progress_sheet_html(anchor: str, sheet: ProgressSheetView, *, grade: int = 0
 
 
 def _progress_table(sheet: ProgressSheetView, subjects: list[int]) -> str:
-    per_subject = len(sheet.periods) + 1
+    per_subject = _per_subject(sheet)
     heads = "".join(
         f'<th colspan="{per_subject}">{esc(sheet.subjects[i].subject_name)}</th>' for i in subjects
     )
     periods = "".join(
-        "".join(f"<th>{esc(short_period(p.name))}</th>" for p in sheet.periods) + "<th>год</th>"
+        "".join(f"<th>{esc(short_period(p.name))}</th>" for p in sheet.periods)
+        + "<th>год</th>"
+        + ("<th>экз.</th>" if sheet.exams else "")
+        + ("<th>итог.</th>" if sheet.finals else "")
         for _ in subjects
     )
     body = "".join(
@@ -77,6 +86,16 @@ def _progress_table(sheet: ProgressSheetView, subjects: list[int]) -> str:
         + "".join(
             "".join(f'<td class="num">{esc(v or "")}</td>' for v in row.subjects[i].periods)
             + f'<td class="num"><b>{esc(row.subjects[i].year_mark or "")}</b></td>'
+            + (
+                f'<td class="num">{esc(row.subjects[i].exam_mark or "")}</td>'
+                if sheet.exams
+                else ""
+            )
+            + (
+                f'<td class="num"><b>{esc(row.subjects[i].final_mark or "")}</b></td>'
+                if sheet.finals
+                else ""
+            )
             for i in subjects
         )
         + "</tr>"

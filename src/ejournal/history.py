@@ -316,7 +316,7 @@ def _page(
     marked = {mark.period_id for mark in journal.period_marks.values()}
     periods = [
         PeriodColumn(period_id=p.id, name=p.name, start=p.start, end=p.end)
-        for p in year.periods.values()
+        for p in year.periods_for(journal.grade)
         if p.id in marked or any(p.start <= c.on <= p.end for c in lessons)
     ]
     columns: list[LessonColumn | PeriodColumn] = sorted([*lessons, *periods], key=_column_order)

@@ -130,3 +130,29 @@ class PeriodKind(StrEnum):
     QUARTERS = "quarters"
     TRIMESTERS = "trimesters"
     HALF_YEARS = "half_years"
+
+
+class ResultKind(StrEnum):
+    """A mark of the year's results, recorded beside the period marks of a journal: the year
+    mark (годовая), the exam mark (экзаменационная) and the final mark (итоговая) of grades 9
+    and 11 (School 77 §4.4.6, Lyceum 68 §5.5–5.6, Belogorsk Instr. 4.2)."""
+
+    YEAR = "year"
+    EXAM = "exam"
+    FINAL = "final"
+
+    @property
+    def period_id(self) -> str:
+        """The id the mark is kept under among the journal's period marks. A period's id is a
+        letter and a digit ("Q1"), so these single letters never name a period."""
+        return _RESULT_IDS[self]
+
+    @property
+    def title_ru(self) -> str:
+        return _RESULT_RU[self]
+
+
+_RESULT_IDS = {ResultKind.YEAR: "Y", ResultKind.EXAM: "E", ResultKind.FINAL: "F"}
+_RESULT_RU = {ResultKind.YEAR: "Год", ResultKind.EXAM: "Экзамен", ResultKind.FINAL: "Итоговая"}
+RESULT_PERIOD_IDS = frozenset(_RESULT_IDS.values())
+"""The period-mark ids of year, exam and final marks."""

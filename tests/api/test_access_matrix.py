@@ -20,8 +20,8 @@ import pytest
 from api_session import PASSWORD, Api
 from fastapi import routing
 
-from ejournal.commands import accounts, attendance, lessons, marks, period_marks
-from ejournal.marks import Attendance
+from ejournal.commands import accounts, attendance, lessons, marks, period_marks, results
+from ejournal.marks import Attendance, ResultKind
 from ejournal.roles import Role
 
 V1 = "/api/v1"
@@ -142,6 +142,8 @@ def _period_marks(api: Api) -> Ctx:
     """Within School 77's window for Q1 period marks: Алексеев's Q1 mark in mathematics and in
     Russian."""
     world = api.world
+    for key in ("math", "russian"):
+        world.give_marks(key, 0, 1, on=date(2026, 10, 20))  # what the marks rest on
     for key, teacher in (("math", world.math), ("russian", world.russian)):
         period_marks.record_period_mark(
             world.school,
@@ -149,6 +151,33 @@ def _period_marks(api: Api) -> Ctx:
             period_marks.RecordPeriodMark(
                 journal_id=world.journals[key],
                 period_id="Q1",
+                student_id=world.students[0],
+                value="5",
+            ),
+        )
+    return {key: {"student": str(world.students[0])} for key in ("math", "russian")}
+
+
+def _results(api: Api) -> Ctx:
+    """Within School 77's window for Q4 marks: Алексеев's and Белова's Q4 marks in mathematics
+    and in Russian, and Алексеев's year marks."""
+    world = api.world
+    for key, teacher in (("math", world.math), ("russian", world.russian)):
+        world.give_marks(key, 0, 1, on=date(2027, 5, 20))
+        for student in world.students[:2]:
+            period_marks.record_period_mark(
+                world.school,
+                teacher,
+                period_marks.RecordPeriodMark(
+                    journal_id=world.journals[key], period_id="Q4", student_id=student, value="5"
+                ),
+            )
+        results.record_result_mark(
+            world.school,
+            teacher,
+            results.RecordResultMark(
+                journal_id=world.journals[key],
+                kind=ResultKind.YEAR,
                 student_id=world.students[0],
                 value="5",
             ),
@@ -492,6 +521,18 @@ TABLE: dict[tuple[str, str], Case] = {
         lambda api, ctx, key: {"value": "4", "reason": "пересчёт по итогам контрольной"},
         setup=_period_marks,
         when=(date(2026, 10, 20), 12),
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/results"): _teacher(
+        lambda c: "/results",
+        lambda api, ctx, key: {"kind": "year", "student_id": _s(api, 1), "value": "4"},
+        setup=_results,
+        when=(date(2027, 5, 20), 12),
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/results/{kind}/{student_id}/corrections"): _teacher(
+        lambda c: f"/results/year/{c['student']}/corrections",
+        lambda api, ctx, key: {"value": "4", "reason": "пересчёт по итогам четвертей"},
+        setup=_results,
+        when=(date(2027, 5, 20), 12),
     ),
     # --- the class teacher's ---
     ("POST", "/api/v1/classes/{class_code}/absence-reasons"): Case(

@@ -76,6 +76,75 @@ def test_starting_a_year_records_it_and_it_reads_back(api: Api) -> None:
     assert year["classes"] == year["journals"] == year["bells"] == year["closures"] == []
 
 
+def test_a_year_gives_grades_10_and_11_half_years_beside_quarters(api: Api) -> None:
+    """Period schemes per grade (School 117, School 77, Belogorsk, Gymnasium 2): overlaps are
+    refused only within a scheme, and a grade has one scheme."""
+    quarters = [
+        {"id": f"Q{n}", "name": f"{n} четверть", "start": start, "end": end}
+        for n, (start, end) in enumerate(
+            (
+                ("2027-09-01", "2027-10-24"),
+                ("2027-11-05", "2027-12-28"),
+                ("2028-01-11", "2028-03-20"),
+                ("2028-03-30", "2028-05-31"),
+            ),
+            start=1,
+        )
+    ]
+    halves = [
+        {"id": "H1", "name": "1 полугодие", "start": "2027-09-01", "end": "2027-12-28"},
+        {"id": "H2", "name": "2 полугодие", "start": "2028-01-11", "end": "2028-05-31"},
+    ]
+    before = api.world.school.position()
+    overlapping = [quarters[0], {**quarters[1], "start": "2027-10-20"}]
+    refused = problem(
+        start_next_year(
+            api,
+            periods=[],
+            schemes=[
+                {"grades": list(range(1, 10)), "periods": overlapping},
+                {"grades": [10, 11], "periods": halves},
+            ],
+        ),
+        409,
+        "school-year-invariant",
+    )
+    assert "Q2 overlaps" in refused["detail"]
+    problem(
+        start_next_year(
+            api,
+            periods=[],
+            schemes=[
+                {"grades": list(range(1, 11)), "periods": quarters},
+                {"grades": [10, 11], "periods": halves},
+            ],
+        ),
+        409,
+        "school-year-invariant",
+    )
+    assert api.world.school.position() == before
+    recorded(
+        api,
+        start_next_year(
+            api,
+            periods=[],
+            schemes=[
+                {"grades": list(range(1, 10)), "periods": quarters},
+                {"grades": [10, 11], "periods": halves},
+            ],
+        ),
+    )
+    year = api.get(f"{V1}/years/2027-2028", "deputy").json()
+    assert [(p["id"], p["grades"]) for p in year["periods"]] == [
+        ("Q1", list(range(1, 10))),
+        ("H1", [10, 11]),
+        ("Q2", list(range(1, 10))),
+        ("Q3", list(range(1, 10))),
+        ("H2", [10, 11]),
+        ("Q4", list(range(1, 10))),
+    ]
+
+
 def test_the_year_reads_as_its_organisation(api: Api) -> None:
     response = api.get(f"{V1}/years/2026-2027", "math")
     assert response.status_code == 200
@@ -89,6 +158,7 @@ def test_the_year_reads_as_its_organisation(api: Api) -> None:
         "end": "2026-10-24",
         "marks_due": None,
         "marks_due_order": None,
+        "grades": None,
     }
     classes = {c["code"]: c for c in year["classes"]}
     assert classes["5А"]["class_teacher_id"] == str(api.actors["class_teacher"].account_id)

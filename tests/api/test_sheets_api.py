@@ -13,6 +13,7 @@ from api_session import Api
 from openpyxl import load_workbook
 
 from ejournal.commands import lessons, period_marks
+from ejournal.commands.marking import MarkEntry
 from ejournal.marks import Attendance
 
 V1 = "/api/v1"
@@ -33,6 +34,8 @@ def keep_a_day(api: Api) -> int:
             on=MONDAY,
             slot=1,
             attendance={world.students[1]: Attendance.ABSENT},
+            # The current mark his Q1 mark rests on (School 77 §5.1–5.2).
+            marks=(MarkEntry(student_id=world.students[0], value="5"),),
         ),
     )
     world.at(date(2026, 10, 20), 12)

@@ -338,7 +338,18 @@ def test_a_mark_is_recorded_corrected_and_voided(api: Api) -> None:
 def test_period_marks_are_recorded_in_their_window_and_corrected(api: Api) -> None:
     s = api.world.students
     url = journal_url(api, "math", "period-marks")
+    api.world.give_marks("math", 0, 1, on=date(2026, 10, 19))
     api.world.at(date(2026, 10, 20), 12)
+    # School 77 §5.1–5.2: Гусев has no current mark in Q1 for his period mark to rest on.
+    position = api.world.school.position()
+    baseless = assert_refused(
+        api.post(url, "math", {"period_id": "Q1", "student_id": str(s[2]), "value": "4"}),
+        422,
+        "rule-violated",
+    )
+    assert baseless["rule"] == "period_mark_basis.min_current_marks"
+    assert (baseless["clause"]["source"], baseless["clause"]["ref"]) == ("School 77", "§5.1–5.2")
+    assert api.world.school.position() == position
     recorded = api.post(url, "math", {"period_id": "Q1", "student_id": str(s[0]), "value": "5"})
     assert recorded.status_code == 201, recorded.text
     assert recorded.json()["position"] == api.world.school.position()
@@ -376,6 +387,57 @@ def test_period_marks_are_recorded_in_their_window_and_corrected(api: Api) -> No
     assert late["rule"] == "deadline.period_mark"
     assert late["clause"]["ref"] == "§5.4"
     assert api.world.school.position() == position
+
+
+def test_year_exam_and_final_marks_are_recorded_under_their_rules(api: Api) -> None:
+    """The year mark after the last period's mark (School 77 §4.4.6); exam and final marks in
+    grades 9 and 11 only; refusals name the rule and the clause and record nothing."""
+    s = api.world.students
+    url = journal_url(api, "math", "results")
+    api.world.give_marks("math", 0, on=date(2027, 5, 17))
+    api.world.at(date(2027, 5, 20), 12)
+    position = api.world.school.position()
+    early = assert_refused(
+        api.post(url, "math", {"kind": "year", "student_id": str(s[0]), "value": "5"}),
+        422,
+        "rule-violated",
+    )
+    assert early["rule"] == "results.year_after_last_period"
+    assert (early["clause"]["source"], early["clause"]["ref"]) == ("School 77", "§4.4.6, §6.5")
+    exam = assert_refused(
+        api.post(
+            url,
+            "math",
+            {"kind": "exam", "student_id": str(s[0]), "value": "5", "results_date": "2027-05-19"},
+        ),
+        422,
+        "rule-violated",
+    )
+    assert exam["rule"] == "results.exam_grades"
+    assert api.world.school.position() == position
+    q4 = api.post(
+        journal_url(api, "math", "period-marks"),
+        "math",
+        {"period_id": "Q4", "student_id": str(s[0]), "value": "5"},
+    )
+    assert q4.status_code == 201, q4.text
+    year_mark = api.post(url, "math", {"kind": "year", "student_id": str(s[0]), "value": "5"})
+    assert year_mark.status_code == 201, year_mark.text
+    corrected = api.post(
+        journal_url(api, "math", "results", "year", s[0], "corrections"),
+        "math",
+        {"value": "4", "reason": "пересчёт по итогам четвертей"},
+    )
+    assert corrected.status_code == 201, corrected.text
+    kept = api.world.school.journal(api.world.journals["math"]).period_mark("Y", s[0])
+    assert kept is not None
+    assert (kept.value, kept.corrected) == ("4", True)
+    grid = api.get(
+        journal_url(api, "math", "grid") + f"?after={corrected.json()['position']}", "math"
+    )
+    assert grid.status_code == 200, grid.text
+    columns = [c.get("period_id") for c in grid.json()["columns"] if c["kind"] == "period"]
+    assert columns[-2:] == ["Q4", "Y"]
 
 
 def test_a_substitute_records_only_the_lesson_granted(api: Api) -> None:
@@ -588,22 +650,23 @@ def test_pass_fail_marks_are_given_only_in_pass_fail_subjects(api: Api) -> None:
             "mark-not-on-scale",
         )
 
+    # Артём's "5" and "зач" above are the current marks his period marks rest on.
     api.world.at(date(2026, 10, 20), 12)
     for key, value in (("math", "зач"), ("odnknr", "5")):
-        period_mark = {"period_id": "Q1", "student_id": str(s[1]), "value": value}
+        period_mark = {"period_id": "Q1", "student_id": str(s[0]), "value": value}
         assert_refused(
             api.post(journal_url(api, key, "period-marks"), "math", period_mark),
             422,
             "mark-not-on-scale",
         )
     for key, value in (("math", "5"), ("odnknr", "зач")):
-        period_mark = {"period_id": "Q1", "student_id": str(s[1]), "value": value}
+        period_mark = {"period_id": "Q1", "student_id": str(s[0]), "value": value}
         given = api.post(journal_url(api, key, "period-marks"), "math", period_mark)
         assert given.status_code == 201, given.text
     for key, value in (("math", "незач"), ("odnknr", "3")):
         assert_refused(
             api.post(
-                journal_url(api, key, "period-marks", "Q1", s[1], "corrections"),
+                journal_url(api, key, "period-marks", "Q1", s[0], "corrections"),
                 "math",
                 {"value": value, "reason": "пересчёт"},
             ),

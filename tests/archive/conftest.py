@@ -271,6 +271,8 @@ def keep_the_journal(world: World) -> KeptJournal:
             reason="заявление родителей",
         ),
     )
+    # Гусев's only mark was voided: his Q1 mark rests on a current one (School 77 §5.1–5.2).
+    world.give_marks("math", 2, on=date(2026, 10, 6))
     world.at(PERIOD_MARKS_DAY, 12)
     for student in pupils[:4]:
         period_marks.record_period_mark(

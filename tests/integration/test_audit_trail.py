@@ -315,6 +315,8 @@ def keep_the_journal(world: World) -> tuple[Actor, dict[str, UUID], dict[str, da
     accounts.block_account(
         world.school, world.admin, accounts.BlockAccount(account_id=blocked, reason="утеря пароля")
     )
+    # Алексеев's and Гусев's current marks, which their Q1 marks rest on (School 77 §5.1).
+    world.give_marks("math", 0, 2, on=date(2026, 10, 6))
     world.at(date(2026, 10, 20), 12)
     moments["period marks"] = world.clock.now()
     for student in pupils[:4]:

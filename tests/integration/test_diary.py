@@ -21,12 +21,13 @@ from ejournal.commands import (
     lessons,
     marks,
     period_marks,
+    results,
     students,
     year,
 )
 from ejournal.commands.marking import MarkEntry
 from ejournal.database import SchoolDatabase, open_database
-from ejournal.marks import AbsenceReason, Attendance, WorkKind
+from ejournal.marks import AbsenceReason, Attendance, ResultKind, WorkKind
 from ejournal.projections.diary import (
     Diary,
     DiaryDay,
@@ -409,3 +410,33 @@ def test_a_rebuild_from_zero_gives_the_same_rows(diaries: Diaries) -> None:
         projector = Projector(diaries.world.school, diaries.database, [Diary()], batch_size)
         projector.rebuild("diary")
         assert dump(diaries) == built, f"rebuilt in batches of {batch_size}"
+
+
+def test_year_marks_show_in_the_diary_on_the_years_last_day(diaries: Diaries) -> None:
+    """The year's results reach the family (School 77 §9.4): a year mark shows on the year's
+    last day, beside the last quarter's mark on its own."""
+    world = diaries.world
+    student = world.students[0]
+    world.give_marks("math", 0, on=date(2027, 5, 17))
+    world.at(date(2027, 5, 20), 12)
+    period_marks.record_period_mark(
+        world.school,
+        world.math,
+        period_marks.RecordPeriodMark(
+            journal_id=world.journals["math"], period_id="Q4", student_id=student, value="5"
+        ),
+    )
+    results.record_result_mark(
+        world.school,
+        world.math,
+        results.RecordResultMark(
+            journal_id=world.journals["math"], kind=ResultKind.YEAR, student_id=student, value="5"
+        ),
+    )
+    diaries.catch_up()
+    view = diaries.week(student, date(2027, 5, 24), date(2027, 5, 31))
+    shown = {(d.on, m.period_id, m.period_name, m.value) for d in view.days for m in d.period_marks}
+    assert shown == {
+        (date(2027, 5, 26), "Q4", "4 четверть", "5"),
+        (date(2027, 5, 31), "Y", "Год", "5"),
+    }

@@ -289,7 +289,10 @@ def quarter(tmp_path_factory: pytest.TempPathFactory) -> Generated:
 def test_period_marks_are_the_weighted_average_entered_in_their_window(quarter: Generated) -> None:
     profile = load_profile("school77")
     given = quarter.of(ClassJournal.PeriodMarkRecorded)
-    journals = {e.originator_id for e in quarter.of(ClassJournal.Opened)}
+    # School 77 §5.1–5.2: a period mark rests on current marks; a course the generator never
+    # marks (ОДНКНР) gets none.
+    journals = {e.originator_id for e in quarter.of(ClassJournal.MarkRecorded)}
+    assert journals
     assert {e.originator_id for e in given} == journals
     assert len(given) == quarter.report.period_marks
     for mark in given:

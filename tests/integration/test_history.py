@@ -276,6 +276,8 @@ def keep_the_journal(timeline: Timeline) -> Kept:
     world.at(TRANSFER_DAY, 10)
     whole_lesson(world, "math", TRANSFER_DAY, 1, topic="Сложение натуральных чисел")
     timeline.note("transfer and a new surname")
+    # Алексеев's and Гусев's current marks, which their Q1 marks rest on (School 77 §5.1).
+    world.give_marks("math", 0, 2, on=date(2026, 10, 6))
     world.at(date(2026, 10, 20), 12)
     for student in pupils[:4]:
         period_marks.record_period_mark(

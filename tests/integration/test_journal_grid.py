@@ -27,6 +27,7 @@ from ejournal.commands import (
 from ejournal.commands.marking import MarkEntry
 from ejournal.database import SchoolDatabase, open_database
 from ejournal.marks import AbsenceReason, Attendance, WorkKind
+from ejournal.policy.profile import PeriodMarkBasis
 from ejournal.projections.journal_grid import (
     GridRow,
     JournalGrid,
@@ -227,7 +228,14 @@ def keep_the_journal(journal: Journal) -> Entries:
         ),
     )
     world.at(TRANSFER_DAY, 10)
-    whole_lesson(world, TRANSFER_DAY, 1, topic="Сложение натуральных чисел")
+    # Gusev's only mark was voided: a period mark rests on a current one (School 77 §5.1).
+    whole_lesson(
+        world,
+        TRANSFER_DAY,
+        1,
+        topic="Сложение натуральных чисел",
+        marks=(MarkEntry(student_id=pupils[2], value="4"),),
+    )
     journal.catch_up()
     world.at(date(2026, 10, 20), 12)
     for student in pupils[:4]:
@@ -427,8 +435,19 @@ def test_events_the_grid_does_not_show_change_nothing(journal: Journal) -> None:
 
 
 def test_period_column_stands_without_lessons_of_its_own(journal: Journal) -> None:
-    """Period marks given before any lesson of the period was entered still get their column."""
+    """Period marks given before any lesson of the period was entered still get their column
+    (under a profile that sets no number of current marks a period mark rests on)."""
     world = journal.world
+    profile = world.school.year_view(YEAR).profile
+    year.adopt_profile(
+        world.school,
+        world.admin,
+        year.AdoptProfile(
+            year=YEAR,
+            profile=profile.model_copy(update={"period_mark_basis": PeriodMarkBasis()}),
+            reason="приказ: отметки за четверть без минимума текущих",
+        ),
+    )
     world.at(date(2026, 10, 20), 12)
     period_marks.record_period_mark(
         world.school,

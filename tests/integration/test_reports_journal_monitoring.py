@@ -5,19 +5,25 @@ homework, late entries and KTP progress, as worked out by hand from tests/report
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from report_term import TODAY, Term, keep_the_term, reporting_school
-from scenario import YEAR
+from scenario import QUARTERS_AND_HALF_YEARS, YEAR, add_class, build_world
 
+from ejournal.clock import MovableClock
+from ejournal.commands import year
+from ejournal.database import open_database
 from ejournal.projections.journal_monitoring import (
     JournalMonitoringView,
     KeepingCounts,
     journal_monitoring,
 )
-from ejournal.projections.reporting import ReportNotProjectedError
+from ejournal.projections.projector import Projector
+from ejournal.projections.reporting import Reporting, ReportNotProjectedError
+from ejournal.schools import open_school
+from ejournal.settings import Settings
 
 Q1 = (date(2026, 9, 1), date(2026, 10, 24))
 FIELDS = (
@@ -139,3 +145,42 @@ def test_an_unknown_year_or_journal_is_not_found(term: Term) -> None:
             journal_monitoring(cursor, "2031/2032", *Q1, TODAY)
         with pytest.raises(ReportNotProjectedError):
             journal_monitoring(cursor, YEAR, *Q1, TODAY, journal_id=term.students[0])
+
+
+def test_lessons_scheduled_follow_the_grades_periods(database_url: str, school_id: str) -> None:
+    """Grade 10's first half-year runs through grade 5's autumn holidays (25 October to
+    4 November): its timetabled lessons count those school days, grade 5's do not."""
+    settings = Settings(database_url=database_url)
+    clock = MovableClock(datetime(2026, 8, 25, tzinfo=UTC))
+    world = build_world(
+        open_school(settings, school_id, clock=clock),
+        clock,
+        "school77",
+        schemes=QUARTERS_AND_HALF_YEARS,
+    )
+    add_class(world, 10, pupils=1)
+    year.set_timetable(
+        world.school,
+        world.deputy,
+        year.SetTimetable(
+            year=YEAR,
+            class_code="10А",
+            entries=tuple(
+                year.TimetableSpec(weekday=day, slot=1, journal_id=world.journals["math10"])
+                for day in range(1, 6)
+            ),
+        ),
+    )
+    database = open_database(settings, school_id)
+    try:
+        projector = Projector(world.school, database, [Reporting()], batch_size=50)
+        projector.set_up()
+        projector.catch_up()
+        end = date(2026, 11, 6)
+        with database.transaction(write=False) as cursor:
+            view = journal_monitoring(cursor, YEAR, date(2026, 9, 1), end, end)
+    finally:
+        database.close()
+    timetabled = {(j.class_code, j.subject): j.timetabled_to_date for j in view.journals}
+    # Monday 26 October to Tuesday 3 November: 7 school days (4 November is a public holiday).
+    assert timetabled[("10А", "mathematics")] - timetabled[("5А", "russian_language")] == 7

@@ -11,12 +11,12 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from scenario import YEAR, World, build_world, class_teacher_as
+from scenario import QUARTERS_AND_HALF_YEARS, YEAR, World, add_class, build_world, class_teacher_as
 
 from ejournal.clock import MovableClock
-from ejournal.commands import attendance, lessons, period_marks, students, year
+from ejournal.commands import attendance, lessons, period_marks, results, students, year
 from ejournal.database import SchoolDatabase, open_database
-from ejournal.marks import AbsenceReason, Attendance
+from ejournal.marks import AbsenceReason, Attendance, ResultKind
 from ejournal.projections.projector import Projector
 from ejournal.projections.summary_sheets import (
     SheetNotProjectedError,
@@ -148,6 +148,9 @@ def keep_the_term(sheets: Sheets) -> None:
     world.at(OCTOBER_MONDAY, 10)
     lesson(world, "math", OCTOBER_MONDAY, 1, attendance={p[1]: Attendance.ABSENT})
     sheets.catch_up()
+    # The current marks Q1's marks rest on (School 77 §5.1–5.2).
+    world.give_marks("math", 0, 1, 2, 3, on=date(2026, 10, 6))
+    world.give_marks("russian", 0, 1, 2, 3, on=date(2026, 10, 6))
     world.at(PERIOD_MARKS_DAY, 12)
     for key, teacher, values in (
         ("math", world.math, ("5", "4", "3", "4")),
@@ -323,3 +326,83 @@ def test_a_rebuild_from_zero_gives_the_same_rows(sheets: Sheets) -> None:
         rebuilder = Projector(sheets.world.school, sheets.database, [sheets.model], batch_size)
         rebuilder.rebuild(sheets.model.name)
         assert dump(sheets) == built, f"rebuilt in batches of {batch_size}"
+
+
+def test_the_progress_sheet_shows_the_years_results_in_each_grades_scheme(
+    database_url: str, school_id: str
+) -> None:
+    """Year marks in the year column (Lyceum 68 §6.3, School 77 §6.5), exam and final marks
+    where grade 9 has them; grade 10's half-years beside the quarters of grades 5 and 9."""
+    settings = Settings(database_url=database_url)
+    clock = MovableClock(datetime(2026, 8, 25, tzinfo=UTC))
+    world = build_world(
+        open_school(settings, school_id, clock=clock),
+        clock,
+        "school117",
+        schemes=QUARTERS_AND_HALF_YEARS,
+    )
+    ninth = add_class(world, 9)
+    tenth = add_class(world, 10, pupils=1)
+    world.at(date(2027, 5, 20), 12)
+    for journal, period, student, value in (
+        ("math9", "Q4", ninth[0], "4"),
+        ("math9", "Q4", ninth[1], "3"),
+        ("math10", "H2", tenth[0], "5"),
+    ):
+        period_marks.record_period_mark(
+            world.school,
+            world.math,
+            period_marks.RecordPeriodMark(
+                journal_id=world.journals[journal],
+                period_id=period,
+                student_id=student,
+                value=value,
+            ),
+        )
+    for journal, kind, student, value in (
+        ("math9", ResultKind.YEAR, ninth[0], "4"),
+        ("math9", ResultKind.YEAR, ninth[1], "3"),
+        ("math9", ResultKind.EXAM, ninth[0], "5"),
+        ("math9", ResultKind.FINAL, ninth[0], "5"),
+        ("math10", ResultKind.YEAR, tenth[0], "5"),
+    ):
+        results.record_result_mark(
+            world.school,
+            world.math,
+            results.RecordResultMark(
+                journal_id=world.journals[journal],
+                kind=kind,
+                student_id=student,
+                value=value,
+                results_date=date(2027, 5, 20) if kind is ResultKind.EXAM else None,
+            ),
+        )
+    database = open_database(settings, school_id)
+    try:
+        projector = Projector(world.school, database, [SummarySheets()], batch_size=3)
+        projector.set_up()
+        projector.catch_up()
+        with database.transaction(write=False) as cursor:
+            grade9 = progress_sheet(cursor, YEAR, "9А")
+            grade10 = progress_sheet(cursor, YEAR, "10А")
+            grade5 = progress_sheet(cursor, YEAR, "5А")
+            year_results = class_results(cursor, YEAR, "9А", "Y")
+    finally:
+        database.close()
+    assert [p.period_id for p in grade9.periods] == ["Q1", "Q2", "Q3", "Q4"]
+    assert (grade9.exams, grade9.finals) == (True, True)
+    assert [
+        (m.periods[3], m.year_mark, m.exam_mark, m.final_mark)
+        for m in (row.subjects[0] for row in grade9.rows)
+    ] == [("4", "4", "5", "5"), ("3", "3", None, None)]
+    assert [p.period_id for p in grade10.periods] == ["H1", "H2"]
+    assert (grade10.exams, grade10.finals) == (False, False)
+    assert grade10.rows[0].subjects[0].periods == (None, "5")
+    assert grade10.rows[0].subjects[0].year_mark == "5"
+    assert [p.period_id for p in grade5.periods] == ["Q1", "Q2", "Q3", "Q4"]
+    assert year_results.period_name == "Год"
+    assert (year_results.total.students, year_results.total.fours, year_results.total.threes) == (
+        2,
+        1,
+        1,
+    )

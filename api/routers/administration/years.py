@@ -109,15 +109,26 @@ class PeriodRequest(BaseModel):
     end: IsoDate
 
 
+class SchemeRequest(BaseModel):
+    """The periods of some grades (half-years for grades 10–11 beside quarters for the rest)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    grades: list[Annotated[int, Field(ge=1, le=11)]] = Field(min_length=1, examples=[[10, 11]])
+    periods: list[PeriodRequest] = Field(min_length=1)
+
+
 class SchoolYearRequest(BaseModel):
-    """A school year to start, with its periods and the regulation profile in force."""
+    """A school year to start, with its periods and the regulation profile in force:
+    ``periods`` for every grade, or ``schemes`` giving sets of grades their own periods."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     label: YearLabel
     starts_on: IsoDate
     ends_on: IsoDate
-    periods: list[PeriodRequest]
+    periods: list[PeriodRequest] = []
+    schemes: list[SchemeRequest] = []
     profile: ProfileChoice
     timezone: TimeZone | None = None
     """The school's zone, when it differs from the profile's."""
@@ -241,6 +252,8 @@ class PeriodPublic(BaseModel):
     end: date
     marks_due: date | None
     marks_due_order: str | None
+    grades: list[int] | None
+    """The grades of the period's scheme; null for every grade."""
 
 
 class TimetableEntryPublic(BaseModel):
@@ -320,7 +333,9 @@ class SchoolYearPublic(BaseModel):
             profile=school_year.profile.id,
             closed=school_year.closed,
             periods=[
-                PeriodPublic.model_validate(p.model_dump())
+                PeriodPublic.model_validate(
+                    {**p.model_dump(), "grades": sorted(p.grades) if p.grades else None}
+                )
                 for p in sorted(school_year.periods.values(), key=lambda p: p.start)
             ],
             classes=[

@@ -103,13 +103,16 @@ class Mark(Value):
 
 
 class PeriodMark(Value):
-    """A quarter, trimester or half-year mark (or the year's)."""
+    """A quarter, trimester or half-year mark, or a mark of the year's results kept under the
+    id of its kind ("Y" year, "E" exam, "F" final: ``ResultKind``)."""
 
     period_id: str
     student_id: UUID
     value: str
     late: LateEntry | None = None
     corrected: bool = False
+    recorded_at: datetime | None = None
+    """When it was first recorded (None in snapshots taken before this was kept)."""
 
 
 class Substitution(Value):
@@ -440,6 +443,16 @@ class ClassJournal(Aggregate):
 
     def period_mark(self, period_id: str, student_id: UUID) -> PeriodMark | None:
         return self.period_marks.get(_key(period_id, student_id))
+
+    def current_marks_of(self, student_id: UUID, start: date, end: date) -> int:
+        """How many current marks (not voided) a student has for lessons from start to end."""
+        return sum(
+            1
+            for mark in self.marks.values()
+            if mark.student_id == student_id
+            and not mark.voided
+            and start <= self.lessons[mark.lesson_id].on <= end
+        )
 
     def closed_period_on(self, day: date) -> ClosedPeriod | None:
         for period in self.closed_periods.values():
@@ -931,7 +944,11 @@ class ClassJournal(Aggregate):
         actor: Actor,
     ) -> None:
         self.period_marks[_key(period_id, student_id)] = PeriodMark(
-            period_id=period_id, student_id=student_id, value=value, late=late
+            period_id=period_id,
+            student_id=student_id,
+            value=value,
+            late=late,
+            recorded_at=self.event_time,
         )
 
     def correct_period_mark(

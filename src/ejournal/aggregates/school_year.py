@@ -73,6 +73,13 @@ class Period(Value):
     marks_due: date | None = None
     """The date a school order sets for period marks (profiles that time them "by order")."""
     marks_due_order: str | None = None
+    grades: SortedFrozenSet[int] | None = None
+    """The grades whose scheme the period belongs to (half-years for grades 10–11 beside
+    quarters for the rest: School 117, School 77, Belogorsk, Gymnasium 2); None, as in every
+    log before schemes existed, for every grade."""
+
+    def applies_to(self, grade: int | None) -> bool:
+        return self.grades is None or grade is None or grade in self.grades
 
 
 class ClosureRecord(Value):
@@ -323,17 +330,7 @@ class SchoolYear(Aggregate):
             )
         if not periods:
             raise SchoolYearError("a school year needs at least one reporting period")
-        previous_end: date | None = None
-        for period in periods:
-            if period.end < period.start:
-                raise SchoolYearError(f"period {period.id} ends before it starts")
-            if period.start < starts_on or period.end > ends_on:
-                raise SchoolYearError(f"period {period.id} lies outside the school year")
-            if previous_end is not None and period.start <= previous_end:
-                raise SchoolYearError(f"period {period.id} overlaps the period before it")
-            previous_end = period.end
-        if len({p.id for p in periods}) != len(periods):
-            raise SchoolYearError("period ids must be unique")
+        _check_schemes(periods, starts_on, ends_on)
         return cls(
             label=label,
             starts_on=starts_on,
@@ -402,18 +399,40 @@ class SchoolYear(Aggregate):
                 f" ({self.starts_on}–{self.ends_on})"
             )
 
-    def period_of(self, day: date) -> Period | None:
-        """The reporting period a day falls in (None in holidays between periods)."""
-        for period in self.periods.values():
+    def periods_for(self, grade: int | None) -> list[Period]:
+        """The periods of a grade's scheme, in order (every period with None)."""
+        return sorted(
+            (p for p in self.periods.values() if p.applies_to(grade)), key=lambda p: p.start
+        )
+
+    def grade_of(self, class_code: str) -> int | None:
+        school_class = self.classes.get(class_code)
+        return school_class.grade if school_class else None
+
+    def period_of(self, day: date, grade: int | None = None) -> Period | None:
+        """The reporting period a day falls in for a grade (None in holidays between periods).
+        Without a grade: some period of some scheme, which tells only that lessons run."""
+        for period in self.periods_for(grade):
             if period.start <= day <= period.end:
                 return period
         return None
 
-    def period(self, period_id: str) -> Period:
+    def period_of_class(self, day: date, class_code: str) -> Period | None:
+        """The period a day falls in for a class: its grade's scheme."""
+        return self.period_of(day, self.grade_of(class_code))
+
+    def period(self, period_id: str, grade: int | None = None) -> Period:
+        """A period by id; with a grade, it must be one of that grade's scheme."""
         try:
-            return self.periods[period_id]
+            period = self.periods[period_id]
         except KeyError:
             raise NotFoundError(f"no period {period_id!r} in school year {self.label}") from None
+        if not period.applies_to(grade):
+            raise NotFoundError(
+                f"period {period_id} is not a period of grade {grade} in school year"
+                f" {self.label}: its scheme is for grades {sorted(period.grades or ())}"
+            )
+        return period
 
     def school_class(self, class_code: str) -> SchoolClass:
         try:
@@ -745,6 +764,44 @@ class SchoolYear(Aggregate):
             if stint.until is None and (place is None or stint.place == place):
                 history[i] = stint.model_copy(update={"until": until})
                 return
+
+
+def _check_schemes(periods: tuple[Period, ...], starts_on: date, ends_on: date) -> None:
+    """Periods form schemes, one per set of grades (``Period.grades``); a scheme's periods lie
+    inside the year, in order, without overlap; two schemes share no grade. Periods of
+    different schemes may overlap: half-years of grades 10–11 beside quarters of the rest."""
+    if len({p.id for p in periods}) != len(periods):
+        raise SchoolYearError("period ids must be unique")
+    schemes: dict[frozenset[int] | None, list[Period]] = {}
+    for period in periods:
+        if period.end < period.start:
+            raise SchoolYearError(f"period {period.id} ends before it starts")
+        if period.start < starts_on or period.end > ends_on:
+            raise SchoolYearError(f"period {period.id} lies outside the school year")
+        if period.grades is not None and (
+            not period.grades or not all(1 <= g <= 11 for g in period.grades)
+        ):
+            raise SchoolYearError(f"period {period.id}: a scheme names grades from 1 to 11")
+        schemes.setdefault(period.grades, []).append(period)
+    if None in schemes and len(schemes) > 1:
+        raise SchoolYearError(
+            "periods for every grade cannot stand beside periods for some grades:"
+            " give each scheme its grades"
+        )
+    seen: set[int] = set()
+    for grades, scheme in schemes.items():
+        if grades is not None:
+            shared = seen & grades
+            if shared:
+                raise SchoolYearError(
+                    f"grade {min(shared)} is in two period schemes: a grade has one scheme"
+                )
+            seen |= grades
+        previous_end: date | None = None
+        for period in scheme:
+            if previous_end is not None and period.start <= previous_end:
+                raise SchoolYearError(f"period {period.id} overlaps the period before it")
+            previous_end = period.end
 
 
 def _require_reason_to_replace(replacing: bool, reason: str | None, what: str) -> None:

@@ -6,7 +6,8 @@ from uuid import UUID
 
 from pydantic import Field
 
-from ejournal.aggregates.class_journal import ClosedPeriod, PeriodClosedError
+from ejournal.aggregates.class_journal import ClassJournal, ClosedPeriod, PeriodClosedError
+from ejournal.aggregates.school_year import Period, SchoolYear
 from ejournal.application import Recorded, School
 from ejournal.commands.access import (
     require_journal_teacher,
@@ -34,7 +35,7 @@ class RecordPeriodMark(Command):
     clause that bans it (School 77 §5.3) instead of a bare format error."""
 
 
-def _check_period_value(
+def check_period_value(
     school_profile_forbidden: frozenset[str], clause: Clause | None, school: str, value: str
 ) -> str:
     normalized = value.strip().lower()
@@ -58,12 +59,14 @@ def record_period_mark(school: School, actor: Actor, cmd: RecordPeriodMark) -> R
         year = school.year_view(journal.year)
         year.check_open()
         rule = year.profile.period_marks
-        value = _check_period_value(
+        value = check_period_value(
             rule.forbidden_values, rule.forbidden_clause, year.profile.school, cmd.value
         )
         first_grade_check(year, journal, marks=True, homework=False)
         check_scale(year, journal.subject, value)
-        period = year.period(cmd.period_id)
+        # The period of the journal's grade's scheme: a grade 10 journal's H1, never a Q1.
+        period = year.period(cmd.period_id, journal.grade)
+        check_period_mark_basis(year, journal, period, cmd.student_id)
         late = period_mark_lateness(year, journal, period, actor)
         roster = year.roster(year.journals[journal.id], period.end) | year.roster(
             year.journals[journal.id], period.start
@@ -72,6 +75,25 @@ def record_period_mark(school: School, actor: Actor, cmd: RecordPeriodMark) -> R
         return school.record(journal)
 
     return school.run(attempt)
+
+
+def check_period_mark_basis(
+    year: SchoolYear, journal: ClassJournal, period: Period, student_id: UUID
+) -> None:
+    """A period mark rests on the student's current marks of the period (School 77 §5.1–5.2,
+    Gymnasium 2 §8.4): at least the number the profile sets."""
+    basis = year.profile.period_mark_basis
+    if not basis.min_current_marks:
+        return
+    count = journal.current_marks_of(student_id, period.start, period.end)
+    if count < basis.min_current_marks:
+        raise RuleViolationError(
+            f"a mark for {period.name} rests on at least {basis.min_current_marks} current"
+            f" mark(s) of the period ({period.start}–{period.end}); the student has {count}"
+            f" in {journal.subject_name}",
+            rule="period_mark_basis.min_current_marks",
+            clause=basis.clause or Clause(source=year.profile.school, ref="профиль школы"),
+        )
 
 
 class CorrectPeriodMark(Command):
@@ -127,15 +149,22 @@ def close_period(school: School, actor: Actor, cmd: ClosePeriod) -> Recorded:
         if cmd.journal_ids:
             ids = list(cmd.journal_ids)
         elif cmd.class_code is not None:
+            year.period(cmd.period_id, year.school_class(cmd.class_code).grade)
             ids = list(year.journals_of(cmd.class_code))
         else:
-            ids = list(year.journals)
+            # The whole year: the journals of the grades whose scheme has this period.
+            ids = [
+                jid
+                for jid, ref in year.journals.items()
+                if period.applies_to(year.grade_of(ref.class_code))
+            ]
         closed = ClosedPeriod(id=period.id, start=period.start, end=period.end)
         journals = []
         for journal_id in ids:
             if journal_id not in year.journals:
                 raise NotFoundError("no such journal")
             journal = school.journal(journal_id)
+            year.period(cmd.period_id, journal.grade)
             if period.id not in journal.closed_periods:
                 journal.close_period(closed, actor)
                 journals.append(journal)

@@ -238,8 +238,9 @@ def _subgroup_rule_clause(year: SchoolYear) -> Clause:
     return rule.clause or Clause(source=year.profile.school, ref="профиль школы")
 
 
-def _at_period_boundary(year: SchoolYear, on: date, days: int) -> bool:
-    period = year.period_of(on)
+def _at_period_boundary(year: SchoolYear, on: date, days: int, class_code: str | None) -> bool:
+    # The class's grade's scheme: half-years of grade 10 end where grade 5's quarters do not.
+    period = year.period_of_class(on, class_code) if class_code else year.period_of(on)
     if period is None:
         return True
     return (on - period.start).days <= days or (period.end - on).days <= days
@@ -280,7 +281,7 @@ def move_to_subgroup(school: School, actor: Actor, cmd: MoveToSubgroup) -> Recor
             if cmd.on < local_today(year):
                 raise InvariantError("a subgroup move takes effect today or later, never backdated")
             if rule.only_at_period_end and not _at_period_boundary(
-                year, cmd.on, rule.days_around_period_end
+                year, cmd.on, rule.days_around_period_end, class_code
             ):
                 raise RuleViolationError(
                     f"a student moves between subgroups only at the end of a period, not on"

@@ -50,7 +50,7 @@ def check_lesson_day(year: SchoolYear, class_code: str, on: date) -> None:
         raise NoLessonsThatDayError(f"{on} is outside school year {year.label}")
     if on > local_today(year):
         raise LessonNotHeldYetError(f"the lesson on {on} has not been held yet")
-    if year.period_of(on) is None:
+    if year.period_of_class(on, class_code) is None:
         raise NoLessonsThatDayError(f"{on} falls between reporting periods (school holidays)")
     calendar = year.calendar()
     if not calendar.is_working_day(on, class_code):
@@ -99,6 +99,14 @@ def period_mark_lateness(
         order_date=period.marks_due,
     )
     return _judge(deadline, journal, period.end, actor)
+
+
+def deadline_lateness(
+    deadline: Deadline | None, journal: ClassJournal, on: date, actor: Actor
+) -> LateEntry | None:
+    """None in time; a LateEntry under a late-entry permission for ``on``; otherwise refused
+    (for deadlines other rules compute: a final mark's term after the exam mark)."""
+    return _judge(deadline, journal, on, actor)
 
 
 def _judge(

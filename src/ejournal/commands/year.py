@@ -37,13 +37,25 @@ class PeriodSpec(Command):
     end: date
 
 
+class SchemeSpec(Command):
+    """The periods of some grades: half-years for grades 10–11 beside quarters or trimesters
+    for the rest (School 117, School 77, Belogorsk, Gymnasium 2)."""
+
+    grades: frozenset[Annotated[int, Field(ge=1, le=11)]] = Field(min_length=1)
+    periods: tuple[PeriodSpec, ...] = Field(min_length=1)
+
+
 class StartSchoolYear(Command):
-    """Set up a school year with its reporting periods and the regulation profile in force."""
+    """Set up a school year with its reporting periods and the regulation profile in force.
+
+    ``periods`` are for every grade; ``schemes`` give each set of grades its own periods. One
+    of the two is given."""
 
     label: Annotated[Label, AfterValidator(check_label)]
     starts_on: date
     ends_on: date
-    periods: tuple[PeriodSpec, ...]
+    periods: tuple[PeriodSpec, ...] = ()
+    schemes: tuple[SchemeSpec, ...] = ()
     profile: Label | Annotated[RegulationProfile, TextWithin(4000)]
     """A shipped profile's id, or the school's own profile."""
     timezone: Label | None = None
@@ -71,13 +83,24 @@ def start_school_year(school: School, actor: Actor, cmd: StartSchoolYear) -> Rec
             label=cmd.label,
             starts_on=cmd.starts_on,
             ends_on=cmd.ends_on,
-            periods=tuple(Period(**p.model_dump()) for p in cmd.periods),
+            periods=_periods(cmd),
             profile=profile,
             actor=actor,
         )
         return school.record(year, ids={"year_id": year.id})
 
     return school.run(attempt)
+
+
+def _periods(cmd: StartSchoolYear) -> tuple[Period, ...]:
+    if cmd.periods and cmd.schemes:
+        raise InvariantError("give periods for every grade or schemes for some grades, not both")
+    every = tuple(Period(**p.model_dump()) for p in cmd.periods)
+    return every + tuple(
+        Period(**p.model_dump(), grades=scheme.grades)
+        for scheme in cmd.schemes
+        for p in scheme.periods
+    )
 
 
 class AdoptProfile(Command):

@@ -671,6 +671,9 @@ class YearRun:
                 for m in note.marks.values()
                 if m.student_id == pupil.id and period.start <= m.on <= period.end
             ]
+            if len(given) < self.year.profile.period_mark_basis.min_current_marks:
+                # No basis for a mark (School 77 §5.1–5.2): the teacher cannot give one.
+                return
             fallback = assessment.draw_mark(pupil.skill(note.subject), self.rng)
             value = assessment.period_mark(note.subject, given, fallback)
             period_marks.record_period_mark(

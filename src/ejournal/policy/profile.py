@@ -125,6 +125,40 @@ class PeriodMarkRule(_Rule):
         return self
 
 
+class PeriodMarkBasis(_Rule):
+    """What a period mark must rest on: the student's current marks of that period in the
+    journal (School 77 §5.1–5.2: "должны быть обоснованы", "необходимо наличие количества
+    оценок"; Gymnasium 2 §8.4: "обеспечивают необходимую накопляемость отметок")."""
+
+    min_current_marks: int = Field(default=0, ge=0)
+    """Current marks (not voided) the student must have in the period; 0 sets no minimum."""
+    clause: Clause | None = None
+
+
+class ResultMarkRule(_Rule):
+    """Year, exam and final marks (годовая, экзаменационная, итоговая отметка).
+
+    A year mark is recorded by the journal's teacher after the student's mark for the last
+    period of the year (School 117 §6.1: in the column after the last lesson; School 77 §4.4.6),
+    within the window of that last period's marks. Exam and final marks exist in the grades
+    that sit the state final attestation (9 and 11: Lyceum 68 §5.5–5.6, Gymnasium 2 §2.2); a
+    final mark rests on the year mark and, where the student sat an exam in the subject, comes
+    after the exam mark.
+    """
+
+    year_clause: Clause | None = None
+    exam_grades: SortedFrozenSet[int] = frozenset({9, 11})
+    exam_clause: Clause | None = None
+    final_grades: SortedFrozenSet[int] = frozenset({9, 11})
+    final_clause: Clause | None = None
+    final_after_exam_days: int | None = Field(default=None, ge=0)
+    """Working days after the exam mark is entered within which the final mark is due
+    (Lyceum 68 §5.6: "в течение 3 рабочих дней после внесения информации о результатах
+    ГИА-9"); None sets no term."""
+    final_after_exam_grades: SortedFrozenSet[int] = frozenset()
+    """The grades that term is for (Lyceum 68 §5.6 names grade 9 only)."""
+
+
 class FirstGradeRule(_Rule):
     """What grade 1 journals may not hold."""
 
@@ -203,6 +237,8 @@ class RegulationProfile(BaseModel):
     corrections: CorrectionRule
     subgroups: SubgroupRule
     substitution: SubstitutionRule
+    period_mark_basis: PeriodMarkBasis = PeriodMarkBasis()
+    results: ResultMarkRule = ResultMarkRule()
 
     def weight(self, kind: WorkKind) -> float:
         return self.weights.get(kind, 1.0)

@@ -32,7 +32,7 @@ from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.identity import school_year_id
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.database import Cursor, Dialect, Row
-from ejournal.marks import AbsenceReason, Attendance, WorkKind, points
+from ejournal.marks import AbsenceReason, Attendance, ResultKind, WorkKind, points
 from ejournal.projections import stints
 from ejournal.projections.read_model import ReadModel, Recorded
 
@@ -153,7 +153,8 @@ class Diary(ReadModel):
     """The diary read model: each student's days, marks, averages and forecasts."""
 
     name: ClassVar[str] = "diary"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
+    """2: the year's results (year, exam, final marks) show as periods of the whole year."""
     tables: ClassVar[tuple[str, ...]] = (
         "diary_periods",
         "diary_journals",
@@ -204,6 +205,12 @@ def _on(*event_types: type) -> Callable[[_Handler], _Handler]:
 
 @_on(SchoolYear.Started)
 def _year_started(e: SchoolYear.Started) -> _Statements:
+    # The year's results (year, exam and final marks: "Y", "E", "F") stand as periods of the
+    # whole year ending on its last day, so a family sees them in the diary (School 77 §9.4).
+    first = min(p.start for p in e.periods)
+    rows = [(p.id, p.name, p.start, p.end) for p in e.periods] + [
+        (kind.period_id, kind.title_ru, first, e.ends_on) for kind in ResultKind
+    ]
     return [
         (
             """INSERT INTO diary_periods (year_id, period_id, name, start_date, end_date)
@@ -212,13 +219,13 @@ def _year_started(e: SchoolYear.Started) -> _Statements:
                 start_date = excluded.start_date, end_date = excluded.end_date""",
             {
                 "year_id": str(e.originator_id),
-                "period_id": period.id,
-                "name": period.name,
-                "start_date": period.start.isoformat(),
-                "end_date": period.end.isoformat(),
+                "period_id": period_id,
+                "name": name,
+                "start_date": start.isoformat(),
+                "end_date": end.isoformat(),
             },
         )
-        for period in e.periods
+        for period_id, name, start, end in rows
     ]
 
 

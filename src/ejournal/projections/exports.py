@@ -98,7 +98,12 @@ def table(view: SheetView | ReportView) -> Table:
 
 
 def _progress(view: ProgressSheetView) -> Table:
-    columns = [p.name for p in view.periods] + ["Год"]
+    columns = (
+        [p.name for p in view.periods]
+        + ["Год"]
+        + (["Экзамен"] if view.exams else [])
+        + (["Итоговая"] if view.finals else [])
+    )
     top = [STUDENT]
     second = [""]
     for subject in view.subjects:
@@ -107,7 +112,16 @@ def _progress(view: ProgressSheetView) -> Table:
     rows = tuple(
         (
             row.full_name,
-            *(cell for marks in row.subjects for cell in (*marks.periods, marks.year_mark)),
+            *(
+                cell
+                for marks in row.subjects
+                for cell in (
+                    *marks.periods,
+                    marks.year_mark,
+                    *((marks.exam_mark,) if view.exams else ()),
+                    *((marks.final_mark,) if view.finals else ()),
+                )
+            ),
         )
         for row in view.rows
     )

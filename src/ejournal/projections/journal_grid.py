@@ -27,7 +27,7 @@ from ejournal.aggregates.school_year import SchoolYear
 from ejournal.aggregates.student import PersonName, Student
 from ejournal.database import Cursor, Dialect, Row
 from ejournal.errors import NotFoundError
-from ejournal.marks import AbsenceReason, Attendance, WorkKind
+from ejournal.marks import RESULT_PERIOD_IDS, AbsenceReason, Attendance, ResultKind, WorkKind
 from ejournal.projections import stints
 from ejournal.projections.read_model import ReadModel, Recorded
 
@@ -56,6 +56,7 @@ _DDL = (
         name TEXT NOT NULL,
         start_date TEXT NOT NULL,
         end_date TEXT NOT NULL,
+        grades TEXT,
         PRIMARY KEY (year_id, period_id)
     )""",
     """CREATE TABLE IF NOT EXISTS grid_student_names (
@@ -138,7 +139,8 @@ class JournalGrid(ReadModel):
     """The journal grid read model: a journal's page, students × lessons, with period marks."""
 
     name: ClassVar[str] = "journal_grid"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
+    """2: periods carry the grades of their scheme."""
     tables: ClassVar[tuple[str, ...]] = (
         "grid_journals",
         "grid_periods",
@@ -226,15 +228,23 @@ def _full_name(name: PersonName) -> str:
 def _year_started(e: SchoolYear.Started, w: _Writes) -> None:
     for period in e.periods:
         w.add(
-            """INSERT INTO grid_periods (year_id, period_id, name, start_date, end_date)
-            VALUES (%(year_id)s, %(period_id)s, %(name)s, %(start_date)s, %(end_date)s)
+            """INSERT INTO grid_periods (year_id, period_id, name, start_date, end_date,
+                grades)
+            VALUES (%(year_id)s, %(period_id)s, %(name)s, %(start_date)s, %(end_date)s,
+                %(grades)s)
             ON CONFLICT (year_id, period_id) DO UPDATE SET name = excluded.name,
-                start_date = excluded.start_date, end_date = excluded.end_date""",
+                start_date = excluded.start_date, end_date = excluded.end_date,
+                grades = excluded.grades""",
             year_id=str(e.originator_id),
             period_id=period.id,
             name=period.name,
             start_date=period.start.isoformat(),
             end_date=period.end.isoformat(),
+            grades=(
+                None
+                if period.grades is None
+                else "," + ",".join(map(str, sorted(period.grades))) + ","
+            ),
         )
 
 
@@ -709,7 +719,7 @@ def grid(cursor: Cursor, journal_id: UUID) -> JournalGridView:
     lessons = _select(cursor, "grid_lessons", key)
     columns = _columns(
         [_lesson_column(r) for r in lessons],
-        _select_periods(cursor, journal["year_id"]),
+        _select_periods(cursor, journal["year_id"], journal["grade"]),
         {r["period_id"] for r in _select(cursor, "grid_period_marks", key)},
     )
     marks: dict[tuple[str, str], list[MarkCell]] = {}
@@ -778,13 +788,15 @@ def _columns(
     """Lessons in date and slot order, each period's column after the last lesson it holds.
 
     A period appears once it has a lesson or a mark; with marks but no lessons of its own it
-    stands after the last lesson before its end.
+    stands after the last lesson before its end. A column of the year's results (year, exam,
+    final) appears once it has a mark.
     """
     shown: list[LessonColumn | PeriodColumn] = list(lessons)
     shown.extend(
         p
         for p in periods
-        if p.period_id in marked or any(p.start <= c.on <= p.end for c in lessons)
+        if p.period_id in marked
+        or (p.period_id not in RESULT_PERIOD_IDS and any(p.start <= c.on <= p.end for c in lessons))
     )
     return sorted(shown, key=_column_order)
 
@@ -801,9 +813,11 @@ def _select(cursor: Cursor, table: str, key: dict[str, str]) -> list[Row]:
     return cursor.fetchall()
 
 
-def _select_periods(cursor: Cursor, year_id: str) -> list[PeriodColumn]:
+def _select_periods(cursor: Cursor, year_id: str, grade: int) -> list[PeriodColumn]:
+    """The periods of the journal's grade's scheme, then the year's results (year, exam and
+    final marks), which stand after the last period's column (School 117 §6.1)."""
     cursor.execute("SELECT * FROM grid_periods WHERE year_id = %(year_id)s", {"year_id": year_id})
-    return [
+    periods = [
         PeriodColumn(
             period_id=r["period_id"],
             name=r["name"],
@@ -811,6 +825,15 @@ def _select_periods(cursor: Cursor, year_id: str) -> list[PeriodColumn]:
             end=_date(r["end_date"]),
         )
         for r in cursor.fetchall()
+        if r["grades"] is None or f",{grade}," in r["grades"]
+    ]
+    if not periods:
+        return periods
+    first = min(p.start for p in periods)
+    last = max(p.end for p in periods)
+    return periods + [
+        PeriodColumn(period_id=kind.period_id, name=kind.title_ru, start=first, end=last)
+        for kind in ResultKind
     ]
 
 

@@ -259,7 +259,14 @@ def journal_monitoring(
             timetable = class_timetables.get(journal.class_code)
             scheduled[journal.class_code] = (
                 scheduled_lessons(
-                    calendar, terms, timetable, journal.class_code, facts.starts_on, as_of
+                    calendar,
+                    # The class's grade's scheme: grade 5's autumn holidays are school days of
+                    # grade 10's first half-year.
+                    [t for t in terms if t.applies_to(journal.grade)],
+                    timetable,
+                    journal.class_code,
+                    facts.starts_on,
+                    as_of,
                 )
                 if timetable is not None
                 else {}

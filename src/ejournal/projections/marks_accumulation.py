@@ -107,7 +107,7 @@ def marks_accumulation(
     grades = classes(cursor, facts)
     if class_code not in grades:
         raise ReportNotProjectedError(f"no class {class_code} in school year {year}")
-    term = period(cursor, facts, period_id)
+    term = period(cursor, facts, period_id, grades[class_code])
     who = roster(cursor, facts, class_code)
     timetable = timetables(cursor, facts).get(class_code)
     # The subject's pages: a student is on the subject's column if on any of them.

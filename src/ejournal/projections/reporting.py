@@ -69,6 +69,7 @@ _DDL = (
         name TEXT NOT NULL,
         start_date TEXT NOT NULL,
         end_date TEXT NOT NULL,
+        grades TEXT,
         PRIMARY KEY (year_id, period_id)
     )""",
     """CREATE TABLE IF NOT EXISTS rpt_closures (
@@ -192,7 +193,8 @@ class Reporting(ReadModel):
     """The reporting read model: the facts every report of the school is worked out from."""
 
     name: ClassVar[str] = "reporting"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
+    """2: periods carry the grades of their scheme."""
     tables: ClassVar[tuple[str, ...]] = (
         "rpt_years",
         "rpt_periods",
@@ -307,15 +309,23 @@ def _year_started(e: SchoolYear.Started, _position: int, w: _Writes) -> None:
     )
     for period in e.periods:
         w.add(
-            """INSERT INTO rpt_periods (year_id, period_id, name, start_date, end_date)
-            VALUES (%(year_id)s, %(period_id)s, %(name)s, %(start_date)s, %(end_date)s)
+            """INSERT INTO rpt_periods (year_id, period_id, name, start_date, end_date,
+                grades)
+            VALUES (%(year_id)s, %(period_id)s, %(name)s, %(start_date)s, %(end_date)s,
+                %(grades)s)
             ON CONFLICT (year_id, period_id) DO UPDATE SET name = excluded.name,
-                start_date = excluded.start_date, end_date = excluded.end_date""",
+                start_date = excluded.start_date, end_date = excluded.end_date,
+                grades = excluded.grades""",
             year_id=year_id,
             period_id=period.id,
             name=period.name,
             start_date=period.start.isoformat(),
             end_date=period.end.isoformat(),
+            grades=(
+                None
+                if period.grades is None
+                else "," + ",".join(map(str, sorted(period.grades))) + ","
+            ),
         )
 
 
@@ -849,6 +859,11 @@ class PeriodFacts:
     name: str
     start: date
     end: date
+    grades: frozenset[int] | None = None
+    """The grades of the period's scheme; None for every grade."""
+
+    def applies_to(self, grade: int) -> bool:
+        return self.grades is None or grade in self.grades
 
 
 @dataclass(frozen=True)
@@ -895,27 +910,37 @@ def year_facts(cursor: Cursor, label: str) -> YearFacts:
     )
 
 
-def periods(cursor: Cursor, year: YearFacts) -> list[PeriodFacts]:
-    """The year's reporting periods in order."""
+def periods(cursor: Cursor, year: YearFacts, grade: int | None = None) -> list[PeriodFacts]:
+    """The year's reporting periods in order; with a grade, those of its scheme."""
     cursor.execute(
         "SELECT * FROM rpt_periods WHERE year_id = %(year_id)s ORDER BY start_date, period_id",
         {"year_id": year.year_id},
     )
-    return [
+    found = [
         PeriodFacts(
             period_id=r["period_id"],
             name=r["name"],
             start=date.fromisoformat(r["start_date"]),
             end=date.fromisoformat(r["end_date"]),
+            grades=(
+                frozenset(int(g) for g in r["grades"].strip(",").split(","))
+                if r["grades"]
+                else None
+            ),
         )
         for r in cursor.fetchall()
     ]
+    return [p for p in found if grade is None or p.applies_to(grade)]
 
 
-def period(cursor: Cursor, year: YearFacts, period_id: str) -> PeriodFacts:
-    found = next((p for p in periods(cursor, year) if p.period_id == period_id), None)
+def period(
+    cursor: Cursor, year: YearFacts, period_id: str, grade: int | None = None
+) -> PeriodFacts:
+    """A period by id; with a grade, one of that grade's scheme."""
+    found = next((p for p in periods(cursor, year, grade) if p.period_id == period_id), None)
     if found is None:
-        raise ReportNotProjectedError(f"no period {period_id} in school year {year.label}")
+        where = f" for grade {grade}" if grade is not None else ""
+        raise ReportNotProjectedError(f"no period {period_id} in school year {year.label}{where}")
     return found
 
 

@@ -26,12 +26,14 @@ from ejournal.aggregates.school_year import SchoolYear
 from ejournal.aggregates.student import PersonName, Student
 from ejournal.database import Cursor, Dialect, Row
 from ejournal.errors import NotFoundError
-from ejournal.marks import FAIL_MARK, PASS_MARK, Attendance
+from ejournal.marks import FAIL_MARK, PASS_MARK, RESULT_PERIOD_IDS, Attendance, ResultKind
 from ejournal.projections import stints
 from ejournal.projections.read_model import ReadModel, Recorded
 
-YEAR_MARK_PERIOD = "Y"
+YEAR_MARK_PERIOD = ResultKind.YEAR.period_id
 """The period id a year mark (годовая отметка) is recorded under."""
+EXAM_MARK_PERIOD = ResultKind.EXAM.period_id
+FINAL_MARK_PERIOD = ResultKind.FINAL.period_id
 
 SCHOOL_MONTHS = (9, 10, 11, 12, 1, 2, 3, 4, 5)
 """The months of a school year, September to May, in the order the attendance sheet shows."""
@@ -50,7 +52,14 @@ _DDL = (
         name TEXT NOT NULL,
         start_date TEXT NOT NULL,
         end_date TEXT NOT NULL,
+        grades TEXT,
         PRIMARY KEY (year_id, period_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS sheet_classes (
+        year_id TEXT NOT NULL,
+        class_code TEXT NOT NULL,
+        grade INTEGER NOT NULL,
+        PRIMARY KEY (year_id, class_code)
     )""",
     """CREATE TABLE IF NOT EXISTS sheet_students (
         student_id TEXT PRIMARY KEY,
@@ -106,10 +115,12 @@ class SummarySheets(ReadModel):
     """The summary sheets read model: marks, attendance and movement per class and year."""
 
     name: ClassVar[str] = "summary_sheets"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
+    """2: periods carry the grades of their scheme, and classes their grade."""
     tables: ClassVar[tuple[str, ...]] = (
         "sheet_years",
         "sheet_periods",
+        "sheet_classes",
         "sheet_students",
         "sheet_class_stints",
         "sheet_journals",
@@ -160,18 +171,41 @@ def _year_started(e: SchoolYear.Started, _position: int, cursor: Cursor) -> None
     )
     for period in e.periods:
         cursor.execute(
-            """INSERT INTO sheet_periods (year_id, period_id, name, start_date, end_date)
-            VALUES (%(year_id)s, %(period_id)s, %(name)s, %(start_date)s, %(end_date)s)
+            """INSERT INTO sheet_periods (year_id, period_id, name, start_date, end_date,
+                grades)
+            VALUES (%(year_id)s, %(period_id)s, %(name)s, %(start_date)s, %(end_date)s,
+                %(grades)s)
             ON CONFLICT (year_id, period_id) DO UPDATE SET name = excluded.name,
-                start_date = excluded.start_date, end_date = excluded.end_date""",
+                start_date = excluded.start_date, end_date = excluded.end_date,
+                grades = excluded.grades""",
             {
                 "year_id": year_id,
                 "period_id": period.id,
                 "name": period.name,
                 "start_date": period.start.isoformat(),
                 "end_date": period.end.isoformat(),
+                "grades": _grades(period.grades),
             },
         )
+
+
+def _grades(grades: frozenset[int] | None) -> str | None:
+    """A scheme's grades as the table keeps them, ",10,11,"; NULL for every grade."""
+    return None if grades is None else "," + ",".join(map(str, sorted(grades))) + ","
+
+
+@_on(SchoolYear.ClassFormed)
+def _class_formed(e: SchoolYear.ClassFormed, _position: int, cursor: Cursor) -> None:
+    cursor.execute(
+        """INSERT INTO sheet_classes (year_id, class_code, grade)
+        VALUES (%(year_id)s, %(class_code)s, %(grade)s)
+        ON CONFLICT (year_id, class_code) DO UPDATE SET grade = excluded.grade""",
+        {
+            "year_id": str(e.originator_id),
+            "class_code": e.school_class.code,
+            "grade": e.school_class.grade,
+        },
+    )
 
 
 @_on(SchoolYear.StudentEnrolled)
@@ -464,12 +498,14 @@ class SubjectHeading(SheetModel):
 
 
 class SubjectMarks(SheetModel):
-    """A student's marks in one subject: one per period (None where none is recorded), and the
-    year mark."""
+    """A student's marks in one subject: one per period (None where none is recorded), the
+    year mark, and in grades 9 and 11 the exam and final marks."""
 
     subject: str
     periods: tuple[str | None, ...]
     year_mark: str | None
+    exam_mark: str | None = None
+    final_mark: str | None = None
 
 
 class ProgressRow(SheetModel):
@@ -485,8 +521,13 @@ class ProgressSheetView(SheetModel):
     year: str
     class_code: str
     periods: tuple[PeriodHeading, ...]
+    """The periods of the class's grade's scheme (half-years in grade 10 beside quarters)."""
     subjects: tuple[SubjectHeading, ...]
     rows: tuple[ProgressRow, ...]
+    exams: bool = False
+    """Whether the sheet has an exam column (some student of the class has an exam mark)."""
+    finals: bool = False
+    """Whether it has a final-mark column (some student has a final mark)."""
 
 
 class MonthAbsences(SheetModel):
@@ -637,12 +678,25 @@ def _period_marks(cursor: Cursor, year_id: str, class_code: str) -> dict[tuple[s
     return {(r["student_id"], r["subject"], r["period_id"]): r["value"] for r in cursor.fetchall()}
 
 
-def _periods(cursor: Cursor, year_id: str) -> list[Row]:
+def _periods(cursor: Cursor, year_id: str, class_code: str | None = None) -> list[Row]:
+    """The year's periods; with a class, those of its grade's scheme."""
     cursor.execute(
         "SELECT * FROM sheet_periods WHERE year_id = %(year_id)s ORDER BY start_date, period_id",
         {"year_id": year_id},
     )
-    return cursor.fetchall()
+    rows = cursor.fetchall()
+    if class_code is None:
+        return rows
+    cursor.execute(
+        """SELECT grade FROM sheet_classes
+        WHERE year_id = %(year_id)s AND class_code = %(class_code)s""",
+        {"year_id": year_id, "class_code": class_code},
+    )
+    found = cursor.fetchone()
+    if found is None:
+        return rows
+    grade = f",{found['grade']},"
+    return [r for r in rows if r["grades"] is None or grade in r["grades"]]
 
 
 def progress_sheet(cursor: Cursor, year: str, class_code: str) -> ProgressSheetView:
@@ -650,11 +704,12 @@ def progress_sheet(cursor: Cursor, year: str, class_code: str) -> ProgressSheetV
     year_id = _year_id(cursor, year)
     periods = [
         PeriodHeading(period_id=r["period_id"], name=r["name"])
-        for r in _periods(cursor, year_id)
-        if r["period_id"] != YEAR_MARK_PERIOD
+        for r in _periods(cursor, year_id, class_code)
+        if r["period_id"] not in RESULT_PERIOD_IDS
     ]
     subjects = _subjects(_journals(cursor, year_id, class_code))
     marks = _period_marks(cursor, year_id, class_code)
+    marked = {period_id for (_, _, period_id) in marks}
     rows = tuple(
         ProgressRow(
             student_id=UUID(student_id),
@@ -664,6 +719,8 @@ def progress_sheet(cursor: Cursor, year: str, class_code: str) -> ProgressSheetV
                     subject=s.subject,
                     periods=tuple(marks.get((student_id, s.subject, p.period_id)) for p in periods),
                     year_mark=marks.get((student_id, s.subject, YEAR_MARK_PERIOD)),
+                    exam_mark=marks.get((student_id, s.subject, EXAM_MARK_PERIOD)),
+                    final_mark=marks.get((student_id, s.subject, FINAL_MARK_PERIOD)),
                 )
                 for s in subjects
             ),
@@ -676,6 +733,8 @@ def progress_sheet(cursor: Cursor, year: str, class_code: str) -> ProgressSheetV
         periods=tuple(periods),
         subjects=tuple(subjects),
         rows=rows,
+        exams=EXAM_MARK_PERIOD in marked,
+        finals=FINAL_MARK_PERIOD in marked,
     )
 
 
@@ -788,9 +847,19 @@ def results_line(
 def class_results(cursor: Cursor, year: str, class_code: str, period_id: str) -> ClassResultsView:
     """Итоги успеваемости класса за период: per subject and for the class as a whole."""
     year_id = _year_id(cursor, year)
-    period = next((r for r in _periods(cursor, year_id) if r["period_id"] == period_id), None)
-    if period is None:
-        raise SheetNotProjectedError(f"no period {period_id} in school year {year}")
+    if period_id in RESULT_PERIOD_IDS:
+        # The year's results ("Y"), or the exam or final marks of grades 9 and 11.
+        period_name = next(k.title_ru for k in ResultKind if k.period_id == period_id)
+    else:
+        period = next(
+            (r for r in _periods(cursor, year_id, class_code) if r["period_id"] == period_id),
+            None,
+        )
+        if period is None:
+            raise SheetNotProjectedError(
+                f"no period {period_id} in school year {year} for class {class_code}"
+            )
+        period_name = period["name"]
     subjects = _subjects(_journals(cursor, year_id, class_code))
     marks = _period_marks(cursor, year_id, class_code)
     by_subject: dict[str, dict[str, str]] = {}
@@ -811,7 +880,7 @@ def class_results(cursor: Cursor, year: str, class_code: str, period_id: str) ->
         year=year,
         class_code=class_code,
         period_id=period_id,
-        period_name=period["name"],
+        period_name=period_name,
         subjects=lines,
         total=results_line(None, "Класс в целом", list(by_student.values())),
     )

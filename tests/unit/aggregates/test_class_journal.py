@@ -207,3 +207,26 @@ def test_a_snapshot_restores_the_same_state() -> None:
     assert restored.lessons == journal.lessons
     assert restored.attendance == journal.attendance
     assert restored.version == journal.version
+
+
+def test_current_marks_of_a_period_count_neither_voided_marks_nor_other_periods() -> None:
+    """What a period mark rests on (School 77 §5.1–5.2): the student's marks not voided, of
+    lessons from the period's first to its last day."""
+    journal = new_journal()
+    mark(journal, held(journal, date(2026, 9, 7)))
+    voided = mark(journal, held(journal, date(2026, 11, 9)))
+    journal.void_mark(voided, "не тому ученику", None, TEACHER)
+    assert journal.current_marks_of(STUDENT, date(2026, 11, 5), date(2026, 12, 28)) == 0
+    mark(journal, held(journal, date(2026, 12, 28)))
+    assert journal.current_marks_of(STUDENT, date(2026, 11, 5), date(2026, 12, 28)) == 1
+    assert journal.current_marks_of(uuid4(), date(2026, 9, 1), date(2026, 12, 28)) == 0
+
+
+def test_a_year_mark_is_kept_with_the_time_it_was_recorded() -> None:
+    """Year, exam and final marks are kept beside the period marks under "Y", "E", "F"."""
+    journal = new_journal()
+    with clock.using(clock.MovableClock(datetime(2027, 5, 20, 9, tzinfo=UTC))):
+        journal.record_period_mark("Y", STUDENT, "5", None, ROSTER, TEACHER)
+    year_mark = journal.period_mark("Y", STUDENT)
+    assert year_mark is not None
+    assert (year_mark.value, year_mark.recorded_at) == ("5", datetime(2027, 5, 20, 9, tzinfo=UTC))

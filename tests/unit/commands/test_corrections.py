@@ -184,6 +184,7 @@ def test_only_the_journals_teacher_corrects(make_world: MakeWorld) -> None:
 
 def test_a_period_mark_is_corrected_with_a_reason(make_world: MakeWorld) -> None:
     world = make_world("school77")
+    world.give_marks("math", 0)
     world.at(date(2026, 10, 20), 12)
     command = period_marks.RecordPeriodMark(
         journal_id=world.journals["math"], period_id="Q1", student_id=world.students[0], value="4"

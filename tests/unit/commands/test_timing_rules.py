@@ -194,6 +194,7 @@ def test_school117_period_marks_at_least_a_day_before_the_period_ends(
 
 def test_school77_period_marks_two_days_before_the_end(make_world: MakeWorld) -> None:
     world = make_world("school77")
+    world.give_marks("math", 0, 1)
     world.at(date(2026, 10, 22), 23, 59, 59)
     period_mark(world, 0)
     world.at(date(2026, 10, 23), 0, 0, 1)
