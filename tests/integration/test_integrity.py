@@ -40,7 +40,12 @@ from ejournal.integrity.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from ejournal.integrity.notary import HistoryRewrittenError, Notary, retire_checkpoints
+from ejournal.integrity.notary import (
+    HistoryRewrittenError,
+    Notary,
+    SigningKeyError,
+    retire_checkpoints,
+)
 from ejournal.integrity.tree import MerkleTree
 from ejournal.integrity.verification import verify_log
 from ejournal.projections.projector import Projector
@@ -226,7 +231,7 @@ def test_a_checkpoint_is_signed_stored_and_kept_beside_the_database(
     signed = notary.checkpoint()
     size = world.school.position()
     assert signed.checkpoint.size == size
-    assert signed.checkpoint.origin == f"ejournal/{world.school.school_id}"
+    assert signed.checkpoint.origin == f"{settings.installation}/ejournal/{world.school.school_id}"
     assert signed.checkpoint.root == root_of(stored_leaves(world))
     assert signed.checkpoint.time == world.clock.now().replace(microsecond=0)
     assert open_signed(signed.note, notary.verifier()) == signed.checkpoint
@@ -291,7 +296,8 @@ def test_the_service_keeps_the_tree_and_signs_checkpoints(settings: Settings, wo
             services.stop.wait(0.05)
         latest = services.notary.latest()
         assert latest is not None
-        assert latest.checkpoint.size == head
+        # The lesson, and the key's registration in the log, which the first checkpoint covers.
+        assert latest.checkpoint.size == head + 1 == world.school.position()
         assert "merkle_tree" in {s.name for s in services.projector.status()}
     finally:
         deployment.close()
@@ -676,7 +682,9 @@ def test_a_checkpoint_whose_commit_fails_leaves_no_file(
         notary.checkpoint_path(first.size).name  # no file for it, not even a temporary one
     ]
     code, report = verify_json(settings)
-    assert code == 0, report["problems"]
+    assert code == 3, report["problems"]  # intact; the second lesson awaits its checkpoint
+    assert report["ok"] is True
+    assert report["uncovered_events"] == size - first.size
     assert report["warnings"] == []
     with admin.connect() as conn:
         conn.execute(f"DROP TRIGGER fail_at_commit ON {table}")
@@ -708,17 +716,43 @@ def test_a_checkpoint_file_lost_after_its_commit_is_written_again_on_start(
     assert report["warnings"] == []
 
 
-def test_a_wrong_or_missing_key_fails_verify(notary: Notary, settings: Settings) -> None:
-    notary.checkpoint()
+def test_a_wrong_or_missing_key_file_does_not_break_verify_and_is_refused(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    """The issue's third finding: one run with another key directory. Verify checks with the
+    keys the log names and only notes the key file; the notary refuses to sign with a key the
+    log does not name, and makes none."""
+    named = notary.checkpoint()
+    original = notary.key_path.read_text()
     notary.key_path.unlink()
-    SigningKey.generate(notary.origin).save(notary.key_path)
+    stray = SigningKey.generate(notary.origin)
+    stray.save(notary.key_path)
+    hold(world, slot=2)
     code, report = verify_json(settings)
-    assert code == 1
-    assert any("does not verify: the note carries no signature" in p for p in report["problems"])
+    assert code == 3, report  # intact, but the lesson is covered by no checkpoint
+    assert report["ok"] is True
+    assert report["uncovered_events"] == world.school.position() - named.checkpoint.size
+    assert any("is not the key the log names" in w for w in report["warnings"])
+    with (
+        Notary.open(settings, world.school.school_id, clock=world.clock) as fresh,
+        pytest.raises(SigningKeyError) as refused,
+    ):
+        fresh.checkpoint()
+    message = refused.value.detail
+    assert str(notary.key_path) in message
+    assert stray.verifier().fingerprint in message
+    assert notary.verifier().fingerprint in message
     notary.key_path.unlink()
-    code, report = verify_json(settings)
-    assert code == 1
-    assert any("signing key" in p and "is missing" in p for p in report["problems"])
+    with (
+        Notary.open(settings, world.school.school_id, clock=world.clock) as fresh,
+        pytest.raises(SigningKeyError, match="there is no key at"),
+    ):
+        fresh.checkpoint()
+    assert not notary.key_path.exists()  # no key was made
+    notary.key_path.write_text(original)
+    with Notary.open(settings, world.school.school_id, clock=world.clock) as fresh:
+        fresh.checkpoint()
+    assert verify_json(settings)[0] == 0
 
 
 def test_a_forged_checkpoint_file_fails_verify(notary: Notary, settings: Settings) -> None:

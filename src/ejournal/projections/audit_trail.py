@@ -1489,6 +1489,12 @@ LEFT_OUT = frozenset(
         "ArchiveRegister.ArchiveCreated",
         "ArchiveRegister.ArchiveVerified",
         "ArchiveRegister.ArchiveRepaired",
+        # The log's keys and its notary's refusals: facts about the record, not changes to the
+        # journal; `ejournal log verify` and /health report them, and they are in the log.
+        "IntegrityRegister.SigningKeyRegistered",
+        "IntegrityRegister.SigningKeyRotated",
+        "IntegrityRegister.NotaryRefusedToSign",
+        "IntegrityRegister.NotarySigningResumed",
     }
 )
 """Events of the aggregates that are deliberately not rows of the trail, by qualified name."""
