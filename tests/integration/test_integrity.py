@@ -126,6 +126,7 @@ def run_cli(settings: Settings, *args: str) -> Any:
         "EJOURNAL_SCHOOL": settings.school,
         "EJOURNAL_SIGNING_KEY_DIR": str(settings.signing_key_dir),
         "EJOURNAL_CHECKPOINT_DIR": str(settings.checkpoint_dir),
+        "EJOURNAL_PASSWORD_HASHING": "cheapest",
     }
     return CliRunner().invoke(ejournal_cli, list(args), env=env)
 
@@ -1042,3 +1043,35 @@ def test_a_rotation_that_crashed_before_the_key_file_moved_is_finished(
     assert SigningKey.load(notary.key_path).verifier() == pending.verifier()
     assert not notary.pending_key_path.exists()
     assert verify_json(settings)[0] == 0
+
+
+@pytest.mark.parametrize("args", [["demo"], ["demo", "--students", "30", "--weeks", "1"]])
+def test_a_log_the_demo_wrote_is_covered_at_once_and_an_edit_of_it_is_caught(
+    settings: Settings, school_id: str, args: list[str]
+) -> None:
+    """The first finding's second half: an edit of an event made before the first checkpoint
+    was signed as genuine by it. Every writer now signs as it finishes, so the edit is caught."""
+    result = run_cli(settings, *args)
+    assert result.exit_code == 0, result.output
+    assert f"Signed a checkpoint of {school_id!r}'s log" in result.output
+    code, report = verify_json(settings)
+    assert code == 0, report
+    assert report["covered"] is True
+    assert report["covered_events"] == report["events"] > 100
+
+    school = open_school(settings, school_id, migrate=False)
+    try:
+        table: str = school.recorder.events_table_name
+        early = next(
+            n
+            for n in school.recorder.select_notifications(start=1, limit=100_000)
+            if n.topic.endswith("ClassJournal.MarkRecorded") and b'"value":"5"' in n.state
+        )
+    finally:
+        school.close()
+    where = Stored(settings, school_id, table)
+    where.overwrite(early.id, where.state(early.id).replace(b'"value":"5"', b'"value":"2"'))
+
+    result = run_cli(settings, "log", "verify")
+    assert result.exit_code == 1, result.output
+    assert f"(position {early.id}, aggregate {early.originator_id}" in result.output
