@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -193,6 +194,7 @@ class Notary:
         self._key: SigningKey | None = None
         self._named: list[KeyEvent] = []
         self._named_seen = 0
+        self._named_lock = threading.Lock()
         self._retry_after: datetime | None = None
         self._mirrored = False
         self.refusal: NotaryRefusedError | None = None
@@ -312,19 +314,23 @@ class Notary:
 
     def named_keys(self) -> list[KeyEvent]:
         """The keys the log names, in log order (read once, then only what is new)."""
-        while True:
-            page = self.school.recorder.select_notifications(
-                start=self._named_seen + 1, limit=_PAGE, topics=KEY_EVENT_TOPICS
-            )
-            for notification in page:
-                event = self.school.mapper.to_domain_event(notification)
-                reason = getattr(event, "reason", None)
-                self._named.append(
-                    KeyEvent(notification.id, VerifierKey.from_text(event.verifier_key), reason)  # type: ignore[attr-defined]
+        with self._named_lock:
+            while True:
+                page = self.school.recorder.select_notifications(
+                    start=self._named_seen + 1, limit=_PAGE, topics=KEY_EVENT_TOPICS
                 )
-                self._named_seen = notification.id
-            if len(page) < _PAGE:
-                return list(self._named)
+                for notification in page:
+                    event = cast(
+                        IntegrityRegister.SigningKeyRegistered
+                        | IntegrityRegister.SigningKeyRotated,
+                        self.school.mapper.to_domain_event(notification),
+                    )
+                    reason = getattr(event, "reason", None)
+                    key = VerifierKey.from_text(event.verifier_key)
+                    self._named.append(KeyEvent(notification.id, key, reason))
+                    self._named_seen = notification.id
+                if len(page) < _PAGE:
+                    return list(self._named)
 
     @property
     def origin(self) -> str:
