@@ -57,8 +57,16 @@ from ejournal.integrity.notary import (
 )
 from ejournal.integrity.tree import MerkleTree
 from ejournal.integrity.verification import verify_log
+from ejournal.projections.audit_trail import (
+    AuditFilter,
+    AuditKind,
+    AuditScope,
+    AuditTrail,
+    audit_page,
+)
 from ejournal.projections.projector import Projector
 from ejournal.projections.read_model import Recorded
+from ejournal.roles import Role
 from ejournal.schools import open_school
 from ejournal.settings import Settings
 from ejournal.storage import (
@@ -1075,3 +1083,42 @@ def test_a_log_the_demo_wrote_is_covered_at_once_and_an_edit_of_it_is_caught(
     result = run_cli(settings, "log", "verify")
     assert result.exit_code == 1, result.output
     assert f"(position {early.id}, aggregate {early.originator_id}" in result.output
+
+
+def test_the_logs_keys_and_the_notarys_refusals_are_rows_of_the_audit_trail(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    notary.checkpoint()
+    old = notary.verifier()
+    with Notary.open(
+        settings.model_copy(update={"signing_key_dir": settings.signing_key_dir / "elsewhere"}),
+        world.school.school_id,
+        clock=world.clock,
+    ) as misconfigured:
+        hold(world, slot=2)
+        with pytest.raises(SigningKeyError):
+            misconfigured.checkpoint()
+    _, new, _ = notary.rotate_key("Плановая смена ключа")
+    projector = Projector(world.school, notary.database, [AuditTrail()])
+    projector.set_up()
+    projector.catch_up()
+    integrity = frozenset(
+        {
+            AuditKind.SIGNING_KEY_REGISTERED,
+            AuditKind.SIGNING_KEY_ROTATED,
+            AuditKind.NOTARY_REFUSED_TO_SIGN,
+            AuditKind.NOTARY_SIGNING_RESUMED,
+        }
+    )
+    with notary.database.transaction(write=False) as cursor:
+        page = audit_page(cursor, AuditScope(everything=True), AuditFilter(kinds=integrity))
+    rows = {row.kind: row for row in page.rows}
+    assert rows[AuditKind.SIGNING_KEY_REGISTERED].value_after == old.fingerprint
+    assert rows[AuditKind.SIGNING_KEY_REGISTERED].note == notary.origin
+    assert rows[AuditKind.NOTARY_REFUSED_TO_SIGN].value_after == "key-missing"
+    assert "there is no key at" in (rows[AuditKind.NOTARY_REFUSED_TO_SIGN].reason or "")
+    rotated = rows[AuditKind.SIGNING_KEY_ROTATED]
+    assert (rotated.value_before, rotated.value_after) == (old.fingerprint, new.fingerprint)
+    assert rotated.reason == "Плановая смена ключа"
+    assert rotated.actor_role is Role.SYSTEM
+    assert AuditKind.NOTARY_SIGNING_RESUMED in rows  # the rotation's first checkpoint
