@@ -36,6 +36,7 @@ from ejournal import storage
 from ejournal.aggregates.base import DomainEvent
 from ejournal.aggregates.integrity_register import (
     IntegrityRegister,
+    IntegrityRegisterError,
     NotaryRefusal,
     RefusalReason,
     integrity_register_id,
@@ -535,9 +536,7 @@ class Notary:
         old and new public keys and that checkpoint. Older checkpoints keep verifying with the
         key the log named at their time."""
         if not reason.strip():
-            raise SigningKeyError(
-                "a key is rotated for a reason: say it", RefusalReason.KEY_UNUSABLE
-            )
+            raise IntegrityRegisterError("a key is rotated for a reason: say it")
         register = self.register()
         if register is None:
             raise NotFoundError(
@@ -549,6 +548,7 @@ class Notary:
         except SigningKeyError as error:
             log.warning("school %s: rotating without the old key: %s", self.school.school_id, error)
         old = VerifierKey.from_text(register.current.verifier_key)
+        self._finish_rotation(old)  # an earlier rotation the log named but that did not finish
         new = SigningKey.generate(register.origin)
         self.pending_key_path.unlink(missing_ok=True)  # a rotation that never reached the log
         new.save(self.pending_key_path)

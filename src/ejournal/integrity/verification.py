@@ -187,7 +187,10 @@ def _keys(
 
 
 def _coverage(
-    report: LogReport, stored: _StoredCheckpoints, roots: dict[int, bytes], positions: list[int]
+    report: LogReport,
+    stored: _StoredCheckpoints,
+    roots: dict[int, bytes],
+    positions: dict[int, int],
 ) -> None:
     """How many events the newest checkpoint that checks out vouches for, and how many wait."""
     genuine = [
@@ -198,7 +201,7 @@ def _coverage(
     report.covered_events = max(genuine, default=0)
     report.uncovered_events = report.events - report.covered_events
     if report.uncovered_events:
-        report.first_uncovered_position = positions[report.covered_events]
+        report.first_uncovered_position = positions.get(report.covered_events)
 
 
 # --- the events, hashed again -------------------------------------------------------------------
@@ -206,21 +209,23 @@ def _coverage(
 
 def _recompute(
     notary: Notary, report: LogReport, sizes: set[int], progress: Progress | None
-) -> tuple[dict[int, bytes], list[tuple[int, VerifierKey]], list[int]]:
+) -> tuple[dict[int, bytes], list[tuple[int, VerifierKey]], dict[int, int]]:
     """Hash every stored event, check its form, compare each leaf with the stored tree's, and
     return the roots recomputed at the given sizes, the keys the log names (with the index of
-    the leaf that names each) and every event's position, by leaf index."""
+    the leaf that names each) and, for each of those sizes, the position of the event after
+    it (the first one a checkpoint of that size does not cover)."""
     accumulator = MerkleAccumulator()
     roots: dict[int, bytes] = {0: accumulator.root()} if 0 in sizes else {}
     keys: list[tuple[int, VerifierKey]] = []
-    positions: list[int] = []
+    positions: dict[int, int] = {}
     head = notary.school.position()
     leaves = _stored_leaves(notary, report.tree_size)
     mapper = notary.school.mapper
     for page in _pages(notary):
         for notification in page:
             index = accumulator.size
-            positions.append(notification.id)
+            if index in sizes:
+                positions[index] = notification.id
             malformed = _malformed(notification, mapper, keys, index)
             if malformed is not None:
                 report.malformed_count += 1
