@@ -3,11 +3,21 @@
 The tree is the ``merkle_tree`` read model (``tree.py``), tracked exactly once like every read
 model; the service's projector keeps it current and calls ``checkpoint_if_due`` after each pass,
 and the notary catches it up itself when asked for a checkpoint. A checkpoint is signed with the
-school's Ed25519 key, read from ``<signing_key_dir>/<school_id>.key`` (made on first use, never in
-the database), stored in the database and written to ``<checkpoint_dir>/<school_id>/``, so that a
-database rewritten by someone who can bypass its triggers no longer matches the checkpoints kept
-beside it. Before signing, the notary checks that the tree extends its last checkpoint: it never
-signs a history that contradicts one it signed before.
+school's Ed25519 key, read from ``<signing_key_dir>/<school_id>.key`` (never in the database),
+stored in the database and written to ``<checkpoint_dir>/<school_id>/``, so that a database
+rewritten by someone who can bypass its triggers no longer matches the checkpoints kept beside
+it. Before signing, the notary checks that the tree extends its last checkpoint: it never signs a
+history that contradicts one it signed before.
+
+The key belongs to the log: the first checkpoint of a log names its key in the log
+(``IntegrityRegister.SigningKeyRegistered``, made for a new log, or the key file that signed an
+existing log's checkpoints), and ``rotate_key`` names a new one with a reason. A checkpoint is
+signed by the key the log names last among the events it covers (``key_in_force``). The notary
+refuses to sign with a key file the log does not name, and never makes a key for a log that has
+one or has checkpoints: a command run with another key directory is told so, naming the key file
+and both fingerprints, instead of starting a history nobody can verify. Refusals
+(``NotaryRefusedError``) are recorded in the log once per distinct reason, logged in one line, and
+reported by ``integrity_status`` (``/health``).
 
 The file is written only once the database has committed its checkpoint (a temporary file, then
 an atomic rename), so no file ever exists that no committed state explains: written before the
