@@ -118,8 +118,8 @@ def rotate_key(
     log named at their time. Print the new key's fingerprint and its verifier key."""
     with _notary(school) as notary:
         old, new, signed = notary.rotate_key(reason)
-        path = notary.key_path
-    typer.echo(f"rotated the signing key of school {signed.checkpoint.origin!r}")
+        path, school_id = notary.key_path, notary.school.school_id
+    typer.echo(f"rotated the signing key of school {school_id!r} ({signed.checkpoint.origin})")
     typer.echo(f"old key: {old.fingerprint}")
     typer.echo(f"new key: {new.fingerprint} (at {path})")
     typer.echo(f"verifier key: {new.text}")

@@ -439,7 +439,9 @@ class Notary:
             return None
         self._retire_key_file()
         os.replace(self.pending_key_path, self.key_path)
-        log.warning("school %s: finished a key rotation: %s", self.school.school_id, self.key_path)
+        log.warning(
+            "school %s: finished a key rotation the log named: %s", self.school.school_id, pending
+        )
         return pending
 
     def _retire_key_file(self) -> None:
@@ -569,7 +571,8 @@ class Notary:
             self.school.record(current)
 
         self.school.run(attempt)
-        self._finish_rotation(new.verifier())
+        self._retire_key_file()
+        os.replace(self.pending_key_path, self.key_path)
         self._key = new
         return old, new.verifier(), self.checkpoint()
 
@@ -612,8 +615,9 @@ class Notary:
         with self.database.transaction() as cursor:
             state = read_state(cursor, lock=self.database.dialect == "postgres")
             latest = _latest_row(cursor)
+            # Checked even when there is nothing new to sign: a run with the wrong key is told.
+            key = self._signing_key(self._key_at(cursor, state.size))
             if latest is None or latest.checkpoint.size != state.size:
-                key = self._signing_key(self._key_at(cursor, state.size))
                 self._check_extends(cursor, latest, state.size, state.accumulator.root())
                 inserted = self._insert(cursor, state.size, state.accumulator.root(), key)
         # Committed: only now may its file appear (see the module's docstring).
@@ -626,9 +630,8 @@ class Notary:
         return signed
 
     def _record_refusal(self, error: NotaryRefusedError) -> None:
-        """Say a refusal in the log (once per distinct reason) and in the server's log."""
+        """Say a refusal in the log, once per distinct reason."""
         self.refusal = error
-        log.error("school %s: the notary refuses to sign: %s", self.school.school_id, error.detail)
         if self.register() is None:
             return  # no key named yet: nowhere to record it (/health still says it)
         size = self.size()
@@ -784,9 +787,13 @@ class Notary:
                 self.mirror_checkpoints()
                 self._mirrored = True
             return self._checkpoint_if_due(now)
-        except NotaryRefusedError:
-            # Said already, once per distinct reason, in the log and the server's log; /health
-            # shows it. Tried again a period later: an operator may have fixed the key.
+        except NotaryRefusedError as error:
+            # Recorded in the log once per distinct reason, and /health shows it; the server's
+            # log gets one line per attempt, not a traceback. Tried again a period later: an
+            # operator may have fixed the key.
+            log.error(
+                "school %s: the notary refuses to sign: %s", self.school.school_id, error.detail
+            )
             self._retry_after = now + timedelta(seconds=self.settings.checkpoint_every_seconds)
             return None
         except Exception as error:
