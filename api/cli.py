@@ -7,7 +7,20 @@ from typing import Annotated
 import typer
 
 from ejournal import demo as demo_school
+from ejournal.integrity.notary import Notary, NotaryRefusedError
 from ejournal.settings import Settings
+
+
+def _sign(settings: Settings, school_id: str) -> None:
+    """Bring the demo's log under a signed checkpoint before serving it. A refusal does not
+    stop the service: it is recorded in the log, and /health reports it."""
+    with Notary.open(settings, school_id) as notary:
+        try:
+            signed = notary.checkpoint()
+        except NotaryRefusedError as error:
+            typer.echo(f"ejournal: the notary refuses to sign: {error.detail}", err=True)
+            return
+    typer.echo(f"Signed a checkpoint of {signed.checkpoint.size} events.")
 
 
 def serve(
@@ -43,6 +56,7 @@ def serve(
         verb = "Seeded" if outcome.seeded else "Found"
         typer.echo(f"{verb} the demo school {outcome.report.school!r}.")
         typer.echo(demo_school.describe_report(outcome.report))
+        _sign(settings, outcome.report.school)
     typer.echo(
         f"ejournal serves http://{host}:{port}/api/v1 (OpenAPI at http://{host}:{port}/docs)"
     )

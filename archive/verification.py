@@ -79,7 +79,7 @@ from ejournal.integrity.checkpoint import (
     VerifierKey,
     format_fingerprint,
     open_signed,
-    origin_of,
+    school_of_origin,
 )
 
 Kind = ArchiveProblemKind
@@ -628,7 +628,7 @@ def _check_anchor(
         mismatch(CHECKPOINT, Kind.BAD_SIGNATURE, str(error))
         return
     state.checkpoint, state.key = checkpoint, key
-    if checkpoint.origin != origin_of(info.school):
+    if school_of_origin(checkpoint.origin) != info.school:
         mismatch(CHECKPOINT, Kind.ANCHOR_MISMATCH, f"a checkpoint of {checkpoint.origin}")
     if (info.checkpoint_size, info.checkpoint_root) != (checkpoint.size, checkpoint.root):
         mismatch(BAG_INFO, Kind.ANCHOR_MISMATCH, "its checkpoint size and root are not the note's")

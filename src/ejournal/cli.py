@@ -129,6 +129,18 @@ def demo(
             " nothing was recorded. Pass --reset to seed it afresh."
         )
     typer.echo(demo_school.describe_report(outcome.report))
+    _sign(settings, outcome.report.school)
+
+
+def _sign(settings: Settings, school_id: str) -> None:
+    """Bring what a command wrote under a signed checkpoint at once: until one covers them,
+    nothing vouches that the events were not changed in the database (DESIGN.md §7)."""
+    with Notary.open(settings, school_id) as notary:
+        signed = notary.checkpoint()
+    typer.echo(
+        f"Signed a checkpoint of {school_id!r}'s log: {signed.checkpoint.size} events"
+        f" ({signed.checkpoint.origin}); `ejournal log verify` checks it."
+    )
 
 
 def _generate(
@@ -173,6 +185,7 @@ def _generate(
             )
         finally:
             journal.close()
+        _sign(settings, each)
     where = _safe_url(settings.database_url)
     typer.echo(f"Generated {len(reports)} school(s) on {where} (seed {seed}).")
     typer.echo(seeding.describe_reports(reports))

@@ -7,6 +7,8 @@ name rather than later inside the storage layer.
 
 from __future__ import annotations
 
+import re
+import socket
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +20,18 @@ SCHOOL_ID_PATTERN = r"^[a-z0-9_]{1,40}$"
 """A school id: it becomes a PostgreSQL schema name (``school_<id>``) and an SQLite file name."""
 
 DATABASE_URL_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
+
+INSTALLATION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}(/[A-Za-z0-9._:-]{1,100}){0,3}$"
+"""An installation's name: a host name or a path-like name, no spaces, no '+' (it becomes part
+of the checkpoints' origin line and of the signing key's name)."""
+
+
+def default_installation() -> str:
+    """The machine's host name, in the characters an origin line may hold: unique enough to tell
+    two installations' logs of the same school id apart; set EJOURNAL_INSTALLATION to the
+    service's public host name (``journal.school77.ru``) for one that says more."""
+    name = re.sub(r"[^A-Za-z0-9._:-]", "-", socket.gethostname().lower()).strip("-.")
+    return name[:100] or "localhost"
 
 
 class Settings(BaseSettings):
@@ -46,19 +60,31 @@ class Settings(BaseSettings):
     """A file holding a base64 AES key: when set, event payloads are encrypted at rest."""
 
     signing_key_dir: Path = Path("./var/keys")
-    """Where each school's Ed25519 key for signing checkpoints lives (``<school_id>.key``, made on
-    first use); never in the database."""
+    """Where each school's Ed25519 key for signing checkpoints lives (``<school_id>.key``, made
+    when a new log first needs one and named in the log); never in the database. A relative path
+    is taken from the working directory when the settings are read and kept absolute, so every
+    message names the real place; a key the log does not name is refused, never used."""
 
     checkpoint_dir: Path = Path("./var/checkpoints")
     """Where signed checkpoints are written besides the database
     (``<checkpoint_dir>/<school_id>/<size, 12 digits>.checkpoint``), so a rewritten database
-    is detectable."""
+    is detectable. Relative paths are made absolute as for ``signing_key_dir``."""
+
+    installation: str = Field(default_factory=default_installation, pattern=INSTALLATION_PATTERN)
+    """This installation's name in the origin line of a new log's checkpoints
+    (``<installation>/ejournal/<school_id>``), so that two installations' logs of one school id
+    never share an origin; default: the host name. It is recorded when a school's key is first
+    registered in its log; an existing log keeps the origin its key event (or, for a log from
+    before key events, its first checkpoint) names, whatever this says later."""
 
     checkpoint_every_events: int = Field(default=1000, ge=1)
     """The notary signs a checkpoint once this many events were recorded since the last one ..."""
 
     checkpoint_every_seconds: int = Field(default=300, ge=1)
     """... or once this many seconds passed since the last one and the log has grown."""
+
+    uncovered_grace_seconds: int = Field(default=900, ge=1)
+    """How long an event may wait for a signed checkpoint before /health says "degraded"."""
 
     app_role: str = "ejournal_app"
     """The PostgreSQL role the service connects as: it may only SELECT and INSERT events."""
@@ -80,6 +106,11 @@ class Settings(BaseSettings):
     pool_timeout: float = Field(default=5.0, gt=0)
     """Seconds a request waits for a PostgreSQL connection before it is answered "storage
     unavailable" (503): while the server is down, every request would otherwise hang."""
+
+    @field_validator("signing_key_dir", "checkpoint_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().absolute()
 
     @field_validator("database_url")
     @classmethod

@@ -874,4 +874,7 @@ def test_the_log_verifies_leaf_by_leaf(outcome: Outcome) -> None:
 
 
 def test_ejournal_log_verify_passes(outcome: Outcome) -> None:
-    assert outcome.verify_exit == 0, outcome.verify_output
+    # 3: everything checks out, but the marks recorded after the service's last checkpoint are
+    # covered by none: it was stopped before it signed them (``ejournal log verify --help``).
+    assert outcome.verify_exit in (0, 3), outcome.verify_output
+    assert outcome.verify_report["ok"] is True, outcome.verify_output

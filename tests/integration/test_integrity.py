@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -27,24 +28,45 @@ from scenario import World, build_world
 from typer.testing import CliRunner
 
 from ejournal import storage
+from ejournal.aggregates.integrity_register import IntegrityRegister, integrity_register_id
 from ejournal.cli import app as ejournal_cli
 from ejournal.clock import MovableClock
 from ejournal.commands import lessons
+from ejournal.commands.access import system_actor
 from ejournal.commands.marking import MarkEntry
 from ejournal.database import Cursor, Dialect, open_database
 from ejournal.integrity.canonical import event_leaf_hash, parse_line
-from ejournal.integrity.checkpoint import Checkpoint, SigningKey, open_signed, sign
+from ejournal.integrity.checkpoint import (
+    Checkpoint,
+    SigningKey,
+    VerifierKey,
+    open_signed,
+    sign,
+)
 from ejournal.integrity.merkle import (
     leaf_hash,
     root_of,
     verify_consistency,
     verify_inclusion,
 )
-from ejournal.integrity.notary import HistoryRewrittenError, Notary, retire_checkpoints
+from ejournal.integrity.notary import (
+    HistoryRewrittenError,
+    Notary,
+    SigningKeyError,
+    retire_checkpoints,
+)
 from ejournal.integrity.tree import MerkleTree
 from ejournal.integrity.verification import verify_log
+from ejournal.projections.audit_trail import (
+    AuditFilter,
+    AuditKind,
+    AuditScope,
+    AuditTrail,
+    audit_page,
+)
 from ejournal.projections.projector import Projector
 from ejournal.projections.read_model import Recorded
+from ejournal.roles import Role
 from ejournal.schools import open_school
 from ejournal.settings import Settings
 from ejournal.storage import (
@@ -112,6 +134,7 @@ def run_cli(settings: Settings, *args: str) -> Any:
         "EJOURNAL_SCHOOL": settings.school,
         "EJOURNAL_SIGNING_KEY_DIR": str(settings.signing_key_dir),
         "EJOURNAL_CHECKPOINT_DIR": str(settings.checkpoint_dir),
+        "EJOURNAL_PASSWORD_HASHING": "cheapest",
     }
     return CliRunner().invoke(ejournal_cli, list(args), env=env)
 
@@ -226,7 +249,7 @@ def test_a_checkpoint_is_signed_stored_and_kept_beside_the_database(
     signed = notary.checkpoint()
     size = world.school.position()
     assert signed.checkpoint.size == size
-    assert signed.checkpoint.origin == f"ejournal/{world.school.school_id}"
+    assert signed.checkpoint.origin == f"{settings.installation}/ejournal/{world.school.school_id}"
     assert signed.checkpoint.root == root_of(stored_leaves(world))
     assert signed.checkpoint.time == world.clock.now().replace(microsecond=0)
     assert open_signed(signed.note, notary.verifier()) == signed.checkpoint
@@ -291,7 +314,8 @@ def test_the_service_keeps_the_tree_and_signs_checkpoints(settings: Settings, wo
             services.stop.wait(0.05)
         latest = services.notary.latest()
         assert latest is not None
-        assert latest.checkpoint.size == head
+        # The lesson, and the key's registration in the log, which the first checkpoint covers.
+        assert latest.checkpoint.size == head + 1 == world.school.position()
         assert "merkle_tree" in {s.name for s in services.projector.status()}
     finally:
         deployment.close()
@@ -676,7 +700,9 @@ def test_a_checkpoint_whose_commit_fails_leaves_no_file(
         notary.checkpoint_path(first.size).name  # no file for it, not even a temporary one
     ]
     code, report = verify_json(settings)
-    assert code == 0, report["problems"]
+    assert code == 3, report["problems"]  # intact; the second lesson awaits its checkpoint
+    assert report["ok"] is True
+    assert report["uncovered_events"] == size - first.size
     assert report["warnings"] == []
     with admin.connect() as conn:
         conn.execute(f"DROP TRIGGER fail_at_commit ON {table}")
@@ -708,17 +734,43 @@ def test_a_checkpoint_file_lost_after_its_commit_is_written_again_on_start(
     assert report["warnings"] == []
 
 
-def test_a_wrong_or_missing_key_fails_verify(notary: Notary, settings: Settings) -> None:
-    notary.checkpoint()
+def test_a_wrong_or_missing_key_file_does_not_break_verify_and_is_refused(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    """The issue's third finding: one run with another key directory. Verify checks with the
+    keys the log names and only notes the key file; the notary refuses to sign with a key the
+    log does not name, and makes none."""
+    named = notary.checkpoint()
+    original = notary.key_path.read_text()
     notary.key_path.unlink()
-    SigningKey.generate(notary.origin).save(notary.key_path)
+    stray = SigningKey.generate(notary.origin)
+    stray.save(notary.key_path)
+    hold(world, slot=2)
     code, report = verify_json(settings)
-    assert code == 1
-    assert any("does not verify: the note carries no signature" in p for p in report["problems"])
+    assert code == 3, report  # intact, but the lesson is covered by no checkpoint
+    assert report["ok"] is True
+    assert report["uncovered_events"] == world.school.position() - named.checkpoint.size
+    assert any("is not the key the log names" in w for w in report["warnings"])
+    with (
+        Notary.open(settings, world.school.school_id, clock=world.clock) as fresh,
+        pytest.raises(SigningKeyError) as refused,
+    ):
+        fresh.checkpoint()
+    message = refused.value.detail
+    assert str(notary.key_path) in message
+    assert stray.verifier().fingerprint in message
+    assert notary.verifier().fingerprint in message
     notary.key_path.unlink()
-    code, report = verify_json(settings)
-    assert code == 1
-    assert any("signing key" in p and "is missing" in p for p in report["problems"])
+    with (
+        Notary.open(settings, world.school.school_id, clock=world.clock) as fresh,
+        pytest.raises(SigningKeyError, match="there is no key at"),
+    ):
+        fresh.checkpoint()
+    assert not notary.key_path.exists()  # no key was made
+    notary.key_path.write_text(original)
+    with Notary.open(settings, world.school.school_id, clock=world.clock) as fresh:
+        fresh.checkpoint()
+    assert verify_json(settings)[0] == 0
 
 
 def test_a_forged_checkpoint_file_fails_verify(notary: Notary, settings: Settings) -> None:
@@ -731,3 +783,342 @@ def test_a_forged_checkpoint_file_fails_verify(notary: Notary, settings: Setting
     code, report = verify_json(settings)
     assert code == 1
     assert any("does not match the note" in p for p in report["problems"])
+
+
+# --- coverage, form, keys in the log (issue: integrity anyone can check) ------------------------
+
+
+def log_events(world: World, kind: str) -> list[Any]:
+    """The events of one kind in the log, decoded, with their positions."""
+    return [
+        (n.id, world.school.mapper.to_domain_event(n))
+        for n in world.school.recorder.select_notifications(start=1, limit=100_000)
+        if n.topic.endswith(kind)
+    ]
+
+
+def test_verify_of_a_log_no_checkpoint_covers_says_so_and_exits_3(
+    world: World, settings: Settings
+) -> None:
+    """The first finding: nothing was verified, and it said OK."""
+    events = world.school.position()
+    result = run_cli(settings, "log", "verify")
+    assert result.exit_code == 3, result.output
+    assert f"covered by none: {events}" in result.output
+    assert f"UNCOVERED: {events} events (from position 1 on)" in result.output
+    assert "OK" not in result.output
+    code, report = verify_json(settings)
+    assert code == 3
+    assert report["ok"] is True
+    assert report["covered"] is False
+    assert (report["covered_events"], report["uncovered_events"]) == (0, events)
+    help_text = run_cli(settings, "log", "verify", "--help").output
+    assert "3 all" in help_text
+    assert "covered by no signed" in help_text
+
+
+def test_verify_counts_only_what_follows_the_newest_checkpoint(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    signed = notary.checkpoint()
+    hold(world, slot=2)
+    code, report = verify_json(settings)
+    assert code == 3
+    assert report["covered_events"] == signed.checkpoint.size
+    assert report["uncovered_events"] == world.school.position() - signed.checkpoint.size
+    assert report["first_uncovered_position"] == signed.checkpoint.size + 1
+    assert run_cli(settings, "log", "checkpoint").exit_code == 0
+    assert verify_json(settings)[0] == 0
+
+
+def test_an_edit_of_an_event_no_checkpoint_covered_is_not_called_ok(
+    world: World, settings: Settings
+) -> None:
+    """A superuser's edit before the first checkpoint: undetectable as a change when it keeps
+    the canonical form, so verify must not vouch for it; the next checkpoint would sign it,
+    which is why every writer signs at once (see the demo's test)."""
+    marks = log_events(world, "ClassJournal.MarkRecorded")
+    change_a_mark(world, settings, marks[0][0])
+    code, report = verify_json(settings)
+    assert code == 3
+    assert report["uncovered_events"] == world.school.position()
+
+
+def test_an_edit_of_an_event_a_checkpoint_covers_is_named(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    notary.checkpoint()
+    position = log_events(world, "ClassJournal.MarkRecorded")[0][0]
+    change_a_mark(world, settings, position)
+    result = run_cli(settings, "log", "verify")
+    assert result.exit_code == 1, result.output
+    assert f"(position {position}, aggregate" in result.output
+    # The notary's tree was hashed before the edit: it goes on signing the true history.
+    hold(world, slot=2)
+    notary.checkpoint()
+    assert run_cli(settings, "log", "verify").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("spaces", "not in the canonical form the application writes"),
+        ("undecodable", "does not decode as"),
+        ("not-as-written", "its field 'mark_id' is stored as"),
+        ("not-json", "cannot be read"),
+    ],
+)
+def test_a_malformed_stored_event_is_named_even_where_no_checkpoint_covers_it(
+    notary: Notary, world: World, settings: Settings, change: str, expected: str
+) -> None:
+    notary.checkpoint()
+    position = hold(world, slot=2)  # a mark no checkpoint covers yet
+    where = stored(settings, world)
+    state = where.state(position)
+    data = orjson.loads(state)
+    if change == "spaces":
+        changed = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    elif change == "undecodable":
+        changed = orjson.dumps({**data, "work_kind": "bribe"}, option=orjson.OPT_SORT_KEYS)
+    elif change == "not-as-written":  # a value the model would have normalised when writing
+        upper = {**data, "mark_id": data["mark_id"].upper()}
+        changed = orjson.dumps(upper, option=orjson.OPT_SORT_KEYS)
+    else:
+        changed = state[:-1]
+    where.overwrite(position, changed)
+
+    result = run_cli(settings, "log", "verify")
+
+    assert result.exit_code == 1, result.output
+    assert f"FAILED: malformed event: leaf {position - 1} (position {position}" in result.output
+    assert expected in result.output
+    code, report = verify_json(settings)
+    assert code == 1
+    assert report["malformed_count"] == 1
+    assert report["malformed"][0]["position"] == position
+
+
+def test_the_first_key_is_registered_in_the_log_and_covered_by_the_first_checkpoint(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    head = world.school.position()
+    signed = notary.checkpoint()
+    ((position, registered),) = log_events(world, "IntegrityRegister.SigningKeyRegistered")
+    assert position == head + 1 == signed.checkpoint.size
+    assert registered.verifier_key == notary.verifier().text
+    assert registered.fingerprint == notary.verifier().fingerprint
+    assert registered.origin == signed.checkpoint.origin
+    assert registered.origin == f"{settings.installation}/ejournal/{world.school.school_id}"
+    assert registered.installation == settings.installation
+    assert registered.actor.role.value == "system"
+
+
+def test_the_origin_names_the_installation(world: World, settings: Settings) -> None:
+    elsewhere = settings.model_copy(update={"installation": "journal.school77.example"})
+    with Notary.open(elsewhere, world.school.school_id, clock=world.clock) as notary:
+        signed = notary.checkpoint()
+    assert signed.checkpoint.origin == f"journal.school77.example/ejournal/{world.school.school_id}"
+    # Once named, the origin is the log's: another installation name changes nothing.
+    with Notary.open(settings, world.school.school_id, clock=world.clock) as notary:
+        assert notary.origin == signed.checkpoint.origin
+        hold(world, slot=2)
+        assert notary.checkpoint().checkpoint.origin == signed.checkpoint.origin
+    assert verify_json(settings)[0] == 0
+
+
+def test_a_log_from_before_key_events_keeps_its_origin_and_its_checkpoints(
+    world: World, settings: Settings, school_id: str
+) -> None:
+    """An existing log signed by an earlier version: origin ``ejournal/<id>``, a key file, and
+    checkpoints, but no key event. Its key is named on the next checkpoint, after it is seen
+    to have signed them, and everything verifies."""
+    legacy = SigningKey.generate(f"ejournal/{school_id}")
+    with Notary.open(settings, school_id, clock=world.clock) as notary:
+        legacy.save(notary.key_path)
+        size = notary.catch_up()
+        old = Checkpoint(legacy.name, size, notary.root(size), world.clock.now())
+        with notary.database.transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO merkle_checkpoints (size, root, signed_at, note)"
+                " VALUES (%(s)s, %(r)s, %(t)s, %(n)s)",
+                {"s": size, "r": old.root, "t": old.time.isoformat(), "n": sign(old, legacy)},
+            )
+        write_kept(notary, old, legacy)
+        assert notary.origin == f"ejournal/{school_id}"
+        assert verify_json(settings)[0] == 0
+        hold(world, slot=2)
+        signed = notary.checkpoint()
+        assert signed.checkpoint.origin == f"ejournal/{school_id}"
+        ((_, registered),) = log_events(world, "IntegrityRegister.SigningKeyRegistered")
+        assert registered.verifier_key == legacy.verifier().text
+    assert verify_json(settings)[0] == 0
+
+
+def test_a_log_with_checkpoints_and_no_key_at_hand_gets_no_new_key(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    notary.checkpoint()
+    notary.key_path.unlink()
+    hold(world, slot=2)
+    with (
+        Notary.open(settings, world.school.school_id, clock=world.clock) as fresh,
+        pytest.raises(SigningKeyError, match=f"no key at {re.escape(str(notary.key_path))}"),
+    ):
+        fresh.checkpoint()
+    assert not notary.key_path.exists()
+
+
+def test_a_refusal_is_recorded_once_per_reason_and_the_return_to_signing_too(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    notary.checkpoint()
+    good = notary.key_path.read_text()
+    notary.key_path.unlink()
+    SigningKey.generate(notary.origin).save(notary.key_path)
+    hold(world, slot=2)
+    with Notary.open(settings, world.school.school_id, clock=world.clock) as fresh:
+        for _ in range(3):
+            with pytest.raises(SigningKeyError):
+                fresh.checkpoint()
+            hold(world, slot=3 + _)  # the log goes on growing: still one refusal
+        assert fresh.checkpoint_if_due() is None  # the service's path: said, not raised
+    ((_, refused),) = log_events(world, "IntegrityRegister.NotaryRefusedToSign")
+    assert refused.reason.value == "key-not-named"
+    assert str(notary.key_path) in refused.detail
+    notary.key_path.write_text(good)
+    with Notary.open(settings, world.school.school_id, clock=world.clock) as fresh:
+        signed = fresh.checkpoint()
+    ((position, _),) = log_events(world, "IntegrityRegister.NotarySigningResumed")
+    assert signed.checkpoint.size >= position  # the record of it is covered too
+    assert verify_json(settings)[0] == 0
+
+
+def test_a_rotation_names_the_new_key_and_old_and_new_checkpoints_verify(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    before = notary.checkpoint()
+    old_key = notary.verifier()
+    hold(world, slot=2)  # signed by the old key as the rotation's first step
+    missing = run_cli(settings, "log", "rotate-key")
+    assert missing.exit_code == 2  # --reason is required
+
+    result = run_cli(settings, "log", "rotate-key", "--reason", "Плановая смена ключа")
+
+    assert result.exit_code == 0, result.output
+    ((position, rotated),) = log_events(world, "IntegrityRegister.SigningKeyRotated")
+    assert rotated.reason == "Плановая смена ключа"
+    assert rotated.previous_fingerprint == old_key.fingerprint
+    new_key = VerifierKey.from_text(rotated.verifier_key)
+    assert new_key != old_key
+    assert new_key.name == old_key.name  # the log's origin stays
+    assert f"new key: {new_key.fingerprint}" in result.output
+    assert f"old key: {old_key.fingerprint}" in result.output
+    assert SigningKey.load(notary.key_path).verifier() == new_key
+    retired = [p for p in notary.key_path.parent.iterdir() if ".retired-" in p.name]
+    assert [SigningKey.load(p).verifier() for p in retired] == [old_key]
+    hold(world, slot=3)
+    with Notary.open(settings, world.school.school_id, clock=world.clock) as fresh:
+        after = fresh.checkpoint()
+        assert fresh.verifier() == new_key
+        assert fresh.verifier_at(before.checkpoint.size) == old_key
+        assert fresh.verifier_at(after.checkpoint.size) == new_key
+        sizes = [c.checkpoint.size for c in fresh.checkpoints()]
+        for signed in fresh.checkpoints():
+            key = old_key if signed.checkpoint.size < position else new_key
+            assert open_signed(signed.note, key) == signed.checkpoint
+    assert min(s for s in sizes if s >= position) < after.checkpoint.size  # one by the CLI
+    code, report = verify_json(settings)
+    assert code == 0, report
+    assert report["keys"] == [old_key.fingerprint, new_key.fingerprint]
+    # The service's notary, still holding the old key, takes the new one from its file.
+    hold(world, slot=4)
+    assert notary.checkpoint().checkpoint.size == world.school.position()
+    assert verify_json(settings)[0] == 0
+
+
+def test_a_rotation_that_crashed_before_the_key_file_moved_is_finished(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    notary.checkpoint()
+    pending = SigningKey.generate(notary.origin)
+    pending.save(notary.pending_key_path)
+    register = world.school.load(IntegrityRegister, integrity_register_id(), "register")
+    register.rotate(pending.verifier().text, "scheduled", system_actor())
+    world.school.record(register)
+    hold(world, slot=2)
+    with Notary.open(settings, world.school.school_id, clock=world.clock) as fresh:
+        fresh.checkpoint()
+    assert SigningKey.load(notary.key_path).verifier() == pending.verifier()
+    assert not notary.pending_key_path.exists()
+    assert verify_json(settings)[0] == 0
+
+
+@pytest.mark.parametrize("args", [["demo"], ["demo", "--students", "30", "--weeks", "1"]])
+def test_a_log_the_demo_wrote_is_covered_at_once_and_an_edit_of_it_is_caught(
+    settings: Settings, school_id: str, args: list[str]
+) -> None:
+    """The first finding's second half: an edit of an event made before the first checkpoint
+    was signed as genuine by it. Every writer now signs as it finishes, so the edit is caught."""
+    result = run_cli(settings, *args)
+    assert result.exit_code == 0, result.output
+    assert f"Signed a checkpoint of {school_id!r}'s log" in result.output
+    code, report = verify_json(settings)
+    assert code == 0, report
+    assert report["covered"] is True
+    assert report["covered_events"] == report["events"] > 100
+
+    school = open_school(settings, school_id, migrate=False)
+    try:
+        table: str = school.recorder.events_table_name
+        early = next(
+            n
+            for n in school.recorder.select_notifications(start=1, limit=100_000)
+            if n.topic.endswith("ClassJournal.MarkRecorded") and b'"value":"5"' in n.state
+        )
+    finally:
+        school.close()
+    where = Stored(settings, school_id, table)
+    where.overwrite(early.id, where.state(early.id).replace(b'"value":"5"', b'"value":"2"'))
+
+    result = run_cli(settings, "log", "verify")
+    assert result.exit_code == 1, result.output
+    assert f"(position {early.id}, aggregate {early.originator_id}" in result.output
+
+
+def test_the_logs_keys_and_the_notarys_refusals_are_rows_of_the_audit_trail(
+    notary: Notary, world: World, settings: Settings
+) -> None:
+    notary.checkpoint()
+    old = notary.verifier()
+    with Notary.open(
+        settings.model_copy(update={"signing_key_dir": settings.signing_key_dir / "elsewhere"}),
+        world.school.school_id,
+        clock=world.clock,
+    ) as misconfigured:
+        hold(world, slot=2)
+        with pytest.raises(SigningKeyError):
+            misconfigured.checkpoint()
+    _, new, _ = notary.rotate_key("Плановая смена ключа")
+    projector = Projector(world.school, notary.database, [AuditTrail()])
+    projector.set_up()
+    projector.catch_up()
+    integrity = frozenset(
+        {
+            AuditKind.SIGNING_KEY_REGISTERED,
+            AuditKind.SIGNING_KEY_ROTATED,
+            AuditKind.NOTARY_REFUSED_TO_SIGN,
+            AuditKind.NOTARY_SIGNING_RESUMED,
+        }
+    )
+    with notary.database.transaction(write=False) as cursor:
+        page = audit_page(cursor, AuditScope(everything=True), AuditFilter(kinds=integrity))
+    rows = {row.kind: row for row in page.rows}
+    assert rows[AuditKind.SIGNING_KEY_REGISTERED].value_after == old.fingerprint
+    assert rows[AuditKind.SIGNING_KEY_REGISTERED].note == notary.origin
+    assert rows[AuditKind.NOTARY_REFUSED_TO_SIGN].value_after == "key-missing"
+    assert "there is no key at" in (rows[AuditKind.NOTARY_REFUSED_TO_SIGN].reason or "")
+    rotated = rows[AuditKind.SIGNING_KEY_ROTATED]
+    assert (rotated.value_before, rotated.value_after) == (old.fingerprint, new.fingerprint)
+    assert rotated.reason == "Плановая смена ключа"
+    assert rotated.actor_role is Role.SYSTEM
+    assert AuditKind.NOTARY_SIGNING_RESUMED in rows  # the rotation's first checkpoint

@@ -51,15 +51,17 @@ def test_demo_seeds_once_and_then_says_it_is_already_seeded(env: dict[str, str])
     assert "ClassJournal.MarkRecorded" in first.output
     seeded_at = position(first.output)
     assert seeded_at > 1000
+    # Then the school's key is named in the log and a checkpoint covers it all.
+    assert f"Signed a checkpoint of 'demo''s log: {seeded_at + 1} events" in first.output
 
     second = runner.invoke(app, ["demo"], env=env)
     assert second.exit_code == 0, second.output
     assert "already seeded" in second.output
     assert "nothing was recorded" in second.output
-    assert position(second.output) == seeded_at
+    assert position(second.output) == seeded_at + 1
     school = open_school(Settings(database_url=env["EJOURNAL_DATABASE_URL"]), "demo")
     try:
-        assert school.position() == seeded_at
+        assert school.position() == seeded_at + 1
     finally:
         school.close()
 

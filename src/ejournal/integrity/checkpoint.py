@@ -6,7 +6,10 @@ body, a blank line, and one signature line ``— <key name> base64(key id ‖ si
 written in the notes' text forms (``<name>+<key id hex>+<base64(0x01 ‖ public key)>`` and
 ``PRIVATE+KEY+<name>+<key id hex>+<base64(0x01 ‖ seed)>``), so the Go ``sumdb/note`` package and
 every tool built on it read our keys and verify our checkpoints. A school's key name is its
-checkpoints' origin, ``ejournal/<school_id>``.
+checkpoints' origin: ``<installation>/ejournal/<school_id>`` for a log started now (the
+installation's name makes two installations' logs of one school id distinct),
+``ejournal/<school_id>`` for a log started before installations named their origins. A log's
+origin is the one its key event names (``IntegrityRegister``), and never changes.
 """
 
 from __future__ import annotations
@@ -50,8 +53,22 @@ class CheckpointError(EjournalError):
 
 
 def origin_of(school_id: str) -> str:
-    """The checkpoints' origin line (and the key name) of a school."""
+    """The origin line (and key name) of a school's log started before installations named
+    their origins: ``ejournal/<school_id>``. A new log's is ``origin_for``'s."""
     return ORIGIN_PREFIX + school_id
+
+
+def origin_for(installation: str, school_id: str) -> str:
+    """The origin line (and key name) of a new log of a school in an installation:
+    ``<installation>/ejournal/<school_id>``."""
+    return f"{installation}/{ORIGIN_PREFIX}{school_id}"
+
+
+def school_of_origin(origin: str) -> str | None:
+    """The school id an origin line names (either form), or None when it names none: what an
+    archive's checkpoint is matched against, since its installation part varies."""
+    match = re.fullmatch(r"(?:[^\s+]+/)?ejournal/([a-z0-9_]{1,40})", origin)
+    return match.group(1) if match else None
 
 
 @dataclass(frozen=True)

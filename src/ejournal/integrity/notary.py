@@ -3,11 +3,21 @@
 The tree is the ``merkle_tree`` read model (``tree.py``), tracked exactly once like every read
 model; the service's projector keeps it current and calls ``checkpoint_if_due`` after each pass,
 and the notary catches it up itself when asked for a checkpoint. A checkpoint is signed with the
-school's Ed25519 key, read from ``<signing_key_dir>/<school_id>.key`` (made on first use, never in
-the database), stored in the database and written to ``<checkpoint_dir>/<school_id>/``, so that a
-database rewritten by someone who can bypass its triggers no longer matches the checkpoints kept
-beside it. Before signing, the notary checks that the tree extends its last checkpoint: it never
-signs a history that contradicts one it signed before.
+school's Ed25519 key, read from ``<signing_key_dir>/<school_id>.key`` (never in the database),
+stored in the database and written to ``<checkpoint_dir>/<school_id>/``, so that a database
+rewritten by someone who can bypass its triggers no longer matches the checkpoints kept beside
+it. Before signing, the notary checks that the tree extends its last checkpoint: it never signs a
+history that contradicts one it signed before.
+
+The key belongs to the log: the first checkpoint of a log names its key in the log
+(``IntegrityRegister.SigningKeyRegistered``, made for a new log, or the key file that signed an
+existing log's checkpoints), and ``rotate_key`` names a new one with a reason. A checkpoint is
+signed by the key the log names last among the events it covers (``key_in_force``). The notary
+refuses to sign with a key file the log does not name, and never makes a key for a log that has
+one or has checkpoints: a command run with another key directory is told so, naming the key file
+and both fingerprints, instead of starting a history nobody can verify. Refusals
+(``NotaryRefusedError``) are recorded in the log once per distinct reason, logged in one line, and
+reported by ``integrity_status`` (``/health``).
 
 The file is written only once the database has committed its checkpoint (a temporary file, then
 an atomic rename), so no file ever exists that no committed state explains: written before the
@@ -22,16 +32,28 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from eventsourcing.utils import get_topic
 
 from ejournal import storage
+from ejournal.aggregates.base import DomainEvent
+from ejournal.aggregates.integrity_register import (
+    IntegrityRegister,
+    IntegrityRegisterError,
+    NotaryRefusal,
+    RefusalReason,
+    integrity_register_id,
+)
 from ejournal.application import School
 from ejournal.clock import Clock
+from ejournal.commands.access import system_actor
 from ejournal.database import Cursor, SchoolDatabase, open_database
 from ejournal.errors import EjournalError, NotFoundError
 from ejournal.integrity.canonical import canonical_bytes
@@ -41,7 +63,7 @@ from ejournal.integrity.checkpoint import (
     SigningKey,
     VerifierKey,
     open_signed,
-    origin_of,
+    origin_for,
     read_unverified,
     sign,
 )
@@ -77,12 +99,76 @@ class ProofRequestError(EjournalError):
     status = 422
 
 
-class HistoryRewrittenError(EjournalError):
+class NotaryRefusedError(EjournalError):
+    """The notary will not sign a checkpoint; ``reason`` says which kind of refusal it is."""
+
+    slug = "notary-refused"
+    title = "The notary refuses to sign the log"
+    status = 409
+    reason: RefusalReason = RefusalReason.KEY_UNUSABLE
+
+
+class HistoryRewrittenError(NotaryRefusedError):
     """The stored tree does not extend the last signed checkpoint: the log was changed."""
 
     slug = "history-rewritten"
     title = "The log no longer extends its last signed checkpoint"
-    status = 409
+    reason = RefusalReason.HISTORY_REWRITTEN
+
+
+class SigningKeyError(NotaryRefusedError):
+    """The key at hand is not the key the log names (or there is none, or it cannot be read):
+    signing with it would make checkpoints nobody could verify against the log's key."""
+
+    slug = "signing-key-not-named"
+    title = "The signing key is not the one the log names"
+
+    def __init__(self, detail: str, reason: RefusalReason) -> None:
+        super().__init__(detail)
+        self.reason = reason
+
+
+KEY_EVENT_TOPICS = (
+    get_topic(IntegrityRegister.SigningKeyRegistered),
+    get_topic(IntegrityRegister.SigningKeyRotated),
+)
+"""The events that name a signing key in the log."""
+
+
+@dataclass(frozen=True)
+class KeyEvent:
+    """A key the log names, and the position of the event that names it."""
+
+    position: int
+    key: VerifierKey
+    rotation_reason: str | None
+    """None for the first key's registration."""
+
+
+def key_in_force(keys: list[tuple[int, VerifierKey]], size: int) -> VerifierKey | None:
+    """The key a checkpoint of ``size`` leaves must be signed by, from the log's key events as
+    (leaf index, key) in log order: the last one among its leaves, and before any, the log's
+    first key (a log from before key events registered the key that had signed it)."""
+    if not keys:
+        return None
+    inside = [key for index, key in keys if index < size]
+    return inside[-1] if inside else keys[0][1]
+
+
+@dataclass(frozen=True)
+class IntegrityStatus:
+    """How well the log is covered by signed checkpoints, for /health and operators."""
+
+    status: str
+    """"ok", "uncovered" (events wait for a checkpoint) or "refused" (the notary will not sign)."""
+    degraded: bool
+    """Refused, or events waited longer than ``uncovered_grace_seconds``."""
+    checkpoint_size: int
+    checkpoint_time: datetime | None
+    uncovered_events: int
+    oldest_uncovered_at: datetime | None
+    refusal: NotaryRefusal | None
+    key_fingerprint: str | None
 
 
 @dataclass(frozen=True)
@@ -111,15 +197,19 @@ class Notary:
         self.school = school
         self.database = database
         self.clock: Clock = clock or school.clock
-        self.origin = origin_of(school.school_id)
         self.tree = MerkleTree(school.mapper)
         """The read model: the service's projector applies it with the others."""
         self._owns = owns
         self._projector = Projector(school, database, [self.tree])
         self._projector.set_up()
         self._key: SigningKey | None = None
+        self._named: list[KeyEvent] = []
+        self._named_seen = 0
+        self._named_lock = threading.Lock()
         self._retry_after: datetime | None = None
         self._mirrored = False
+        self.refusal: NotaryRefusedError | None = None
+        """The refusal of this notary's last attempt to sign, if it refused."""
 
     @classmethod
     def open(cls, settings: Settings, school_id: str, *, clock: Clock | None = None) -> Notary:
@@ -228,37 +318,263 @@ class Notary:
         """The school's signing key file."""
         return self.settings.signing_key_dir / f"{self.school.school_id}.key"
 
-    def _signing_key(self) -> SigningKey:
-        if self._key is None:
-            try:
-                self._key = SigningKey.load(self.key_path)
-            except CheckpointError:
-                if self.key_path.exists():
-                    raise
+    @property
+    def pending_key_path(self) -> Path:
+        """Where a rotation writes the new key before the log names it."""
+        return self.key_path.with_name(f"{self.key_path.name}.pending")
+
+    def named_keys(self) -> list[KeyEvent]:
+        """The keys the log names, in log order (read once, then only what is new)."""
+        with self._named_lock:
+            while True:
+                page = self.school.recorder.select_notifications(
+                    start=self._named_seen + 1, limit=_PAGE, topics=KEY_EVENT_TOPICS
+                )
+                for notification in page:
+                    event = cast(
+                        IntegrityRegister.SigningKeyRegistered
+                        | IntegrityRegister.SigningKeyRotated,
+                        self.school.mapper.to_domain_event(notification),
+                    )
+                    reason = getattr(event, "reason", None)
+                    key = VerifierKey.from_text(event.verifier_key)
+                    self._named.append(KeyEvent(notification.id, key, reason))
+                    self._named_seen = notification.id
+                if len(page) < _PAGE:
+                    return list(self._named)
+
+    @property
+    def origin(self) -> str:
+        """The log's origin line: its key event's; for a log from before key events, its first
+        checkpoint's; for a new log, this installation's (``EJOURNAL_INSTALLATION``)."""
+        named = self.named_keys()
+        if named:
+            return named[0].key.name
+        with self.database.transaction(write=False) as cursor:
+            cursor.execute("SELECT note FROM merkle_checkpoints ORDER BY size LIMIT 1")
+            row = cursor.fetchone()
+        if row is not None:
+            return read_unverified(str(row["note"])).origin
+        return origin_for(self.settings.installation, self.school.school_id)
+
+    def _key_at(self, cursor: Cursor, size: int) -> VerifierKey | None:
+        """The key the log names for a checkpoint of ``size`` leaves (``key_in_force``): the
+        key events the stored tree holds among its first ``size`` leaves decide."""
+        named = self.named_keys()
+        last = read_leaves(cursor, size - 1, size) if size > 0 else []
+        covered = last[0].position if last else 0  # the position of the checkpoint's last leaf
+        inside = [e.key for e in named if e.position <= covered]
+        if inside:
+            return inside[-1]
+        return named[0].key if named else None
+
+    def verifier_at(self, size: int) -> VerifierKey | None:
+        """The public key a checkpoint of ``size`` leaves is signed by, as the log names it (the
+        key file's, for a log whose keys are not named yet); None when there is neither."""
+        with self.database.transaction(write=False) as cursor:
+            named = self._key_at(cursor, size)
+        return named if named is not None else self.key_file_verifier()
+
+    def key_file_verifier(self) -> VerifierKey | None:
+        """The public half of the key file at ``key_path``, if there is one (named or not)."""
+        if not self.key_path.exists():
+            return None
+        return self._load_key_file().verifier()
+
+    def _load_key_file(self) -> SigningKey:
+        try:
+            return SigningKey.load(self.key_path)
+        except CheckpointError as error:
+            if not self.key_path.exists():
+                raise SigningKeyError(
+                    f"there is no signing key at {self.key_path}", RefusalReason.KEY_MISSING
+                ) from None
+            raise SigningKeyError(
+                f"the signing key at {self.key_path} cannot be used: {error.detail}",
+                RefusalReason.KEY_UNUSABLE,
+            ) from None
+
+    def _signing_key(self, wanted: VerifierKey | None = None) -> SigningKey:
+        """The private key of the key the log names now (or of ``wanted``, a key it named);
+        the first key of a log is registered here. A key the log does not name is refused."""
+        named = self.named_keys()
+        if not named:
+            self._register_first_key()
+            named = self.named_keys()
+        wanted = wanted or named[-1].key
+        if self._key is not None and self._key.verifier() == wanted:
+            return self._key
+        if not self.key_path.exists() and not self.pending_key_path.exists():
+            raise SigningKeyError(
+                f"the log of school {self.school.school_id!r} names the signing key"
+                f" {wanted.fingerprint}, but there is no key at {self.key_path}: refusing to make"
+                " a new one. Point EJOURNAL_SIGNING_KEY_DIR at the directory that holds the"
+                " school's key, or, if it is lost, rotate deliberately with"
+                " `ejournal log rotate-key --reason …`",
+                RefusalReason.KEY_MISSING,
+            )
+        key = self._finish_rotation(wanted) or self._load_key_file()
+        if key.verifier() != wanted:
+            raise SigningKeyError(
+                f"the signing key at {self.key_path} ({key.verifier().fingerprint}) is not the key"
+                f" the log of school {self.school.school_id!r} names ({wanted.fingerprint}):"
+                " refusing to sign with it. Point EJOURNAL_SIGNING_KEY_DIR at the directory that"
+                " holds the school's key, or rotate deliberately with"
+                " `ejournal log rotate-key --reason …`",
+                RefusalReason.KEY_NOT_NAMED,
+            )
+        self._key = key
+        return key
+
+    def _finish_rotation(self, wanted: VerifierKey) -> SigningKey | None:
+        """A rotation that crashed after the log named its key but before the key file was put
+        in place: put it there now. None when there is none to finish."""
+        if not self.pending_key_path.exists():
+            return None
+        try:
+            pending = SigningKey.load(self.pending_key_path)
+        except CheckpointError:
+            return None
+        if pending.verifier() != wanted:
+            return None
+        self._retire_key_file()
+        os.replace(self.pending_key_path, self.key_path)
+        log.warning(
+            "school %s: finished a key rotation the log named: %s", self.school.school_id, pending
+        )
+        return pending
+
+    def _retire_key_file(self) -> None:
+        """Move the key file aside (kept, mode 0600: what it signed stays explainable)."""
+        if not self.key_path.exists():
+            return
+        try:
+            old = SigningKey.load(self.key_path).key_id.hex()
+        except CheckpointError:
+            old = "unreadable"
+        retired = self.key_path.with_name(
+            f"{self.school.school_id}.retired-{old}-{uuid.uuid4().hex[:8]}.key"
+        )
+        os.replace(self.key_path, retired)
+
+    def _register_first_key(self) -> None:
+        """Name the school's key in its log: the key file's, if it signed the log's checkpoints
+        (or there are none yet); a new key for a log that has neither key nor checkpoints. A log
+        with checkpoints and no key at hand is refused: a new key would verify none of them."""
+        signed = self.latest()
+        kept = self._newest_file()
+        if self.key_path.exists():
+            key = self._load_key_file()
+            for note in (
+                signed.note if signed else None,
+                kept.read_text("utf-8") if kept else None,
+            ):
+                if note is None:
+                    continue
                 try:
-                    key = SigningKey.generate(self.origin)
-                    key.save(self.key_path)
-                    self._key = key
-                except FileExistsError:
-                    self._key = SigningKey.load(self.key_path)  # another process made it first
+                    open_signed(note, key.verifier())
+                except CheckpointError:
+                    raise SigningKeyError(
+                        f"the signing key at {self.key_path} ({key.verifier().fingerprint}) did"
+                        f" not sign the checkpoints of school {self.school.school_id!r}: refusing"
+                        " to name it in the log. Point EJOURNAL_SIGNING_KEY_DIR at the directory"
+                        " that holds the key that signed them",
+                        RefusalReason.KEY_NOT_NAMED,
+                    ) from None
+        elif signed is not None or kept is not None:
+            raise SigningKeyError(
+                f"the log of school {self.school.school_id!r} has signed checkpoints but there is"
+                f" no signing key at {self.key_path}: refusing to make a new one. Point"
+                " EJOURNAL_SIGNING_KEY_DIR at the directory that holds the school's key",
+                RefusalReason.KEY_MISSING,
+            )
+        else:
+            origin = origin_for(self.settings.installation, self.school.school_id)
+            try:
+                SigningKey.generate(origin).save(self.key_path)
                 log.info(
                     "made the signing key of school %s at %s", self.school.school_id, self.key_path
                 )
-            if self._key.name != self.origin:
-                raise CheckpointError(
-                    f"{self.key_path} is the key of {self._key.name!r}, not of {self.origin!r}"
-                )
-        return self._key
+            except FileExistsError:
+                pass  # another process made it first
+            key = self._load_key_file()
+        installation = key.name.removesuffix(f"ejournal/{self.school.school_id}").rstrip("/")
+
+        def attempt() -> None:
+            if self.school.exists(integrity_register_id()):
+                return  # another notary named its key first: checked by the caller
+            register = IntegrityRegister.register(
+                verifier_key=key.verifier().text, installation=installation, actor=system_actor()
+            )
+            self.school.record(register)
+
+        self.school.run(attempt)
+        log.info(
+            "school %s: named its signing key %s in the log",
+            self.school.school_id,
+            key.verifier().fingerprint,
+        )
 
     def verifier(self) -> VerifierKey:
-        """The school's public key (its key is made on first use)."""
-        return self._signing_key().verifier()
+        """The school's public key now, as its log names it (a new log's key is made and
+        registered here)."""
+        named = self.named_keys()
+        if not named:
+            self._register_first_key()
+            named = self.named_keys()
+        return named[-1].key
 
     def existing_verifier(self) -> VerifierKey | None:
-        """The school's public key if its key file exists; never makes one."""
-        if self._key is None and not self.key_path.exists():
+        """The school's public key now, as its log names it (the key file's, for a log whose
+        key is not named yet); never makes one."""
+        named = self.named_keys()
+        if named:
+            return named[-1].key
+        return self.key_file_verifier()
+
+    def register(self) -> IntegrityRegister | None:
+        """The log's integrity register; None before its first key is named."""
+        try:
+            return self.school.view(
+                IntegrityRegister, integrity_register_id(), "integrity register"
+            )
+        except NotFoundError:
             return None
-        return self.verifier()
+
+    def rotate_key(self, reason: str) -> tuple[VerifierKey, VerifierKey, SignedCheckpoint]:
+        """Replace the school's signing key on purpose: sign what the old key can still sign,
+        make a new key, name it in the log with the reason, put it in place of the old file
+        (which is kept aside) and sign a checkpoint covering the rotation with it. Returns the
+        old and new public keys and that checkpoint. Older checkpoints keep verifying with the
+        key the log named at their time."""
+        if not reason.strip():
+            raise IntegrityRegisterError("a key is rotated for a reason: say it")
+        register = self.register()
+        if register is None:
+            raise NotFoundError(
+                "the log names no signing key yet: sign its first checkpoint"
+                " (`ejournal log checkpoint`), which names the key"
+            )
+        try:
+            self.checkpoint()  # the last one the old key signs, if it is at hand
+        except SigningKeyError as error:
+            log.warning("school %s: rotating without the old key: %s", self.school.school_id, error)
+        old = VerifierKey.from_text(register.current.verifier_key)
+        self._finish_rotation(old)  # an earlier rotation the log named but that did not finish
+        new = SigningKey.generate(register.origin)
+        self.pending_key_path.unlink(missing_ok=True)  # a rotation that never reached the log
+        new.save(self.pending_key_path)
+
+        def attempt() -> None:
+            current = self.school.load(IntegrityRegister, integrity_register_id(), "register")
+            current.rotate(new.verifier().text, reason, system_actor())
+            self.school.record(current)
+
+        self.school.run(attempt)
+        self._retire_key_file()
+        os.replace(self.pending_key_path, self.key_path)
+        self._key = new
+        return old, new.verifier(), self.checkpoint()
 
     # --- checkpoints ------------------------------------------------------------------------
 
@@ -273,14 +589,34 @@ class Notary:
     def checkpoint(self, *, catch_up: bool = True) -> SignedCheckpoint:
         """Catch up (unless told not to), sign a checkpoint of the tree as it stands, store it
         in the database and the checkpoint directory, and return it. When the log has not grown
-        since the last checkpoint, that one is returned: one checkpoint per size."""
+        since the last checkpoint, that one is returned: one checkpoint per size.
+
+        A refusal (``NotaryRefusedError``: the log does not extend a checkpoint signed before,
+        or the key at hand is not the one the log names) is recorded in the log's integrity
+        register once per distinct reason, and raised; the first checkpoint signed after one
+        records that the notary signs again, and is followed by one covering that record."""
+        try:
+            signed = self._sign(catch_up=catch_up)
+        except NotaryRefusedError as error:
+            self._record_refusal(error)
+            raise
+        self.refusal = None
+        if self._record_resumed(signed):
+            signed = self._sign(catch_up=True)
+        return signed
+
+    def _sign(self, *, catch_up: bool) -> SignedCheckpoint:
+        if not self.named_keys():
+            self._register_first_key()
+            catch_up = True  # the first checkpoint covers the key's registration
         if catch_up:
             self.catch_up()
-        key = self._signing_key()
         inserted: SignedCheckpoint | None = None
         with self.database.transaction() as cursor:
             state = read_state(cursor, lock=self.database.dialect == "postgres")
             latest = _latest_row(cursor)
+            # Checked even when there is nothing new to sign: a run with the wrong key is told.
+            key = self._signing_key(self._key_at(cursor, state.size))
             if latest is None or latest.checkpoint.size != state.size:
                 self._check_extends(cursor, latest, state.size, state.accumulator.root())
                 inserted = self._insert(cursor, state.size, state.accumulator.root(), key)
@@ -292,6 +628,41 @@ class Notary:
             self._write_file(signed)
         self.mirror_checkpoints()  # a file a crash or a full disk lost before
         return signed
+
+    def _record_refusal(self, error: NotaryRefusedError) -> None:
+        """Say a refusal in the log, once per distinct reason."""
+        self.refusal = error
+        if self.register() is None:
+            return  # no key named yet: nowhere to record it (/health still says it)
+        size = self.size()
+
+        def attempt() -> None:
+            register = self.school.load(
+                IntegrityRegister, integrity_register_id(), "integrity register"
+            )
+            if register.refused(error.reason, error.detail, size, system_actor()):
+                self.school.record(register)
+
+        try:
+            self.school.run(attempt)
+        except Exception:
+            log.exception("school %s: the refusal could not be recorded", self.school.school_id)
+
+    def _record_resumed(self, signed: SignedCheckpoint) -> bool:
+        register = self.register()
+        if register is None or register.refusal is None:
+            return False
+
+        def attempt() -> bool:
+            current = self.school.load(
+                IntegrityRegister, integrity_register_id(), "integrity register"
+            )
+            if not current.resumed(signed.checkpoint.size, system_actor()):
+                return False
+            self.school.record(current)
+            return True
+
+        return self.school.run(attempt)
 
     def _insert(
         self, cursor: Cursor, size: int, root: bytes, key: SigningKey
@@ -321,7 +692,20 @@ class Notary:
         # rewritten together with its checkpoints must not get its new history signed.
         kept = self._newest_file()
         if kept is not None:
-            old = open_signed(kept.read_text(encoding="utf-8"), self.verifier())
+            note = kept.read_text(encoding="utf-8")
+            key = self._key_at(cursor, read_unverified(note).size) or self.key_file_verifier()
+            if key is None:
+                raise SigningKeyError(
+                    f"no key to check the checkpoint {kept} with", RefusalReason.KEY_MISSING
+                )
+            try:
+                old = open_signed(note, key)
+            except CheckpointError as error:
+                raise HistoryRewrittenError(
+                    f"the checkpoint {kept} kept beside the database does not verify with the key"
+                    f" the log names for it ({key.fingerprint}): {error.detail}; run"
+                    " `ejournal log verify`"
+                ) from None
         elif latest is not None:
             old = latest.checkpoint
         else:
@@ -330,8 +714,8 @@ class Notary:
             old.size, size, old.root, root, StoredTree(cursor).consistency_proof(old.size, size)
         ):
             raise HistoryRewrittenError(
-                f"the tree of {size} events does not extend the checkpoint of {old.size}"
-                " signed before: the log was changed; run `ejournal log verify`"
+                f"the log does not extend the checkpoint of {old.size} events signed at"
+                f" {old.time.isoformat()}: the log was changed; run `ejournal log verify`"
             )
 
     def _write_file(self, signed: SignedCheckpoint) -> None:
@@ -358,13 +742,16 @@ class Notary:
         """Write the file of every database checkpoint that has none (a crash came between its
         commit and its file), once its signature checks out; returns their sizes. Nothing is
         written without the school's key: no checkpoint could be checked."""
-        verifier = self.existing_verifier()
-        if verifier is None:
-            return []
         kept = {path.name for path in self._files()}
         written = []
         for signed in self.checkpoints():
             if self.checkpoint_path(signed.checkpoint.size).name in kept:
+                continue
+            try:
+                verifier = self.verifier_at(signed.checkpoint.size)
+            except NotaryRefusedError:
+                verifier = None
+            if verifier is None:
                 continue
             try:
                 open_signed(signed.note, verifier)
@@ -400,6 +787,15 @@ class Notary:
                 self.mirror_checkpoints()
                 self._mirrored = True
             return self._checkpoint_if_due(now)
+        except NotaryRefusedError as error:
+            # Recorded in the log once per distinct reason, and /health shows it; the server's
+            # log gets one line per attempt, not a traceback. Tried again a period later: an
+            # operator may have fixed the key.
+            log.error(  # noqa: TRY400 (a refusal, not a bug: no traceback)
+                "school %s: the notary refuses to sign: %s", self.school.school_id, error.detail
+            )
+            self._retry_after = now + timedelta(seconds=self.settings.checkpoint_every_seconds)
+            return None
         except Exception as error:
             # A log that no longer extends its checkpoint, a directory that cannot be written:
             # said once per period, not at every look at the log. A connection the database cut
@@ -425,6 +821,56 @@ class Notary:
                 grown > 0 and waited >= timedelta(seconds=self.settings.checkpoint_every_seconds)
             )
         return self.checkpoint(catch_up=False) if due else None
+
+    def integrity_status(self) -> IntegrityStatus:
+        """How well the log is covered by signed checkpoints, and whether the notary refuses
+        to sign: a few indexed reads, cheap enough for every health check. The count of
+        uncovered events is exact on SQLite; on PostgreSQL, gaps in the notification ids (a
+        rolled-back write) can make it a little high."""
+        now = self.clock.now()
+        latest = self.latest()
+        size = latest.checkpoint.size if latest else 0
+        with self.database.transaction(write=False) as cursor:
+            state = read_state(cursor)
+            last = read_leaves(cursor, size - 1, size) if size else []
+        covered = last[0].position if last else 0
+        first = self.school.recorder.select_notifications(start=covered + 1, limit=1)
+        uncovered, oldest = 0, None
+        if first:
+            uncovered = max(state.size - size, 0) + max(self.school.position() - state.position, 0)
+            uncovered = max(uncovered, 1)
+            try:
+                oldest = cast(DomainEvent, self.school.mapper.to_domain_event(first[0])).timestamp
+            except Exception:  # an event that does not decode: log verify names it
+                oldest = None
+        refusal = self._outstanding_refusal(state.size)
+        try:
+            key = self.existing_verifier()
+        except NotaryRefusedError:
+            key = None
+        waited = oldest is not None and (now - oldest).total_seconds() > (
+            self.settings.uncovered_grace_seconds
+        )
+        return IntegrityStatus(
+            status="refused" if refusal else "uncovered" if uncovered else "ok",
+            degraded=refusal is not None or waited,
+            checkpoint_size=size,
+            checkpoint_time=latest.checkpoint.time if latest else None,
+            uncovered_events=uncovered,
+            oldest_uncovered_at=oldest,
+            refusal=refusal,
+            key_fingerprint=key.fingerprint if key else None,
+        )
+
+    def _outstanding_refusal(self, size: int) -> NotaryRefusal | None:
+        register = self.register()
+        if register is not None and register.refusal is not None:
+            return register.refusal
+        if self.refusal is not None:  # not recorded (no key named yet, or the write failed)
+            return NotaryRefusal(
+                reason=self.refusal.reason, detail=self.refusal.detail, tree_size=size
+            )
+        return None
 
     def latest(self) -> SignedCheckpoint | None:
         """The newest checkpoint in the database."""

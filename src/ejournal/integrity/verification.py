@@ -1,6 +1,8 @@
 """Verifying a school's log from what is stored: ``ejournal log verify``.
 
-Every stored event is read back through the application's recorder and mapper and hashed again;
+Every stored event is read back through the application's recorder and mapper, checked to be an
+event the application could have written (it decodes, and its stored bytes are the canonical
+bytes its decoded event encodes to), and hashed again;
 each leaf is compared with the stored tree's, and the first that differs is named (its index,
 position, aggregate and version). The roots are recomputed at every checkpoint's size from those
 leaves alone and compared with what each checkpoint signed. Every checkpoint's signature is checked
@@ -10,6 +12,15 @@ database's newest checkpoint: a history rewritten in the database, even with its
 checkpoints re-derived, fails there. A kept checkpoint the database does not know is only noted
 when its signature checks out and its root is the one recomputed from the stored events at its
 size: it is genuine, and the log it vouches for is intact.
+
+Signatures are checked with the keys the log itself names (``IntegrityRegister``): a checkpoint
+with the key named last among the events it covers, before any, the log's first key. The key file
+is not needed, and a key directory set wrongly changes nothing here (it is noted). A log from
+before key events is checked with the key file, as before.
+
+Finally, what no checkpoint vouches for is counted: the events after the newest checkpoint that
+checks out. Nothing proves such events were not changed in the database, so ``log verify`` says
+how many there are and exits with a code of its own (``EXIT_UNCOVERED``).
 """
 
 from __future__ import annotations
@@ -17,11 +28,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
-from eventsourcing.persistence import Notification
+import orjson
+from eventsourcing.persistence import Mapper, Notification
+from pydantic import BaseModel
 
-from ejournal.integrity.canonical import CanonicalFormError, event_leaf_hash
+from ejournal.integrity.canonical import CanonicalFormError, event_leaf_hash, plaintext_state
 from ejournal.integrity.checkpoint import (
     Checkpoint,
     CheckpointError,
@@ -30,7 +44,7 @@ from ejournal.integrity.checkpoint import (
     read_unverified,
 )
 from ejournal.integrity.merkle import MerkleAccumulator, leaf_hash, verify_consistency
-from ejournal.integrity.notary import Notary
+from ejournal.integrity.notary import KEY_EVENT_TOPICS, Notary, NotaryRefusedError, key_in_force
 from ejournal.integrity.tree import Leaf, StoredTree, read_leaves, read_state
 
 PAGE = 1000
@@ -71,36 +85,123 @@ class LogReport:
     directory_checkpoints: int = 0
     first_mismatch: LeafMismatch | None = None
     mismatches: int = 0
+    malformed: list[LeafMismatch] = field(default_factory=list)
+    """Stored events the application could not have written: undecodable or not canonical (the
+    first ``MAX_NAMED``; ``malformed_count`` counts them all)."""
+    malformed_count: int = 0
+    covered_events: int = 0
+    """The size of the newest checkpoint that checks out: the events it vouches for."""
+    uncovered_events: int = 0
+    """Events after it: no checkpoint vouches for them (yet)."""
+    first_uncovered_position: int | None = None
+    keys: list[str] = field(default_factory=list)
+    """The fingerprints of the keys the log names, in order."""
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.first_mismatch is None and not self.problems
+        """Nothing stored contradicts the log's checkpoints or its own form."""
+        return self.first_mismatch is None and not self.problems and not self.malformed_count
+
+    @property
+    def covered(self) -> bool:
+        """Every stored event is under a signed checkpoint."""
+        return self.uncovered_events == 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "ok": self.ok}
+        return {**asdict(self), "ok": self.ok, "covered": self.covered}
+
+
+MAX_NAMED = 20
 
 
 def verify_log(notary: Notary, progress: Progress | None = None) -> LogReport:
     """Recompute the school's tree from its stored events and check it and every checkpoint."""
     report = LogReport(school=notary.school.school_id)
-    try:
-        verifier = notary.existing_verifier()
-        unusable = None if verifier else "is missing"
-    except CheckpointError as error:
-        verifier, unusable = None, f"cannot be used: {error.detail}"
-    stored = _StoredCheckpoints.read(notary, verifier, unusable, report)
+    rows, files = _read_checkpoints(notary, report)
     with notary.database.transaction(write=False) as cursor:
         report.tree_size = read_state(cursor).size
-    roots = _recompute(notary, report, stored.sizes(), progress)
+    sizes = {size for size in (_claimed_size(n) for n in [*rows.values(), *files.values()]) if size}
+    roots, keys, positions = _recompute(notary, report, sizes | {0}, progress)
     if report.events > report.tree_size:
         report.warnings.append(
             f"{report.events - report.tree_size} recent events are not in the tree yet"
             " (the service's projector hashes them)"
         )
+    key_for = _keys(notary, report, keys)
+    stored = _StoredCheckpoints.read(notary, key_for, rows, files, report)
     stored.check(notary, report, roots)
+    _coverage(report, stored, roots, positions)
     return report
+
+
+def _read_checkpoints(notary: Notary, report: LogReport) -> tuple[dict[int, str], dict[Path, str]]:
+    with notary.database.transaction(write=False) as cursor:
+        cursor.execute("SELECT size, root, note FROM merkle_checkpoints ORDER BY size")
+        rows = cursor.fetchall()
+    files = dict(notary.directory_checkpoints())
+    report.checkpoints, report.directory_checkpoints = len(rows), len(files)
+    return {int(r["size"]): str(r["note"]) for r in rows}, files
+
+
+def _claimed_size(note: str) -> int | None:
+    try:
+        return read_unverified(note).size
+    except CheckpointError:
+        return None
+
+
+def _keys(
+    notary: Notary, report: LogReport, keys: list[tuple[int, VerifierKey]]
+) -> Callable[[int], VerifierKey | str]:
+    """Which key checks a checkpoint of a size: the log's (``key_in_force``), or for a log
+    that names none, the key file's; a sentence instead when there is none."""
+    report.keys = [key.fingerprint for _, key in keys]
+    try:
+        at_hand = notary.key_file_verifier()
+        unusable = None if at_hand is not None else "is missing"
+    except NotaryRefusedError as error:
+        at_hand, unusable = None, f"cannot be used: {error.detail}"
+    if keys:
+        current = keys[-1][1]
+        if at_hand is None:
+            report.warnings.append(
+                f"the signing key {notary.key_path} {unusable}: the notary cannot sign until"
+                f" it holds the key the log names ({current.fingerprint})"
+            )
+        elif at_hand != current:
+            report.warnings.append(
+                f"the signing key {notary.key_path} ({at_hand.fingerprint}) is not the key the"
+                f" log names ({current.fingerprint}): the notary refuses to sign with it"
+            )
+        return lambda size: key_in_force(keys, size) or current
+    if at_hand is not None:
+        report.warnings.append(
+            "the log names no signing key (a log from before key events): its checkpoints are"
+            f" checked with the key file {notary.key_path}"
+        )
+        return lambda _: at_hand
+    sentence = f"the school's signing key {notary.key_path} {unusable}, and the log names none"
+    return lambda _: sentence
+
+
+def _coverage(
+    report: LogReport,
+    stored: _StoredCheckpoints,
+    roots: dict[int, bytes],
+    positions: dict[int, int],
+) -> None:
+    """How many events the newest checkpoint that checks out vouches for, and how many wait."""
+    genuine = [
+        c.size
+        for _, c in (*stored.database, *stored.directory)
+        if c.size <= report.events and roots.get(c.size) == c.root
+    ]
+    report.covered_events = max(genuine, default=0)
+    report.uncovered_events = report.events - report.covered_events
+    if report.uncovered_events:
+        report.first_uncovered_position = positions.get(report.covered_events)
 
 
 # --- the events, hashed again -------------------------------------------------------------------
@@ -108,17 +209,28 @@ def verify_log(notary: Notary, progress: Progress | None = None) -> LogReport:
 
 def _recompute(
     notary: Notary, report: LogReport, sizes: set[int], progress: Progress | None
-) -> dict[int, bytes]:
-    """Hash every stored event, compare each leaf with the stored tree's, and return the roots
-    recomputed at the given sizes."""
+) -> tuple[dict[int, bytes], list[tuple[int, VerifierKey]], dict[int, int]]:
+    """Hash every stored event, check its form, compare each leaf with the stored tree's, and
+    return the roots recomputed at the given sizes, the keys the log names (with the index of
+    the leaf that names each) and, for each of those sizes, the position of the event after
+    it (the first one a checkpoint of that size does not cover)."""
     accumulator = MerkleAccumulator()
     roots: dict[int, bytes] = {0: accumulator.root()} if 0 in sizes else {}
+    keys: list[tuple[int, VerifierKey]] = []
+    positions: dict[int, int] = {}
     head = notary.school.position()
     leaves = _stored_leaves(notary, report.tree_size)
     mapper = notary.school.mapper
     for page in _pages(notary):
         for notification in page:
             index = accumulator.size
+            if index in sizes:
+                positions[index] = notification.id
+            malformed = _malformed(notification, mapper, keys, index)
+            if malformed is not None:
+                report.malformed_count += 1
+                if len(report.malformed) < MAX_NAMED:
+                    report.malformed.append(_named(index, notification, malformed))
             try:
                 computed = event_leaf_hash(notification, mapper)
                 unreadable = None
@@ -151,7 +263,95 @@ def _recompute(
                     f" the event at position {missing.position} and later ones are gone"
                 ),
             )
-    return roots
+    return roots, keys, positions
+
+
+def _named(index: int, notification: Notification, reason: str) -> LeafMismatch:
+    return LeafMismatch(
+        index=index,
+        position=notification.id,
+        originator_id=str(notification.originator_id),
+        originator_version=notification.originator_version,
+        reason=reason,
+    )
+
+
+def _malformed(
+    notification: Notification,
+    mapper: Mapper[Any],
+    keys: list[tuple[int, VerifierKey]],
+    index: int,
+) -> str | None:
+    """Why a stored event is not one the application could have written, or None: it must
+    decode, be stored in the transcoder's canonical bytes (sorted keys, no spaces), and, of the
+    event class's current version, hold exactly what its decoded event encodes to (a field
+    added to the class since may be absent, holding its default). Collects the keys the log
+    names on the way."""
+    data = _stored_state(notification, mapper)
+    if isinstance(data, str):
+        return data
+    try:
+        event = mapper.to_domain_event(notification)
+    except Exception as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return f"the stored event does not decode as {notification.topic}: {first}"
+    if notification.topic in KEY_EVENT_TOPICS:
+        try:
+            keys.append((index, VerifierKey.from_text(event.verifier_key)))  # type: ignore[attr-defined]
+        except CheckpointError as error:
+            return f"the key event names no usable key: {error.detail}"
+    if not isinstance(event, BaseModel):
+        return None
+    if data.get("class_version", 1) != getattr(type(event), "class_version", 1):
+        return None  # an older version, upcast when read: its bytes are its own version's
+    return _not_as_written(event, data, mapper)
+
+
+def _stored_state(notification: Notification, mapper: Mapper[Any]) -> dict[str, Any] | str:
+    """The stored state as JSON, or why it is not the canonical JSON object the transcoder
+    writes."""
+    try:
+        plain = plaintext_state(notification.state, mapper)
+        data = orjson.loads(plain)
+    except (CanonicalFormError, orjson.JSONDecodeError) as error:
+        return f"the stored event cannot be read: {error}"
+    if not isinstance(data, dict):
+        return "the stored event is not a JSON object"
+    if orjson.dumps(data, option=orjson.OPT_SORT_KEYS) != plain:
+        return (
+            "the stored bytes are not in the canonical form the application writes (sorted"
+            " keys, no spaces): they were written by something else"
+        )
+    return data
+
+
+def _not_as_written(event: BaseModel, data: dict[str, Any], mapper: Mapper[Any]) -> str | None:
+    """Where a decoded event's stored state differs from what encoding it gives."""
+    dumped = event.model_dump(mode="json", exclude={"originator_id", "originator_version"})
+    if "class_version" in data:
+        dumped["class_version"] = data["class_version"]
+    again: dict[str, Any] = orjson.loads(mapper.transcoder.encode(dumped))
+    declared = type(event).model_fields
+    for name, value in again.items():
+        if name not in data:
+            field_info = declared.get(name)
+            if (
+                field_info is None
+                or field_info.is_required()
+                or getattr(event, name) != field_info.get_default(call_default_factory=True)
+            ):
+                return f"its field {name!r} is missing"
+        elif data[name] != value:
+            return (
+                f"its field {name!r} is stored as {_short(data[name])} but reads back as"
+                f" {_short(value)}: the application never wrote these bytes"
+            )
+    return None
+
+
+def _short(value: Any) -> str:
+    text = orjson.dumps(value).decode()
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _difference(expected: Leaf, notification: Notification, computed: bytes) -> str | None:
@@ -220,33 +420,27 @@ class _StoredCheckpoints:
 
     @classmethod
     def read(
-        cls, notary: Notary, verifier: VerifierKey | None, unusable: str | None, report: LogReport
+        cls,
+        notary: Notary,
+        key_for: Callable[[int], VerifierKey | str],
+        rows: dict[int, str],
+        files: dict[Path, str],
+        report: LogReport,
     ) -> _StoredCheckpoints:
-        with notary.database.transaction(write=False) as cursor:
-            cursor.execute("SELECT size, root, note FROM merkle_checkpoints ORDER BY size")
-            rows = cursor.fetchall()
-        files = notary.directory_checkpoints()
-        report.checkpoints, report.directory_checkpoints = len(rows), len(files)
-        if verifier is None:
-            if rows or files:
-                report.problems.append(
-                    f"the school's signing key {notary.key_path} {unusable}:"
-                    " no checkpoint's signature can be checked"
-                )
-            return cls([], [])
         database: list[tuple[str, Checkpoint]] = []
-        for row in rows:
-            where = f"the database's checkpoint of size {row['size']}"
-            checkpoint = _opened(str(row["note"]), verifier, where, report)
+        roots = _stored_roots(notary)
+        for size, note in rows.items():
+            where = f"the database's checkpoint of size {size}"
+            checkpoint = _opened(note, key_for, where, report)
             if checkpoint is None:
                 continue
-            if checkpoint.size != int(row["size"]) or checkpoint.root != bytes(row["root"]):
+            if checkpoint.size != size or checkpoint.root != roots.get(size):
                 report.problems.append(f"{where}: its columns differ from its signed note")
                 continue
-            database.append((str(row["note"]), checkpoint))
+            database.append((note, checkpoint))
         directory: list[tuple[str, Checkpoint]] = []
-        for path, note in files:
-            checkpoint = _opened(note, verifier, f"the checkpoint file {path}", report)
+        for path, note in files.items():
+            checkpoint = _opened(note, key_for, f"the checkpoint file {path}", report)
             if checkpoint is None:
                 continue
             if path.name != notary.checkpoint_path(checkpoint.size).name:
@@ -353,8 +547,22 @@ def _stored_root(tree: StoredTree, size: int, report: LogReport) -> bytes | None
         return None
 
 
-def _opened(note: str, verifier: VerifierKey, where: str, report: LogReport) -> Checkpoint | None:
+def _stored_roots(notary: Notary) -> dict[int, bytes]:
+    with notary.database.transaction(write=False) as cursor:
+        cursor.execute("SELECT size, root FROM merkle_checkpoints")
+        return {int(r["size"]): bytes(r["root"]) for r in cursor.fetchall()}
+
+
+def _opened(
+    note: str, key_for: Callable[[int], VerifierKey | str], where: str, report: LogReport
+) -> Checkpoint | None:
     try:
+        verifier = key_for(read_unverified(note).size)
+        if isinstance(verifier, str):
+            problem = f"no checkpoint's signature can be checked: {verifier}"
+            if problem not in report.problems:
+                report.problems.append(problem)
+            return None
         return open_signed(note, verifier)
     except CheckpointError as error:
         try:

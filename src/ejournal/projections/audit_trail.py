@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ejournal.aggregates.account import Account, Grant
 from ejournal.aggregates.class_journal import ClassJournal, KtpItem, LateEntry
+from ejournal.aggregates.integrity_register import IntegrityRegister
 from ejournal.aggregates.school_year import BellSlot, ClosureRecord, SchoolYear
 from ejournal.aggregates.student import PersonName, Student
 from ejournal.application import School
@@ -105,6 +106,10 @@ class AuditKind(StrEnum):
     ACCOUNT_ANNULLED = "account_annulled"
     CREDENTIAL_SET = "credential_set"
     CREDENTIAL_REVOKED = "credential_revoked"
+    SIGNING_KEY_REGISTERED = "signing_key_registered"
+    SIGNING_KEY_ROTATED = "signing_key_rotated"
+    NOTARY_REFUSED_TO_SIGN = "notary_refused_to_sign"
+    NOTARY_SIGNING_RESUMED = "notary_signing_resumed"
 
     @property
     def title_ru(self) -> str:
@@ -173,6 +178,10 @@ _KIND_RU: dict[AuditKind, str] = {
     AuditKind.ACCOUNT_ANNULLED: "Учётная запись аннулирована",
     AuditKind.CREDENTIAL_SET: "Установлен пароль или ключ доступа",
     AuditKind.CREDENTIAL_REVOKED: "Отозван пароль или ключ доступа",
+    AuditKind.SIGNING_KEY_REGISTERED: "Зарегистрирован ключ подписи контрольных точек журнала",
+    AuditKind.SIGNING_KEY_ROTATED: "Заменён ключ подписи контрольных точек журнала",
+    AuditKind.NOTARY_REFUSED_TO_SIGN: "Отказ в подписи контрольной точки журнала",
+    AuditKind.NOTARY_SIGNING_RESUMED: "Подписание контрольных точек журнала возобновлено",
 }
 
 ROLE_RU: dict[Role, str] = {
@@ -1472,6 +1481,40 @@ def _credential_set(b: _Batch, position: int, e: Account.CredentialSet) -> None:
 @_on(Account.CredentialRevoked)
 def _credential_revoked(b: _Batch, position: int, e: Account.CredentialRevoked) -> None:
     _about_account(b, position, AuditKind.CREDENTIAL_REVOKED, e, reason=e.reason)
+
+
+# --- the log's integrity -----------------------------------------------------------------------
+# Not changes to the journal, but to what vouches for it: an auditor sees when the signing key
+# was named or replaced (and why), and when the notary refused to sign the log.
+
+
+@_on(IntegrityRegister.SigningKeyRegistered)
+def _key_registered(b: _Batch, position: int, e: IntegrityRegister.SigningKeyRegistered) -> None:
+    b.add(position, AuditKind.SIGNING_KEY_REGISTERED, e, value_after=e.fingerprint, note=e.origin)
+
+
+@_on(IntegrityRegister.SigningKeyRotated)
+def _key_rotated(b: _Batch, position: int, e: IntegrityRegister.SigningKeyRotated) -> None:
+    b.add(
+        position,
+        AuditKind.SIGNING_KEY_ROTATED,
+        e,
+        value_before=e.previous_fingerprint,
+        value_after=e.fingerprint,
+        reason=e.reason,
+    )
+
+
+@_on(IntegrityRegister.NotaryRefusedToSign)
+def _notary_refused(b: _Batch, position: int, e: IntegrityRegister.NotaryRefusedToSign) -> None:
+    b.add(
+        position, AuditKind.NOTARY_REFUSED_TO_SIGN, e, value_after=e.reason.value, reason=e.detail
+    )
+
+
+@_on(IntegrityRegister.NotarySigningResumed)
+def _notary_resumed(b: _Batch, position: int, e: IntegrityRegister.NotarySigningResumed) -> None:
+    b.add(position, AuditKind.NOTARY_SIGNING_RESUMED, e, value_after=str(e.checkpoint_size))
 
 
 LEFT_OUT = frozenset(

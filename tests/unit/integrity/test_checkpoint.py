@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import stat
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from ejournal.errors import EjournalError
 from ejournal.integrity.checkpoint import (
@@ -20,12 +22,15 @@ from ejournal.integrity.checkpoint import (
     VerifierKey,
     open_note,
     open_signed,
+    origin_for,
     origin_of,
     parse_fingerprint,
     read_unverified,
+    school_of_origin,
     sign,
     sign_note,
 )
+from ejournal.settings import INSTALLATION_PATTERN, Settings, default_installation
 
 # golang.org/x/mod/sumdb/note, note_test.go: a key pair and a note signed with it.
 GO_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
@@ -241,3 +246,33 @@ def test_a_fingerprint_is_the_sha256_of_the_public_key_and_reads_back_as_typed()
     assert parse_fingerprint(":".join(digest[i : i + 2] for i in range(0, 64, 2))) == digest
     assert parse_fingerprint("SHA256:abc") is None
     assert parse_fingerprint(verifier.text) is None
+
+
+def test_a_new_logs_origin_names_its_installation_and_either_form_names_the_school() -> None:
+    assert (
+        origin_for("journal.school77.example", "demo") == "journal.school77.example/ejournal/demo"
+    )
+    assert origin_of("demo") == "ejournal/demo"  # a log from before installations named it
+    assert school_of_origin("journal.school77.example/ejournal/demo") == "demo"
+    assert school_of_origin("ejournal/demo") == "demo"
+    for not_ours in ("demo", "x/ejournal/", "x/ejournal/Demo", "x y/ejournal/demo", "a/b/c"):
+        assert school_of_origin(not_ours) is None
+    key = SigningKey.generate(origin_for("host-1.local", "school_77"))
+    assert VerifierKey.from_text(key.verifier().text).name == "host-1.local/ejournal/school_77"
+
+
+@pytest.mark.parametrize("name", ["journal.school77.ru", "vm", "host:8000", "a/b"])
+def test_an_installation_name_is_checked_by_the_settings(name: str) -> None:
+    assert Settings(installation=name, _env_file=None).installation == name
+
+
+@pytest.mark.parametrize("name", ["", "has space", "plus+sign", "/leading", "trailing/"])
+def test_an_installation_name_that_cannot_be_an_origin_is_refused(name: str) -> None:
+    with pytest.raises(ValidationError, match="installation"):
+        Settings(installation=name, _env_file=None)
+
+
+def test_the_default_installation_is_the_host_name_in_origin_characters() -> None:
+    name = default_installation()
+    assert re.fullmatch(INSTALLATION_PATTERN, name)
+    assert Settings(_env_file=None).installation == name
