@@ -11,10 +11,11 @@ from pydantic import Field
 from ejournal.aggregates.class_journal import ClassJournal, Lesson
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.commands.command import Command
-from ejournal.commands.timing import first_grade_check, lateness
-from ejournal.errors import InvariantError
+from ejournal.commands.timing import first_grade_check, lateness, local_today
+from ejournal.errors import Clause, InvariantError, RuleViolationError
 from ejournal.marks import FAIL_MARK, PASS_MARK, MarkValue, WorkKind, has_modifier, is_pass_fail
-from ejournal.policy.deadlines import EntryKind
+from ejournal.policy.deadlines import EntryKind, mark_rule
+from ejournal.policy.profile import NotRegulated, WithinDays
 from ejournal.roles import Actor
 from ejournal.text import Comment
 
@@ -63,6 +64,54 @@ def check_scale(year: SchoolYear, subject: str, value: str) -> None:
         )
 
 
+def check_results_date(
+    year: SchoolYear, journal: ClassJournal, lesson: Lesson, entry: MarkEntry
+) -> None:
+    """A results date is a real day, not after today in the school's zone and not before the
+    work was done, and only the kinds of work whose results come from outside carry one: a
+    teacher cannot reopen an old lesson by calling its mark an external result received today."""
+    profile = year.profile
+    rule = mark_rule(profile, entry.work_kind, journal.subject)
+    counts_from_results = isinstance(rule, WithinDays) and rule.counted_from == "results"
+    rule_clause = None if isinstance(rule, NotRegulated) and rule.clause is None else rule.clause
+    results_clause = profile.deadlines.results_clause or rule_clause
+    day = entry.results_date
+    if day is None:
+        if counts_from_results:
+            raise RuleViolationError(
+                f"{entry.work_kind.value} marks are due counted from the day their results were"
+                " announced: give results_date",
+                rule="results_date.missing",
+                clause=_cited(year, rule_clause),
+            )
+        return
+    if entry.work_kind not in profile.deadlines.results_work_kinds:
+        raise RuleViolationError(
+            f"{entry.work_kind.value} marks are timed from their lesson, not from results received"
+            " from outside; a results date is only for "
+            + ", ".join(sorted(k.value for k in profile.deadlines.results_work_kinds)),
+            rule="results_date.not_for_this_kind",
+            clause=_cited(year, rule_clause or results_clause),
+        )
+    today = local_today(year)
+    if day > today:
+        raise RuleViolationError(
+            f"the results date {day} has not come yet (today is {today} in {year.timezone})",
+            rule="results_date.in_future",
+            clause=_cited(year, results_clause),
+        )
+    if day < lesson.on:
+        raise RuleViolationError(
+            f"the results date {day} is before the work was done on {lesson.on}",
+            rule="results_date.before_lesson",
+            clause=_cited(year, results_clause),
+        )
+
+
+def _cited(year: SchoolYear, clause: Clause | None) -> Clause:
+    return clause or Clause(source=year.profile.school, ref="профиль школы: deadlines.results")
+
+
 def add_mark(
     year: SchoolYear,
     journal: ClassJournal,
@@ -74,6 +123,7 @@ def add_mark(
     """Check one mark against the profile and record it on the journal (not yet saved)."""
     first_grade_check(year, journal, marks=True, homework=False)
     check_scale(year, journal.subject, entry.value)
+    check_results_date(year, journal, lesson, entry)
     late = lateness(
         year,
         journal,

@@ -97,6 +97,15 @@ class LessonDeadlines(_Rule):
     ``subjects`` set comes before the general one for the same kinds."""
     default_mark: EntryDeadline
     """For work kinds no rule names (oral answers and other current marks)."""
+    results_work_kinds: SortedFrozenSet[WorkKind] = frozenset(
+        {WorkKind.EXTERNAL_DIAGNOSTIC, WorkKind.STATE_EXAM}
+    )
+    """The kinds of work whose results come from outside the school (an external diagnostic, a
+    state exam): only their marks carry the day the results were received or announced
+    (School 77 §4.4.10, Lyceum 68 §5.5). Every other mark is timed from its lesson."""
+    results_clause: Clause | None = None
+    """The clause that speaks of results received from outside, cited when a results date is
+    refused (missing, in the future, before the work was done, or on a kind without one)."""
 
 
 class PeriodMarkWindow(StrEnum):

@@ -398,3 +398,65 @@ def test_replacing_a_timetable_needs_a_reason(world: World) -> None:
         world.deputy,
         command.model_copy(update={"reason": "изменение расписания, приказ № 5"}),
     )
+
+
+# --- Results dates: a real past day, on or after the lesson, for outside results only ---------
+
+
+def results_mark(
+    world: World, lesson_id: UUID, kind: WorkKind, results_date: date | None, student: int = 0
+) -> None:
+    marks.record_mark(
+        world.school,
+        world.math,
+        marks.RecordMark(
+            journal_id=world.journals["math"],
+            lesson_id=lesson_id,
+            student_id=world.students[student],
+            value="4",
+            work_kind=kind,
+            results_date=results_date,
+        ),
+    )
+
+
+def test_school77_an_old_lesson_does_not_reopen_by_a_results_date(make_world: MakeWorld) -> None:
+    """School 77 §4.4.10: results "received" today or in the future do not reopen a lesson of
+    September; an oral answer carries no results date at all."""
+    world = make_world("school77")
+    world.at(date(2026, 9, 1), 10)
+    lesson = whole_lesson(world, "math", date(2026, 9, 1), 1, topic="Диагностическая работа")
+    world.at(date(2026, 12, 3), 10)
+    with pytest.raises(RuleViolationError) as refused:
+        results_mark(world, lesson, WorkKind.ORAL, date(2026, 12, 3))
+    assert refused.value.rule == "results_date.not_for_this_kind"
+    assert_clause(refused.value, "School 77", "§4.4.1")
+    with pytest.raises(RuleViolationError) as refused:
+        results_mark(world, lesson, WorkKind.EXTERNAL_DIAGNOSTIC, date(2027, 2, 3))
+    assert refused.value.rule == "results_date.in_future"
+    assert_clause(refused.value, "School 77", "§4.4.10")
+    # Tomorrow in the school's zone is still the future: the edge is the school's midnight.
+    world.at(date(2026, 12, 3), 23, 59, 59)
+    with pytest.raises(RuleViolationError) as refused:
+        results_mark(world, lesson, WorkKind.EXTERNAL_DIAGNOSTIC, date(2026, 12, 4))
+    assert refused.value.rule == "results_date.in_future"
+    with pytest.raises(RuleViolationError) as refused:
+        results_mark(world, lesson, WorkKind.EXTERNAL_DIAGNOSTIC, date(2026, 8, 31))
+    assert refused.value.rule == "results_date.before_lesson"
+    # Results really received today are in time (within a day, §4.4.10).
+    results_mark(world, lesson, WorkKind.EXTERNAL_DIAGNOSTIC, date(2026, 12, 3))
+
+
+def test_a_state_exam_mark_without_its_results_date_is_refused_cleanly(
+    make_world: MakeWorld,
+) -> None:
+    """Lyceum 68 §5.5 counts from the announcement: without its date the mark is refused with
+    the clause, not a server error."""
+    world = make_world("lyceum68")
+    world.at(MONDAY, 10)
+    lesson = whole_lesson(world, "math", MONDAY, 1, topic="ОГЭ")
+    with pytest.raises(RuleViolationError) as refused:
+        results_mark(world, lesson, WorkKind.STATE_EXAM, None)
+    assert refused.value.rule == "results_date.missing"
+    assert_clause(refused.value, "Lyceum 68", "§5.5")
+    results_mark(world, lesson, WorkKind.STATE_EXAM, MONDAY)
