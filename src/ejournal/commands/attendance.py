@@ -16,7 +16,7 @@ from ejournal.commands.access import (
     writer_of_lesson,
 )
 from ejournal.commands.command import Command
-from ejournal.commands.timing import lateness
+from ejournal.commands.timing import check_correction_window, lateness
 from ejournal.errors import NotFoundError
 from ejournal.marks import AbsenceReason, Attendance
 from ejournal.policy.deadlines import EntryKind
@@ -63,9 +63,13 @@ def correct_attendance(school: School, actor: Actor, cmd: CorrectAttendance) -> 
     def attempt() -> Recorded:
         account = resolve(school, actor)
         journal = visible_journal(school, actor, account, cmd.journal_id)
-        school.year_view(journal.year).check_open()
+        year = school.year_view(journal.year)
+        year.check_open()
         lesson = journal.lesson(cmd.lesson_id)
         writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        check_correction_window(
+            year, year.profile.corrections.attendance_window, lesson.on, record="attendance"
+        )
         journal.correct_attendance(cmd.lesson_id, cmd.student_id, cmd.status, cmd.reason, actor)
         return school.record(journal)
 

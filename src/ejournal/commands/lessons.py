@@ -14,7 +14,12 @@ from ejournal.application import Recorded, School
 from ejournal.commands.access import resolve, visible_journal, writer_of_lesson
 from ejournal.commands.command import Command
 from ejournal.commands.marking import MarkEntry, add_mark
-from ejournal.commands.timing import check_lesson_day, first_grade_check, lateness
+from ejournal.commands.timing import (
+    check_correction_window,
+    check_lesson_day,
+    first_grade_check,
+    lateness,
+)
 from ejournal.errors import InvariantError
 from ejournal.marks import Attendance
 from ejournal.policy.deadlines import EntryKind
@@ -153,6 +158,11 @@ def correct_lesson_details(school: School, actor: Actor, cmd: CorrectLessonDetai
         first_grade_check(year, journal, marks=False, homework=cmd.homework is not None)
         topic = cmd.topic if cmd.topic is not None else lesson.topic
         homework = cmd.homework if cmd.homework is not None else lesson.homework
+        windows = year.profile.corrections
+        if topic != lesson.topic:
+            check_correction_window(year, windows.topic_window, lesson.on, record="topic")
+        if homework != lesson.homework:
+            check_correction_window(year, windows.homework_window, lesson.on, record="homework")
         journal.correct_lesson_details(cmd.lesson_id, topic, homework, cmd.reason, actor)
         return school.record(journal)
 

@@ -8,13 +8,13 @@ and flagged late, and the flag travels with the event into every read model.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from ejournal import clock
 from ejournal.aggregates.class_journal import ClassJournal, LateEntry
 from ejournal.aggregates.school_year import Period, SchoolYear
-from ejournal.errors import InvariantError, RuleViolationError
+from ejournal.errors import DeadlinePassedError, InvariantError, RuleViolationError
 from ejournal.marks import WorkKind
 from ejournal.policy.deadlines import (
     Deadline,
@@ -23,6 +23,7 @@ from ejournal.policy.deadlines import (
     entry_deadline,
     period_mark_deadline,
 )
+from ejournal.policy.profile import CorrectionWindow
 from ejournal.roles import Actor
 
 
@@ -116,6 +117,26 @@ def _judge(
         check_in_time(deadline, now)
         raise AssertionError("check_in_time refuses an entry past its deadline")
     return LateEntry(permission_id=permission.id, deadline=deadline.closes_at, rule=deadline.rule)
+
+
+def check_correction_window(
+    year: SchoolYear, window: CorrectionWindow | None, lesson_day: date, *, record: str
+) -> None:
+    """Refuse a correction of a lesson's ``record`` (attendance, topic, homework) after the
+    window the profile gives it (Gymnasium 2 §8.6: "не позднее семи дней")."""
+    if window is None:
+        return
+    zone = ZoneInfo(year.timezone)
+    last_day = lesson_day + timedelta(days=window.days)
+    closes_at = datetime.combine(last_day, time.max, tzinfo=zone)
+    if clock.now() > closes_at:
+        raise DeadlinePassedError(
+            f"{record} of a lesson may be corrected within {window.days} days of the lesson"
+            f" ({lesson_day.isoformat()}); the last day was {last_day.isoformat()}",
+            rule=f"corrections.{record}_window",
+            clause=window.clause,
+            closes_at=closes_at.isoformat(),
+        )
 
 
 def first_grade_check(

@@ -154,8 +154,16 @@ class CorrectionMode(StrEnum):
     FORBIDDEN = "forbidden"
 
 
+class CorrectionWindow(_Rule):
+    """How long a record of a lesson (its attendance, topic, homework) may still be corrected:
+    until the end of the ``days``-th calendar day after the lesson, in the school's zone."""
+
+    days: int = Field(ge=0)
+    clause: Clause
+
+
 class CorrectionRule(_Rule):
-    """How a recorded mark may be superseded."""
+    """How a recorded mark, and the other records of a lesson, may be superseded."""
 
     value_change: CorrectionMode
     """Replacing a mark's value by another."""
@@ -165,6 +173,12 @@ class CorrectionRule(_Rule):
     voiding_days: int | None = None
     voiding_clause: Clause | None = None
     value_change_days: int | None = None
+    attendance_window: CorrectionWindow | None = None
+    """How long attendance may be corrected; None: the regulation sets no term."""
+    topic_window: CorrectionWindow | None = None
+    """How long a lesson's topic may be corrected; None: no term."""
+    homework_window: CorrectionWindow | None = None
+    """How long a lesson's homework may be corrected; None: no term."""
 
 
 class SubgroupRule(_Rule):

@@ -12,9 +12,10 @@ from pydantic import ValidationError
 from scenario import World
 
 from ejournal.aggregates.class_journal import ClassJournal, ClassJournalError
-from ejournal.commands import lessons, marks, period_marks
+from ejournal.commands import attendance, lessons, marks, period_marks
 from ejournal.commands.marking import MarkEntry
-from ejournal.errors import AccessDeniedError, RuleViolationError
+from ejournal.errors import AccessDeniedError, DeadlinePassedError, RuleViolationError
+from ejournal.marks import Attendance
 
 MakeWorld = Callable[[str], World]
 MONDAY = date(2026, 9, 7)
@@ -204,3 +205,76 @@ def test_a_period_mark_is_corrected_with_a_reason(make_world: MakeWorld) -> None
     )
     journal = world.school.journal(world.journals["math"])
     assert journal.period_mark("Q1", world.students[0]).value == "5"  # type: ignore[union-attr]
+
+
+# --- Corrections of attendance, topic and homework: the profile's window (Gymnasium 2 §8.6) --
+
+
+def lesson_with_absence(world: World) -> UUID:
+    world.at(MONDAY, 10)
+    recorded = lessons.record_whole_lesson(
+        world.school,
+        world.math,
+        lessons.RecordWholeLesson(
+            journal_id=world.journals["math"],
+            on=MONDAY,
+            slot=1,
+            topic="Дроби",
+            homework="№ 1",
+            attendance={world.students[0]: Attendance.ABSENT},
+        ),
+    )
+    lesson_id: UUID = recorded.ids["lesson_id"]
+    return lesson_id
+
+
+def correct_attendance(world: World, lesson_id: UUID, status: Attendance) -> None:
+    attendance.correct_attendance(
+        world.school,
+        world.math,
+        attendance.CorrectAttendance(
+            journal_id=world.journals["math"],
+            lesson_id=lesson_id,
+            student_id=world.students[0],
+            status=status,
+            reason="ученик пришёл ко второй половине урока",
+        ),
+    )
+
+
+def correct_details(world: World, lesson_id: UUID, **fields: str) -> None:
+    lessons.correct_lesson_details(
+        world.school,
+        world.math,
+        lessons.CorrectLessonDetails(
+            journal_id=world.journals["math"], lesson_id=lesson_id, reason="опечатка", **fields
+        ),
+    )
+
+
+def test_gymnasium2_corrects_lesson_records_within_seven_days(make_world: MakeWorld) -> None:
+    world = make_world("gymnasium2")
+    lesson_id = lesson_with_absence(world)
+    world.at(date(2026, 9, 14), 23, 59, 59)  # the seventh day after the lesson, its last second
+    correct_attendance(world, lesson_id, Attendance.LATE)
+    correct_details(world, lesson_id, topic="Обыкновенные дроби")
+    world.at(date(2026, 9, 15), 0, 0, 1)
+    position = world.school.position()
+    for attempt, record in (
+        (lambda: correct_attendance(world, lesson_id, Attendance.ABSENT), "attendance"),
+        (lambda: correct_details(world, lesson_id, topic="Десятичные дроби"), "topic"),
+        (lambda: correct_details(world, lesson_id, homework="№ 2"), "homework"),
+    ):
+        with pytest.raises(DeadlinePassedError) as refused:
+            attempt()
+        assert refused.value.rule == f"corrections.{record}_window"
+        assert (refused.value.clause.source, refused.value.clause.ref) == ("Gymnasium 2", "§8.6")
+    assert world.school.position() == position
+
+
+def test_a_school_without_a_term_corrects_lesson_records_later(make_world: MakeWorld) -> None:
+    world = make_world("school77")
+    lesson_id = lesson_with_absence(world)
+    world.at(date(2026, 10, 14), 12)
+    correct_attendance(world, lesson_id, Attendance.LATE)
+    correct_details(world, lesson_id, homework="№ 2")
