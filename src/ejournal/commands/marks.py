@@ -175,11 +175,31 @@ class AuthorizeCorrection(Command):
     remark: Reason
 
 
+def _check_authorizable(year: SchoolYear, action: Literal["correct", "void"]) -> None:
+    """A deputy's remark cannot authorise what the profile never accepts: a change of a mark's
+    value where the regulation forbids it (Lyceum 68 §3.6.8, Gymnasium 2 §8.6)."""
+    rule = year.profile.corrections
+    if action == "correct" and rule.value_change is CorrectionMode.FORBIDDEN:
+        raise RuleViolationError(
+            "changing a recorded mark's value is not allowed in this school, so no remark can"
+            " authorise it",
+            rule="corrections.value_change",
+            clause=_profile_clause(year, rule.value_change_clause),
+        )
+    if action == "void" and rule.voiding is CorrectionMode.FORBIDDEN:
+        raise RuleViolationError(
+            "voiding a recorded mark is not allowed in this school, so no remark can authorise it",
+            rule="corrections.voiding",
+            clause=_profile_clause(year, rule.voiding_clause),
+        )
+
+
 def authorize_correction(school: School, actor: Actor, cmd: AuthorizeCorrection) -> Recorded:
     def attempt() -> Recorded:
         account = resolve(school, actor)
         require_role(actor, Role.DEPUTY, action="authorising corrections")
         journal = visible_journal(school, actor, account, cmd.journal_id)
+        _check_authorizable(school.year_view(journal.year), cmd.action)
         period_mark = (
             f"{cmd.period_id}/{cmd.student_id}"
             if cmd.period_id is not None and cmd.student_id is not None

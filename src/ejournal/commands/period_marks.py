@@ -19,6 +19,7 @@ from ejournal.commands.marking import MarkScaleError, check_scale
 from ejournal.commands.timing import first_grade_check, period_mark_lateness
 from ejournal.errors import Clause, NotFoundError, RuleViolationError
 from ejournal.marks import MarkValue, parse_mark_value
+from ejournal.policy.profile import CorrectionMode
 from ejournal.roles import Actor, Role
 from ejournal.text import Label, Reason
 
@@ -92,7 +93,9 @@ def correct_period_mark(school: School, actor: Actor, cmd: CorrectPeriodMark) ->
         year.check_open()
         check_scale(year, journal.subject, cmd.value)
         rule = year.profile.corrections
-        if rule.value_change.value == "forbidden" and cmd.authorization_id is None:
+        # A regulation that forbids changing a mark forbids it for period marks too, whatever a
+        # deputy remarks (Lyceum 68 §3.6.8, Gymnasium 2 §8.6).
+        if rule.value_change is CorrectionMode.FORBIDDEN:
             raise RuleViolationError(
                 "changing a recorded mark's value is not allowed",
                 rule="corrections.value_change",

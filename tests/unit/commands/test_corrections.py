@@ -278,3 +278,64 @@ def test_a_school_without_a_term_corrects_lesson_records_later(make_world: MakeW
     world.at(date(2026, 10, 14), 12)
     correct_attendance(world, lesson_id, Attendance.LATE)
     correct_details(world, lesson_id, homework="№ 2")
+
+
+# --- No remark changes a mark where the regulation forbids it (Lyceum 68 §3.6.8, G2 §8.6) ----
+
+
+def authorize(world: World, action: str, **target: object) -> UUID:
+    recorded = marks.authorize_correction(
+        world.school,
+        world.deputy,
+        marks.AuthorizeCorrection(
+            journal_id=world.journals["math"],
+            action=action,  # type: ignore[arg-type]
+            remark="ошибка при выставлении отметки",
+            **target,  # type: ignore[arg-type]
+        ),
+    )
+    authorization: UUID = recorded.ids["authorization_id"]
+    return authorization
+
+
+@pytest.mark.parametrize(("profile", "ref"), [("lyceum68", "§3.6.8"), ("gymnasium2", "§8.6")])
+def test_no_remark_authorises_a_change_of_value(
+    make_world: MakeWorld, profile: str, ref: str
+) -> None:
+    world = make_world(profile)
+    mark_id = marked(world)
+    world.at(date(2026, 10, 20), 12)
+    period_marks.record_period_mark(
+        world.school,
+        world.math,
+        period_marks.RecordPeriodMark(
+            journal_id=world.journals["math"],
+            period_id="Q1" if profile == "lyceum68" else "T1",
+            student_id=world.students[0],
+            value="4",
+        ),
+    )
+    period_id = "Q1" if profile == "lyceum68" else "T1"
+    position = world.school.position()
+    for target in (
+        {"mark_id": mark_id},
+        {"period_id": period_id, "student_id": world.students[0]},
+    ):
+        with pytest.raises(RuleViolationError) as refused:
+            authorize(world, "correct", **target)
+        assert refused.value.rule == "corrections.value_change"
+        assert refused.value.clause.ref == ref
+    with pytest.raises(RuleViolationError) as refused:
+        period_marks.correct_period_mark(
+            world.school,
+            world.math,
+            period_marks.CorrectPeriodMark(
+                journal_id=world.journals["math"],
+                period_id=period_id,
+                student_id=world.students[0],
+                value="5",
+                reason="учтена контрольная работа",
+            ),
+        )
+    assert refused.value.clause.ref == ref
+    assert world.school.position() == position
