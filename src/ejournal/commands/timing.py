@@ -23,7 +23,7 @@ from ejournal.policy.deadlines import (
     entry_deadline,
     period_mark_deadline,
 )
-from ejournal.policy.profile import CorrectionWindow
+from ejournal.policy.profile import CorrectionWindow, RecordKind
 from ejournal.roles import Actor
 
 
@@ -84,7 +84,7 @@ def lateness(
         class_day_end=year.class_day_end(journal.class_code, on),
         results_date=results_date,
     )
-    return _judge(deadline, journal, on, actor)
+    return _judge(year, RecordKind(entry.value), deadline, journal, on, actor)
 
 
 def period_mark_lateness(
@@ -99,11 +99,16 @@ def period_mark_lateness(
         class_code=journal.class_code,
         order_date=period.marks_due,
     )
-    return _judge(deadline, journal, period.end, actor)
+    return _judge(year, RecordKind.PERIOD_MARK, deadline, journal, period.end, actor)
 
 
 def _judge(
-    deadline: Deadline | None, journal: ClassJournal, on: date, actor: Actor
+    year: SchoolYear,
+    kind: RecordKind,
+    deadline: Deadline | None,
+    journal: ClassJournal,
+    on: date,
+    actor: Actor,
 ) -> LateEntry | None:
     if deadline is None:
         return None
@@ -116,6 +121,17 @@ def _judge(
     if permission is None:
         check_in_time(deadline, now)
         raise AssertionError("check_in_time refuses an entry past its deadline")
+    rule = year.profile.late_entries
+    if kind not in rule.permitted:
+        # Lyceum 68 §3.6.8: marks are never entered «задним числом», permission or not.
+        raise RuleViolationError(
+            f"{deadline.description}; the deadline was {deadline.closes_at:%Y-%m-%d %H:%M},"
+            f" and no late-entry permission lets {kind.value.replace('_', ' ')}s in late"
+            " in this school",
+            rule="late_entries.permitted",
+            clause=rule.clause or deadline.clause,
+            closes_at=deadline.closes_at.isoformat(),
+        )
     return LateEntry(permission_id=permission.id, deadline=deadline.closes_at, rule=deadline.rule)
 
 

@@ -191,6 +191,27 @@ class SubgroupRule(_Rule):
     clause: Clause | None = None
 
 
+class RecordKind(StrEnum):
+    """The kinds of entry a deputy's late-entry permission may let in after their deadline."""
+
+    TOPIC = "topic"
+    HOMEWORK = "homework"
+    ATTENDANCE = "attendance"
+    MARK = "mark"
+    PERIOD_MARK = "period_mark"
+
+
+class LateEntryRule(_Rule):
+    """Whether a deputy's late-entry permission exists, and for which kinds of entry (DESIGN.md
+    §4). A kind not listed is refused after its deadline whatever a deputy permits."""
+
+    permitted: SortedFrozenSet[RecordKind] = frozenset(RecordKind)
+    clause: Clause | None = None
+    """The clause that bans late entries of the kinds not listed."""
+    permitted_clause: Clause | None = None
+    """The clause that lets the listed kinds be put right late, where the regulation has one."""
+
+
 class SubstitutionRule(_Rule):
     """A substitute may record only the lesson a deputy's substitution grant covers."""
 
@@ -226,6 +247,7 @@ class RegulationProfile(BaseModel):
     corrections: CorrectionRule
     subgroups: SubgroupRule
     substitution: SubstitutionRule
+    late_entries: LateEntryRule = LateEntryRule()
 
     def weight(self, kind: WorkKind) -> float:
         return self.weights.get(kind, 1.0)

@@ -460,3 +460,47 @@ def test_a_state_exam_mark_without_its_results_date_is_refused_cleanly(
     assert refused.value.rule == "results_date.missing"
     assert_clause(refused.value, "Lyceum 68", "§5.5")
     results_mark(world, lesson, WorkKind.STATE_EXAM, MONDAY)
+
+
+def test_lyceum68_no_permission_lets_a_mark_in_backdated(make_world: MakeWorld) -> None:
+    """Lyceum 68 §3.6.8 bans marks «задним числом»: a deputy's permission lets the lesson's
+    topic and absentees in late (§3.6.7), never a mark."""
+    world = make_world("lyceum68")
+    world.at(date(2026, 9, 9), 10)
+    substitutions.permit_late_entry(
+        world.school,
+        world.deputy,
+        substitutions.PermitLateEntry(
+            journal_id=world.journals["math"],
+            from_date=MONDAY,
+            to_date=MONDAY,
+            reason="учитель болел, журнал не заполнен",
+        ),
+    )
+    position = world.school.position()
+    with pytest.raises(RuleViolationError) as refused:
+        whole_lesson(
+            world,
+            "math",
+            MONDAY,
+            1,
+            topic="Натуральные числа",
+            marks=(MarkEntry(student_id=world.students[1], value="5"),),
+        )
+    assert refused.value.rule == "late_entries.permitted"
+    assert_clause(refused.value, "Lyceum 68", "§3.6.8")
+    assert world.school.position() == position
+    lesson_id = whole_lesson(
+        world,
+        "math",
+        MONDAY,
+        1,
+        topic="Натуральные числа",
+        attendance={world.students[0]: Attendance.ABSENT},
+    )
+    assert world.school.journal(world.journals["math"]).lessons[lesson_id].late is not None
+    with pytest.raises(RuleViolationError) as refused:
+        mark(world, "math", lesson_id, WorkKind.ORAL, student=1)
+    assert refused.value.rule == "late_entries.permitted"
+    # A written work is still inside its 5 working days (§5.4): no permission is needed.
+    mark(world, "math", lesson_id, WorkKind.CONTROL, student=1)
