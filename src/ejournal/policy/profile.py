@@ -173,6 +173,13 @@ class CorrectionRule(_Rule):
     voiding_days: int | None = None
     voiding_clause: Clause | None = None
     value_change_days: int | None = None
+    voiding_on_remark_days: int | None = None
+    """Past ``voiding_days``, an entry made in error may still be voided on a remark that
+    authorises it, within this many days of the remark (Gymnasium 2 §8.6: corrections "для
+    устранения замечаний … не позднее семи дней"); None: never past the window."""
+    remark_by_roles: SortedFrozenSet[str] = frozenset({"deputy"})
+    """Who records a remark that authorises a correction or voiding (Lyceum 68 §3.6.7: the
+    deputies; Gymnasium 2 §8.6: the deputy or the journal's administrator)."""
     attendance_window: CorrectionWindow | None = None
     """How long attendance may be corrected; None: the regulation sets no term."""
     topic_window: CorrectionWindow | None = None

@@ -339,3 +339,50 @@ def test_no_remark_authorises_a_change_of_value(
         )
     assert refused.value.clause.ref == ref
     assert world.school.position() == position
+
+
+def test_gymnasium2_voids_a_wrong_mark_past_seven_days_on_a_remark(make_world: MakeWorld) -> None:
+    """Gymnasium 2 §8.6: remarks of the deputy or the journal's administrator are put right
+    within seven days of the remark, whenever the error was made."""
+    world = make_world("gymnasium2")
+    first, second = marked(world), None
+    second = marks.record_mark(
+        world.school,
+        world.math,
+        marks.RecordMark(
+            journal_id=world.journals["math"],
+            lesson_id=world.school.journal(world.journals["math"]).marks[first].lesson_id,
+            student_id=world.students[1],
+            value="4",
+        ),
+    ).ids["mark_id"]
+    world.at(date(2026, 10, 1), 10)
+    with pytest.raises(RuleViolationError) as refused:
+        void(world, first)
+    assert refused.value.rule == "corrections.voiding"
+    assert refused.value.clause.ref == "§8.6"
+    assert "remark" in refused.value.detail
+    by_deputy = authorize(world, "void", mark_id=first)
+    by_admin = marks.authorize_correction(
+        world.school,
+        world.admin,
+        marks.AuthorizeCorrection(
+            journal_id=world.journals["math"],
+            mark_id=second,
+            action="void",
+            remark="отметка выставлена не тому ученику",
+        ),
+    ).ids["authorization_id"]
+    world.at(date(2026, 10, 8), 9, 59)  # 7 days less a minute after the remark
+    void(world, first, by_deputy)
+    world.at(date(2026, 10, 8), 10, 0, 1)
+    position = world.school.position()
+    with pytest.raises(RuleViolationError) as refused:
+        void(world, second, by_admin)
+    assert refused.value.rule == "corrections.voiding.on_remark"
+    assert world.school.position() == position
+    journal = world.school.journal(world.journals["math"])
+    assert journal.marks[first].voided
+    assert not journal.marks[second].voided
+    voided = [e for e in journal_events(world) if isinstance(e, ClassJournal.MarkVoided)]
+    assert [e.authorization_id for e in voided] == [by_deputy]
