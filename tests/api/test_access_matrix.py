@@ -751,8 +751,8 @@ TABLE: dict[tuple[str, str], Case] = {
         lambda api, ctx, x: (
             f"{V1}/years/{YEAR}/students/{_s(api, 0) if x == 'in' else x}/subgroups"
         ),
-        lambda api, ctx: {"subject": "foreign_language", "subgroup": "2", "on": "2026-10-19"},
-        when=(date(2026, 10, 19), 10),
+        lambda api, ctx: {"subject": "foreign_language", "subgroup": "2", "on": "2026-10-26"},
+        when=(date(2026, 10, 26), 10),
         profile_refused=("class_teacher", "deputy"),
     ),
     # --- the family's ---

@@ -193,7 +193,11 @@ class SubgroupRule(_Rule):
 
     only_at_period_end: bool
     days_around_period_end: int = 3
-    """How close to a period's last day (before or after) counts as "at the end"."""
+    """How close to a period's last day counts as "at the end"."""
+    at_end: Literal["around", "after"] = "around"
+    """"around": within ``days_around_period_end`` before or after a period's last day;
+    "after": only once a period has ended, effective within that many days after its last day
+    (School 77 §4.4.9: "только по окончании учебного периода (четверти)")."""
     by_roles: SortedFrozenSet[str] = frozenset({"administrator"})
     clause: Clause | None = None
 
