@@ -124,13 +124,17 @@ class PeriodMarkRule(_Rule):
     days_before_end: int = 0
     clause: Clause
     forbidden_values: SortedFrozenSet[str] = frozenset()
-    """Entries the regulation bans as period marks ("н/а", "осв.")."""
+    """Entries the regulation bans as period marks ("н/а", "осв.": School 77 §5.3); where a
+    regulation is silent they may be recorded instead of a mark."""
     forbidden_clause: Clause | None = None
+    """The clause that bans them: required when any entry is banned."""
 
     @model_validator(mode="after")
     def _days_given(self) -> PeriodMarkRule:
         if self.window is PeriodMarkWindow.DAYS_BEFORE_END and self.days_before_end < 1:
             raise ValueError("days_before_end must be at least 1 for that window")
+        if self.forbidden_values and self.forbidden_clause is None:
+            raise ValueError("forbidden_values needs the forbidden_clause that bans them")
         return self
 
 

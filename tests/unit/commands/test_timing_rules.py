@@ -18,7 +18,7 @@ import ejournal.commands
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.commands import lessons, marks, period_marks, substitutions, year
 from ejournal.commands.command import Command
-from ejournal.commands.marking import MarkEntry
+from ejournal.commands.marking import MarkEntry, MarkScaleError
 from ejournal.commands.timing import NoLessonsThatDayError
 from ejournal.errors import DeadlinePassedError, InvariantError, RuleViolationError
 from ejournal.marks import Attendance, WorkKind
@@ -219,6 +219,23 @@ def test_school77_refuses_na_and_exempt_as_period_marks(make_world: MakeWorld, b
     with pytest.raises(RuleViolationError) as refused:
         period_mark(world, 0, banned)
     assert_clause(refused.value, "School 77", "§5.3")
+    assert refused.value.rule == "period_marks.forbidden_values"
+
+
+@pytest.mark.parametrize("profile", ["school117", "lyceum68", "belogorsk"])
+def test_na_and_exempt_are_period_entries_where_the_regulation_is_silent(
+    make_world: MakeWorld, profile: str
+) -> None:
+    """Only School 77 §5.3 bans «н/а» and «осв.»; the other regulations do not."""
+    world = make_world(profile)
+    world.at(date(2026, 10, 20), 12)
+    period_mark(world, 0, "Н/А")
+    period_mark(world, 1, "осв")
+    journal = world.school.journal(world.journals["math"])
+    assert journal.period_mark("Q1", world.students[0]).value == "н/а"  # type: ignore[union-attr]
+    assert journal.period_mark("Q1", world.students[1]).value == "осв."  # type: ignore[union-attr]
+    with pytest.raises(MarkScaleError):
+        period_mark(world, 2, "неатт")
 
 
 # --- Grade 1 ----------------------------------------------------------------------------
