@@ -8,6 +8,8 @@ from typing import Any
 
 from api_session import Api
 
+from ejournal.commands import substitutions
+
 PROBLEM = "application/problem+json"
 SEPT_1 = date(2026, 9, 1)
 
@@ -56,3 +58,31 @@ def test_a_results_date_in_the_future_is_refused(api: Api) -> None:
     response = api.post(journal_url(api, "math", "marks"), "math", oral)
     refused_by_rule(response, 422, "rule-violated", "results_date.not_for_this_kind", "§4.4.1")
     assert api.world.school.position() == position
+
+
+def test_a_substitutes_refusal_is_a_403_naming_the_rule(api: Api) -> None:
+    substitutions.assign_substitution(
+        api.world.school,
+        api.world.deputy,
+        substitutions.AssignSubstitution(
+            journal_id=api.world.journals["math"],
+            on=SEPT_1,
+            slot=1,
+            substitute_id=api.actors["outsider"].account_id,
+            reason="болезнь учителя",
+        ),
+    )
+    api.world.at(SEPT_1, 10)
+    position = api.world.school.position()
+    response = api.post(
+        journal_url(api, "math", "lessons"),
+        "outsider",
+        {"on": SEPT_1.isoformat(), "slot": 2, "topic": "Дроби"},
+    )
+    body = refused_by_rule(
+        response, 403, "substitution-not-granted", "substitution.requires_grant", "§4.4.3"
+    )
+    assert body["title"] == "No substitution grants this lesson"
+    assert api.world.school.position() == position
+    documented = api.get("/problems/substitution-not-granted", None)
+    assert documented.status_code == 200, documented.text

@@ -39,7 +39,7 @@ def record_attendance(school: School, actor: Actor, cmd: RecordAttendance) -> Re
         year = school.year_view(journal.year)
         year.check_open()
         lesson = journal.lesson(cmd.lesson_id)
-        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
         late = lateness(
             year, journal, entry=EntryKind.ATTENDANCE, on=lesson.on, slot=lesson.slot, actor=actor
         )
@@ -66,7 +66,7 @@ def correct_attendance(school: School, actor: Actor, cmd: CorrectAttendance) -> 
         year = school.year_view(journal.year)
         year.check_open()
         lesson = journal.lesson(cmd.lesson_id)
-        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
         check_correction_window(
             year, year.profile.corrections.attendance_window, lesson.on, record="attendance"
         )

@@ -55,7 +55,7 @@ def _new_lesson(
     homework: str | None,
     ktp_item: int | None,
 ) -> Lesson:
-    substitution = writer_of_lesson(actor, journal, on, slot)
+    substitution = writer_of_lesson(actor, journal, on, slot, year.profile)
     check_lesson_day(year, journal.class_code, on)
     first_grade_check(year, journal, marks=False, homework=homework is not None)
     late = _details_lateness(year, journal, actor, on, slot, topic, homework)
@@ -126,7 +126,7 @@ def record_lesson_details(school: School, actor: Actor, cmd: RecordLessonDetails
         journal = visible_journal(school, actor, account, cmd.journal_id)
         year = _year_of(school, journal)
         lesson = journal.lesson(cmd.lesson_id)
-        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
         first_grade_check(year, journal, marks=False, homework=cmd.homework is not None)
         late = _details_lateness(
             year, journal, actor, lesson.on, lesson.slot, cmd.topic, cmd.homework
@@ -154,7 +154,7 @@ def correct_lesson_details(school: School, actor: Actor, cmd: CorrectLessonDetai
         journal = visible_journal(school, actor, account, cmd.journal_id)
         year = _year_of(school, journal)
         lesson = journal.lesson(cmd.lesson_id)
-        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
         first_grade_check(year, journal, marks=False, homework=cmd.homework is not None)
         topic = cmd.topic if cmd.topic is not None else lesson.topic
         homework = cmd.homework if cmd.homework is not None else lesson.homework
@@ -203,7 +203,7 @@ def record_whole_lesson(school: School, actor: Actor, cmd: RecordWholeLesson) ->
             )
             journal.hold_lesson(lesson, actor)
         else:
-            writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+            writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
             topic = cmd.topic if cmd.topic != lesson.topic else None
             homework = cmd.homework if cmd.homework != lesson.homework else None
             if topic is not None or homework is not None:

@@ -48,7 +48,7 @@ def record_mark(school: School, actor: Actor, cmd: RecordMark) -> Recorded:
         year = school.year_view(journal.year)
         year.check_open()
         lesson = journal.lesson(cmd.lesson_id)
-        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
         roster = year.roster(year.journals[journal.id], lesson.on)
         entry = MarkEntry.model_validate(cmd.model_dump(include=set(MarkEntry.model_fields)))
         mark_id = add_mark(year, journal, lesson, entry, roster, actor)
@@ -155,7 +155,7 @@ def _mark_to_change(
     year.check_open()
     mark = journal.mark(mark_id)
     lesson = journal.lessons[mark.lesson_id]
-    writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+    writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
     return journal, year, mark
 
 
