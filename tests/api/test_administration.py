@@ -76,6 +76,28 @@ def test_starting_a_year_records_it_and_it_reads_back(api: Api) -> None:
     assert year["classes"] == year["journals"] == year["bells"] == year["closures"] == []
 
 
+def test_a_years_zone_is_fixed_when_it_is_set_up(api: Api) -> None:
+    """One rule for a school's zone: the year's set-up names it, else EJOURNAL_TIMEZONE, else
+    the profile's; it is recorded in the year's log and a new profile does not move it."""
+    deployment = api.client.app.state.deployment
+    deployment.settings = deployment.settings.model_copy(update={"timezone": "Asia/Vladivostok"})
+    recorded(api, start_next_year(api))
+    started = api.world.school.year_view(NEXT)
+    event = next(iter(api.world.school.events.get(started.id)))
+    assert isinstance(event, SchoolYear.Started)
+    assert (event.timezone, started.profile.timezone) == ("Asia/Vladivostok", "Asia/Vladivostok")
+    adopted = api.post(
+        f"{V1}/years/2027-2028/profile",
+        "admin",
+        {"profile": "lyceum68", "reason": "новое положение"},
+    )
+    assert adopted.status_code == 201, adopted.text
+    year = api.world.school.year_view(NEXT)
+    assert (year.timezone, year.profile.timezone) == ("Asia/Vladivostok", "Asia/Vladivostok")
+    # The running year of the scenario keeps its School 77 zone.
+    assert api.world.school.year_view("2026/2027").timezone == "Europe/Moscow"
+
+
 def test_the_year_reads_as_its_organisation(api: Api) -> None:
     response = api.get(f"{V1}/years/2026-2027", "math")
     assert response.status_code == 200
