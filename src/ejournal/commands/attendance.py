@@ -16,6 +16,7 @@ from ejournal.commands.access import (
     writer_of_lesson,
 )
 from ejournal.commands.command import Command
+from ejournal.commands.marking import check_absence
 from ejournal.commands.timing import check_correction_window, lateness
 from ejournal.errors import NotFoundError
 from ejournal.marks import AbsenceReason, Attendance
@@ -45,6 +46,8 @@ def record_attendance(school: School, actor: Actor, cmd: RecordAttendance) -> Re
         )
         roster = year.roster(year.journals[journal.id], lesson.on)
         for student_id, status in cmd.attendance.items():
+            if status is Attendance.ABSENT:
+                check_absence(year, journal, lesson, student_id)
             journal.record_attendance(lesson.id, student_id, status, late, roster, actor)
         return school.record(journal)
 
@@ -70,6 +73,8 @@ def correct_attendance(school: School, actor: Actor, cmd: CorrectAttendance) -> 
         check_correction_window(
             year, year.profile.corrections.attendance_window, lesson.on, record="attendance"
         )
+        if cmd.status is Attendance.ABSENT:
+            check_absence(year, journal, lesson, cmd.student_id)
         journal.correct_attendance(cmd.lesson_id, cmd.student_id, cmd.status, cmd.reason, actor)
         return school.record(journal)
 

@@ -13,7 +13,7 @@ from ejournal.aggregates.school_year import SchoolYear
 from ejournal.application import Recorded, School
 from ejournal.commands.access import resolve, visible_journal, writer_of_lesson
 from ejournal.commands.command import Command
-from ejournal.commands.marking import MarkEntry, add_mark
+from ejournal.commands.marking import MarkEntry, add_mark, check_absence
 from ejournal.commands.timing import (
     check_correction_window,
     check_lesson_day,
@@ -223,6 +223,8 @@ def record_whole_lesson(school: School, actor: Actor, cmd: RecordWholeLesson) ->
                 actor=actor,
             )
             for student_id, status in cmd.attendance.items():
+                if status is Attendance.ABSENT:
+                    check_absence(year, journal, lesson, student_id)
                 journal.record_attendance(lesson.id, student_id, status, late, roster, actor)
         mark_ids = [add_mark(year, journal, lesson, entry, roster, actor) for entry in cmd.marks]
         ids = {"lesson_id": lesson.id}

@@ -13,7 +13,15 @@ from ejournal.aggregates.school_year import SchoolYear
 from ejournal.commands.command import Command
 from ejournal.commands.timing import first_grade_check, lateness, local_today
 from ejournal.errors import Clause, InvariantError, RuleViolationError
-from ejournal.marks import FAIL_MARK, PASS_MARK, MarkValue, WorkKind, has_modifier, is_pass_fail
+from ejournal.marks import (
+    FAIL_MARK,
+    PASS_MARK,
+    Attendance,
+    MarkValue,
+    WorkKind,
+    has_modifier,
+    is_pass_fail,
+)
 from ejournal.policy.deadlines import EntryKind, mark_rule
 from ejournal.policy.profile import NotRegulated, WithinDays
 from ejournal.roles import Actor
@@ -26,6 +34,61 @@ class MarkScaleError(InvariantError):
     slug = "mark-not-on-scale"
     title = "The mark is not on the school's scale"
     status = 422
+
+
+class AbsentStudentMarkError(InvariantError):
+    """A mark for work done in the lesson, for a student recorded absent from it."""
+
+    slug = "absent-student-marked"
+    title = "The student was absent from this lesson"
+
+
+def check_presence(
+    year: SchoolYear,
+    journal: ClassJournal,
+    lesson: Lesson,
+    entry: MarkEntry,
+    absent: frozenset[UUID] = frozenset(),
+) -> None:
+    """An oral answer or classwork is given in the lesson: a student recorded absent from it
+    (or absent in the same submission) cannot have one. Written works may be written later."""
+    rule = year.profile.presence
+    if entry.work_kind not in rule.work_kinds:
+        return
+    recorded = journal.attendance_of(lesson.id, entry.student_id)
+    was_absent = entry.student_id in absent or (
+        recorded is not None and recorded.status is Attendance.ABSENT
+    )
+    if not was_absent:
+        return
+    detail = (
+        f"the student is recorded absent from the lesson on {lesson.on}: a {entry.work_kind.value}"
+        " mark is for work done in the lesson (a written work may be marked when it is written)"
+    )
+    if rule.clause is not None:
+        raise RuleViolationError(detail, rule="presence.work_kinds", clause=rule.clause)
+    raise AbsentStudentMarkError(detail)
+
+
+def check_absence(
+    year: SchoolYear, journal: ClassJournal, lesson: Lesson, student_id: UUID
+) -> None:
+    """The other way round: a student who answered in the lesson was not absent from it."""
+    rule = year.profile.presence
+    for mark in journal.marks.values():
+        if (
+            mark.lesson_id == lesson.id
+            and mark.student_id == student_id
+            and not mark.voided
+            and mark.work_kind in rule.work_kinds
+        ):
+            detail = (
+                f"the student has a {mark.work_kind.value} mark from the lesson on {lesson.on}:"
+                " void it before recording the student absent"
+            )
+            if rule.clause is not None:
+                raise RuleViolationError(detail, rule="presence.work_kinds", clause=rule.clause)
+            raise AbsentStudentMarkError(detail)
 
 
 class MarkEntry(Command):
@@ -124,6 +187,7 @@ def add_mark(
     first_grade_check(year, journal, marks=True, homework=False)
     check_scale(year, journal.subject, entry.value)
     check_results_date(year, journal, lesson, entry)
+    check_presence(year, journal, lesson, entry)
     late = lateness(
         year,
         journal,

@@ -206,6 +206,16 @@ class SubgroupRule(_Rule):
     clause: Clause | None = None
 
 
+class PresenceRule(_Rule):
+    """The kinds of work only a student present at the lesson can have done: an oral answer or
+    classwork is given in the lesson, while a written work may be written later and is marked
+    from the day it was written (Lyceum 68 §5.3, §5.4)."""
+
+    work_kinds: SortedFrozenSet[WorkKind] = frozenset({WorkKind.ORAL, WorkKind.CLASSWORK})
+    clause: Clause | None = None
+    """The clause that ties these marks to the lesson itself, where the regulation has one."""
+
+
 class RecordKind(StrEnum):
     """The kinds of entry a deputy's late-entry permission may let in after their deadline."""
 
@@ -263,6 +273,7 @@ class RegulationProfile(BaseModel):
     subgroups: SubgroupRule
     substitution: SubstitutionRule
     late_entries: LateEntryRule = LateEntryRule()
+    presence: PresenceRule = PresenceRule()
 
     def weight(self, kind: WorkKind) -> float:
         return self.weights.get(kind, 1.0)

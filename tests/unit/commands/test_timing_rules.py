@@ -521,3 +521,43 @@ def test_lyceum68_no_permission_lets_a_mark_in_backdated(make_world: MakeWorld) 
     assert refused.value.rule == "late_entries.permitted"
     # A written work is still inside its 5 working days (§5.4): no permission is needed.
     mark(world, "math", lesson_id, WorkKind.CONTROL, student=1)
+
+
+# --- A student recorded absent gave no answer in the lesson -----------------------------------
+
+
+@pytest.mark.parametrize("profile", ["lyceum68", "school77"])
+def test_an_absent_student_has_no_oral_mark_but_may_write_later(
+    make_world: MakeWorld, profile: str
+) -> None:
+    """Lyceum 68 §5.3 marks "устных заданий в ходе урока": given in the lesson, so not by a
+    student recorded absent from it; a written work may be written later (§5.4)."""
+    world = make_world(profile)
+    world.at(MONDAY, 10)
+    absent = world.students[0]
+    position = world.school.position()
+    with pytest.raises(InvariantError if profile == "school77" else RuleViolationError) as refused:
+        whole_lesson(
+            world,
+            "math",
+            MONDAY,
+            1,
+            topic="Дроби",
+            attendance={absent: Attendance.ABSENT},
+            marks=(MarkEntry(student_id=absent, value="5"),),
+        )
+    if isinstance(refused.value, RuleViolationError):
+        assert_clause(refused.value, "Lyceum 68", "§5.3")
+    else:
+        assert refused.value.slug == "absent-student-marked"
+    assert world.school.position() == position
+    lesson = whole_lesson(
+        world, "math", MONDAY, 1, topic="Дроби", attendance={absent: Attendance.ABSENT}
+    )
+    with pytest.raises((RuleViolationError, InvariantError)):
+        mark(world, "math", lesson, WorkKind.ORAL, student=0)
+    mark(world, "math", lesson, WorkKind.CONTROL, student=0)
+    # And the other way round: a student who answered was not absent.
+    mark(world, "math", lesson, WorkKind.ORAL, student=1)
+    with pytest.raises((RuleViolationError, InvariantError)):
+        whole_lesson(world, "math", MONDAY, 1, attendance={world.students[1]: Attendance.ABSENT})
