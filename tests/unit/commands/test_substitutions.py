@@ -6,11 +6,12 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from scenario import World
+from scenario import YEAR, World
 
-from ejournal.commands import lessons, marks, substitutions
+from ejournal.commands import journals, lessons, marks, substitutions, year
 from ejournal.commands.access import SubstitutionNotGrantedError
-from ejournal.errors import AccessDeniedError, NotFoundError
+from ejournal.commands.year import TeacherDoubleBookedError
+from ejournal.errors import AccessDeniedError, NotFoundError, RuleViolationError
 
 TUESDAY = date(2026, 9, 8)
 MakeWorld = Callable[[str], World]
@@ -112,3 +113,62 @@ def test_a_substitutes_refusal_names_the_rule_and_clause(
     assert f"({refused.value.clause.source}, {ref})" in refused.value.detail
     assert world.school.position() == position
     assert lesson_id is not None
+
+
+def test_a_substitution_is_for_a_lesson_the_timetable_holds(world: World) -> None:
+    """A substitute teaches "вместо основного преподавателя" (School 77 §4.4.3): only a lesson
+    the timetable gives the journal, on a school day, can be substituted."""
+    world.at(TUESDAY, 7, 30)
+    position = world.school.position()
+    for on, slot in ((TUESDAY, 3), (date(2026, 9, 12), 1)):  # Russian's lesson; a Saturday
+        with pytest.raises(RuleViolationError) as refused:
+            substitutions.assign_substitution(
+                world.school,
+                world.deputy,
+                substitutions.AssignSubstitution(
+                    journal_id=world.journals["math"],
+                    on=on,
+                    slot=slot,
+                    substitute_id=world.outsider.account_id,
+                    reason="болезнь учителя",
+                ),
+            )
+        assert refused.value.rule == "substitution.lesson_in_timetable"
+        assert refused.value.clause.ref == "§4.4.3"
+    assert world.school.position() == position
+
+
+def test_a_teacher_is_not_timetabled_in_two_classes_at_once(world: World) -> None:
+    year.form_class(world.school, world.admin, year.FormClass(year=YEAR, grade=5, letter="Б"))
+    math_5b = journals.open_journal(
+        world.school,
+        world.admin,
+        journals.OpenJournal(
+            year=YEAR,
+            class_code="5Б",
+            subject="mathematics",
+            teachers=(world.math.account_id,),
+        ),
+    ).ids["journal_id"]
+    position = world.school.position()
+    with pytest.raises(TeacherDoubleBookedError) as refused:
+        year.set_timetable(
+            world.school,
+            world.deputy,
+            year.SetTimetable(
+                year=YEAR,
+                class_code="5Б",
+                entries=(year.TimetableSpec(weekday=1, slot=2, journal_id=math_5b),),
+            ),
+        )
+    assert "5А" in refused.value.detail
+    assert world.school.position() == position
+    year.set_timetable(
+        world.school,
+        world.deputy,
+        year.SetTimetable(
+            year=YEAR,
+            class_code="5Б",
+            entries=(year.TimetableSpec(weekday=1, slot=6, journal_id=math_5b),),
+        ),
+    )
