@@ -302,8 +302,9 @@ def set_timetable(school: School, actor: Actor, cmd: SetTimetable) -> Recorded:
         require_role(actor, *SETUP_ROLES, action="setting the timetable")
         year = school.year(cmd.year)
         entries = tuple(TimetableEntry(**e.model_dump()) for e in cmd.entries)
-        _check_teachers_free(school, year, cmd.class_code, entries)
         year.set_timetable(cmd.class_code, entries, actor, cmd.reason)
+        # After the year has checked the class and its journals; a refusal saves nothing.
+        _check_teachers_free(school, year, cmd.class_code, entries)
         return school.record(year)
 
     return school.run(attempt)
