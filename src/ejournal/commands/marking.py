@@ -23,7 +23,7 @@ from ejournal.marks import (
     is_pass_fail,
 )
 from ejournal.policy.deadlines import EntryKind, mark_rule
-from ejournal.policy.profile import NotRegulated, WithinDays
+from ejournal.policy.profile import WithinDays
 from ejournal.roles import Actor
 from ejournal.text import Comment
 
@@ -48,18 +48,15 @@ def check_presence(
     journal: ClassJournal,
     lesson: Lesson,
     entry: MarkEntry,
-    absent: frozenset[UUID] = frozenset(),
 ) -> None:
     """An oral answer or classwork is given in the lesson: a student recorded absent from it
-    (or absent in the same submission) cannot have one. Written works may be written later."""
+    cannot have one (Lyceum 68 §5.3: "устных заданий в ходе урока"). Written works may be
+    written later and are marked then (§5.4)."""
     rule = year.profile.presence
     if entry.work_kind not in rule.work_kinds:
         return
     recorded = journal.attendance_of(lesson.id, entry.student_id)
-    was_absent = entry.student_id in absent or (
-        recorded is not None and recorded.status is Attendance.ABSENT
-    )
-    if not was_absent:
+    if recorded is None or recorded.status is not Attendance.ABSENT:
         return
     detail = (
         f"the student is recorded absent from the lesson on {lesson.on}: a {entry.work_kind.value}"
@@ -136,7 +133,7 @@ def check_results_date(
     profile = year.profile
     rule = mark_rule(profile, entry.work_kind, journal.subject)
     counts_from_results = isinstance(rule, WithinDays) and rule.counted_from == "results"
-    rule_clause = None if isinstance(rule, NotRegulated) and rule.clause is None else rule.clause
+    rule_clause = rule.clause
     results_clause = profile.deadlines.results_clause or rule_clause
     day = entry.results_date
     if day is None:

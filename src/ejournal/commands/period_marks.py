@@ -39,16 +39,13 @@ def _check_period_value(profile: RegulationProfile, value: str) -> tuple[str, bo
     regulations that ban these entries refuse them (School 77 §5.3); the others are silent."""
     rule = profile.period_marks
     entry = non_mark_entry(value)
-    if entry is not None or value.strip().lower() in rule.forbidden_values:
-        banned = entry or value.strip()
-        if banned in rule.forbidden_values:
-            raise RuleViolationError(
-                f"{value!r} is not allowed as a period mark in this school: every student gets"
-                " a mark",
-                rule="period_marks.forbidden_values",
-                clause=rule.forbidden_clause
-                or Clause(source=profile.school, ref="профиль школы: period_marks"),
-            )
+    if (entry or value.strip().lower()) in rule.forbidden_values:
+        raise RuleViolationError(
+            f"{value!r} is not allowed as a period mark in this school: every student gets a mark",
+            rule="period_marks.forbidden_values",
+            clause=rule.forbidden_clause
+            or Clause(source=profile.school, ref="профиль школы: period_marks"),
+        )
     if entry is not None:
         return entry, False
     try:
