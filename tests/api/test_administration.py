@@ -174,12 +174,26 @@ def test_a_class_is_set_up_through_the_api(api: Api) -> None:
         events=2,
     )
     journal_id = UUID(opened["ids"]["journal_id"])
+    # The mathematics teacher teaches 5А in lessons 1–2: not 5Б at the same time.
+    before = school.position()
+    booked = problem(
+        api.post(
+            f"{V1}/years/2026-2027/classes/5Б/timetable",
+            "deputy",
+            {"entries": [{"weekday": 1, "slot": 2, "journal_id": str(journal_id)}]},
+        ),
+        409,
+        "teacher-double-booked",
+    )
+    assert "5А" in booked["detail"]
+    assert (booked["weekday"], booked["slot"]) == (1, 2)
+    assert school.position() == before
     recorded(
         api,
         api.post(
             f"{V1}/years/2026-2027/classes/5Б/timetable",
             "deputy",
-            {"entries": [{"weekday": 1, "slot": 2, "journal_id": str(journal_id)}]},
+            {"entries": [{"weekday": 1, "slot": 6, "journal_id": str(journal_id)}]},
         ),
     )
     year = school.year_view(YEAR)
@@ -189,7 +203,7 @@ def test_a_class_is_set_up_through_the_api(api: Api) -> None:
         "subject": "mathematics",
         "subgroup": None,
     }
-    assert [(e.weekday, e.slot) for e in year.timetable["5Б"]] == [(1, 2)]
+    assert [(e.weekday, e.slot) for e in year.timetable["5Б"]] == [(1, 6)]
     journal = school.journal(journal_id)
     assert (journal.subject_name, journal.teachers) == (
         "Математика",
