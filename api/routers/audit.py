@@ -29,6 +29,7 @@ from ejournal.projections.audit_trail import (
     csv_lines,
     every_entry,
 )
+from ejournal.projections.reporting import school_timezone
 
 router = APIRouter(tags=["audit"])
 
@@ -93,12 +94,14 @@ def export_audit(
     database = session.school.database
     with database.transaction(write=False) as cursor:
         check_in_scope(school, cursor, scope, selected)
+        # Times print in the school's own zone, the one its deadlines use.
+        zone_name = school_timezone(cursor) or deployment.settings.timezone or "UTC"
 
     def read(page: Callable[[Cursor], AuditPage]) -> AuditPage:
         with database.transaction(write=False) as cursor:
             return page(cursor)
 
-    zone = ZoneInfo(deployment.settings.timezone)
+    zone = ZoneInfo(zone_name)
     return StreamingResponse(
         csv_lines(every_entry(read, scope, selected), zone),
         media_type=CSV,

@@ -400,6 +400,9 @@ def ensure_demo(
     if reset:
         reset_demo(settings, school_id)
     profile = load_profile(settings.profile)
+    if settings.timezone is not None:
+        # The deployment's zone for a new school (EJOURNAL_TIMEZONE), fixed with its year.
+        profile = profile.model_copy(update={"timezone": settings.timezone})
     clock = MovableClock(
         datetime.combine(SET_UP_DAY, time(9, 0), tzinfo=ZoneInfo(profile.timezone))
     )
@@ -666,6 +669,7 @@ class _Seeder:
                 ends_on=date(2027, 5, 31),
                 periods=PERIODS[self.profile.period_kind],
                 profile=self.profile.id,
+                timezone=self.profile.timezone,
             ),
         )
         self.tick()

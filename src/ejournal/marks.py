@@ -29,6 +29,19 @@ def parse_mark_value(value: str) -> str:
     )
 
 
+NOT_ATTESTED = "н/а"
+"""A period entry instead of a mark: the student was not attested (не аттестован)."""
+EXEMPT = "осв."
+"""A period entry instead of a mark: the student was exempt (освобождён)."""
+NON_MARK_ENTRIES = (NOT_ATTESTED, EXEMPT)
+_NON_MARK_SPELLINGS = {"н/а": NOT_ATTESTED, "н/а.": NOT_ATTESTED, "осв": EXEMPT, "осв.": EXEMPT}
+
+
+def non_mark_entry(value: str) -> str | None:
+    """The period entry «н/а» or «осв.» a value spells, or None for anything else."""
+    return _NON_MARK_SPELLINGS.get(value.strip().lower())
+
+
 MarkValue = Annotated[str, AfterValidator(parse_mark_value)]
 """A current or period mark: "1".."5", "4+" / "4-", "зач", "незач"."""
 
@@ -45,8 +58,8 @@ def has_modifier(value: str) -> bool:
 
 def points(value: str) -> float | None:
     """The numeric worth of a mark for averages (a "+" or "-" moves it by a quarter); None for
-    pass/fail."""
-    if value in (PASS_MARK, FAIL_MARK):
+    pass/fail and for the period entries «н/а» and «осв.»."""
+    if value in (PASS_MARK, FAIL_MARK) or value in NON_MARK_ENTRIES:
         return None
     base = float(value[0])
     if value.endswith("+"):

@@ -47,8 +47,11 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./var/ejournal"
     """``sqlite:///DIR`` (one ``DIR/<school>.sqlite`` per school) or ``postgresql://user[:pw]@host:port/db``."""
 
-    timezone: str = "Europe/Moscow"
-    """The schools' time zone: every deadline is evaluated on the server's clock in this zone."""
+    timezone: str | None = None
+    """The time zone given to a school year set up without one (the demo's, or ``POST
+    /years`` without ``timezone``), over its profile's own; unset: the profile's zone. A year's
+    zone is fixed when it is set up and recorded in its log; every deadline and every printed
+    time of the school uses it, and changing this setting never moves a year already set up."""
 
     profile: str = "school77"
     """The regulation profile in force for a school created without one."""
@@ -145,7 +148,9 @@ class Settings(BaseSettings):
 
     @field_validator("timezone")
     @classmethod
-    def _known_timezone(cls, value: str) -> str:
+    def _known_timezone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:

@@ -792,8 +792,8 @@ TABLE: dict[tuple[str, str], Case] = {
         lambda api, ctx, x: (
             f"{V1}/years/{YEAR}/students/{_s(api, 0) if x == 'in' else x}/subgroups"
         ),
-        lambda api, ctx: {"subject": "foreign_language", "subgroup": "2", "on": "2026-10-19"},
-        when=(date(2026, 10, 19), 10),
+        lambda api, ctx: {"subject": "foreign_language", "subgroup": "2", "on": "2026-10-26"},
+        when=(date(2026, 10, 26), 10),
         profile_refused=("class_teacher", "deputy"),
     ),
     # --- the family's ---
@@ -1004,7 +1004,8 @@ def _outsider(api: Api) -> dict[str, Any]:
 
 def _timetable(api: Api) -> dict[str, Any]:
     return {
-        "entries": [{"weekday": 1, "slot": 1, "journal_id": _journal(api, "math1")}],
+        # Lesson 6: the teacher of 1А's mathematics teaches 5А in lessons 1–2.
+        "entries": [{"weekday": 1, "slot": 6, "journal_id": _journal(api, "math1")}],
         "reason": "расписание 1А",
     }
 

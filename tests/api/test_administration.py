@@ -145,6 +145,28 @@ def test_a_year_gives_grades_10_and_11_half_years_beside_quarters(api: Api) -> N
     ]
 
 
+def test_a_years_zone_is_fixed_when_it_is_set_up(api: Api) -> None:
+    """One rule for a school's zone: the year's set-up names it, else EJOURNAL_TIMEZONE, else
+    the profile's; it is recorded in the year's log and a new profile does not move it."""
+    deployment = api.client.app.state.deployment
+    deployment.settings = deployment.settings.model_copy(update={"timezone": "Asia/Vladivostok"})
+    recorded(api, start_next_year(api))
+    started = api.world.school.year_view(NEXT)
+    event = next(iter(api.world.school.events.get(started.id)))
+    assert isinstance(event, SchoolYear.Started)
+    assert (event.timezone, started.profile.timezone) == ("Asia/Vladivostok", "Asia/Vladivostok")
+    adopted = api.post(
+        f"{V1}/years/2027-2028/profile",
+        "admin",
+        {"profile": "lyceum68", "reason": "новое положение"},
+    )
+    assert adopted.status_code == 201, adopted.text
+    year = api.world.school.year_view(NEXT)
+    assert (year.timezone, year.profile.timezone) == ("Asia/Vladivostok", "Asia/Vladivostok")
+    # The running year of the scenario keeps its School 77 zone.
+    assert api.world.school.year_view("2026/2027").timezone == "Europe/Moscow"
+
+
 def test_the_year_reads_as_its_organisation(api: Api) -> None:
     response = api.get(f"{V1}/years/2026-2027", "math")
     assert response.status_code == 200
@@ -222,12 +244,26 @@ def test_a_class_is_set_up_through_the_api(api: Api) -> None:
         events=2,
     )
     journal_id = UUID(opened["ids"]["journal_id"])
+    # The mathematics teacher teaches 5А in lessons 1–2: not 5Б at the same time.
+    before = school.position()
+    booked = problem(
+        api.post(
+            f"{V1}/years/2026-2027/classes/5Б/timetable",
+            "deputy",
+            {"entries": [{"weekday": 1, "slot": 2, "journal_id": str(journal_id)}]},
+        ),
+        409,
+        "teacher-double-booked",
+    )
+    assert "5А" in booked["detail"]
+    assert (booked["weekday"], booked["slot"]) == (1, 2)
+    assert school.position() == before
     recorded(
         api,
         api.post(
             f"{V1}/years/2026-2027/classes/5Б/timetable",
             "deputy",
-            {"entries": [{"weekday": 1, "slot": 2, "journal_id": str(journal_id)}]},
+            {"entries": [{"weekday": 1, "slot": 6, "journal_id": str(journal_id)}]},
         ),
     )
     year = school.year_view(YEAR)
@@ -237,7 +273,7 @@ def test_a_class_is_set_up_through_the_api(api: Api) -> None:
         "subject": "mathematics",
         "subgroup": None,
     }
-    assert [(e.weekday, e.slot) for e in year.timetable["5Б"]] == [(1, 2)]
+    assert [(e.weekday, e.slot) for e in year.timetable["5Б"]] == [(1, 6)]
     journal = school.journal(journal_id)
     assert (journal.subject_name, journal.teachers) == (
         "Математика",

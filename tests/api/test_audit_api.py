@@ -234,3 +234,17 @@ def test_each_reader_sees_their_scope(api: Api) -> None:
         assert api.get(f"{V1}/audit", who).status_code == 403, who
         assert api.get(f"{V1}/audit.csv", who).status_code == 403, who
     assert api.get(f"{V1}/audit", None).status_code == 401
+
+
+def test_the_csv_file_prints_times_in_the_schools_zone(api: Api) -> None:
+    """EJOURNAL_TIMEZONE is only the zone of years set up later: the school's times print in
+    the zone its year was set up with (School 77: Moscow)."""
+    deployment = api.client.app.state.deployment
+    deployment.settings = deployment.settings.model_copy(update={"timezone": "Asia/Vladivostok"})
+    kept = keep_a_lesson(api)
+    query = f"journal_id={kept['journal']}&after={kept['position']}"
+    exported = api.get(f"{V1}/audit.csv?{query}", "auditor")
+    assert exported.status_code == 200, exported.text
+    table = list(csv.reader(io.StringIO(exported.text)))
+    times = {line[1][-6:] for line in table[1:]}
+    assert times == {"+03:00"}

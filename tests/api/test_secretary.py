@@ -302,11 +302,11 @@ def test_a_subgroup_move_mid_period_is_refused_with_its_clause(api: Api) -> None
 def test_a_subgroup_move_at_the_period_end_by_the_administrator(api: Api) -> None:
     school = api.world.school
     student = api.world.students[0]
-    api.world.at(date(2026, 10, 19), 10)
-    recorded(api, move(api, "admin", date(2026, 10, 19)), 2)
+    api.world.at(date(2026, 10, 26), 10)  # School 77 §4.4.9: after Q1 ended on 24 October
+    recorded(api, move(api, "admin", date(2026, 10, 26)), 2)
     roll = school.year_view(YEAR)
-    assert roll.subgroup_of(student, "5А", "foreign_language", date(2026, 10, 18)) == "1"
-    assert roll.subgroup_of(student, "5А", "foreign_language", date(2026, 10, 19)) == "2"
+    assert roll.subgroup_of(student, "5А", "foreign_language", date(2026, 10, 25)) == "1"
+    assert roll.subgroup_of(student, "5А", "foreign_language", date(2026, 10, 26)) == "2"
     moved = list(school.events.get(student))[-1]
     assert isinstance(moved, Student.SubgroupMoved)
     assert (moved.from_subgroup, moved.to_subgroup, moved.actor) == ("1", "2", api.actors["admin"])
@@ -314,8 +314,8 @@ def test_a_subgroup_move_at_the_period_end_by_the_administrator(api: Api) -> Non
     assert record["movements"][-1]["to_place"] == "foreign_language/2"
     # Never backdated, and never into a subgroup the class does not have.
     before = school.position()
-    problem(move(api, "admin", date(2026, 10, 16), "1"), 409, "invariant-violated")
-    problem(move(api, "admin", date(2026, 10, 20), "3"), 404, "not-found")
+    problem(move(api, "admin", date(2026, 10, 25), "1"), 409, "invariant-violated")
+    problem(move(api, "admin", date(2026, 10, 27), "3"), 404, "not-found")
     assert school.position() == before
 
 

@@ -465,7 +465,10 @@ def test_a_substitute_records_only_the_lesson_granted(api: Api) -> None:
     )
     position = api.world.school.position()
     other_lesson = hold(api, who="outsider", on=SEPT_2.isoformat(), slot=2, topic="Дроби")
-    assert_refused(other_lesson, 403, "forbidden")
+    refused = assert_refused(other_lesson, 403, "substitution-not-granted")
+    assert refused["rule"] == "substitution.requires_grant"
+    assert (refused["clause"]["source"], refused["clause"]["ref"]) == ("School 77", "§4.4.3")
+    assert "§4.4.3" in refused["detail"]
     # The grant shows the substitute the journal, but the plan stays its teacher's.
     ktp = {"items": [{"topic": "Дроби", "hours": 2}]}
     assert_refused(api.post(journal_url(api, "math", "ktp"), "outsider", ktp), 403, "forbidden")

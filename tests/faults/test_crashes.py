@@ -475,7 +475,9 @@ def _desks(client: httpx.Client, rng: random.Random, deputy: str, password: str)
             for index, column in lessons.items()
             if column["taught_by"] == teacher
             for row in grid["rows"]
+            # An absent student gives no oral answer (the profile's presence rule).
             if row["cells"][index]["on_page"]
+            and (row["cells"][index]["attendance"] or {}).get("status") != "absent"
         ]
         if len(cells) < 20:
             continue

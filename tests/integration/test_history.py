@@ -359,9 +359,11 @@ def test_replayed_cold_from_snapshots_it_is_still_the_grid_as_it_was(
                     slot,
                     topic=f"Тема {day:%d.%m} урок {slot}",
                     attendance={pupils[(day.day + slot) % 5]: Attendance.ABSENT},
+                    # An absent pupil gives no oral answer (Lyceum 68 §5.3, profile presence).
                     marks=tuple(
                         MarkEntry(student_id=p, value=str(3 + (day.day + slot + i) % 3))
                         for i, p in enumerate(pupils)
+                        if i != (day.day + slot) % 5
                     ),
                 )
             day += timedelta(days=1)

@@ -27,7 +27,13 @@ from pydantic import (
 )
 
 from api.commanding import RecordedPublic, Run
-from api.dependencies import CurrentAdministrator, CurrentReader, SchoolApp, acting_as
+from api.dependencies import (
+    CurrentAdministrator,
+    CurrentReader,
+    DeploymentDep,
+    SchoolApp,
+    acting_as,
+)
 from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
 from api.schemas.requests import IsoDate
 from ejournal.aggregates.school_year import SchoolYear
@@ -378,10 +384,18 @@ class SchoolYearPublic(BaseModel):
 
 @router.post("/years", status_code=201, summary="Start a school year")
 def start_school_year(
-    administrator: CurrentAdministrator, body: SchoolYearRequest, run: Run
+    administrator: CurrentAdministrator,
+    body: SchoolYearRequest,
+    run: Run,
+    deployment: DeploymentDep,
 ) -> RecordedPublic:
-    """Set up a school year with its reporting periods and the regulation profile in force."""
-    return run(year.start_school_year, administrator, year.StartSchoolYear(**body.model_dump()))
+    """Set up a school year with its reporting periods and the regulation profile in force.
+    Its time zone is ``timezone``, else the deployment's ``EJOURNAL_TIMEZONE``, else the
+    profile's; it is recorded with the year and never changes while the year runs."""
+    command = year.StartSchoolYear(**body.model_dump())
+    if command.timezone is None and deployment.settings.timezone is not None:
+        command = command.model_copy(update={"timezone": deployment.settings.timezone})
+    return run(year.start_school_year, administrator, command)
 
 
 @router.get("/years/{year}", summary="A school year's organisation")

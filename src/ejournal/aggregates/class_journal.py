@@ -160,6 +160,8 @@ class CorrectionAuthorization(Value):
     action: CorrectionAction
     remark: str
     used: bool = False
+    recorded_at: datetime | None = None
+    """When the remark was recorded (server time), from which a term to act on it counts."""
 
 
 class ClosedPeriod(Value):
@@ -910,7 +912,9 @@ class ClassJournal(Aggregate):
 
     @event(CorrectionAuthorized)
     def _correction_authorized(self, authorization: CorrectionAuthorization, actor: Actor) -> None:
-        self.authorizations[authorization.id] = authorization
+        self.authorizations[authorization.id] = authorization.model_copy(
+            update={"recorded_at": self.event_time}
+        )
 
     # --- period marks ---------------------------------------------------------------------
 

@@ -15,7 +15,8 @@ from uuid import UUID
 from ejournal.aggregates.account import Account, AccountInactiveError
 from ejournal.aggregates.class_journal import ClassJournal, Substitution
 from ejournal.application import School
-from ejournal.errors import AccessDeniedError, NotFoundError
+from ejournal.errors import AccessDeniedError, Clause, NotFoundError, RuleViolationError
+from ejournal.policy.profile import RegulationProfile
 from ejournal.roles import ADMINISTRATION, Actor, Role
 
 SYSTEM_ACCOUNT = UUID(int=0)
@@ -116,20 +117,33 @@ def visible_journal(
     return journal
 
 
+class SubstitutionNotGrantedError(RuleViolationError, AccessDeniedError):
+    """A teacher who does not keep the journal wrote to a lesson no substitution grants them:
+    refused by the regulation's substitution rule, which the answer cites (403)."""
+
+    slug = "substitution-not-granted"
+    title = "No substitution grants this lesson"
+    status = 403
+
+
 def writer_of_lesson(
-    actor: Actor, journal: ClassJournal, on: date, slot: int
+    actor: Actor, journal: ClassJournal, on: date, slot: int, profile: RegulationProfile
 ) -> Substitution | None:
     """Check the actor may record this lesson: a teacher of the journal, or the substitute a
-    deputy assigned to exactly this lesson (Lyceum 68 §5.1; Gymnasium 2 §8.3). Returns the
-    substitution when the actor writes as a substitute."""
+    deputy assigned to exactly this lesson (Lyceum 68 §5.1; School 77 §4.4.3; Gymnasium 2
+    §8.3). Returns the substitution when the actor writes as a substitute."""
     if actor.role is not Role.TEACHER:
         raise AccessDeniedError("lessons, attendance and marks are recorded by teachers")
     if actor.account_id in journal.teachers:
         return None
     substitution = journal.substitution_for(on, slot, actor.account_id)
     if substitution is None:
-        raise AccessDeniedError(
-            "a substitute records only the lesson a deputy's substitution covers"
+        rule = profile.substitution
+        raise SubstitutionNotGrantedError(
+            f"a substitute records only the lesson a deputy's substitution covers; none covers"
+            f" lesson {slot} on {on.isoformat()} for this teacher",
+            rule="substitution.requires_grant",
+            clause=rule.clause or Clause(source=profile.school, ref="профиль школы: substitution"),
         )
     return substitution
 

@@ -16,7 +16,8 @@ from ejournal.commands.access import (
     writer_of_lesson,
 )
 from ejournal.commands.command import Command
-from ejournal.commands.timing import lateness
+from ejournal.commands.marking import check_absence
+from ejournal.commands.timing import check_correction_window, lateness
 from ejournal.errors import NotFoundError
 from ejournal.marks import AbsenceReason, Attendance
 from ejournal.policy.deadlines import EntryKind
@@ -39,12 +40,14 @@ def record_attendance(school: School, actor: Actor, cmd: RecordAttendance) -> Re
         year = school.year_view(journal.year)
         year.check_open()
         lesson = journal.lesson(cmd.lesson_id)
-        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
         late = lateness(
             year, journal, entry=EntryKind.ATTENDANCE, on=lesson.on, slot=lesson.slot, actor=actor
         )
         roster = year.roster(year.journals[journal.id], lesson.on)
         for student_id, status in cmd.attendance.items():
+            if status is Attendance.ABSENT:
+                check_absence(year, journal, lesson, student_id)
             journal.record_attendance(lesson.id, student_id, status, late, roster, actor)
         return school.record(journal)
 
@@ -63,9 +66,15 @@ def correct_attendance(school: School, actor: Actor, cmd: CorrectAttendance) -> 
     def attempt() -> Recorded:
         account = resolve(school, actor)
         journal = visible_journal(school, actor, account, cmd.journal_id)
-        school.year_view(journal.year).check_open()
+        year = school.year_view(journal.year)
+        year.check_open()
         lesson = journal.lesson(cmd.lesson_id)
-        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
+        check_correction_window(
+            year, year.profile.corrections.attendance_window, lesson.on, record="attendance"
+        )
+        if cmd.status is Attendance.ABSENT:
+            check_absence(year, journal, lesson, cmd.student_id)
         journal.correct_attendance(cmd.lesson_id, cmd.student_id, cmd.status, cmd.reason, actor)
         return school.record(journal)
 

@@ -13,8 +13,13 @@ from ejournal.aggregates.school_year import SchoolYear
 from ejournal.application import Recorded, School
 from ejournal.commands.access import resolve, visible_journal, writer_of_lesson
 from ejournal.commands.command import Command
-from ejournal.commands.marking import MarkEntry, add_mark
-from ejournal.commands.timing import check_lesson_day, first_grade_check, lateness
+from ejournal.commands.marking import MarkEntry, add_mark, check_absence
+from ejournal.commands.timing import (
+    check_correction_window,
+    check_lesson_day,
+    first_grade_check,
+    lateness,
+)
 from ejournal.errors import InvariantError
 from ejournal.marks import Attendance
 from ejournal.policy.deadlines import EntryKind
@@ -50,7 +55,7 @@ def _new_lesson(
     homework: str | None,
     ktp_item: int | None,
 ) -> Lesson:
-    substitution = writer_of_lesson(actor, journal, on, slot)
+    substitution = writer_of_lesson(actor, journal, on, slot, year.profile)
     check_lesson_day(year, journal.class_code, on)
     first_grade_check(year, journal, marks=False, homework=homework is not None)
     late = _details_lateness(year, journal, actor, on, slot, topic, homework)
@@ -121,7 +126,7 @@ def record_lesson_details(school: School, actor: Actor, cmd: RecordLessonDetails
         journal = visible_journal(school, actor, account, cmd.journal_id)
         year = _year_of(school, journal)
         lesson = journal.lesson(cmd.lesson_id)
-        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
         first_grade_check(year, journal, marks=False, homework=cmd.homework is not None)
         late = _details_lateness(
             year, journal, actor, lesson.on, lesson.slot, cmd.topic, cmd.homework
@@ -149,10 +154,15 @@ def correct_lesson_details(school: School, actor: Actor, cmd: CorrectLessonDetai
         journal = visible_journal(school, actor, account, cmd.journal_id)
         year = _year_of(school, journal)
         lesson = journal.lesson(cmd.lesson_id)
-        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
         first_grade_check(year, journal, marks=False, homework=cmd.homework is not None)
         topic = cmd.topic if cmd.topic is not None else lesson.topic
         homework = cmd.homework if cmd.homework is not None else lesson.homework
+        windows = year.profile.corrections
+        if topic != lesson.topic:
+            check_correction_window(year, windows.topic_window, lesson.on, record="topic")
+        if homework != lesson.homework:
+            check_correction_window(year, windows.homework_window, lesson.on, record="homework")
         journal.correct_lesson_details(cmd.lesson_id, topic, homework, cmd.reason, actor)
         return school.record(journal)
 
@@ -193,7 +203,7 @@ def record_whole_lesson(school: School, actor: Actor, cmd: RecordWholeLesson) ->
             )
             journal.hold_lesson(lesson, actor)
         else:
-            writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+            writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
             topic = cmd.topic if cmd.topic != lesson.topic else None
             homework = cmd.homework if cmd.homework != lesson.homework else None
             if topic is not None or homework is not None:
@@ -213,6 +223,8 @@ def record_whole_lesson(school: School, actor: Actor, cmd: RecordWholeLesson) ->
                 actor=actor,
             )
             for student_id, status in cmd.attendance.items():
+                if status is Attendance.ABSENT:
+                    check_absence(year, journal, lesson, student_id)
                 journal.record_attendance(lesson.id, student_id, status, late, roster, actor)
         mark_ids = [add_mark(year, journal, lesson, entry, roster, actor) for entry in cmd.marks]
         ids = {"lesson_id": lesson.id}

@@ -6,9 +6,10 @@ entry voided, within how many days, or only after a deputy's remark (DESIGN.md �
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 from ejournal import clock
 from ejournal.aggregates.class_journal import (
@@ -47,7 +48,7 @@ def record_mark(school: School, actor: Actor, cmd: RecordMark) -> Recorded:
         year = school.year_view(journal.year)
         year.check_open()
         lesson = journal.lesson(cmd.lesson_id)
-        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+        writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
         roster = year.roster(year.journals[journal.id], lesson.on)
         entry = MarkEntry.model_validate(cmd.model_dump(include=set(MarkEntry.model_fields)))
         mark_id = add_mark(year, journal, lesson, entry, roster, actor)
@@ -62,6 +63,7 @@ def _profile_clause(year: SchoolYear, clause: Clause | None) -> Clause:
 
 def _check_change_allowed(
     year: SchoolYear,
+    journal: ClassJournal,
     mark: Mark,
     *,
     mode: CorrectionMode,
@@ -70,24 +72,67 @@ def _check_change_allowed(
     what: str,
     rule: str,
     authorization_id: UUID | None,
+    on_remark_days: int | None = None,
 ) -> None:
     """Apply the profile's correction rule for this kind of change."""
     cited = _profile_clause(year, clause)
     if mode is CorrectionMode.FORBIDDEN:
         raise RuleViolationError(f"{what} is not allowed", rule=rule, clause=cited)
     if mode is CorrectionMode.WITHIN_DAYS and days is not None:
-        limit = mark.recorded_at + timedelta(days=days)
-        if clock.now() > limit:
-            raise RuleViolationError(
+        now = clock.now()
+        if now > mark.recorded_at + timedelta(days=days):
+            _check_on_remark(
+                year,
+                journal,
+                authorization_id,
+                on_remark_days,
+                now,
+                cited,
+                rule,
                 f"{what} is allowed only within {days} days of the entry"
-                f" (recorded {mark.recorded_at:%Y-%m-%d %H:%M} UTC)",
-                rule=rule,
-                clause=cited,
+                f" (recorded {_local(year, mark.recorded_at)})",
             )
     if mode is CorrectionMode.WITH_APPROVAL and authorization_id is None:
         raise RuleViolationError(
             f"{what} needs a deputy's remark authorising it first", rule=rule, clause=cited
         )
+
+
+def _check_on_remark(
+    year: SchoolYear,
+    journal: ClassJournal,
+    authorization_id: UUID | None,
+    on_remark_days: int | None,
+    now: datetime,
+    cited: Clause,
+    rule: str,
+    refusal: str,
+) -> None:
+    """Past its window a change is accepted only on a remark, acted on within the days the
+    profile gives (Gymnasium 2 §8.6); the aggregate checks the remark is for this change."""
+    if on_remark_days is None:
+        raise RuleViolationError(refusal, rule=rule, clause=cited)
+    remark = journal.authorizations.get(authorization_id) if authorization_id else None
+    if remark is None or remark.recorded_at is None:
+        raise RuleViolationError(
+            f"{refusal}; past that, only on a remark of "
+            + " or ".join(sorted(year.profile.corrections.remark_by_roles))
+            + f" authorising it, within {on_remark_days} days of the remark",
+            rule=rule,
+            clause=cited,
+        )
+    if now > remark.recorded_at + timedelta(days=on_remark_days):
+        raise RuleViolationError(
+            f"{refusal}; the remark authorising it ({_local(year, remark.recorded_at)}) is acted"
+            f" on within {on_remark_days} days",
+            rule=f"{rule}.on_remark",
+            clause=cited,
+        )
+
+
+def _local(year: SchoolYear, moment: datetime) -> str:
+    """A recorded time as the school reads it."""
+    return f"{moment.astimezone(ZoneInfo(year.timezone)):%Y-%m-%d %H:%M} ({year.timezone})"
 
 
 class CorrectMark(Command):
@@ -110,7 +155,7 @@ def _mark_to_change(
     year.check_open()
     mark = journal.mark(mark_id)
     lesson = journal.lessons[mark.lesson_id]
-    writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+    writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
     return journal, year, mark
 
 
@@ -121,6 +166,7 @@ def correct_mark(school: School, actor: Actor, cmd: CorrectMark) -> Recorded:
         rule = year.profile.corrections
         _check_change_allowed(
             year,
+            journal,
             mark,
             mode=rule.value_change,
             days=rule.value_change_days,
@@ -150,6 +196,7 @@ def void_mark(school: School, actor: Actor, cmd: VoidMark) -> Recorded:
         rule = year.profile.corrections
         _check_change_allowed(
             year,
+            journal,
             mark,
             mode=rule.voiding,
             days=rule.voiding_days,
@@ -157,6 +204,7 @@ def void_mark(school: School, actor: Actor, cmd: VoidMark) -> Recorded:
             what="voiding a recorded mark",
             rule="corrections.voiding",
             authorization_id=cmd.authorization_id,
+            on_remark_days=rule.voiding_on_remark_days,
         )
         journal.void_mark(cmd.mark_id, cmd.reason, cmd.authorization_id, actor)
         return school.record(journal, ids={"mark_id": cmd.mark_id})
@@ -175,11 +223,33 @@ class AuthorizeCorrection(Command):
     remark: Reason
 
 
+def _check_authorizable(year: SchoolYear, action: Literal["correct", "void"]) -> None:
+    """A deputy's remark cannot authorise what the profile never accepts: a change of a mark's
+    value where the regulation forbids it (Lyceum 68 §3.6.8, Gymnasium 2 §8.6)."""
+    rule = year.profile.corrections
+    if action == "correct" and rule.value_change is CorrectionMode.FORBIDDEN:
+        raise RuleViolationError(
+            "changing a recorded mark's value is not allowed in this school, so no remark can"
+            " authorise it",
+            rule="corrections.value_change",
+            clause=_profile_clause(year, rule.value_change_clause),
+        )
+    if action == "void" and rule.voiding is CorrectionMode.FORBIDDEN:
+        raise RuleViolationError(
+            "voiding a recorded mark is not allowed in this school, so no remark can authorise it",
+            rule="corrections.voiding",
+            clause=_profile_clause(year, rule.voiding_clause),
+        )
+
+
 def authorize_correction(school: School, actor: Actor, cmd: AuthorizeCorrection) -> Recorded:
     def attempt() -> Recorded:
         account = resolve(school, actor)
-        require_role(actor, Role.DEPUTY, action="authorising corrections")
         journal = visible_journal(school, actor, account, cmd.journal_id)
+        year = school.year_view(journal.year)
+        remark_roles = sorted(Role(r) for r in year.profile.corrections.remark_by_roles)
+        require_role(actor, *remark_roles, action="authorising corrections")
+        _check_authorizable(year, cmd.action)
         period_mark = (
             f"{cmd.period_id}/{cmd.student_id}"
             if cmd.period_id is not None and cmd.student_id is not None

@@ -19,11 +19,10 @@ from ejournal.commands.command import Command
 from ejournal.commands.marking import MarkScaleError, check_scale
 from ejournal.commands.timing import first_grade_check, period_mark_lateness
 from ejournal.errors import Clause, NotFoundError, RuleViolationError
-from ejournal.marks import MarkValue, parse_mark_value
+from ejournal.marks import MarkValue, non_mark_entry, parse_mark_value
+from ejournal.policy.profile import CorrectionMode, RegulationProfile
 from ejournal.roles import Actor, Role
 from ejournal.text import Label, Reason
-
-FORBIDDEN_PERIOD_ENTRIES = frozenset({"н/а", "осв.", "осв", "н/а."})
 
 
 class RecordPeriodMark(Command):
@@ -31,22 +30,27 @@ class RecordPeriodMark(Command):
     period_id: Label
     student_id: UUID
     value: Label = Field(max_length=8)
-    """Validated here rather than by type, so a banned entry ("н/а", "осв.") is refused with the
-    clause that bans it (School 77 §5.3) instead of a bare format error."""
+    """A mark, or «н/а» / «осв.» where the school's regulation allows them. Validated here
+    rather than by type, so a banned entry is refused with the clause that bans it (School 77
+    §5.3) instead of a bare format error."""
 
 
-def check_period_value(
-    school_profile_forbidden: frozenset[str], clause: Clause | None, school: str, value: str
-) -> str:
-    normalized = value.strip().lower()
-    if normalized in FORBIDDEN_PERIOD_ENTRIES or normalized in school_profile_forbidden:
+def check_period_value(profile: RegulationProfile, value: str) -> tuple[str, bool]:
+    """The period entry, and whether it is a mark (rather than «н/а» / «осв.»). Only the
+    regulations that ban these entries refuse them (School 77 §5.3); the others are silent."""
+    rule = profile.period_marks
+    entry = non_mark_entry(value)
+    if (entry or value.strip().lower()) in rule.forbidden_values:
         raise RuleViolationError(
-            f"{value!r} is not a period mark: every student gets a mark",
+            f"{value!r} is not allowed as a period mark in this school: every student gets a mark",
             rule="period_marks.forbidden_values",
-            clause=clause or Clause(source=school, ref="профиль школы"),
+            clause=rule.forbidden_clause
+            or Clause(source=profile.school, ref="профиль школы: period_marks"),
         )
+    if entry is not None:
+        return entry, False
     try:
-        return parse_mark_value(value)
+        return parse_mark_value(value), True
     except ValueError as error:
         raise MarkScaleError(str(error)) from None
 
@@ -58,12 +62,10 @@ def record_period_mark(school: School, actor: Actor, cmd: RecordPeriodMark) -> R
         require_journal_teacher(actor, journal)
         year = school.year_view(journal.year)
         year.check_open()
-        rule = year.profile.period_marks
-        value = check_period_value(
-            rule.forbidden_values, rule.forbidden_clause, year.profile.school, cmd.value
-        )
+        value, is_mark = check_period_value(year.profile, cmd.value)
         first_grade_check(year, journal, marks=True, homework=False)
-        check_scale(year, journal.subject, value)
+        if is_mark:
+            check_scale(year, journal.subject, value)
         # The period of the journal's grade's scheme: a grade 10 journal's H1, never a Q1.
         period = year.period(cmd.period_id, journal.grade)
         check_period_mark_basis(year, journal, period, cmd.student_id)
@@ -114,7 +116,9 @@ def correct_period_mark(school: School, actor: Actor, cmd: CorrectPeriodMark) ->
         year.check_open()
         check_scale(year, journal.subject, cmd.value)
         rule = year.profile.corrections
-        if rule.value_change.value == "forbidden" and cmd.authorization_id is None:
+        # A regulation that forbids changing a mark forbids it for period marks too, whatever a
+        # deputy remarks (Lyceum 68 §3.6.8, Gymnasium 2 §8.6).
+        if rule.value_change is CorrectionMode.FORBIDDEN:
             raise RuleViolationError(
                 "changing a recorded mark's value is not allowed",
                 rule="corrections.value_change",

@@ -69,12 +69,11 @@ def record_result_mark(school: School, actor: Actor, cmd: RecordResultMark) -> R
         require_journal_teacher(actor, journal)
         year = school.year_view(journal.year)
         year.check_open()
-        marks_rule = year.profile.period_marks
-        value = check_period_value(
-            marks_rule.forbidden_values, marks_rule.forbidden_clause, year.profile.school, cmd.value
-        )
+        # «н/а» / «осв.» where the regulation allows them (School 77 §5.3 bans them).
+        value, is_mark = check_period_value(year.profile, cmd.value)
         first_grade_check(year, journal, marks=True, homework=False)
-        check_scale(year, journal.subject, value)
+        if is_mark:
+            check_scale(year, journal.subject, value)
         periods = year.periods_for(journal.grade)
         first, last = periods[0], periods[-1]
         ref = year.journals[journal.id]
@@ -181,4 +180,4 @@ def _final_mark(
             f" on {entered.isoformat()} (by {last_day.isoformat()})"
         ),
     )
-    return deadline_lateness(deadline, journal, entered, actor)
+    return deadline_lateness(year, deadline, journal, entered, actor)

@@ -246,6 +246,17 @@ def _at_period_boundary(year: SchoolYear, on: date, days: int, class_code: str |
     return (on - period.start).days <= days or (period.end - on).days <= days
 
 
+def _after_period_end(year: SchoolYear, on: date, days: int, class_code: str | None) -> bool:
+    """Made once a period of the class's grade has ended, and effective within ``days`` after
+    its last day (School 77 §4.4.9)."""
+    today = local_today(year)
+    grade = year.grade_of(class_code) if class_code else None
+    return any(
+        period.end < today and period.end < on <= period.end + timedelta(days=days)
+        for period in year.periods_for(grade)
+    )
+
+
 def move_to_subgroup(school: School, actor: Actor, cmd: MoveToSubgroup) -> Recorded:
     def attempt() -> Recorded:
         account = resolve(school, actor)
@@ -280,12 +291,20 @@ def move_to_subgroup(school: School, actor: Actor, cmd: MoveToSubgroup) -> Recor
                 )
             if cmd.on < local_today(year):
                 raise InvariantError("a subgroup move takes effect today or later, never backdated")
-            if rule.only_at_period_end and not _at_period_boundary(
-                year, cmd.on, rule.days_around_period_end, class_code
-            ):
+            at_end = (
+                _after_period_end(year, cmd.on, rule.days_around_period_end, class_code)
+                if rule.at_end == "after"
+                else _at_period_boundary(year, cmd.on, rule.days_around_period_end, class_code)
+            )
+            if rule.only_at_period_end and not at_end:
+                when = (
+                    "once a period has ended, effective within"
+                    f" {rule.days_around_period_end} days after its last day"
+                    if rule.at_end == "after"
+                    else "at the end of a period"
+                )
                 raise RuleViolationError(
-                    f"a student moves between subgroups only at the end of a period, not on"
-                    f" {cmd.on}",
+                    f"a student moves between subgroups only {when}; not on {cmd.on}",
                     rule="subgroups.only_at_period_end",
                     clause=_subgroup_rule_clause(year),
                 )

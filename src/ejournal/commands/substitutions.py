@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 
 from ejournal import clock
-from ejournal.aggregates.class_journal import LatePermission, Substitution
+from ejournal.aggregates.class_journal import ClassJournal, LatePermission, Substitution
+from ejournal.aggregates.school_year import SchoolYear
 from ejournal.application import Recorded, School
 from ejournal.commands.access import require_role, resolve, visible_journal
 from ejournal.commands.command import Command
-from ejournal.errors import InvariantError
+from ejournal.errors import Clause, InvariantError, RuleViolationError
 from ejournal.roles import Actor, Role
 from ejournal.text import Reason
 
@@ -38,6 +39,7 @@ def assign_substitution(school: School, actor: Actor, cmd: AssignSubstitution) -
         year = school.year_view(journal.year)
         year.check_open()
         year.check_within(cmd.on, "a substituted lesson's day")
+        _check_lesson_in_timetable(year, journal, cmd.on, cmd.slot)
         school.account(cmd.substitute_id).act_as(Role.TEACHER)
         if cmd.replaced_id is not None and cmd.replaced_id not in journal.teachers:
             raise InvariantError("the replaced teacher does not keep this journal")
@@ -53,6 +55,34 @@ def assign_substitution(school: School, actor: Actor, cmd: AssignSubstitution) -
         return school.record(journal, ids={"substitution_id": substitution.id})
 
     return school.run(attempt)
+
+
+def _check_lesson_in_timetable(
+    year: SchoolYear, journal: ClassJournal, on: date, slot: int
+) -> None:
+    """A substitute teaches a lesson "вместо основного преподавателя" (Lyceum 68 §5.1): the
+    timetable must give this journal a lesson in that slot on a school day of the class. A
+    class with no timetable yet is not checked."""
+    rule = year.profile.substitution
+    clause = rule.clause or Clause(source=year.profile.school, ref="профиль школы: substitution")
+    if not year.calendar().is_working_day(on, journal.class_code):
+        raise RuleViolationError(
+            f"class {journal.class_code} has no lessons on {on.isoformat()}: there is nothing to"
+            " substitute",
+            rule="substitution.lesson_in_timetable",
+            clause=clause,
+        )
+    timetable = year.timetable.get(journal.class_code, ())
+    if timetable and not any(
+        e.weekday == on.isoweekday() and e.slot == slot and e.journal_id == journal.id
+        for e in timetable
+    ):
+        raise RuleViolationError(
+            f"the timetable of {journal.class_code} gives this journal no lesson {slot} on"
+            f" {on.isoformat()}: there is nothing to substitute",
+            rule="substitution.lesson_in_timetable",
+            clause=clause,
+        )
 
 
 class CancelSubstitution(Command):

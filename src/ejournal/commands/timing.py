@@ -8,13 +8,13 @@ and flagged late, and the flag travels with the event into every read model.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from ejournal import clock
 from ejournal.aggregates.class_journal import ClassJournal, LateEntry
 from ejournal.aggregates.school_year import Period, SchoolYear
-from ejournal.errors import InvariantError, RuleViolationError
+from ejournal.errors import DeadlinePassedError, InvariantError, RuleViolationError
 from ejournal.marks import WorkKind
 from ejournal.policy.deadlines import (
     Deadline,
@@ -23,6 +23,7 @@ from ejournal.policy.deadlines import (
     entry_deadline,
     period_mark_deadline,
 )
+from ejournal.policy.profile import CorrectionWindow, RecordKind
 from ejournal.roles import Actor
 
 
@@ -83,7 +84,7 @@ def lateness(
         class_day_end=year.class_day_end(journal.class_code, on),
         results_date=results_date,
     )
-    return _judge(deadline, journal, on, actor)
+    return _judge(year, RecordKind(entry.value), deadline, journal, on, actor)
 
 
 def period_mark_lateness(
@@ -98,19 +99,25 @@ def period_mark_lateness(
         class_code=journal.class_code,
         order_date=period.marks_due,
     )
-    return _judge(deadline, journal, period.end, actor)
+    return _judge(year, RecordKind.PERIOD_MARK, deadline, journal, period.end, actor)
 
 
 def deadline_lateness(
-    deadline: Deadline | None, journal: ClassJournal, on: date, actor: Actor
+    year: SchoolYear, deadline: Deadline | None, journal: ClassJournal, on: date, actor: Actor
 ) -> LateEntry | None:
     """None in time; a LateEntry under a late-entry permission for ``on``; otherwise refused
-    (for deadlines other rules compute: a final mark's term after the exam mark)."""
-    return _judge(deadline, journal, on, actor)
+    (for deadlines other rules compute: a final mark's term after the exam mark). The year's
+    results are period marks to the late-entry rule (Lyceum 68 §3.6.8: never late)."""
+    return _judge(year, RecordKind.PERIOD_MARK, deadline, journal, on, actor)
 
 
 def _judge(
-    deadline: Deadline | None, journal: ClassJournal, on: date, actor: Actor
+    year: SchoolYear,
+    kind: RecordKind,
+    deadline: Deadline | None,
+    journal: ClassJournal,
+    on: date,
+    actor: Actor,
 ) -> LateEntry | None:
     if deadline is None:
         return None
@@ -123,7 +130,38 @@ def _judge(
     if permission is None:
         check_in_time(deadline, now)
         raise AssertionError("check_in_time refuses an entry past its deadline")
+    rule = year.profile.late_entries
+    if kind not in rule.permitted:
+        # Lyceum 68 §3.6.8: marks are never entered «задним числом», permission or not.
+        raise RuleViolationError(
+            f"{deadline.description}; the deadline was {deadline.closes_at:%Y-%m-%d %H:%M},"
+            f" and no late-entry permission lets {kind.value.replace('_', ' ')}s in late"
+            " in this school",
+            rule="late_entries.permitted",
+            clause=rule.clause or deadline.clause,
+            closes_at=deadline.closes_at.isoformat(),
+        )
     return LateEntry(permission_id=permission.id, deadline=deadline.closes_at, rule=deadline.rule)
+
+
+def check_correction_window(
+    year: SchoolYear, window: CorrectionWindow | None, lesson_day: date, *, record: str
+) -> None:
+    """Refuse a correction of a lesson's ``record`` (attendance, topic, homework) after the
+    window the profile gives it (Gymnasium 2 §8.6: "не позднее семи дней")."""
+    if window is None:
+        return
+    zone = ZoneInfo(year.timezone)
+    last_day = lesson_day + timedelta(days=window.days)
+    closes_at = datetime.combine(last_day, time.max, tzinfo=zone)
+    if clock.now() > closes_at:
+        raise DeadlinePassedError(
+            f"{record} of a lesson may be corrected within {window.days} days of the lesson"
+            f" ({lesson_day.isoformat()}); the last day was {last_day.isoformat()}",
+            rule=f"corrections.{record}_window",
+            clause=window.clause,
+            closes_at=closes_at.isoformat(),
+        )
 
 
 def first_grade_check(

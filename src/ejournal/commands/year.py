@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 from pydantic import AfterValidator, Field, field_validator
 
 from ejournal.aggregates.account import Account, Grant
+from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.identity import school_year_id
 from ejournal.aggregates.school_year import (
     BellSlot,
@@ -276,6 +277,48 @@ class SetTimetable(Command):
     """Why a timetable already set is replaced."""
 
 
+class TeacherDoubleBookedError(InvariantError):
+    """A timetable puts one teacher in two classes at the same lesson."""
+
+    slug = "teacher-double-booked"
+    title = "A teacher would teach two classes at once"
+
+
+def _check_teachers_free(
+    school: School, year: SchoolYear, class_code: str, entries: tuple[TimetableEntry, ...]
+) -> None:
+    """No teacher of a journal in this class's timetable already teaches another class in the
+    same weekday and slot: nobody is in two classrooms at once."""
+    teachers: dict[UUID, frozenset[UUID]] = {}
+
+    def teachers_of(journal_id: UUID) -> frozenset[UUID]:
+        if journal_id not in teachers:
+            journal = school.view(ClassJournal, journal_id, "journal")
+            teachers[journal_id] = frozenset(journal.teachers)
+        return teachers[journal_id]
+
+    wanted = {(e.weekday, e.slot) for e in entries}
+    busy: dict[tuple[int, int, UUID], str] = {}
+    for other, timetable in year.timetable.items():
+        if other == class_code:
+            continue
+        for e in timetable:
+            if (e.weekday, e.slot) in wanted:
+                for teacher in teachers_of(e.journal_id):
+                    busy[(e.weekday, e.slot, teacher)] = other
+    for e in entries:
+        for teacher in teachers_of(e.journal_id):
+            other_class = busy.get((e.weekday, e.slot, teacher))
+            if other_class is not None:
+                raise TeacherDoubleBookedError(
+                    f"a teacher of this journal already teaches {other_class} in lesson {e.slot}"
+                    f" on weekday {e.weekday}: a teacher is in one classroom at a time",
+                    teacher_id=str(teacher),
+                    weekday=e.weekday,
+                    slot=e.slot,
+                )
+
+
 def set_timetable(school: School, actor: Actor, cmd: SetTimetable) -> Recorded:
     def attempt() -> Recorded:
         resolve(school, actor)
@@ -283,6 +326,8 @@ def set_timetable(school: School, actor: Actor, cmd: SetTimetable) -> Recorded:
         year = school.year(cmd.year)
         entries = tuple(TimetableEntry(**e.model_dump()) for e in cmd.entries)
         year.set_timetable(cmd.class_code, entries, actor, cmd.reason)
+        # After the year has checked the class and its journals; a refusal saves nothing.
+        _check_teachers_free(school, year, cmd.class_code, entries)
         return school.record(year)
 
     return school.run(attempt)

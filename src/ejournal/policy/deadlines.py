@@ -100,7 +100,7 @@ def entry_deadline(
     if entry is EntryKind.MARK:
         if work_kind is None:
             raise ValueError("a mark's deadline depends on its work kind: give work_kind")
-        rule = _mark_rule(profile, work_kind, subject)
+        rule = mark_rule(profile, work_kind, subject)
         rule_id = f"deadline.mark.{work_kind.value}"
         noun = f"{_MARK_NOUNS[work_kind]} in {_subject_label(subject)}"
     else:
@@ -213,7 +213,7 @@ def _lesson_rule(profile: RegulationProfile, entry: EntryKind) -> EntryDeadline:
     raise ValueError(f"{entry} has no lesson-level rule; marks are looked up by work kind")
 
 
-def _mark_rule(profile: RegulationProfile, kind: WorkKind, subject: str) -> EntryDeadline:
+def mark_rule(profile: RegulationProfile, kind: WorkKind, subject: str) -> EntryDeadline:
     """The rule for a mark of this kind in this subject: a rule naming the subject beats a
     general one for the same kind, whatever their order in the profile."""
     matching = [

@@ -97,6 +97,15 @@ class LessonDeadlines(_Rule):
     ``subjects`` set comes before the general one for the same kinds."""
     default_mark: EntryDeadline
     """For work kinds no rule names (oral answers and other current marks)."""
+    results_work_kinds: SortedFrozenSet[WorkKind] = frozenset(
+        {WorkKind.EXTERNAL_DIAGNOSTIC, WorkKind.STATE_EXAM}
+    )
+    """The kinds of work whose results come from outside the school (an external diagnostic, a
+    state exam): only their marks carry the day the results were received or announced
+    (School 77 §4.4.10, Lyceum 68 §5.5). Every other mark is timed from its lesson."""
+    results_clause: Clause | None = None
+    """The clause that speaks of results received from outside, cited when a results date is
+    refused (missing, in the future, before the work was done, or on a kind without one)."""
 
 
 class PeriodMarkWindow(StrEnum):
@@ -115,13 +124,17 @@ class PeriodMarkRule(_Rule):
     days_before_end: int = 0
     clause: Clause
     forbidden_values: SortedFrozenSet[str] = frozenset()
-    """Entries the regulation bans as period marks ("н/а", "осв.")."""
+    """Entries the regulation bans as period marks ("н/а", "осв.": School 77 §5.3); where a
+    regulation is silent they may be recorded instead of a mark."""
     forbidden_clause: Clause | None = None
+    """The clause that bans them: required when any entry is banned."""
 
     @model_validator(mode="after")
     def _days_given(self) -> PeriodMarkRule:
         if self.window is PeriodMarkWindow.DAYS_BEFORE_END and self.days_before_end < 1:
             raise ValueError("days_before_end must be at least 1 for that window")
+        if self.forbidden_values and self.forbidden_clause is None:
+            raise ValueError("forbidden_values needs the forbidden_clause that bans them")
         return self
 
 
@@ -179,8 +192,16 @@ class CorrectionMode(StrEnum):
     FORBIDDEN = "forbidden"
 
 
+class CorrectionWindow(_Rule):
+    """How long a record of a lesson (its attendance, topic, homework) may still be corrected:
+    until the end of the ``days``-th calendar day after the lesson, in the school's zone."""
+
+    days: int = Field(ge=0)
+    clause: Clause
+
+
 class CorrectionRule(_Rule):
-    """How a recorded mark may be superseded."""
+    """How a recorded mark, and the other records of a lesson, may be superseded."""
 
     value_change: CorrectionMode
     """Replacing a mark's value by another."""
@@ -190,6 +211,19 @@ class CorrectionRule(_Rule):
     voiding_days: int | None = None
     voiding_clause: Clause | None = None
     value_change_days: int | None = None
+    voiding_on_remark_days: int | None = None
+    """Past ``voiding_days``, an entry made in error may still be voided on a remark that
+    authorises it, within this many days of the remark (Gymnasium 2 §8.6: corrections "для
+    устранения замечаний … не позднее семи дней"); None: never past the window."""
+    remark_by_roles: SortedFrozenSet[str] = frozenset({"deputy"})
+    """Who records a remark that authorises a correction or voiding (Lyceum 68 §3.6.7: the
+    deputies; Gymnasium 2 §8.6: the deputy or the journal's administrator)."""
+    attendance_window: CorrectionWindow | None = None
+    """How long attendance may be corrected; None: the regulation sets no term."""
+    topic_window: CorrectionWindow | None = None
+    """How long a lesson's topic may be corrected; None: no term."""
+    homework_window: CorrectionWindow | None = None
+    """How long a lesson's homework may be corrected; None: no term."""
 
 
 class SubgroupRule(_Rule):
@@ -197,9 +231,44 @@ class SubgroupRule(_Rule):
 
     only_at_period_end: bool
     days_around_period_end: int = 3
-    """How close to a period's last day (before or after) counts as "at the end"."""
+    """How close to a period's last day counts as "at the end"."""
+    at_end: Literal["around", "after"] = "around"
+    """"around": within ``days_around_period_end`` before or after a period's last day;
+    "after": only once a period has ended, effective within that many days after its last day
+    (School 77 §4.4.9: "только по окончании учебного периода (четверти)")."""
     by_roles: SortedFrozenSet[str] = frozenset({"administrator"})
     clause: Clause | None = None
+
+
+class PresenceRule(_Rule):
+    """The kinds of work only a student present at the lesson can have done: an oral answer or
+    classwork is given in the lesson, while a written work may be written later and is marked
+    from the day it was written (Lyceum 68 §5.3, §5.4)."""
+
+    work_kinds: SortedFrozenSet[WorkKind] = frozenset({WorkKind.ORAL, WorkKind.CLASSWORK})
+    clause: Clause | None = None
+    """The clause that ties these marks to the lesson itself, where the regulation has one."""
+
+
+class RecordKind(StrEnum):
+    """The kinds of entry a deputy's late-entry permission may let in after their deadline."""
+
+    TOPIC = "topic"
+    HOMEWORK = "homework"
+    ATTENDANCE = "attendance"
+    MARK = "mark"
+    PERIOD_MARK = "period_mark"
+
+
+class LateEntryRule(_Rule):
+    """Whether a deputy's late-entry permission exists, and for which kinds of entry (DESIGN.md
+    §4). A kind not listed is refused after its deadline whatever a deputy permits."""
+
+    permitted: SortedFrozenSet[RecordKind] = frozenset(RecordKind)
+    clause: Clause | None = None
+    """The clause that bans late entries of the kinds not listed."""
+    permitted_clause: Clause | None = None
+    """The clause that lets the listed kinds be put right late, where the regulation has one."""
 
 
 class SubstitutionRule(_Rule):
@@ -239,6 +308,8 @@ class RegulationProfile(BaseModel):
     substitution: SubstitutionRule
     period_mark_basis: PeriodMarkBasis = PeriodMarkBasis()
     results: ResultMarkRule = ResultMarkRule()
+    late_entries: LateEntryRule = LateEntryRule()
+    presence: PresenceRule = PresenceRule()
 
     def weight(self, kind: WorkKind) -> float:
         return self.weights.get(kind, 1.0)

@@ -891,6 +891,14 @@ def overlaps(spans: Iterable[Span], start: date, end: date) -> bool:
     return any(since <= end and (until is None or start <= until) for since, until in spans)
 
 
+def school_timezone(cursor: Cursor) -> str | None:
+    """The school's time zone: its latest year's, fixed when that year was set up (None before
+    any year is)."""
+    cursor.execute("SELECT timezone FROM rpt_years ORDER BY starts_on DESC LIMIT 1")
+    row = cursor.fetchone()
+    return None if row is None else str(row["timezone"])
+
+
 def year_facts(cursor: Cursor, label: str) -> YearFacts:
     """A school year by its label ("2026/2027"); not found if the reports hold none."""
     year_id = str(school_year_id(label))

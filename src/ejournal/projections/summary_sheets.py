@@ -26,7 +26,15 @@ from ejournal.aggregates.school_year import SchoolYear
 from ejournal.aggregates.student import PersonName, Student
 from ejournal.database import Cursor, Dialect, Row
 from ejournal.errors import NotFoundError
-from ejournal.marks import FAIL_MARK, PASS_MARK, RESULT_PERIOD_IDS, Attendance, ResultKind
+from ejournal.marks import (
+    FAIL_MARK,
+    NON_MARK_ENTRIES,
+    NOT_ATTESTED,
+    PASS_MARK,
+    RESULT_PERIOD_IDS,
+    Attendance,
+    ResultKind,
+)
 from ejournal.projections import stints
 from ejournal.projections.read_model import ReadModel, Recorded
 
@@ -427,15 +435,18 @@ def _period_mark(
 
 
 def _point(value: str) -> int | None:
-    """The whole point of a mark ("4-" is a 4); None for pass/fail."""
-    if value in (PASS_MARK, FAIL_MARK):
+    """The whole point of a mark ("4-" is a 4); None for pass/fail, «н/а» and «осв.»."""
+    if value in (PASS_MARK, FAIL_MARK) or value in NON_MARK_ENTRIES:
         return None
     return int(value[0])
 
 
 def is_successful(marks: Iterable[str]) -> bool:
     """Whether a student's period marks make them успевающий: no "2" (nor "1") and no "незач"."""
-    return all(value != FAIL_MARK and (_point(value) or 3) >= 3 for value in marks)
+    # «н/а» (not attested) is an academic debt, as a "2" is.
+    return all(
+        value not in (FAIL_MARK, NOT_ATTESTED) and (_point(value) or 3) >= 3 for value in marks
+    )
 
 
 def counts_for_quality(marks: Iterable[str]) -> bool | None:
@@ -446,7 +457,7 @@ def counts_for_quality(marks: Iterable[str]) -> bool | None:
     A "незач" spoils quality, as it spoils success.
     """
     values = list(marks)
-    if FAIL_MARK in values:
+    if FAIL_MARK in values or NOT_ATTESTED in values:
         return False
     points = [p for p in (_point(v) for v in values) if p is not None]
     if not points:

@@ -47,6 +47,29 @@ def test_a_subgroup_move_is_refused_mid_period(make_world: MakeWorld) -> None:
         move(world, False, date(2026, 10, 26))
 
 
+def test_school77_moves_between_subgroups_only_after_the_quarter_ends(
+    make_world: MakeWorld,
+) -> None:
+    """School 77 §4.4.9: "только по окончании учебного периода (четверти)" — not in its last
+    days, and not scheduled before it ends."""
+    world = make_world("school77")
+    world.at(date(2026, 10, 12), 10)  # 12 days before Q1 ends on 24 October
+    position = world.school.position()
+    for on in (date(2026, 10, 12), date(2026, 10, 24), date(2026, 10, 25)):
+        with pytest.raises(RuleViolationError) as refused:
+            move(world, True, on)
+        assert (refused.value.rule, refused.value.clause.ref) == (
+            "subgroups.only_at_period_end",
+            "§4.4.9",
+        )
+    world.at(date(2026, 10, 24), 23, 59)  # the quarter's last day is still the quarter
+    with pytest.raises(RuleViolationError):
+        move(world, True, date(2026, 10, 25))
+    assert world.school.position() == position
+    world.at(date(2026, 10, 25), 0, 1)
+    move(world, True, date(2026, 10, 25))
+
+
 def test_a_subgroup_move_at_the_period_end_by_the_administrator(make_world: MakeWorld) -> None:
     world = make_world("school77")
     world.at(date(2026, 10, 26), 10)  # the autumn holidays after Q1

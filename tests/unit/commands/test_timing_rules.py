@@ -18,7 +18,7 @@ import ejournal.commands
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.commands import lessons, marks, period_marks, substitutions, year
 from ejournal.commands.command import Command
-from ejournal.commands.marking import MarkEntry
+from ejournal.commands.marking import MarkEntry, MarkScaleError
 from ejournal.commands.timing import NoLessonsThatDayError
 from ejournal.errors import DeadlinePassedError, InvariantError, RuleViolationError
 from ejournal.marks import Attendance, WorkKind
@@ -220,6 +220,23 @@ def test_school77_refuses_na_and_exempt_as_period_marks(make_world: MakeWorld, b
     with pytest.raises(RuleViolationError) as refused:
         period_mark(world, 0, banned)
     assert_clause(refused.value, "School 77", "§5.3")
+    assert refused.value.rule == "period_marks.forbidden_values"
+
+
+@pytest.mark.parametrize("profile", ["school117", "lyceum68", "belogorsk"])
+def test_na_and_exempt_are_period_entries_where_the_regulation_is_silent(
+    make_world: MakeWorld, profile: str
+) -> None:
+    """Only School 77 §5.3 bans «н/а» and «осв.»; the other regulations do not."""
+    world = make_world(profile)
+    world.at(date(2026, 10, 20), 12)
+    period_mark(world, 0, "Н/А")
+    period_mark(world, 1, "осв")
+    journal = world.school.journal(world.journals["math"])
+    assert journal.period_mark("Q1", world.students[0]).value == "н/а"  # type: ignore[union-attr]
+    assert journal.period_mark("Q1", world.students[1]).value == "осв."  # type: ignore[union-attr]
+    with pytest.raises(MarkScaleError):
+        period_mark(world, 2, "неатт")
 
 
 # --- Grade 1 ----------------------------------------------------------------------------
@@ -399,3 +416,149 @@ def test_replacing_a_timetable_needs_a_reason(world: World) -> None:
         world.deputy,
         command.model_copy(update={"reason": "изменение расписания, приказ № 5"}),
     )
+
+
+# --- Results dates: a real past day, on or after the lesson, for outside results only ---------
+
+
+def results_mark(
+    world: World, lesson_id: UUID, kind: WorkKind, results_date: date | None, student: int = 0
+) -> None:
+    marks.record_mark(
+        world.school,
+        world.math,
+        marks.RecordMark(
+            journal_id=world.journals["math"],
+            lesson_id=lesson_id,
+            student_id=world.students[student],
+            value="4",
+            work_kind=kind,
+            results_date=results_date,
+        ),
+    )
+
+
+def test_school77_an_old_lesson_does_not_reopen_by_a_results_date(make_world: MakeWorld) -> None:
+    """School 77 §4.4.10: results "received" today or in the future do not reopen a lesson of
+    September; an oral answer carries no results date at all."""
+    world = make_world("school77")
+    world.at(date(2026, 9, 1), 10)
+    lesson = whole_lesson(world, "math", date(2026, 9, 1), 1, topic="Диагностическая работа")
+    world.at(date(2026, 12, 3), 10)
+    with pytest.raises(RuleViolationError) as refused:
+        results_mark(world, lesson, WorkKind.ORAL, date(2026, 12, 3))
+    assert refused.value.rule == "results_date.not_for_this_kind"
+    assert_clause(refused.value, "School 77", "§4.4.1")
+    with pytest.raises(RuleViolationError) as refused:
+        results_mark(world, lesson, WorkKind.EXTERNAL_DIAGNOSTIC, date(2027, 2, 3))
+    assert refused.value.rule == "results_date.in_future"
+    assert_clause(refused.value, "School 77", "§4.4.10")
+    # Tomorrow in the school's zone is still the future: the edge is the school's midnight.
+    world.at(date(2026, 12, 3), 23, 59, 59)
+    with pytest.raises(RuleViolationError) as refused:
+        results_mark(world, lesson, WorkKind.EXTERNAL_DIAGNOSTIC, date(2026, 12, 4))
+    assert refused.value.rule == "results_date.in_future"
+    with pytest.raises(RuleViolationError) as refused:
+        results_mark(world, lesson, WorkKind.EXTERNAL_DIAGNOSTIC, date(2026, 8, 31))
+    assert refused.value.rule == "results_date.before_lesson"
+    # Results really received today are in time (within a day, §4.4.10).
+    results_mark(world, lesson, WorkKind.EXTERNAL_DIAGNOSTIC, date(2026, 12, 3))
+
+
+def test_a_state_exam_mark_without_its_results_date_is_refused_cleanly(
+    make_world: MakeWorld,
+) -> None:
+    """Lyceum 68 §5.5 counts from the announcement: without its date the mark is refused with
+    the clause, not a server error."""
+    world = make_world("lyceum68")
+    world.at(MONDAY, 10)
+    lesson = whole_lesson(world, "math", MONDAY, 1, topic="ОГЭ")
+    with pytest.raises(RuleViolationError) as refused:
+        results_mark(world, lesson, WorkKind.STATE_EXAM, None)
+    assert refused.value.rule == "results_date.missing"
+    assert_clause(refused.value, "Lyceum 68", "§5.5")
+    results_mark(world, lesson, WorkKind.STATE_EXAM, MONDAY)
+
+
+def test_lyceum68_no_permission_lets_a_mark_in_backdated(make_world: MakeWorld) -> None:
+    """Lyceum 68 §3.6.8 bans marks «задним числом»: a deputy's permission lets the lesson's
+    topic and absentees in late (§3.6.7), never a mark."""
+    world = make_world("lyceum68")
+    world.at(date(2026, 9, 9), 10)
+    substitutions.permit_late_entry(
+        world.school,
+        world.deputy,
+        substitutions.PermitLateEntry(
+            journal_id=world.journals["math"],
+            from_date=MONDAY,
+            to_date=MONDAY,
+            reason="учитель болел, журнал не заполнен",
+        ),
+    )
+    position = world.school.position()
+    with pytest.raises(RuleViolationError) as refused:
+        whole_lesson(
+            world,
+            "math",
+            MONDAY,
+            1,
+            topic="Натуральные числа",
+            marks=(MarkEntry(student_id=world.students[1], value="5"),),
+        )
+    assert refused.value.rule == "late_entries.permitted"
+    assert_clause(refused.value, "Lyceum 68", "§3.6.8")
+    assert world.school.position() == position
+    lesson_id = whole_lesson(
+        world,
+        "math",
+        MONDAY,
+        1,
+        topic="Натуральные числа",
+        attendance={world.students[0]: Attendance.ABSENT},
+    )
+    assert world.school.journal(world.journals["math"]).lessons[lesson_id].late is not None
+    with pytest.raises(RuleViolationError) as refused:
+        mark(world, "math", lesson_id, WorkKind.ORAL, student=1)
+    assert refused.value.rule == "late_entries.permitted"
+    # A written work is still inside its 5 working days (§5.4): no permission is needed.
+    mark(world, "math", lesson_id, WorkKind.CONTROL, student=1)
+
+
+# --- A student recorded absent gave no answer in the lesson -----------------------------------
+
+
+@pytest.mark.parametrize("profile", ["lyceum68", "school77"])
+def test_an_absent_student_has_no_oral_mark_but_may_write_later(
+    make_world: MakeWorld, profile: str
+) -> None:
+    """Lyceum 68 §5.3 marks "устных заданий в ходе урока": given in the lesson, so not by a
+    student recorded absent from it; a written work may be written later (§5.4)."""
+    world = make_world(profile)
+    world.at(MONDAY, 10)
+    absent = world.students[0]
+    position = world.school.position()
+    with pytest.raises(InvariantError if profile == "school77" else RuleViolationError) as refused:
+        whole_lesson(
+            world,
+            "math",
+            MONDAY,
+            1,
+            topic="Дроби",
+            attendance={absent: Attendance.ABSENT},
+            marks=(MarkEntry(student_id=absent, value="5"),),
+        )
+    if isinstance(refused.value, RuleViolationError):
+        assert_clause(refused.value, "Lyceum 68", "§5.3")
+    else:
+        assert refused.value.slug == "absent-student-marked"
+    assert world.school.position() == position
+    lesson = whole_lesson(
+        world, "math", MONDAY, 1, topic="Дроби", attendance={absent: Attendance.ABSENT}
+    )
+    with pytest.raises((RuleViolationError, InvariantError)):
+        mark(world, "math", lesson, WorkKind.ORAL, student=0)
+    mark(world, "math", lesson, WorkKind.CONTROL, student=0)
+    # And the other way round: a student who answered was not absent.
+    mark(world, "math", lesson, WorkKind.ORAL, student=1)
+    with pytest.raises((RuleViolationError, InvariantError)):
+        whole_lesson(world, "math", MONDAY, 1, attendance={world.students[1]: Attendance.ABSENT})

@@ -236,3 +236,57 @@ def test_a_rule_without_its_clause_is_rejected() -> None:
     del data["deadlines"]["topic"]["clause"]
     with pytest.raises(ValidationError, match=r"deadlines\.topic\.same_day\.clause"):
         RegulationProfile.model_validate(data)
+
+
+def test_issue_12_rules_are_profile_data() -> None:
+    """Late entries, correction windows, remarks, presence, results dates and subgroup moves
+    are data, each with the clause it comes from."""
+    lyceum, gymnasium, school77 = (
+        load_profile("lyceum68"),
+        load_profile("gymnasium2"),
+        load_profile("school77"),
+    )
+    # Lyceum 68 §3.6.8: no late-entry permission lets a mark in.
+    assert {k.value for k in lyceum.late_entries.permitted} == {"topic", "homework", "attendance"}
+    assert lyceum.late_entries.clause is not None
+    assert lyceum.late_entries.clause.ref == "§3.6.8"
+    for profile_id in SCHOOLS.keys() - {"lyceum68"}:
+        assert len(load_profile(profile_id).late_entries.permitted) == 5
+    # Gymnasium 2 §8.6: seven days for every correction, and after them on a remark.
+    corrections = gymnasium.corrections
+    for window in (
+        corrections.attendance_window,
+        corrections.topic_window,
+        corrections.homework_window,
+    ):
+        assert window is not None
+        assert (window.days, window.clause.ref) == (7, "§8.6")
+    assert corrections.voiding_on_remark_days == 7
+    assert corrections.remark_by_roles == {"deputy", "administrator"}
+    assert lyceum.corrections.remark_by_roles == {"deputy"}
+    for profile_id in SCHOOLS.keys() - {"gymnasium2"}:
+        other = load_profile(profile_id).corrections
+        assert other.attendance_window is other.topic_window is other.homework_window is None
+    # Lyceum 68 §5.3: oral answers are given in the lesson.
+    assert lyceum.presence.clause is not None
+    assert lyceum.presence.clause.ref == "§5.3"
+    assert {k.value for k in lyceum.presence.work_kinds} == {"oral", "classwork"}
+    # Results dates: outside results only; School 77 §4.4.10, Lyceum 68 §5.5.
+    assert school77.deadlines.results_clause is not None
+    assert school77.deadlines.results_clause.ref == "§4.4.10"
+    assert lyceum.deadlines.results_clause is not None
+    assert lyceum.deadlines.results_clause.ref == "§5.5"
+    assert school77.deadlines.results_work_kinds == {
+        WorkKind.EXTERNAL_DIAGNOSTIC,
+        WorkKind.STATE_EXAM,
+    }
+    # School 77 §4.4.9: moves only after the quarter has ended.
+    assert school77.subgroups.at_end == "after"
+    assert load_profile("school117").subgroups.at_end == "around"
+
+
+def test_a_ban_on_period_entries_needs_its_clause() -> None:
+    data = shipped_toml("school77")
+    del data["period_marks"]["forbidden_clause"]
+    with pytest.raises(ValidationError, match="forbidden_clause"):
+        RegulationProfile.model_validate(data)

@@ -77,3 +77,10 @@ def test_a_line_of_the_results() -> None:
     assert (line.students, line.fives, line.fours, line.threes, line.twos) == (5, 1, 2, 1, 1)
     assert (line.passed, line.failed) == (0, 0)
     assert (line.success_rate, line.quality_rate) == (80.0, 60.0)
+
+
+def test_not_attested_is_a_debt_and_exempt_is_left_out() -> None:
+    """«н/а» (where a school allows it) is an academic debt like a "2"; «осв.» neither earns
+    nor spoils success or quality."""
+    assert success_rate([["5", "н/а"], ["4", "осв."]]) == 50.0
+    assert quality_rate([["5", "н/а"], ["4", "осв."]]) == 50.0
