@@ -52,7 +52,6 @@ from ejournal.aggregates.school_year import Period, SchoolClass, SchoolYear
 from ejournal.aggregates.student import Student
 from ejournal.application import School
 from ejournal.commands.printouts import Annulment, check_printout_span
-from ejournal.commands.printouts import PrintoutSpanError as PrintoutSpanError  # its old home
 from ejournal.database import Cursor, SchoolDatabase
 from ejournal.errors import ConcurrencyError, EjournalError, NotFoundError
 from ejournal.integrity.checkpoint import CheckpointError, VerifierKey
