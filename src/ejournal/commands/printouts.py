@@ -29,8 +29,9 @@ from ejournal.commands.command import Command
 from ejournal.errors import EjournalError, NotFoundError
 from ejournal.roles import ADMINISTRATION, Actor, Role
 
-PRINTOUT_MAKERS = (Role.CLASS_TEACHER, *sorted(ADMINISTRATION))
-"""Who makes a progress printout (School 77 §4.3.5: the class teacher; the administration)."""
+PRINTOUT_MAKERS = (*sorted(ADMINISTRATION), Role.CLASS_TEACHER)
+"""Who makes a progress printout (School 77 §4.3.5: the class teacher; the administration),
+in the order a person holding several acts in: the widest scope first."""
 
 LONGEST_PRINTOUT_DAYS = 366
 """The most days one printout spans: a school year (a two-weekly one spans 14)."""
