@@ -55,6 +55,7 @@ def issue_printout(
     maker: PrintoutMaker,
     session: CurrentSession,
     run: Run,
+    response: Response,
 ) -> Response:
     """The student's lessons, marks, absences and averages for the days, as a PDF for the
     parents; the printout is recorded as issued by the caller (School 77 §4.3.5). A student
@@ -75,7 +76,10 @@ def issue_printout(
         maker,
         printouts.IssueProgressPrintout(student_id=student_id, start=body.start, end=body.end),
     )
-    return _pdf(document, status=201, headers={"X-Log-Position": str(recorded.position)})
+    headers = {"X-Log-Position": str(recorded.position)}
+    if replayed := response.headers.get("Idempotent-Replayed"):
+        headers["Idempotent-Replayed"] = replayed  # the runner marks a retry on this response
+    return _pdf(document, status=201, headers=headers)
 
 
 @router.get(

@@ -60,7 +60,8 @@ def test_a_class_teacher_prints_a_fortnight_with_marks_and_absences(api: Api) ->
         )
     api.world.at(date(2026, 9, 14), 16)
 
-    response = api.post(f"{V1}/students/{student}/printouts", "class_teacher", FORTNIGHT)
+    path = f"{V1}/students/{student}/printouts"
+    response = api.post(path, "class_teacher", FORTNIGHT, **{"Idempotency-Key": "fortnight-1"})
 
     assert response.status_code == 201, response.text
     assert response.headers["content-type"] == "application/pdf"
@@ -79,6 +80,12 @@ def test_a_class_teacher_prints_a_fortnight_with_marks_and_absences(api: Api) ->
     assert (issued.start, issued.end) == (SEPT_1, date(2026, 9, 14))
     assert issued.actor == api.actors["class_teacher"]
     assert int(response.headers["X-Log-Position"]) == api.world.school.position()
+    # A retry with the same key gets the printout again and records nothing twice.
+    again = api.post(path, "class_teacher", FORTNIGHT, **{"Idempotency-Key": "fortnight-1"})
+    assert again.status_code == 201, again.text
+    assert again.headers["content-type"] == "application/pdf"
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert len(printouts_of(api, student)) == 1
 
 
 def test_who_may_not_print_is_refused_and_nothing_is_recorded(api: Api) -> None:
