@@ -80,6 +80,19 @@ def test_a_class_teacher_prints_a_fortnight_with_marks_and_absences(api: Api) ->
     assert (issued.start, issued.end) == (SEPT_1, date(2026, 9, 14))
     assert issued.actor == api.actors["class_teacher"]
     assert int(response.headers["X-Log-Position"]) == api.world.school.position()
+    trail = api.get(
+        f"{V1}/audit",
+        "auditor",
+        params={
+            "student_id": str(student),
+            "kind": "progress_printout_issued",
+            "after": response.headers["X-Log-Position"],
+        },
+    )
+    assert trail.status_code == 200, trail.text
+    [row] = trail.json()["rows"]  # the audit trail shows who gave which printout
+    assert (row["actor_name"], row["actor_role"]) == ("Васильева Елена Павловна", "class_teacher")
+    assert (row["class_code"], row["value_after"]) == ("5А", "01.09.2026 – 14.09.2026")
     # A retry with the same key gets the printout again and records nothing twice.
     again = api.post(path, "class_teacher", FORTNIGHT, **{"Idempotency-Key": "fortnight-1"})
     assert again.status_code == 201, again.text
