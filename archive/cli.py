@@ -277,7 +277,8 @@ def printout(
     year: Annotated[
         str | None,
         typer.Option(
-            help="The school year, like 2026/2027 (with --class); default: the student's."
+            help="The school year, like 2026/2027; default: the student's (with --student),"
+            " the current one (with --class)."
         ),
     ] = None,
     period: Annotated[

@@ -51,6 +51,12 @@ class Written:
     title: str
 
 
+def year_of(day: date) -> str:
+    """The school year a day falls in (September to August), as "2026/2027"."""
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}/{start + 1}"
+
+
 def acting(notary: Notary, login: str | None) -> Actor:
     """Who hands the printouts out: the account of ``login`` in the widest role it may print
     in (as the API picks it), or the service itself."""
@@ -83,7 +89,7 @@ def print_progress(
     if student_id is not None:
         label = year or printable_student(school, actor, student_id).year
     else:
-        label = year
+        label = year or year_of(build_time.date())
     if label is None:
         raise PrintoutRequestError("name the school year (--year)")
     school_year = school.year_view(label)

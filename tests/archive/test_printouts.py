@@ -65,6 +65,30 @@ def test_a_class_teacher_prints_a_fortnight_for_a_student_and_it_is_recorded(
     assert record.actor.role.value == "class_teacher"
 
 
+def test_a_class_teacher_prints_the_period_for_the_whole_class(
+    sqlite_archive_school: ArchiveSchool, tmp_path: Path
+) -> None:
+    school = sqlite_archive_school
+    world = school.world
+    result = ejournal(
+        school, "archive", "printout", "--class", "5А", "--year", "2026/2027", "--period", "Q1",
+        "--by", "klass5a", "--out", str(tmp_path),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    school_year = world.school.year_view("2026/2027")
+    q1 = school_year.period("Q1", 5)
+    on_roll = school_year.class_roster("5А", q1.end)  # one left for 5Б in September
+    assert len(on_roll) >= 3
+    written = [Path(line) for line in result.stdout.split()]
+    assert sorted(written) == sorted(tmp_path / f"progress-report-5A-{s}.pdf" for s in on_roll)
+    for student in on_roll:
+        assert str(world.school.student(student).name) in text_of(
+            tmp_path / f"progress-report-5A-{student}.pdf"
+        )
+        [record] = issued(school, student)[-1:]
+        assert (record.start, record.end) == (q1.start, q1.end)
+
+
 def test_another_class_is_not_found_for_a_class_teacher_and_nothing_is_written(
     sqlite_archive_school: ArchiveSchool, tmp_path: Path
 ) -> None:
