@@ -113,8 +113,9 @@ def print_progress(
     printer = PdfPrinter()
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for one in students:
+    for one in students:  # all of them checked before anything is written
         printable_student(school, actor, one)
+    for one in students:
         document = printer.progress_printout(
             school, notary.database, student_id=one, start=start, end=end, build_time=build_time
         )

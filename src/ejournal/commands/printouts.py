@@ -24,7 +24,7 @@ from uuid import UUID
 from ejournal.aggregates.account import Account, AnnulmentNotice
 from ejournal.aggregates.student import Student
 from ejournal.application import Recorded, School
-from ejournal.commands.access import require_role, resolve
+from ejournal.commands.access import account_can_read_class, require_role, resolve
 from ejournal.commands.command import Command
 from ejournal.errors import EjournalError, NotFoundError
 from ejournal.roles import ADMINISTRATION, Actor, Role
@@ -76,7 +76,7 @@ def printable_student(school: School, actor: Actor, student_id: UUID) -> Student
         account is not None
         and student.year is not None
         and student.class_code is not None
-        and account.leads(student.year, student.class_code)
+        and account_can_read_class(account, student.year, student.class_code)
     ):
         return student
     raise NotFoundError("no such student")
