@@ -5,6 +5,8 @@ family are refused before anything is rendered; the administration prints an ann
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -155,3 +157,22 @@ def test_the_administration_prints_the_annulment_notice(api: Api) -> None:
     assert "Дата прекращения: 10.09.2026" in text
     assert "пункты 10.1–10.2" in text
     assert "Руководитель учреждения" in text
+
+
+def test_the_api_renders_through_the_printer_without_importing_the_archive() -> None:
+    """The arrows point down: the API finds the PDF renderer through its entry point only when
+    something is printed, so serving loads neither the archive nor WeasyPrint."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, api.app; from ejournal.printing import printer;"
+            " print(sorted(m for m in sys.modules if m.split('.')[0] in {'archive', 'weasyprint'}))"
+            ";"
+            " print(type(printer()).__name__)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.split("\n")[:2] == ["[]", "PdfPrinter"]
