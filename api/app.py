@@ -30,6 +30,7 @@ from api.routers import (
     history,
     integrity,
     me,
+    printouts,
     projections,
     reports,
     secretary,
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.add_middleware(RequestLimitsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     routers = (health, auth, me, teacher, class_teacher, administration, secretary, family)
-    for module in (*routers, reports, audit, history, integrity, projections):
+    for module in (*routers, printouts, reports, audit, history, integrity, projections):
         app.include_router(module.router, prefix=API_PREFIX, responses=problems.RESPONSES)
     # The public log (no login): the key, signed checkpoints and proofs, never an event.
     public = {code: r for code, r in problems.RESPONSES.items() if code not in (401, 403)}

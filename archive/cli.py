@@ -20,9 +20,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC
+from datetime import UTC, date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
+from uuid import UUID
 
 import orjson
 import typer
@@ -39,9 +40,11 @@ from archive.verification import (
 )
 from ejournal.aggregates.archive_register import ArchiveOutcome
 from ejournal.clock import SystemClock
+from ejournal.commands.access import system_actor
 from ejournal.errors import EjournalError
 from ejournal.exits import ReportingGroup, explain
 from ejournal.integrity.checkpoint import VerifierKey, format_fingerprint, parse_fingerprint
+from ejournal.integrity.notary import Notary
 from ejournal.settings import Settings
 
 if TYPE_CHECKING:
@@ -71,7 +74,8 @@ class ArchiveCommands(ReportingGroup):
 
 
 app = typer.Typer(
-    help="Archives of the journal: create one on two stores, verify it, repair a damaged copy.",
+    help="Archives of the journal: create one on two stores, verify it, repair a damaged copy;"
+    " print progress printouts and annulment notices.",
     no_args_is_help=True,
     cls=ArchiveCommands,
 )
@@ -241,6 +245,126 @@ def repair(
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+SchoolOption = Annotated[
+    str | None,
+    typer.Option(help="The school's id; default: EJOURNAL_SCHOOL.", show_default=False),
+]
+OutOption = Annotated[
+    Path, typer.Option("--out", help="The directory the PDFs are written to.", file_okay=False)
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="The login of the class teacher or administrator who hands the printouts out"
+        " (recorded); default: the service.",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def printout(
+    student: Annotated[
+        str | None, typer.Option(help="One student's id.", show_default=False)
+    ] = None,
+    class_code: Annotated[
+        str | None,
+        typer.Option("--class", help="Every student of a class, like 5А.", show_default=False),
+    ] = None,
+    year: Annotated[
+        str | None,
+        typer.Option(
+            help="The school year, like 2026/2027; default: the student's (with --student),"
+            " the current one (with --class)."
+        ),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help="A period of the year (Q1, T2, H1, ...): its days.", show_default=False),
+    ] = None,
+    from_day: Annotated[
+        str | None,
+        typer.Option("--from", help="The first day, YYYY-MM-DD; default: 13 days before --to."),
+    ] = None,
+    to_day: Annotated[
+        str | None, typer.Option("--to", help="The last day, YYYY-MM-DD; default: today.")
+    ] = None,
+    out: OutOption = Path(),
+    by: ByOption = None,
+    school: SchoolOption = None,
+) -> None:
+    """Write progress printouts for families without electronic access (School 77 §4.3.5,
+    §9.2: at least every two weeks) as PDFs; print each file's path. Each printout written is
+    recorded in the school's log as issued, by whom and for which days."""
+    from archive.printouts import acting, print_progress  # noqa: PLC0415 (WeasyPrint)
+
+    settings = Settings()
+    student_id = _uuid(student, "--student") if student is not None else None
+    start, end = _day(from_day, "--from"), _day(to_day, "--to")
+    clock = SystemClock()
+    with Notary.open(settings, school or settings.school, clock=clock) as notary:
+        written = print_progress(
+            notary,
+            out,
+            actor=acting(notary, by),
+            student_id=student_id,
+            class_code=class_code,
+            year=year,
+            period=period,
+            start=start,
+            end=end,
+            build_time=clock.now().replace(microsecond=0),
+        )
+    for document in written:
+        typer.echo(str(document.path))
+
+
+@app.command("annulment-notice")
+def annulment_notice(
+    account: Annotated[
+        str, typer.Argument(help="The annulled account's id or login.", show_default=False)
+    ],
+    out: OutOption = Path(),
+    school: SchoolOption = None,
+) -> None:
+    """Write the notice that the service ended for an applicant (School 117 §10.2) as a PDF,
+    from the annulment recorded in the log; print the file's path."""
+    from archive.printouts import print_annulment_notice  # noqa: PLC0415 (WeasyPrint)
+
+    settings = Settings()
+    clock = SystemClock()
+    with Notary.open(settings, school or settings.school, clock=clock) as notary:
+        try:
+            account_id = UUID(account)
+        except ValueError:
+            account_id = notary.school.account_by_login(account).id
+        written = print_annulment_notice(
+            notary,
+            out,
+            actor=system_actor(),
+            account_id=account_id,
+            build_time=clock.now().replace(microsecond=0),
+        )
+    typer.echo(str(written.path))
+
+
+def _uuid(text: str, option: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        _fail(f"{option} {text!r} is not an id")
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _fail(f"{option} {text!r} is not a day (YYYY-MM-DD)")
 
 
 def _stores(urls: Sequence[str] | None) -> list[Store]:

@@ -37,6 +37,7 @@ from archive.templates.journal import (
     SubjectPages,
     journal_section_html,
 )
+from archive.templates.notice import Notice, notice_html
 from archive.templates.printout import Printout, printout_html
 from archive.templates.sheets import (
     attendance_sheet_html,
@@ -50,6 +51,7 @@ from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.school_year import Period, SchoolClass, SchoolYear
 from ejournal.aggregates.student import Student
 from ejournal.application import School
+from ejournal.commands.printouts import Annulment, check_printout_span
 from ejournal.database import Cursor, SchoolDatabase
 from ejournal.errors import ConcurrencyError, EjournalError, NotFoundError
 from ejournal.integrity.checkpoint import CheckpointError, VerifierKey
@@ -121,14 +123,6 @@ class CheckpointNoteError(EjournalError):
     status = 422
 
 
-class PrintoutSpanError(EjournalError):
-    """A printout's days end before they start."""
-
-    slug = "invalid-span"
-    title = "Invalid span of days"
-    status = 422
-
-
 # --- the entry points ---------------------------------------------------------------------------
 
 
@@ -190,8 +184,7 @@ def render_progress_printout(
 ) -> Document:
     """A student's results from ``start`` to ``end`` (inclusive) on paper, for a family
     without electronic access. The caller has checked who may see this student."""
-    if end < start:
-        raise PrintoutSpanError(f"the printout's days end ({end}) before they start ({start})")
+    check_printout_span(start, end)
     bring_read_models_up_to_date(app, database)
     student = app.view(Student, student_id, "student")
     name = str(student.name)
@@ -235,6 +228,53 @@ def render_progress_printout(
         content=rendered.content,
         pages=rendered.pages,
     )
+
+
+def render_annulment_notice(app: School, annulment: Annulment, *, build_time: datetime) -> Document:
+    """The notice that the service ended for an applicant (School 117 §10.2), from the
+    annulment the log records. The caller has checked who may print it."""
+    school_year = _year_or_none(app, _year_label_of(annulment.annulled_at))
+    zone = _zone(school_year)
+    notice = annulment.notice
+    regulation = f" «{school_year.profile.regulation}»" if school_year is not None else ""
+    ended_on = ru_date(annulment.annulled_at.astimezone(zone).date())
+    title = f"Уведомление о прекращении предоставления услуги: {notice.full_name}"
+    job = PdfJob(
+        title=title,
+        author=_school_name(app, school_year),
+        body=notice_html(
+            Notice(
+                anchor="notice",
+                school_name=_school_name(app, school_year),
+                applicant=notice.full_name,
+                address=notice.address,
+                service=notice.service,
+                reason=notice.reason,
+                ended_on=ended_on,
+                basis=f"пункты 10.1–10.2 раздела 10 «Прекращение предоставления услуги "
+                f"заявителю»{regulation}",
+                officer=annulment.annulled_by,
+                director=_director(app),
+                built=ru_time(build_time, zone),
+            )
+        ),
+        sections=(Section(anchor="notice", label=title),),
+        footer=title,
+        build_time=build_time,
+    )
+    rendered = render_pdf(job)
+    return Document(
+        filename=f"annulment-notice-{annulment.account_id}.pdf",
+        title=title,
+        content=rendered.content,
+        pages=rendered.pages,
+    )
+
+
+def _year_label_of(moment: datetime) -> str:
+    """The school year a moment falls in (September to August)."""
+    start = moment.year if moment.month >= 9 else moment.year - 1
+    return f"{start}/{start + 1}"
 
 
 # --- gathering ------------------------------------------------------------------------------

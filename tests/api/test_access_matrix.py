@@ -194,6 +194,7 @@ def _post_ok(api: Api, path: str, who: str, body: Any) -> dict[str, Any]:
 
 GUARDIAN = {"name": {"last": "Алексеева", "first": "Ирина"}, "relation": "mother"}
 CONSENT = {"given_on": "2026-08-20", "document": "согласие № 41"}
+FORTNIGHT = {"start": "2026-08-31", "end": "2026-09-13"}
 
 
 def _guardians(api: Api) -> Ctx:
@@ -217,6 +218,18 @@ def _fresh_account(api: Api) -> Ctx:
         accounts.RegisterAccount(login="novikov", full_name="Новиков Николай Николаевич"),
     ).ids["account_id"]
     return {"account": str(account_id)}
+
+
+def _annulled(api: Api) -> Ctx:
+    ctx = _fresh_account(api)
+    accounts.annul_account(
+        api.world.school,
+        api.world.admin,
+        accounts.AnnulAccount(
+            account_id=UUID(ctx["account"]), reason="увольнение", address="novikov@example.ru"
+        ),
+    )
+    return ctx
 
 
 def _granted(api: Api) -> Ctx:
@@ -980,6 +993,22 @@ TABLE: dict[tuple[str, str], Case] = {
             lambda api, ctx: (f"{V1}/integrity/consistency?old=1&new={ctx['size']}", None)
         ),
         setup=_checkpointed,
+    ),
+    # --- printouts (School 77 §4.3.5, School 117 §10.2) ---
+    ("POST", "/api/v1/students/{student_id}/printouts"): Case(
+        allowed=("class_teacher", *ADMINISTRATION),
+        allowed_out=ADMINISTRATION,
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/students/{_s(api, 0)}/printouts", FORTNIGHT),
+            lambda api, ctx: (f"{V1}/students/{api.world.first_graders[0]}/printouts", FORTNIGHT),
+            lambda api, ctx: (f"{V1}/students/{uuid4()}/printouts", FORTNIGHT),
+        ),
+    ),
+    ("GET", "/api/v1/accounts/{account_id}/annulment-notice"): _by_id(
+        ADMINISTRATION,
+        lambda api, ctx, x: f"{V1}/accounts/{ctx['account'] if x == 'in' else x}/annulment-notice",
+        lambda api, ctx: None,
+        setup=_annulled,
     ),
 }
 

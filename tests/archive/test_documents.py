@@ -25,7 +25,6 @@ from archive.documents import (
     Attachment,
     CheckpointNoteError,
     Document,
-    PrintoutSpanError,
     archive_jobs,
     parse_checkpoint,
     render_archive_documents,
@@ -33,6 +32,7 @@ from archive.documents import (
     render_progress_printout,
 )
 from archive.templates.journal import slashed
+from ejournal.commands.printouts import PrintoutSpanError
 from ejournal.errors import NotFoundError
 from ejournal.integrity import merkle
 from ejournal.integrity.checkpoint import SigningKey

@@ -168,6 +168,16 @@ class Student(Aggregate):
         order: str
         actor: Actor
 
+    class ProgressPrintoutIssued(Aggregate.Event):
+        """A printout of the student's results for some days was made for a family without
+        electronic access (School 77 §4.3.5, §9.2): who made it, for which days; the time is
+        the event's. The regulation asks for one at least every two weeks: this is the record
+        that it was given."""
+
+        start: date
+        end: date
+        actor: Actor
+
     @classmethod
     def admit(
         cls,
@@ -287,6 +297,15 @@ class Student(Aggregate):
     @event(ConsentRecorded)
     def _consent_recorded(self, consent: Consent, actor: Actor) -> None:
         self.consents[consent.id] = consent
+
+    def issue_progress_printout(self, start: date, end: date, actor: Actor) -> None:
+        if end < start:
+            raise StudentError(f"the printout's days end ({end}) before they start ({start})")
+        self._progress_printout_issued(start=start, end=end, actor=actor)
+
+    @event(ProgressPrintoutIssued)
+    def _progress_printout_issued(self, start: date, end: date, actor: Actor) -> None:
+        """Nothing of the student changes: the event itself is the record."""
 
     def withdraw_consent(self, consent_id: UUID, on: date, reason: str, actor: Actor) -> None:
         consent = self.consents.get(consent_id)

@@ -84,6 +84,7 @@ class AuditKind(StrEnum):
     GUARDIAN_REMOVED = "guardian_removed"
     CONSENT_RECORDED = "consent_recorded"
     CONSENT_WITHDRAWN = "consent_withdrawn"
+    PROGRESS_PRINTOUT_ISSUED = "progress_printout_issued"
     STUDENT_TRANSFERRED = "student_transferred"
     SUBGROUP_CHANGED = "subgroup_changed"
     STUDENT_PROMOTED = "student_promoted"
@@ -156,6 +157,7 @@ _KIND_RU: dict[AuditKind, str] = {
     AuditKind.GUARDIAN_REMOVED: "Исключён законный представитель",
     AuditKind.CONSENT_RECORDED: "Получено согласие на обработку персональных данных",
     AuditKind.CONSENT_WITHDRAWN: "Отозвано согласие на обработку персональных данных",
+    AuditKind.PROGRESS_PRINTOUT_ISSUED: "Выдана распечатка результатов обучения",
     AuditKind.STUDENT_TRANSFERRED: "Перевод в другой класс",
     AuditKind.SUBGROUP_CHANGED: "Перевод в другую группу",
     AuditKind.STUDENT_PROMOTED: "Перевод в следующий класс",
@@ -1176,6 +1178,18 @@ def _consent_withdrawn(b: _Batch, position: int, e: Student.ConsentWithdrawn) ->
         lesson_date=e.on,
         value_before=known.get("document"),
         reason=e.reason,
+    )
+
+
+@_on(Student.ProgressPrintoutIssued)
+def _progress_printout_issued(b: _Batch, position: int, e: Student.ProgressPrintoutIssued) -> None:
+    # School 77 §4.3.5, §9.2: the record that the two-weekly printout was made for the family.
+    b.about_student(
+        position,
+        AuditKind.PROGRESS_PRINTOUT_ISSUED,
+        e,
+        lesson_date=e.end,
+        value_after=f"{e.start:%d.%m.%Y} – {e.end:%d.%m.%Y}",
     )
 
 
