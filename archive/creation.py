@@ -52,6 +52,7 @@ from ejournal.application import Recorded, School
 from ejournal.clock import Clock, SystemClock
 from ejournal.commands.archives import RecordArchiveContents, RegisterArchive
 from ejournal.errors import EjournalError, InvariantError, NotFoundError
+from ejournal.integrity.checkpoint import VerifierKey
 from ejournal.integrity.notary import Notary, SignedCheckpoint
 from ejournal.settings import Settings
 
@@ -125,7 +126,6 @@ def create_archive(
             documented = Path(temporary) / "documented.jsonl"
             rendered_from = checkpoint.size
             _write_log(notary, 0, rendered_from, documented)
-            key = notary.verifier()
             say(f"wrote the log ({documented.stat().st_size} bytes); rendering the documents")
             documents = _render(
                 notary,
@@ -159,6 +159,7 @@ def create_archive(
             shutil.copyfile(documented, events)
             _write_log(notary, rendered_from, checkpoint.size, events, append=True)
             stage_file(bag, CHECKPOINT, signed.note.encode("utf-8"))
+            key = _key_of(notary, checkpoint.size)
             stage_file(bag, PUBLIC_KEY, (key.text + "\n").encode("ascii"))
             info = ArchiveInfo(
                 archive_id=archive,
@@ -253,7 +254,7 @@ def _render(
     # WeasyPrint loads only when an archive is built, not with every `ejournal` command.
     from archive.documents import Attachment, archive_jobs, render_documents  # noqa: PLC0415
 
-    key = notary.verifier()
+    key = _key_of(notary, signed.checkpoint.size)
     jobs = archive_jobs(
         notary.school,
         notary.database,
@@ -288,6 +289,14 @@ def _render(
         workers=workers,
         progress=(lambda done: rendering(done, len(jobs))) if rendering is not None else None,
     )
+
+
+def _key_of(notary: Notary, size: int) -> VerifierKey:
+    """The key the log names for its checkpoint of ``size`` events (the one that signed it)."""
+    key = notary.verifier_at(size)
+    if key is None:  # pragma: no cover - the notary has just signed that checkpoint
+        raise ArchiveCreationError(f"the log names no key for its checkpoint of {size} events")
+    return key
 
 
 def _write_bag(

@@ -76,9 +76,14 @@ def test_create_then_damage_repair_and_verify_on_a_directory_and_an_s3_bucket(
     archive_id = created.stdout.strip()
     assert re.fullmatch(rf"{school_id}-2026-2027-Q1-\d+", archive_id), created.stdout
     assert "healthy on 2 stores" in created.stderr
+    # The archive's record in the log is covered by a checkpoint the command signed itself:
+    # nothing waits for the service's notary (which `log verify` would exit 3 on).
+    logged = ejournal(env, "log", "verify")
+    assert logged.exit_code == 0, logged.output
 
     healthy = ejournal(env, "archive", "verify", archive_id, *stores)
     assert healthy.exit_code == 0, healthy.output
+    assert ejournal(env, "log", "verify").exit_code == 0
     assert f"archive {archive_id}: healthy" in healthy.stdout
 
     client = boto3.client("s3")
@@ -95,6 +100,8 @@ def test_create_then_damage_repair_and_verify_on_a_directory_and_an_s3_bucket(
     repaired = ejournal(env, "archive", "repair", archive_id, *stores)
     assert repaired.exit_code == 0, repaired.output
     assert f"restored {PDF} on {bucket} from {directory}" in repaired.stderr
+
+    assert ejournal(env, "log", "verify").exit_code == 0  # the repair's records are signed
 
     again = ejournal(env, "archive", "verify", archive_id, *stores, "--json")
     assert again.exit_code == 0, again.output
