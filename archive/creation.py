@@ -60,7 +60,8 @@ if TYPE_CHECKING:
     from archive.documents import Document
 
 Progress = Callable[[str], None]
-Rendering = Callable[[int, int], None]
+Rendering = Callable[[int, int, int], None]
+"""Told (documents rendered, documents in all, pages rendered) as each document is done."""
 """Told (documents rendered, documents in all) as the documents are rendered, from (0, n)."""
 
 SCHOOL_YEAR_STARTS_IN = 9
@@ -252,7 +253,8 @@ def _render(
     """The archive's documents, each carrying the log to the first checkpoint (``log``), the
     checkpoint and the key."""
     # WeasyPrint loads only when an archive is built, not with every `ejournal` command.
-    from archive.documents import Attachment, archive_jobs, render_documents  # noqa: PLC0415
+    from archive.documents import Attachment, Document, archive_jobs  # noqa: PLC0415
+    from archive.render import render_pdfs  # noqa: PLC0415
 
     key = _key_of(notary, signed.checkpoint.size)
     jobs = archive_jobs(
@@ -283,12 +285,16 @@ def _render(
         ],
     )
     if rendering is not None:
-        rendering(0, len(jobs))
-    return render_documents(
-        jobs,
+        rendering(0, len(jobs), 0)
+    rendered = render_pdfs(
+        [j.job for j in jobs],
         workers=workers,
-        progress=(lambda done: rendering(done, len(jobs))) if rendering is not None else None,
+        pages=(lambda done, pages: rendering(done, len(jobs), pages)) if rendering else None,
     )
+    return [
+        Document(filename=j.filename, title=j.job.title, content=r.content, pages=r.pages)
+        for j, r in zip(jobs, rendered, strict=True)
+    ]
 
 
 def _key_of(notary: Notary, size: int) -> VerifierKey:

@@ -440,10 +440,10 @@ def test_create_draws_a_bar_of_documents_rendered_only_on_a_terminal() -> None:
 
     with creation_progress(quiet=False, stream=terminal) as (say, rendering):
         assert rendering is not None
-        rendering(0, 7)
-        rendering(4, 7)
+        rendering(0, 7, 0)
+        rendering(4, 7, 23)
         say("recorded the documents")
-        rendering(7, 7)
+        rendering(7, 7, 41)
     with creation_progress(quiet=False, stream=log) as (say, rendering):
         say("wrote the log")
         assert rendering is None  # a log or a pipe gets the steps, not a bar
@@ -454,6 +454,7 @@ def test_create_draws_a_bar_of_documents_rendered_only_on_a_terminal() -> None:
     drawn = terminal.getvalue()
     assert "documents rendered" in drawn
     assert "7/7" in drawn
+    assert "(41 pages)" in drawn  # the pages the rendered documents make, as they are known
     assert "recorded the documents" in drawn
     assert log.getvalue() == "wrote the log\n"
 

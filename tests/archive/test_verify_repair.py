@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -202,6 +203,19 @@ def test_a_healthy_archive_verifies_on_both_stores_and_against_the_live_log(
     assert report.live_log.checked
     assert report.live_log.consistent is True
     assert report.repairs == ()
+
+
+def test_creation_tells_the_pages_of_each_document_as_it_is_rendered(
+    built_archive: BuiltArchive,
+) -> None:
+    told = built_archive.rendered
+    documents = told[0][1]
+    assert told[0] == (0, documents, 0)
+    assert [done for done, _, _ in told] == list(range(documents + 1))
+    pages = [paged for _, _, paged in told]
+    assert pages == sorted(pages)
+    assert all(after > before for before, after in itertools.pairwise(pages))  # ≥ 1 sheet each
+    assert told[-1] == (documents, documents, built_archive.pages)
 
 
 def test_an_archive_made_before_a_key_rotation_still_verifies_online_and_offline(
