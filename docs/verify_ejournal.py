@@ -9,19 +9,21 @@ it checks are described in docs/integrity.md, next to this file.
 Pin the school's key with ``--key`` (its verifier key text ``<name>+<key id>+<base64>``, or a
 file holding it) or with ``--fingerprint`` (``SHA256:…`` as the school gave it to you;
 the key itself is then read from the archive or the service and must have that fingerprint).
+Both may be repeated: a school that rotated its key has several, and the log names each
+(``SigningKeyRegistered``, ``SigningKeyRotated``); a checkpoint is signed by the key named last
+among the events it covers (before any key event, the log's first key).
 
     verify_ejournal.py archive DIR --fingerprint 'SHA256:…' [--log LOG]
         DIR is an archive's bag (with data/) or a directory holding events.jsonl and
-        checkpoint.txt (and checkpoint.vkey): the root recomputed from the lines must be the
-        root the checkpoint signs, over exactly as many lines. With --log, a mismatch also
-        names the first line that is not the live log's (by its public leaf hashes).
-    verify_ejournal.py checkpoint LOG --key KEY [--size N]
-    verify_ejournal.py inclusion LOG --index I (--leaf-hash HEX | --events FILE) [--size N] ...
-    verify_ejournal.py consistency LOG (--old N | --old-checkpoint FILE) [--new N] ...
-        LOG is the school's public log, https://<host>/api/v1/schools/<school>/log; proofs are
-        checked against the roots of checkpoints whose signatures were checked first, never
-        against the roots the service states beside them.
-
+        checkpoint.txt (and checkpoint.vkey): the checkpoint's key is the one the archived log
+        names for it, and must be pinned; the root recomputed from the lines must be the
+        root the checkpoint signs, over exactly as many lines. In a bag, every document must
+        be the one the log's ``ArchiveContents.DocumentsRecorded`` line records (sha256 and
+        size), and retention.txt must give each the recorded retention. With --log, a
+        mismatch also names the first line that is not the live log's (by its public leaf
+        hashes), and a key that is not pinned is trusted when the live log's newest
+        checkpoint, signed by a pinned key, holds the archived line that names it (an archive
+        made before a rotation, checked against today's key).
 Exit status: 0 when everything checks out ("OK: …" on standard output), 1 when something does
 not ("FAILED: …" on standard error, naming it), 2 for a wrong command line.
 """
