@@ -24,6 +24,15 @@ among the events it covers (before any key event, the log's first key).
         hashes), and a key that is not pinned is trusted when the live log's newest
         checkpoint, signed by a pinned key, holds the archived line that names it (an archive
         made before a rotation, checked against today's key).
+    verify_ejournal.py checkpoint LOG --key KEY [--size N]
+    verify_ejournal.py inclusion LOG --index I (--leaf-hash HEX | --events FILE) [--size N] ...
+    verify_ejournal.py consistency LOG (--old N | --old-checkpoint FILE) [--new N] ...
+        LOG is the school's public log, https://<host>/api/v1/schools/<school>/log; proofs are
+        checked against the roots of checkpoints whose signatures were checked first, never
+        against the roots the service states beside them. A checkpoint must carry a valid
+        signature of a pinned key (a fingerprint admits the keys LOG/key lists): pin every key
+        whose checkpoints you check.
+
 Exit status: 0 when everything checks out ("OK: …" on standard output), 1 when something does
 not ("FAILED: …" on standard error, naming it), 2 for a wrong command line.
 """
