@@ -40,7 +40,7 @@ PEOPLE = (
     ("petrova", "Петрова Светлана Юрьевна"),
 )
 """Four accounts: with the registration of the school's key, which the first checkpoint of a
-log covers, the log holds five events."""
+log records before it signs (leaf 2 here), the log holds five events."""
 INSTALLATION = "school.example"
 """The example installation's name (EJOURNAL_INSTALLATION): the first part of the origin."""
 
@@ -105,7 +105,7 @@ def generate(directory: Path) -> str:
     with Notary.open(settings, SCHOOL, clock=clock) as notary:
         SigningKey(notary.origin, Ed25519PrivateKey.from_private_bytes(SEED)).save(notary.key_path)
         register(notary.school, PEOPLE[:2])
-        first = notary.checkpoint()  # names the key in the log first: leaf 0
+        first = notary.checkpoint()  # names the key in the log first (leaf 2), then signs
         clock.set(START + timedelta(minutes=5))
         register(notary.school, PEOPLE[2:])
         second = notary.checkpoint()
@@ -173,9 +173,9 @@ def _markdown(
         for i, (line, h) in enumerate(zip(lines, leaves, strict=True))
     )
     return f"""The log of a school with the id `{SCHOOL}` on the installation `{INSTALLATION}`
-(`EJOURNAL_INSTALLATION`): five events (the registration of the school's signing key, which the
-first checkpoint names in the log, then four accounts registered by the system), a checkpoint
-signed after the third and one after the fifth, on a clock standing at
+(`EJOURNAL_INSTALLATION`): five events (two accounts registered by the system, the registration
+of the school's signing key, which the first checkpoint records before it signs, and two more
+accounts), a checkpoint signed after the third and one after the fifth, on a clock standing at
 {START:%Y-%m-%d %H:%M} UTC and five minutes later. The key is made from the published seed
 SHA-256("ejournal docs/integrity.md: a published throwaway key") =
 `{SEED.hex()}`; it signs nothing but this example.
