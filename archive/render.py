@@ -151,8 +151,9 @@ def render_pdfs(
 
     if count == 1:
         for index, job in enumerate(jobs):
-            results[index] = render_pdf(job)
-            finished(results[index])
+            result = render_pdf(job)
+            results[index] = result
+            finished(result)
         return [r for r in results if r is not None]
     # The longest bodies go first, so no worker is left with a big document at the end.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].body))
