@@ -395,7 +395,7 @@ def _trusted_key(given: str | None) -> TrustedKey | None:
 
 
 Say = Callable[[str], None]
-Rendering = Callable[[int, int], None]
+Rendering = Callable[[int, int, int], None]
 
 
 @contextmanager
@@ -404,7 +404,7 @@ def creation_progress(
 ) -> Iterator[tuple[Say, Rendering | None]]:
     """What ``create`` says on stderr: nothing with --quiet; its steps, one line each, when
     stderr is not a terminal (a log, a pipe); and on a terminal, the steps above a bar of the
-    documents rendered (rendering takes minutes for a large school)."""
+    documents rendered and the pages they make (rendering takes minutes for a large school)."""
     if quiet:
         yield (lambda _message: None), None
         return
@@ -434,10 +434,13 @@ def creation_progress(
     )
     task: list[TaskID] = []
 
-    def rendering(done: int, total: int) -> None:
+    def rendering(done: int, total: int, pages: int) -> None:
+        # A document's pages are known once it is rendered: the bar counts documents, and says
+        # how many pages those rendered so far make.
+        described = f"documents rendered ({pages} pages)"
         if not task:
-            task.append(bar.add_task("documents rendered", total=total))
-        bar.update(task[0], completed=done, total=total)
+            task.append(bar.add_task(described, total=total))
+        bar.update(task[0], completed=done, total=total, description=described)
 
     with bar:
         yield (lambda message: bar.console.print(message, markup=False, soft_wrap=True)), rendering

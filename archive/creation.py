@@ -52,6 +52,7 @@ from ejournal.application import Recorded, School
 from ejournal.clock import Clock, SystemClock
 from ejournal.commands.archives import RecordArchiveContents, RegisterArchive
 from ejournal.errors import EjournalError, InvariantError, NotFoundError
+from ejournal.integrity.checkpoint import VerifierKey
 from ejournal.integrity.notary import Notary, SignedCheckpoint
 from ejournal.settings import Settings
 
@@ -59,7 +60,8 @@ if TYPE_CHECKING:
     from archive.documents import Document
 
 Progress = Callable[[str], None]
-Rendering = Callable[[int, int], None]
+Rendering = Callable[[int, int, int], None]
+"""Told (documents rendered, documents in all, pages rendered) as each document is done."""
 """Told (documents rendered, documents in all) as the documents are rendered, from (0, n)."""
 
 SCHOOL_YEAR_STARTS_IN = 9
@@ -125,7 +127,6 @@ def create_archive(
             documented = Path(temporary) / "documented.jsonl"
             rendered_from = checkpoint.size
             _write_log(notary, 0, rendered_from, documented)
-            key = notary.verifier()
             say(f"wrote the log ({documented.stat().st_size} bytes); rendering the documents")
             documents = _render(
                 notary,
@@ -159,6 +160,7 @@ def create_archive(
             shutil.copyfile(documented, events)
             _write_log(notary, rendered_from, checkpoint.size, events, append=True)
             stage_file(bag, CHECKPOINT, signed.note.encode("utf-8"))
+            key = _key_of(notary, checkpoint.size)
             stage_file(bag, PUBLIC_KEY, (key.text + "\n").encode("ascii"))
             info = ArchiveInfo(
                 archive_id=archive,
@@ -251,9 +253,10 @@ def _render(
     """The archive's documents, each carrying the log to the first checkpoint (``log``), the
     checkpoint and the key."""
     # WeasyPrint loads only when an archive is built, not with every `ejournal` command.
-    from archive.documents import Attachment, archive_jobs, render_documents  # noqa: PLC0415
+    from archive.documents import Attachment, Document, archive_jobs  # noqa: PLC0415
+    from archive.render import render_pdfs  # noqa: PLC0415
 
-    key = notary.verifier()
+    key = _key_of(notary, signed.checkpoint.size)
     jobs = archive_jobs(
         notary.school,
         notary.database,
@@ -282,12 +285,24 @@ def _render(
         ],
     )
     if rendering is not None:
-        rendering(0, len(jobs))
-    return render_documents(
-        jobs,
+        rendering(0, len(jobs), 0)
+    rendered = render_pdfs(
+        [j.job for j in jobs],
         workers=workers,
-        progress=(lambda done: rendering(done, len(jobs))) if rendering is not None else None,
+        pages=(lambda done, pages: rendering(done, len(jobs), pages)) if rendering else None,
     )
+    return [
+        Document(filename=j.filename, title=j.job.title, content=r.content, pages=r.pages)
+        for j, r in zip(jobs, rendered, strict=True)
+    ]
+
+
+def _key_of(notary: Notary, size: int) -> VerifierKey:
+    """The key the log names for its checkpoint of ``size`` events (the one that signed it)."""
+    key = notary.verifier_at(size)
+    if key is None:  # pragma: no cover - the notary has just signed that checkpoint
+        raise ArchiveCreationError(f"the log names no key for its checkpoint of {size} events")
+    return key
 
 
 def _write_bag(

@@ -129,17 +129,31 @@ def render_pdfs(
     *,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    pages: Callable[[int, int], None] | None = None,
 ) -> list[RenderedPdf]:
     """Render jobs in parallel processes (``workers``, default: the CPUs this process may use;
-    1 renders inline), in the order given. ``progress`` is told how many are done so far."""
+    1 renders inline), in the order given. ``progress`` is told how many are done so far;
+    ``pages`` is told that and the pages they make: a document's page count is known once it
+    is rendered, so the pages to come are not promised before."""
     count = workers if workers is not None else _usable_cpus()
     count = max(1, min(count, len(jobs)))
     results: list[RenderedPdf | None] = [None] * len(jobs)
+    done_count = page_count = 0
+
+    def finished(result: RenderedPdf) -> None:
+        nonlocal done_count, page_count
+        done_count += 1
+        page_count += result.pages
+        if progress is not None:
+            progress(done_count)
+        if pages is not None:
+            pages(done_count, page_count)
+
     if count == 1:
         for index, job in enumerate(jobs):
-            results[index] = render_pdf(job)
-            if progress is not None:
-                progress(index + 1)
+            result = render_pdf(job)
+            results[index] = result
+            finished(result)
         return [r for r in results if r is not None]
     # The longest bodies go first, so no worker is left with a big document at the end.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].body))
@@ -148,14 +162,12 @@ def render_pdfs(
         pending: dict[Future[RenderedPdf], int] = {
             pool.submit(render_pdf, jobs[i]): i for i in order
         }
-        done_count = 0
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                results[pending.pop(future)] = future.result()
-                done_count += 1
-                if progress is not None:
-                    progress(done_count)
+                result = future.result()
+                results[pending.pop(future)] = result
+                finished(result)
     return [r for r in results if r is not None]
 
 

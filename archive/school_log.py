@@ -1,14 +1,17 @@
 """The school's side of archive work, when its database is reachable.
 
-Its notary gives the key and the live tree (for the consistency of an archived checkpoint with the
-log as it stands now), its log keeps the register of each archive (the manifest recorded at
-creation), and every creation, verification and repair is recorded there. An operator running
+Its notary gives the key the log names for an archived checkpoint (the key of its time: a rotation
+since does not unanchor an archive) and the live tree (for the consistency of an archived
+checkpoint with the log as it stands now), its log keeps the register of each archive (the
+manifest recorded at creation), and every creation, verification and repair is recorded there,
+then covered by a checkpoint signed at once. An operator running
 ``ejournal archive`` on the server acts as the system actor. When the school cannot be reached,
 the archive commands still work from the archive alone, and say so.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,10 +26,12 @@ from ejournal.commands.access import system_actor
 from ejournal.errors import EjournalError
 from ejournal.integrity.checkpoint import Checkpoint, VerifierKey
 from ejournal.integrity.merkle import verify_consistency
-from ejournal.integrity.notary import Notary
+from ejournal.integrity.notary import Notary, NotaryRefusedError
 from ejournal.roles import Actor
 from ejournal.schools import school_exists
 from ejournal.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class SchoolLog:
@@ -37,10 +42,18 @@ class SchoolLog:
         self.school_id = notary.school.school_id
         self.actor = actor or system_actor()
 
-    def verifier(self) -> VerifierKey | None:
-        """The school's public key; None when its key file is not where the settings say
-        (a key is never made here: that would vouch for nothing)."""
-        return self.notary.existing_verifier()
+    def verifier(self, size: int | None = None) -> VerifierKey | None:
+        """The school's public key that signs a checkpoint of ``size`` events, as the log
+        names it (``Notary.verifier_at``): an archive made before a rotation is checked with
+        the key of its time, not today's. Without a size, the key now. None when the log names
+        no key and its key file is not where the settings say (a key is never made here: that
+        would vouch for nothing)."""
+        if size is None:
+            return self.notary.existing_verifier()
+        self.notary.catch_up()  # the tree must hold the archive's leaves to tell their key
+        if size > self.notary.size():
+            return self.notary.existing_verifier()  # beyond the log: the live check says so
+        return self.notary.verifier_at(size)
 
     @property
     def key_path(self) -> str:
@@ -93,14 +106,30 @@ class SchoolLog:
         return archives.record_archive_contents(self.notary.school, self.actor, command)
 
     def record_created(self, command: archives.RegisterArchive) -> Recorded:
-        return archives.register_archive(self.notary.school, self.actor, command)
+        recorded = archives.register_archive(self.notary.school, self.actor, command)
+        self._sign()
+        return recorded
+
+    def _sign(self) -> None:
+        """Sign a checkpoint covering what an archive command just recorded, so that the log
+        is not left with events waiting for the service's notary (`ejournal log verify` exits
+        3 on those). A notary that refuses has recorded and logged why; the archive command
+        itself still stands, and `log verify` and /health say the rest."""
+        try:
+            self.notary.checkpoint()
+        except NotaryRefusedError as error:
+            log.warning(
+                "school %s: the archive's record waits for a checkpoint: %s",
+                self.school_id,
+                error.detail,
+            )
 
     def record_verified(self, report: VerificationReport) -> Recorded | None:
         """Enter a verification in the register; None when the log has no register of this
         archive (it was not made from this log)."""
         if not self.is_registered(report.archive):
             return None
-        return archives.record_archive_verification(
+        recorded = archives.record_archive_verification(
             self.notary.school,
             self.actor,
             archives.RecordArchiveVerification(
@@ -111,17 +140,21 @@ class SchoolLog:
                 live_log_checked=report.live_log.checked,
             ),
         )
+        self._sign()
+        return recorded
 
     def record_repaired(self, archive_id: str, outcome: RepairOutcome) -> Recorded | None:
         if not outcome.wrote_anything or not self.is_registered(archive_id):
             return None
-        return archives.record_archive_repair(
+        recorded = archives.record_archive_repair(
             self.notary.school,
             self.actor,
             archives.RecordArchiveRepair(
                 archive_id=archive_id, restored=outcome.restored, set_aside=outcome.set_aside
             ),
         )
+        self._sign()
+        return recorded
 
 
 @contextmanager

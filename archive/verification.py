@@ -79,6 +79,7 @@ from ejournal.integrity.checkpoint import (
     VerifierKey,
     format_fingerprint,
     open_signed,
+    read_unverified,
     school_of_origin,
 )
 
@@ -242,8 +243,9 @@ class LiveLog(Protocol):
 
     school_id: str
 
-    def verifier(self) -> VerifierKey | None:
-        """The school's public key; None when its key file cannot be found."""
+    def verifier(self, size: int | None = None) -> VerifierKey | None:
+        """The school's public key that signs a checkpoint of ``size`` events, as its log
+        names it (the key now, without a size); None when there is none to be found."""
         ...
 
     def check_consistency(self, checkpoint: Checkpoint) -> LiveLogReport:
@@ -348,11 +350,11 @@ def verify_archive(
     for state in states:
         if state.listing:  # a store without the archive has one problem, said when listed
             _check_manifests(state)
-    school_key = live.verifier() if live is not None else None
-    key = TrustedKey(school_key, "the school's key") if school_key is not None else trusted_key
     roots = _LogRoots(archive_id, states)
+    keys: dict[str, TrustedKey | None] = {}
     for state in states:
-        _check_anchor(archive_id, state, key, live, roots)
+        keys[state.url] = _school_key(state, live, trusted_key)
+        _check_anchor(archive_id, state, keys[state.url], live, roots)
     # The checkpoint to report and to hold against the live log: from a healthy store if
     # there is one, else from any store whose checkpoint's signature checked out.
     anchored = min(
@@ -412,7 +414,7 @@ def verify_archive(
             for s in states
         ),
         problems=tuple(problems),
-        anchor=_anchor_report(anchored, key),
+        anchor=_anchor_report(anchored, keys[anchored.url] if anchored else trusted_key),
         documents=(
             anchored.documents
             if anchored is not None and anchored.documents is not None
@@ -594,6 +596,22 @@ def _info(state: _StoreState) -> ArchiveInfo | None:
         return ArchiveInfo.from_bag_info(parse_tag_file(state.content(BAG_INFO) or b""))
     except BagFormatError:
         return None
+
+
+def _school_key(
+    state: _StoreState, live: LiveLog | None, trusted: TrustedKey | None
+) -> TrustedKey | None:
+    """The key a store's checkpoint must be signed by: when the school is reachable, the key
+    its log names for a checkpoint of that size (a key rotated since the archive was made
+    does not make it unverifiable), else the key pinned, if any."""
+    if live is None:
+        return trusted
+    try:
+        size: int | None = read_unverified((state.content(CHECKPOINT) or b"").decode()).size
+    except (CheckpointError, UnicodeDecodeError):
+        size = None  # not a checkpoint: the signature check names it
+    school_key = live.verifier(size)
+    return TrustedKey(school_key, "the school's key") if school_key is not None else trusted
 
 
 def _check_anchor(

@@ -9,18 +9,29 @@ it checks are described in docs/integrity.md, next to this file.
 Pin the school's key with ``--key`` (its verifier key text ``<name>+<key id>+<base64>``, or a
 file holding it) or with ``--fingerprint`` (``SHA256:…`` as the school gave it to you;
 the key itself is then read from the archive or the service and must have that fingerprint).
+Both may be repeated: a school that rotated its key has several, and the log names each
+(``SigningKeyRegistered``, ``SigningKeyRotated``); a checkpoint is signed by the key named last
+among the events it covers (before any key event, the log's first key).
 
     verify_ejournal.py archive DIR --fingerprint 'SHA256:…' [--log LOG]
         DIR is an archive's bag (with data/) or a directory holding events.jsonl and
-        checkpoint.txt (and checkpoint.vkey): the root recomputed from the lines must be the
-        root the checkpoint signs, over exactly as many lines. With --log, a mismatch also
-        names the first line that is not the live log's (by its public leaf hashes).
+        checkpoint.txt (and checkpoint.vkey): the checkpoint's key is the one the archived log
+        names for it, and must be pinned; the root recomputed from the lines must be the
+        root the checkpoint signs, over exactly as many lines. In a bag, every document must
+        be the one the log's ``ArchiveContents.DocumentsRecorded`` line records (sha256 and
+        size), and retention.txt must give each the recorded retention. With --log, a
+        mismatch also names the first line that is not the live log's (by its public leaf
+        hashes), and a key that is not pinned is trusted when the live log's newest
+        checkpoint, signed by a pinned key, holds the archived line that names it (an archive
+        made before a rotation, checked against today's key).
     verify_ejournal.py checkpoint LOG --key KEY [--size N]
     verify_ejournal.py inclusion LOG --index I (--leaf-hash HEX | --events FILE) [--size N] ...
     verify_ejournal.py consistency LOG (--old N | --old-checkpoint FILE) [--new N] ...
         LOG is the school's public log, https://<host>/api/v1/schools/<school>/log; proofs are
         checked against the roots of checkpoints whose signatures were checked first, never
-        against the roots the service states beside them.
+        against the roots the service states beside them. A checkpoint must carry a valid
+        signature of a pinned key (a fingerprint admits the keys LOG/key lists): pin every key
+        whose checkpoints you check.
 
 Exit status: 0 when everything checks out ("OK: …" on standard output), 1 when something does
 not ("FAILED: …" on standard error, naming it), 2 for a wrong command line.
@@ -263,34 +274,98 @@ def open_note(note: str, key: Key) -> Checkpoint:
     return checkpoint
 
 
-def pinned_key(args: argparse.Namespace, offered: str | None, where: str) -> Key:
-    """The key to trust: the one pinned with --key, or the one offered (by the archive or the
-    service) if its fingerprint is the one pinned with --fingerprint."""
-    if args.key:
-        path = Path(args.key)
-        text = path.read_text(encoding="utf-8") if path.is_file() else args.key
+@dataclass(frozen=True)
+class Pins:
+    """The keys you trust: given whole (--key) or by fingerprint (--fingerprint), as many as
+    you pinned (a school that rotated its key has several)."""
+
+    keys: tuple[Key, ...]
+    fingerprints: tuple[str, ...]
+    """Normalized: 64 lower-case hex digits."""
+
+    def admits(self, key: Key) -> bool:
+        digest = hashlib.sha256(key.public_key).hexdigest()
+        return key in self.keys or digest in self.fingerprints
+
+    def describe(self) -> str:
+        named = [k.fingerprint for k in self.keys]
+        named += [fingerprint_of(f) for f in self.fingerprints]
+        return ", ".join(named)
+
+
+def pins_of(args: argparse.Namespace) -> Pins:
+    keys = []
+    for given in args.key or []:
+        path = Path(given)
+        keys.append(parse_key(path.read_text(encoding="utf-8") if path.is_file() else given))
+    fingerprints = tuple(normalized_fingerprint(f) for f in args.fingerprint or [])
+    return Pins(tuple(keys), fingerprints)
+
+
+def candidates(pins: Pins, offered: list[str]) -> list[Key]:
+    """The keys a signature may be checked with: those pinned whole, and those offered (by
+    an archive or the service) that a pin admits."""
+    found = list(pins.keys)
+    for text in offered:
         key = parse_key(text)
-        if offered is not None and parse_key(offered) != key:
-            print(f"note: {where} offers another key than the pinned one; the pinned one is used")
-        return key
-    if offered is None:
-        raise VerificationFailedError(
-            f"{where} offers no key to compare with the pinned fingerprint"
-        )
-    key = parse_key(offered)
-    if hashlib.sha256(key.public_key).hexdigest() != normalized_fingerprint(args.fingerprint):
-        raise VerificationFailedError(
-            f"the key of {where} has the fingerprint {key.fingerprint},"
-            f" not the pinned {fingerprint_of(normalized_fingerprint(args.fingerprint))}"
-        )
-    return key
+        if pins.admits(key) and key not in found:
+            found.append(key)
+    return found
+
+
+def open_note_with_any(
+    note: str, keys: list[Key], pins: Pins, where: str
+) -> tuple[Checkpoint, Key]:
+    """The checkpoint in a signed note and the pinned key that signed it."""
+    for key in keys:
+        if any(
+            line.startswith(f"\u2014 {key.name} ")
+            and b64(line[len(f"\u2014 {key.name} ") :], "signature")[:4] == key.key_id
+            for line in note.rstrip("\n").rpartition("\n\n")[2].split("\n")
+        ):
+            return open_note(note, key), key  # a signature by this key must check out
+    raise VerificationFailedError(
+        f"{where} carries no signature of a pinned key ({pins.describe()})"
+    )
+
+
+def note_size(note: str) -> int:
+    """The size a signed note states (read before its signature is checked, to find its key)."""
+    lines = note.split("\n")
+    if len(lines) < 2 or not re.fullmatch(r"0|[1-9][0-9]*", lines[1]):
+        raise VerificationFailedError("the checkpoint has no decimal size on its second line")
+    return int(lines[1])
 
 
 # --- an archive ------------------------------------------------------------------------------
 
 
-def check_line(number: int, line: bytes, previous: int) -> int:
-    """A line's shape (the root decides its content); returns its position."""
+KEY_EVENTS = ("IntegrityRegister.SigningKeyRegistered", "IntegrityRegister.SigningKeyRotated")
+"""The topics' endings of the events that name a signing key in the log."""
+CONTENTS_EVENT = "ArchiveContents.DocumentsRecorded"
+"""The topic's ending of the event that records an archive's documents before its checkpoint."""
+
+
+@dataclass(frozen=True)
+class NamedKey:
+    """A key the log names: the leaf that names it, its line, and the rotation's reason."""
+
+    index: int
+    line: bytes
+    key: Key
+    reason: str | None
+
+
+def key_in_force(named: list[NamedKey], size: int) -> NamedKey | None:
+    """The key the log names for a checkpoint of ``size`` leaves: the last one named among
+    them; before any, the log's first (a log older than key events registered the key that
+    had signed it)."""
+    inside = [n for n in named if n.index < size]
+    return inside[-1] if inside else (named[0] if named else None)
+
+
+def check_line(number: int, line: bytes, previous: int) -> dict[str, Any]:
+    """A line's shape (the root decides its content); returns it decoded."""
     try:
         data = json.loads(line)
     except (ValueError, UnicodeDecodeError) as error:
@@ -304,30 +379,72 @@ def check_line(number: int, line: bytes, previous: int) -> int:
         raise VerificationFailedError(
             f"events.jsonl line {number}: positions must grow, {position} after {previous}"
         )
-    return int(position)
+    return data
 
 
-def verify_archive(args: argparse.Namespace) -> str:
-    directory = Path(args.directory)
-    data = directory / "data" if (directory / "data" / "events.jsonl").exists() else directory
-    events, note_file, vkey = (
-        data / n for n in ("events.jsonl", "checkpoint.txt", "checkpoint.vkey")
-    )
-    for needed in (events, note_file):
-        if not needed.is_file():
-            raise VerificationFailedError(f"{needed} is missing")
-    offered = vkey.read_text(encoding="utf-8") if vkey.is_file() else None
-    key = pinned_key(args, offered, f"the archive ({vkey.name})")
-    checkpoint = open_note(note_file.read_text(encoding="utf-8"), key)
-    tree, position = Tree(), 0
+@dataclass
+class ArchivedLog:
+    """What an archive's events.jsonl holds that the checks need: its tree, the keys it
+    names, and the documents each archive recorded (archive id → leaf index and state)."""
+
+    tree: Tree
+    keys: list[NamedKey]
+    contents: dict[str, tuple[int, dict[str, Any]]]
+
+
+def read_archived_log(events: Path) -> ArchivedLog:
+    log = ArchivedLog(Tree(), [], {})
+    position = 0
     with events.open("rb") as stream:  # a line at a time: a year's log may be large
         for number, line in enumerate(stream, start=1):
             if not line.endswith(b"\n"):
                 raise VerificationFailedError(
                     f"events.jsonl line {number} has no newline: the file is cut off"
                 )
-            position = check_line(number, line[:-1], position)
-            tree.append(leaf_hash(line[:-1]))
+            data = check_line(number, line[:-1], position)
+            position = data["position"]
+            topic, state = str(data["topic"]), data["state"]
+            if topic.endswith(KEY_EVENTS) and isinstance(state, dict):
+                key = parse_key(str(state.get("verifier_key", "")))
+                reason = state.get("reason")
+                log.keys.append(NamedKey(log.tree.size, line[:-1], key, reason))
+            elif topic.endswith(CONTENTS_EVENT) and isinstance(state, dict):
+                log.contents[str(state.get("archive_id"))] = (log.tree.size, state)
+            log.tree.append(leaf_hash(line[:-1]))
+    return log
+
+
+def verify_archive(args: argparse.Namespace) -> str:
+    directory = Path(args.directory)
+    data = directory / "data" if (directory / "data" / "events.jsonl").exists() else directory
+    bag = directory if data != directory else directory.parent
+    events, note_file, vkey = (
+        data / n for n in ("events.jsonl", "checkpoint.txt", "checkpoint.vkey")
+    )
+    for needed in (events, note_file):
+        if not needed.is_file():
+            raise VerificationFailedError(f"{needed} is missing")
+    pins = pins_of(args)
+    note = note_file.read_text(encoding="utf-8")
+    log = read_archived_log(events)
+    offered = parse_key(vkey.read_text(encoding="utf-8")) if vkey.is_file() else None
+    named = key_in_force(log.keys, note_size(note))
+    if named is not None:
+        key = named.key  # the key the archived log names for its checkpoint
+        if offered is not None and offered != key:
+            raise VerificationFailedError(
+                f"{vkey.name} holds the key with fingerprint {offered.fingerprint}, not the key"
+                f" the archived log names for its checkpoint, {key.fingerprint}"
+            )
+    elif offered is not None:
+        key = offered  # an archive from before the log named its keys
+    elif len(pins.keys) == 1:
+        key = pins.keys[0]
+    else:
+        raise VerificationFailedError("the archive names no key: pin the school's key with --key")
+    trust = trust_of(key, named, pins, args.log)
+    checkpoint = open_note(note, key)
+    tree = log.tree
     if tree.size != checkpoint.size:
         where = f"; {first_difference(args.log, events)}" if args.log else ""
         raise VerificationFailedError(
@@ -342,10 +459,127 @@ def verify_archive(args: argparse.Namespace) -> str:
             f" signs {checkpoint.root.hex()}: a line was changed, added, removed or"
             f" reordered{where}"
         )
+    documents = verify_documents(bag, log)
     return (
         f"{events} holds the {checkpoint.size} events of the checkpoint of {checkpoint.origin}"
-        f" signed at {checkpoint.time}, root {root.hex()}, key {key.fingerprint}"
+        f" signed at {checkpoint.time}, root {root.hex()}, key {key.fingerprint} ({trust})"
+        f"{documents}"
     )
+
+
+def trust_of(key: Key, named: NamedKey | None, pins: Pins, log: str | None) -> str:
+    """Why the key that signed the archive's checkpoint is to be trusted: it is pinned; or the
+    live log, in a checkpoint signed by a pinned key, holds the archived line that names it
+    (a key rotated since: the log signed under today's key names the keys before it)."""
+    if pins.admits(key):
+        return "pinned"
+    if named is None or not log:
+        raise VerificationFailedError(
+            f"the key that signs the archive's checkpoint has the fingerprint {key.fingerprint},"
+            f" which is not pinned (pinned: {pins.describe()}): pin it, or, if the school has"
+            " rotated its key since, pass --log so that the live log, signed by a key you"
+            " pinned, vouches for it"
+        )
+    served = fetch_json(f"{log}/key")
+    offered = [str(served.get("verifier_key", ""))]
+    offered += [str(k.get("verifier_key", "")) for k in served.get("keys") or []]
+    live_note = fetch(f"{log}/checkpoint").decode("utf-8")
+    live, signer = open_note_with_any(
+        live_note, candidates(pins, offered), pins, f"{log}/checkpoint"
+    )
+    if named.index >= live.size:
+        raise VerificationFailedError(
+            f"the live checkpoint of {live.size} events does not cover leaf {named.index}, which"
+            f" names the key {key.fingerprint}"
+        )
+    proof = fetch_json(f"{log}/proof/inclusion?index={named.index}&size={live.size}")
+    leaf = leaf_hash(named.line)
+    if not verify_inclusion(leaf, named.index, live.size, hashes(proof, "audit_path"), live.root):
+        raise VerificationFailedError(
+            f"the live log signed by {signer.fingerprint} does not hold the archived line"
+            f" {named.index + 1} that names the key {key.fingerprint}"
+        )
+    return (
+        f"named at leaf {named.index} of the log, which the live checkpoint of {live.size}"
+        f" events signed by the pinned key {signer.fingerprint} holds"
+    )
+
+
+def verify_documents(bag: Path, log: ArchivedLog) -> str:
+    """Every document of the bag against the line of the signed log that recorded it (sha256
+    and size), and retention.txt against the same line; a forged PDF is named by its path,
+    whatever the bag's manifests say."""
+    archive_id = bag_info(bag).get("Ejournal-Archive-Id")
+    if archive_id is None:
+        return ""  # not a bag: only the log was given
+    if archive_id not in log.contents:
+        return (
+            f"; the log records no documents for archive {archive_id} (an archive made before"
+            " documents were recorded): its documents are covered by the manifests only"
+        )
+    index, state = log.contents[archive_id]
+    recorded = {str(d["path"]): d for d in state.get("documents") or []}
+    problems = []
+    for path, document in sorted(recorded.items()):
+        file = bag / path
+        if not file.is_file():
+            problems.append(f"{path} is missing")
+            continue
+        content = file.read_bytes()
+        digest = hashlib.sha256(content).hexdigest()
+        if digest != document["sha256"] or len(content) != document["size"]:
+            problems.append(
+                f"{path} is not the document the log recorded at leaf {index}: sha256 {digest}"
+                f" and {len(content)} bytes, recorded {document['sha256']} and"
+                f" {document['size']} bytes"
+            )
+    documents = bag / "data" / "documents"
+    if documents.is_dir():
+        for file in sorted(documents.rglob("*")):
+            path = file.relative_to(bag).as_posix()
+            if file.is_file() and path not in recorded:
+                problems.append(f"{path} is not among the documents the log recorded")
+    retention = bag / "retention.txt"
+    if retention.is_file():
+        problems += retention_problems(retention, recorded)
+    if problems:
+        raise VerificationFailedError("; ".join(problems))
+    kept = ", and retention.txt agrees" if retention.is_file() else ""
+    return (
+        f"; its {len(recorded)} documents are the ones the log recorded at leaf {index}"
+        f" (sha256 and size){kept}"
+    )
+
+
+def retention_problems(retention: Path, recorded: dict[str, dict[str, Any]]) -> list[str]:
+    """retention.txt (``<years> <class> <path>`` lines) against the recorded documents."""
+    entries = {}
+    for line in retention.read_text(encoding="utf-8").splitlines():
+        parts = line.split(" ", 2)
+        if len(parts) == 3:
+            entries[parts[2]] = (parts[0], parts[1])
+    problems = []
+    for path, document in sorted(recorded.items()):
+        wanted = (str(document["retention_years"]), str(document["retention"]))
+        if entries.get(path) != wanted:
+            problems.append(
+                f"retention.txt gives {path} {entries.get(path)}, not the retention the log"
+                f" recorded, {wanted[0]} years ({wanted[1]})"
+            )
+    return problems
+
+
+def bag_info(bag: Path) -> dict[str, str]:
+    """bag-info.txt's fields (the first value of each); empty when there is none."""
+    info = bag / "bag-info.txt"
+    fields: dict[str, str] = {}
+    if not info.is_file():
+        return fields
+    for line in info.read_text(encoding="utf-8").splitlines():
+        name, colon, value = line.partition(":")
+        if colon and not line[:1].isspace():
+            fields.setdefault(name.strip(), value.strip())
+    return fields
 
 
 def first_difference(log: str, events: Path) -> str:
@@ -402,14 +636,26 @@ def fetch_json(url: str) -> dict[str, Any]:
     return found
 
 
-def live_key(args: argparse.Namespace) -> Key:
-    offered = None if args.key else str(fetch_json(f"{args.log}/key")["verifier_key"])
-    return pinned_key(args, offered, args.log)
+def live_keys(args: argparse.Namespace) -> list[Key]:
+    """The keys a live checkpoint may be signed by: those pinned whole, and those the service
+    names (today's and every key the log named before) that a pinned fingerprint admits."""
+    pins = pins_of(args)
+    if not pins.fingerprints:
+        return list(pins.keys)
+    served = fetch_json(f"{args.log}/key")
+    offered = [str(served.get("verifier_key", ""))]
+    offered += [str(k.get("verifier_key", "")) for k in served.get("keys") or []]
+    found = candidates(pins, offered)
+    if not found:
+        raise VerificationFailedError(
+            f"{args.log}/key names no key with a pinned fingerprint ({pins.describe()})"
+        )
+    return found
 
 
-def live_checkpoint(args: argparse.Namespace, key: Key, size: int | None) -> Checkpoint:
+def live_checkpoint(args: argparse.Namespace, keys: list[Key], size: int | None) -> Checkpoint:
     url = f"{args.log}/checkpoint" if size is None else f"{args.log}/checkpoints/{size}"
-    checkpoint = open_note(fetch(url).decode("utf-8"), key)
+    checkpoint, _ = open_note_with_any(fetch(url).decode("utf-8"), keys, pins_of(args), url)
     if size is not None and checkpoint.size != size:
         raise VerificationFailedError(
             f"{url} is a checkpoint of size {checkpoint.size}, not {size}"
@@ -428,8 +674,13 @@ def hashes(found: dict[str, Any], field: str) -> list[bytes]:
 
 
 def verify_live_checkpoint(args: argparse.Namespace) -> str:
-    key = live_key(args)
-    checkpoint = live_checkpoint(args, key, args.size)
+    keys = live_keys(args)
+    url = f"{args.log}/checkpoint" if args.size is None else f"{args.log}/checkpoints/{args.size}"
+    checkpoint, key = open_note_with_any(fetch(url).decode("utf-8"), keys, pins_of(args), url)
+    if args.size is not None and checkpoint.size != args.size:
+        raise VerificationFailedError(
+            f"{url} is a checkpoint of size {checkpoint.size}, not {args.size}"
+        )
     return (
         f"the checkpoint of {checkpoint.origin} of {checkpoint.size} events, signed at"
         f" {checkpoint.time}, root {checkpoint.root.hex()}, is signed by {key.fingerprint}"
@@ -450,8 +701,8 @@ def verify_live_inclusion(args: argparse.Namespace) -> str:
             leaf = bytes.fromhex(args.leaf_hash)
         except ValueError:
             raise VerificationFailedError(f"not a hex hash: {args.leaf_hash!r}") from None
-    key = live_key(args)
-    checkpoint = live_checkpoint(args, key, args.size)
+    keys = live_keys(args)
+    checkpoint = live_checkpoint(args, keys, args.size)
     proof = fetch_json(f"{args.log}/proof/inclusion?index={args.index}&size={checkpoint.size}")
     if proof.get("leaf_hash") != leaf.hex():
         raise VerificationFailedError(
@@ -471,12 +722,17 @@ def verify_live_inclusion(args: argparse.Namespace) -> str:
 
 
 def verify_live_consistency(args: argparse.Namespace) -> str:
-    key = live_key(args)
+    keys = live_keys(args)
     if args.old_checkpoint:
-        old = open_note(Path(args.old_checkpoint).read_text(encoding="utf-8"), key)
+        old, _ = open_note_with_any(
+            Path(args.old_checkpoint).read_text(encoding="utf-8"),
+            keys,
+            pins_of(args),
+            args.old_checkpoint,
+        )
     else:
-        old = live_checkpoint(args, key, args.old)
-    new = live_checkpoint(args, key, args.new)
+        old = live_checkpoint(args, keys, args.old)
+    new = live_checkpoint(args, keys, args.new)
     if new.size < old.size:
         raise VerificationFailedError(
             f"the new checkpoint ({new.size}) is smaller than the old ({old.size})"
@@ -504,9 +760,16 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True)
 
     def pinned(command: argparse.ArgumentParser) -> None:
-        pin = command.add_mutually_exclusive_group(required=True)
-        pin.add_argument("--key", help="the verifier key text, or a file holding it")
-        pin.add_argument("--fingerprint", help="the key's fingerprint, SHA256:…")
+        command.add_argument(
+            "--key",
+            action="append",
+            help="a verifier key text, or a file holding it (repeat for several keys)",
+        )
+        command.add_argument(
+            "--fingerprint",
+            action="append",
+            help="a key's fingerprint, SHA256:… (repeat for several keys)",
+        )
 
     archive = commands.add_parser("archive", help="an archive's events.jsonl and checkpoint")
     archive.add_argument("directory")
@@ -537,7 +800,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    command_line = parser()
+    args = command_line.parse_args(argv)
+    if not args.key and not args.fingerprint:
+        command_line.error("pin the school's key: --key or --fingerprint (once or more)")
     if getattr(args, "log", None):
         args.log = args.log.rstrip("/")
     run = {

@@ -26,6 +26,7 @@ from api.schemas.integrity import (
     InclusionProofPublic,
     LeafHashesPublic,
     LeafInclusionPublic,
+    NamedKeyPublic,
     PublicKeyPublic,
 )
 from ejournal.errors import NotFoundError
@@ -134,7 +135,8 @@ def read_checkpoint(
 @router.get("/public-key", response_model=PublicKeyPublic, summary="The school's signing key")
 def read_public_key(reader: CurrentIntegrityReader, session: CurrentSession) -> PublicKeyPublic:
     """The Ed25519 key that signs the school's checkpoints, raw and as a C2SP verifier key."""
-    return PublicKeyPublic.of(_notary(session).verifier())
+    notary = _notary(session)
+    return PublicKeyPublic.of(notary.verifier(), _named_keys(notary))
 
 
 @router.get(
@@ -257,7 +259,30 @@ def read_log_key(notary: PublicNotary) -> PublicKeyPublic:
     key = notary.existing_verifier()
     if key is None:
         raise NotFoundError("the school has signed no checkpoint yet, so it has no key")
-    return PublicKeyPublic.of(key)
+    return PublicKeyPublic.of(key, _named_keys(notary))
+
+
+def _named_keys(notary: Notary) -> list[NamedKeyPublic]:
+    """The keys the log names, each with the first checkpoint size it signs."""
+    named = []
+    for number, event in enumerate(notary.named_keys()):
+        if number == 0:
+            from_size: int | None = 1
+        else:
+            try:
+                from_size = notary.leaf(event.position).index + 1
+            except NotFoundError:
+                from_size = None  # the tree has not hashed the rotation yet
+        named.append(
+            NamedKeyPublic(
+                verifier_key=event.key.text,
+                fingerprint=event.key.fingerprint,
+                position=event.position,
+                from_size=from_size,
+                rotation_reason=event.rotation_reason,
+            )
+        )
+    return named
 
 
 @public_router.get(

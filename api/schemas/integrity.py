@@ -38,6 +38,23 @@ class CheckpointPublic(BaseModel):
         )
 
 
+class NamedKeyPublic(BaseModel):
+    """A key the log names: by its first key's registration (``SigningKeyRegistered``) or a
+    rotation (``SigningKeyRotated``, with its reason). It signs the checkpoints of
+    ``from_size`` events on, until the next key's ``from_size``."""
+
+    verifier_key: str
+    fingerprint: str
+    position: int
+    """The log position of the event that names it."""
+    from_size: int | None
+    """The smallest checkpoint size it signs: 1 for the log's first key (a log older than key
+    events was signed by it from the start), the rotation's leaf index + 1 for a rotated key;
+    null while the tree has not yet hashed the rotation."""
+    rotation_reason: str | None
+    """Why the key was rotated; null for the first key."""
+
+
 class PublicKeyPublic(BaseModel):
     """The school's Ed25519 key that signs its checkpoints."""
 
@@ -53,15 +70,19 @@ class PublicKeyPublic(BaseModel):
     fingerprint: str
     """``SHA256:`` and the SHA-256 of the raw public key, hex in groups of four: what title
     pages print and what a person pins."""
+    keys: list[NamedKeyPublic] = []
+    """Every key the log names, oldest first (the last is this one): which key signs which
+    checkpoint, so that checkpoints from before a rotation can be checked."""
 
     @classmethod
-    def of(cls, key: VerifierKey) -> PublicKeyPublic:
+    def of(cls, key: VerifierKey, keys: list[NamedKeyPublic] | None = None) -> PublicKeyPublic:
         return cls(
             name=key.name,
             key_id=key.key_id.hex(),
             public_key=key.public_key.hex(),
             verifier_key=key.text,
             fingerprint=key.fingerprint,
+            keys=keys or [],
         )
 
 

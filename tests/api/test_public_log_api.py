@@ -9,11 +9,15 @@ import base64
 import hashlib
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
+import pytest
 from api_session import Api
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ejournal.commands import lessons
+from ejournal.integrity.checkpoint import VerifierKey
 from ejournal.integrity.merkle import leaf_hash
 from ejournal.integrity.notary import Notary
 
@@ -109,6 +113,51 @@ def test_key_and_checkpoints_need_no_login(api: Api) -> None:
     # A token that is no longer any good does not matter where none is needed.
     stale = api.client.get(f"{url}/checkpoint", headers={"Authorization": "Bearer nonsense"})
     assert stale.status_code == 200
+
+
+@pytest.fixture
+def keys_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys and checkpoints under the test's directory (read when ``api`` builds the service):
+    a rotation moves key files about."""
+    monkeypatch.setenv("EJOURNAL_SIGNING_KEY_DIR", str(tmp_path / "keys"))
+    monkeypatch.setenv("EJOURNAL_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
+
+
+def test_the_key_lists_every_key_the_log_names_and_which_checkpoints_each_signs(
+    keys_in_tmp: None, api: Api
+) -> None:
+    before = notary(api).checkpoint()
+    old, new, after = notary(api).rotate_key("the deputy's laptop was stolen")
+    hold_lesson(api, 1)
+    latest = notary(api).checkpoint()
+    url = log_url(api)
+
+    key = api.get(f"{url}/key", None)
+    assert key.status_code == 200, key.text
+    body = key.json()
+    assert body["verifier_key"] == new.text  # the key that signs from now on
+    assert body == api.get(f"{V1}/integrity/public-key", "inspector").json()
+    keys = body["keys"]
+    assert [(k["verifier_key"], k["fingerprint"], k["rotation_reason"]) for k in keys] == [
+        (old.text, old.fingerprint, None),
+        (new.text, new.fingerprint, "the deputy's laptop was stolen"),
+    ]
+    assert keys[0]["from_size"] == 1
+    assert before.checkpoint.size < keys[1]["from_size"] <= after.checkpoint.size
+    # Each checkpoint verifies with the key whose range holds its size, and not the other.
+    for signed in (before, after, latest):
+        size = signed.checkpoint.size
+        signer = [k for k in keys if k["from_size"] <= size][-1]
+        other = next(k for k in keys if k is not signer)
+        for named, good in ((signer, True), (other, False)):
+            verifier = VerifierKey.from_text(named["verifier_key"])
+            try:
+                ok = signature_checks(
+                    signed.note, verifier.public_key, verifier.name, verifier.key_id
+                )
+            except InvalidSignature:
+                ok = False
+            assert ok is good, (size, named["fingerprint"])
 
 
 def test_proofs_need_no_login_and_carry_no_event(api: Api) -> None:

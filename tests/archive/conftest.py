@@ -369,6 +369,10 @@ class BuiltArchive:
     archive_id: str
     stores: Path
     """Holds the two stores, ``a/`` and ``b/``: tests damage copies of them, never these."""
+    rendered: list[tuple[int, int, int]]
+    """What creation told its progress bar: (documents rendered, documents, pages)."""
+    pages: int
+    """The pages of the archive's documents, as creation counted them."""
 
     @property
     def settings(self) -> Settings:
@@ -400,6 +404,7 @@ def built_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltArc
     settings = archive_settings(directory, f"sqlite:///{directory}/db")
     school = open_archive_school(settings, "t" + uuid4().hex[:12])
     stores = directory / "stores"
+    rendered: list[tuple[int, int, int]] = []
     try:
         created = create_archive(
             settings,
@@ -409,8 +414,15 @@ def built_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltArc
             period="Q1",
             clock=school.world.clock,
             workers=1,
+            rendering=lambda *told: rendered.append(told),
         )
-        yield BuiltArchive(school=school, archive_id=created.archive_id, stores=stores)
+        yield BuiltArchive(
+            school=school,
+            archive_id=created.archive_id,
+            stores=stores,
+            rendered=rendered,
+            pages=created.pages,
+        )
     finally:
         school.database.close()
         school.world.school.close()

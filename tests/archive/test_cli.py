@@ -76,9 +76,14 @@ def test_create_then_damage_repair_and_verify_on_a_directory_and_an_s3_bucket(
     archive_id = created.stdout.strip()
     assert re.fullmatch(rf"{school_id}-2026-2027-Q1-\d+", archive_id), created.stdout
     assert "healthy on 2 stores" in created.stderr
+    # The archive's record in the log is covered by a checkpoint the command signed itself:
+    # nothing waits for the service's notary (which `log verify` would exit 3 on).
+    logged = ejournal(env, "log", "verify")
+    assert logged.exit_code == 0, logged.output
 
     healthy = ejournal(env, "archive", "verify", archive_id, *stores)
     assert healthy.exit_code == 0, healthy.output
+    assert ejournal(env, "log", "verify").exit_code == 0
     assert f"archive {archive_id}: healthy" in healthy.stdout
 
     client = boto3.client("s3")
@@ -95,6 +100,8 @@ def test_create_then_damage_repair_and_verify_on_a_directory_and_an_s3_bucket(
     repaired = ejournal(env, "archive", "repair", archive_id, *stores)
     assert repaired.exit_code == 0, repaired.output
     assert f"restored {PDF} on {bucket} from {directory}" in repaired.stderr
+
+    assert ejournal(env, "log", "verify").exit_code == 0  # the repair's records are signed
 
     again = ejournal(env, "archive", "verify", archive_id, *stores, "--json")
     assert again.exit_code == 0, again.output
@@ -433,10 +440,10 @@ def test_create_draws_a_bar_of_documents_rendered_only_on_a_terminal() -> None:
 
     with creation_progress(quiet=False, stream=terminal) as (say, rendering):
         assert rendering is not None
-        rendering(0, 7)
-        rendering(4, 7)
+        rendering(0, 7, 0)
+        rendering(4, 7, 23)
         say("recorded the documents")
-        rendering(7, 7)
+        rendering(7, 7, 41)
     with creation_progress(quiet=False, stream=log) as (say, rendering):
         say("wrote the log")
         assert rendering is None  # a log or a pipe gets the steps, not a bar
@@ -447,6 +454,7 @@ def test_create_draws_a_bar_of_documents_rendered_only_on_a_terminal() -> None:
     drawn = terminal.getvalue()
     assert "documents rendered" in drawn
     assert "7/7" in drawn
+    assert "(41 pages)" in drawn  # the pages the rendered documents make, as they are known
     assert "recorded the documents" in drawn
     assert log.getvalue() == "wrote the log\n"
 

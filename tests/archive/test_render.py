@@ -142,9 +142,19 @@ def test_the_same_job_gives_the_same_bytes_inline_and_in_worker_processes() -> N
     jobs = [job(), job(sections=1, title="Сводная ведомость")]
     inline = [render_pdf(j).content for j in jobs]
     told: list[int] = []
-    parallel = render_pdfs(jobs, workers=2, progress=told.append)
+    paged: list[tuple[int, int]] = []
+    parallel = render_pdfs(
+        jobs, workers=2, progress=told.append, pages=lambda *done: paged.append(done)
+    )
     assert [r.content for r in parallel] == inline
     assert told == [1, 2]
+    # The pages are told as documents finish, in whichever order they do: the sum at the end.
+    assert [documents for documents, _ in paged] == [1, 2]
+    assert paged[0][1] in {r.pages for r in parallel}
+    assert paged[-1][1] == sum(r.pages for r in parallel) > len(parallel)
+    inline_paged: list[tuple[int, int]] = []
+    render_pdfs(jobs, workers=1, pages=lambda *done: inline_paged.append(done))
+    assert inline_paged == [(1, parallel[0].pages), (2, paged[-1][1])]
     later = render_pdf(replace(jobs[0], build_time=BUILD_TIME + timedelta(days=1))).content
     assert later != inline[0]
 

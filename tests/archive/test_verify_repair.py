@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
+import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -41,6 +43,7 @@ from ejournal.commands.access import system_actor
 from ejournal.errors import AccessDeniedError
 from ejournal.integrity.checkpoint import Checkpoint, SigningKey, VerifierKey, sign
 from ejournal.integrity.merkle import leaf_hash, root_of
+from ejournal.integrity.notary import Notary
 
 if TYPE_CHECKING:
     from tests.archive.conftest import BuiltArchive  # a fixture's type: never imported
@@ -200,6 +203,57 @@ def test_a_healthy_archive_verifies_on_both_stores_and_against_the_live_log(
     assert report.live_log.checked
     assert report.live_log.consistent is True
     assert report.repairs == ()
+
+
+def test_creation_tells_the_pages_of_each_document_as_it_is_rendered(
+    built_archive: BuiltArchive,
+) -> None:
+    told = built_archive.rendered
+    documents = told[0][1]
+    assert told[0] == (0, documents, 0)
+    assert [done for done, _, _ in told] == list(range(documents + 1))
+    pages = [paged for _, _, paged in told]
+    assert pages == sorted(pages)
+    assert all(after > before for before, after in itertools.pairwise(pages))  # ≥ 1 sheet each
+    assert told[-1] == (documents, documents, built_archive.pages)
+
+
+def test_an_archive_made_before_a_key_rotation_still_verifies_online_and_offline(
+    built_archive: BuiltArchive, tmp_path: Path
+) -> None:
+    """The log names the key of the archive's checkpoint: a rotation since does not make the
+    archive fail against the live log (its checkpoint is held to the key of its time)."""
+    built = built_archive.settings
+    shutil.copytree(built.signing_key_dir.parent, tmp_path / "deployment")
+    moved = tmp_path / "deployment"
+    settings = built.model_copy(
+        update={
+            "database_url": built.database_url.replace(
+                str(built.signing_key_dir.parent), str(moved)
+            ),
+            "signing_key_dir": moved / "keys",
+            "checkpoint_dir": moved / "checkpoints",
+        }
+    )
+    school_id = built_archive.school.school_id
+    with Notary.open(settings, school_id) as notary:
+        old, new, _signed = notary.rotate_key("the archive test rotates the school's key")
+    assert old != new
+    stores = [DirectoryStore(moved / "stores" / "a"), DirectoryStore(moved / "stores" / "b")]
+
+    with reach_school(settings, school_id) as (live, why):
+        assert live is not None, why
+        assert live.verifier() == new
+        online = verify_archive(built_archive.archive_id, stores, checked_at=NOW, live=live)
+    offline = verify_archive(built_archive.archive_id, stores, checked_at=NOW)
+
+    for report in (online, offline):
+        assert report.outcome is ArchiveOutcome.HEALTHY, report.problems
+        assert report.anchor is not None
+        assert report.anchor.key == old.text
+    assert online.live_log.consistent is True
+    assert online.anchor is not None
+    assert online.anchor.key_source == "the school's key"
 
 
 def test_from_one_copy_alone_without_a_database_it_says_what_it_could_not_check(

@@ -38,8 +38,11 @@ PEOPLE = (
     ("deputy", "Смирнова Ольга Ивановна"),
     ("ivanova", "Иванова Мария Петровна"),
     ("petrova", "Петрова Светлана Юрьевна"),
-    ("klass5a", "Васильева Елена Павловна"),
 )
+"""Four accounts: with the registration of the school's key, which the first checkpoint of a
+log records before it signs (leaf 2 here), the log holds five events."""
+INSTALLATION = "school.example"
+"""The example installation's name (EJOURNAL_INSTALLATION): the first part of the origin."""
 
 
 def sha256(data: bytes) -> bytes:
@@ -80,6 +83,7 @@ def generate(directory: Path) -> str:
     settings = Settings(
         database_url=f"sqlite:///{directory}/db",
         school=SCHOOL,
+        installation=INSTALLATION,
         password_hashing="cheapest",
         signing_key_dir=directory / "keys",
         checkpoint_dir=directory / "checkpoints",
@@ -100,10 +104,10 @@ def generate(directory: Path) -> str:
     school.close()  # made (migrated); the notary opens it again with connections of its own
     with Notary.open(settings, SCHOOL, clock=clock) as notary:
         SigningKey(notary.origin, Ed25519PrivateKey.from_private_bytes(SEED)).save(notary.key_path)
-        register(notary.school, PEOPLE[:3])
-        first = notary.checkpoint()
+        register(notary.school, PEOPLE[:2])
+        first = notary.checkpoint()  # names the key in the log first (leaf 2), then signs
         clock.set(START + timedelta(minutes=5))
-        register(notary.school, PEOPLE[3:])
+        register(notary.school, PEOPLE[2:])
         second = notary.checkpoint()
         lines = list(notary.leaves(0, second.checkpoint.size))
     assert (first.checkpoint.size, second.checkpoint.size) == (3, 5), "the log is not as planned"
@@ -168,8 +172,10 @@ def _markdown(
         f"| {i} | {len(line)} | `{h.hex()}` |"
         for i, (line, h) in enumerate(zip(lines, leaves, strict=True))
     )
-    return f"""The log of a school with the id `{SCHOOL}`: five events (five accounts registered by
-the system), a checkpoint signed after the third and one after the fifth, on a clock standing at
+    return f"""The log of a school with the id `{SCHOOL}` on the installation `{INSTALLATION}`
+(`EJOURNAL_INSTALLATION`): five events (two accounts registered by the system, the registration
+of the school's signing key, which the first checkpoint records before it signs, and two more
+accounts), a checkpoint signed after the third and one after the fifth, on a clock standing at
 {START:%Y-%m-%d %H:%M} UTC and five minutes later. The key is made from the published seed
 SHA-256("ejournal docs/integrity.md: a published throwaway key") =
 `{SEED.hex()}`; it signs nothing but this example.

@@ -239,7 +239,8 @@ def test_a_wrong_key_fails(served: Served, tmp_path: Path) -> None:
     assert "fingerprint" in message
     assert key.fingerprint in message
     message = failed(run_script(tmp_path, "archive", bag, "--key", other.text))
-    assert "no signature of the pinned key" in message
+    assert "not pinned" in message
+    assert key.fingerprint in message
     # An archive whose key file was swapped for the impostor's, its note re-signed by it.
     impostor = SigningKey.generate(key.name)
     forged = bag.parent / "forged"
@@ -309,3 +310,41 @@ def test_the_live_log_proves_inclusion_and_consistency(served: Served, tmp_path:
     unknown = url.replace("/schools/", "/schools/x") + "/"
     message = failed(run_script(tmp_path, "checkpoint", unknown, *pin))
     assert "404" in message
+
+
+def test_a_rotated_key_verifies_pinned_or_vouched_for_by_the_live_log(
+    served: Served, tmp_path: Path
+) -> None:
+    before = served.notary.checkpoint()
+    old_bag = write_archive(served.notary, before, tmp_path / "before")
+    old, new, _signed = served.notary.rotate_key("the old key's laptop was stolen")
+    served.hold_lesson(1)
+    after = served.notary.checkpoint()
+    new_bag = write_archive(served.notary, after, tmp_path / "after")
+    assert (old_bag / PUBLIC_KEY).read_text().strip() == old.text
+    url = served.log_url
+    pin_old, pin_new = ("--fingerprint", old.fingerprint), ("--fingerprint", new.fingerprint)
+
+    # The archive made after the rotation: its log names both keys, and the new one signs.
+    assert "pinned" in ok(run_script(tmp_path, "archive", new_bag, *pin_new))
+    message = failed(run_script(tmp_path, "archive", new_bag, *pin_old))
+    assert f"fingerprint {new.fingerprint}, which is not pinned" in message
+    # The archive from before: its old key pinned, or both keys, or today's key and the live
+    # log, whose checkpoint (signed by today's key) holds the line that named the old key.
+    ok(run_script(tmp_path, "archive", old_bag, *pin_old))
+    ok(run_script(tmp_path, "archive", old_bag, *pin_new, *pin_old))
+    assert "not pinned" in failed(run_script(tmp_path, "archive", old_bag, *pin_new))
+    vouched = ok(run_script(tmp_path, "archive", old_bag, *pin_new, "--log", url))
+    assert f"signed by the pinned key {new.fingerprint}" in vouched
+    assert f"key {old.fingerprint}" in vouched
+
+    # The live log: each checkpoint with the key of its time, both pinned.
+    both = (*pin_old, *pin_new)
+    size = str(before.checkpoint.size)
+    assert old.fingerprint in ok(run_script(tmp_path, "checkpoint", url, "--size", size, *both))
+    assert new.fingerprint in ok(run_script(tmp_path, "checkpoint", url, *both))
+    failed(run_script(tmp_path, "checkpoint", url, "--size", size, *pin_new))
+    extended = ok(
+        run_script(tmp_path, "consistency", url, "--old-checkpoint", old_bag / CHECKPOINT, *both)
+    )
+    assert f"extends the signed checkpoint of {before.checkpoint.size}" in extended
