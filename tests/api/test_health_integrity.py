@@ -71,7 +71,9 @@ def test_health_reports_a_covered_log_then_events_waiting_past_the_grace_period(
     assert body["status"] == "ok"
     integrity = body["integrity"]
     assert integrity["status"] == "ok"
-    assert integrity["checkpoint_size"] == signed.checkpoint.size == body["position"]
+    # Sizes count events, positions are notification ids: on PostgreSQL a rolled-back write
+    # leaves a gap in the ids, so the position may be ahead of the size of a covering checkpoint.
+    assert integrity["checkpoint_size"] == signed.checkpoint.size <= body["position"]
     assert integrity["uncovered_events"] == 0
     assert integrity["refusal"] is None
     assert integrity["key_fingerprint"] == service_notary(api).verifier().fingerprint
@@ -80,7 +82,7 @@ def test_health_reports_a_covered_log_then_events_waiting_past_the_grace_period(
     body = health(api)
     assert body["status"] == "ok"  # just recorded: within the grace period
     assert body["integrity"]["status"] == "uncovered"
-    assert body["integrity"]["uncovered_events"] == body["position"] - signed.checkpoint.size
+    assert 1 <= body["integrity"]["uncovered_events"] <= body["position"] - signed.checkpoint.size
     assert body["integrity"]["oldest_uncovered_at"] is not None
 
     api.world.clock.advance(timedelta(seconds=901))

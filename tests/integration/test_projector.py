@@ -523,8 +523,8 @@ def test_the_cli_reports_a_stalled_read_model(world: World, settings: Settings) 
     status = CliRunner().invoke(ejournal_cli, ["projections", "status"], env=env)
     assert status.exit_code == 0, status.output
     table = [line.split() for line in status.stdout.splitlines()]
-    (diary,) = [row for row in table if row[:2] == ["diary", "1"]]
-    assert diary == ["diary", "1", str(before), str(before + 1), "1", "stalled"]
+    (diary,) = [row for row in table if len(row) == 6 and row[0] == "diary"]
+    assert diary[2:] == [str(before), str(before + 1), "1", "stalled"]
     assert told in status.stdout
     assert "TopicError: Failed to resolve topic" in status.stdout
 

@@ -166,7 +166,7 @@ def test_lessons_scheduled_follow_the_grades_periods(database_url: str, school_i
             year=YEAR,
             class_code="10А",
             entries=tuple(
-                year.TimetableSpec(weekday=day, slot=1, journal_id=world.journals["math10"])
+                year.TimetableSpec(weekday=day, slot=6, journal_id=world.journals["math10"])
                 for day in range(1, 6)
             ),
         ),
