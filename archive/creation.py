@@ -108,7 +108,7 @@ def create_archive(
     _check_two_stores(stores)
     with Notary.open(settings, school_id, clock=clock) as notary:
         school = notary.school
-        label = year or current_year_label(clock.now(), settings.timezone)
+        label = year or _current_year(school, clock.now(), settings.timezone)
         school_year = _school_year(school, school_id, label, period)
         signed = notary.checkpoint()
         checkpoint = signed.checkpoint
@@ -313,6 +313,23 @@ def _write_bag(
         for path in sorted(files, key=write_order):
             with (bag / path).open("rb") as source:
                 store.write(archive, path, source)
+
+
+def _current_year(school: School, now: datetime, timezone: str | None) -> str:
+    """The label of the school year running now in the school's own zone: the zone its year
+    records (fixed when the year was set up). Near 1 September the zones disagree, so the years
+    around a first guess are asked which of them is running now by their own clocks."""
+    guess = current_year_label(now, timezone or "UTC")
+    first = int(guess[:4])
+    for start in (first, first + 1, first - 1):
+        label = f"{start}/{start + 1}"
+        try:
+            zone = school.year_view(label).timezone
+        except NotFoundError:
+            continue
+        if current_year_label(now, zone) == label:
+            return label
+    return guess
 
 
 def current_year_label(now: datetime, timezone: str) -> str:
