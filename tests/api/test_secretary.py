@@ -13,9 +13,9 @@ import pytest
 from api_session import Api
 from scenario import YEAR
 
+from ejournal.access import system_actor
 from ejournal.aggregates.student import PersonName, Student
 from ejournal.commands import accounts, students, year
-from ejournal.commands.access import system_actor
 from ejournal.roles import Actor, Role
 from ejournal.storage import drop_school
 

@@ -8,13 +8,14 @@ from uuid import UUID
 
 from pydantic import Field
 
-from ejournal.application import Recorded, School
-from ejournal.commands.access import (
+from ejournal.access import (
+    attendance_corrector,
     require_class_teacher_of,
     resolve,
     visible_journal,
     writer_of_lesson,
 )
+from ejournal.application import Recorded, School
 from ejournal.commands.command import Command
 from ejournal.commands.timing import lateness
 from ejournal.errors import NotFoundError
@@ -62,11 +63,11 @@ class CorrectAttendance(Command):
 def correct_attendance(school: School, actor: Actor, cmd: CorrectAttendance) -> Recorded:
     def attempt() -> Recorded:
         account = resolve(school, actor)
-        journal = visible_journal(school, actor, account, cmd.journal_id)
-        school.year_view(journal.year).check_open()
+        journal = school.journal(cmd.journal_id)
         lesson = journal.lesson(cmd.lesson_id)
-        writer_of_lesson(actor, journal, lesson.on, lesson.slot)
-        journal.correct_attendance(cmd.lesson_id, cmd.student_id, cmd.status, cmd.reason, actor)
+        corrector = attendance_corrector(actor, account, journal, lesson.on, lesson.slot)
+        school.year_view(journal.year).check_open()
+        journal.correct_attendance(cmd.lesson_id, cmd.student_id, cmd.status, cmd.reason, corrector)
         return school.record(journal)
 
     return school.run(attempt)

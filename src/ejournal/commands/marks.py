@@ -11,6 +11,12 @@ from typing import Literal
 from uuid import UUID, uuid4
 
 from ejournal import clock
+from ejournal.access import (
+    require_role,
+    resolve,
+    visible_journal,
+    writer_of_lesson,
+)
 from ejournal.aggregates.class_journal import (
     ClassJournal,
     CorrectionAuthorization,
@@ -18,12 +24,6 @@ from ejournal.aggregates.class_journal import (
 )
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.application import Recorded, School
-from ejournal.commands.access import (
-    require_role,
-    resolve,
-    visible_journal,
-    writer_of_lesson,
-)
 from ejournal.commands.command import Command
 from ejournal.commands.marking import MarkEntry, add_mark, check_scale
 from ejournal.errors import Clause, RuleViolationError

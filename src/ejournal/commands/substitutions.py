@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 
 from ejournal import clock
+from ejournal.access import require_role, resolve, visible_journal
 from ejournal.aggregates.class_journal import LatePermission, Substitution
 from ejournal.application import Recorded, School
-from ejournal.commands.access import require_role, resolve, visible_journal
 from ejournal.commands.command import Command
 from ejournal.errors import InvariantError
 from ejournal.roles import Actor, Role

@@ -209,6 +209,15 @@ class SubstitutionRule(_Rule):
     clause: Clause | None = None
 
 
+class ConsentRule(_Rule):
+    """Whether a student is in the electronic journal and diary only with written consent to
+    processing their personal data: where required, a family reads nothing of a student with no
+    consent in force."""
+
+    required: bool = False
+    clause: Clause | None = None
+
+
 class RegulationProfile(BaseModel):
     """One school's regulation, as data."""
 
@@ -239,6 +248,7 @@ class RegulationProfile(BaseModel):
     substitution: SubstitutionRule
     period_mark_basis: PeriodMarkBasis = PeriodMarkBasis()
     results: ResultMarkRule = ResultMarkRule()
+    consent: ConsentRule = ConsentRule()
 
     def weight(self, kind: WorkKind) -> float:
         return self.weights.get(kind, 1.0)
