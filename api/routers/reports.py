@@ -30,7 +30,12 @@ from api.schemas.reports import (
     report_days,
 )
 from api.tabular import read_view, render_view
-from ejournal.access import REPORT_READERS, monitored_journal, reported_class
+from ejournal.access import (
+    REPORT_READERS,
+    monitored_journal,
+    reported_class,
+    require_school_reports,
+)
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.commands.timing import local_today
 from ejournal.projections.attendance_report import ClassAttendanceView, class_attendance
@@ -236,6 +241,7 @@ def read_school_monitoring(
 ) -> Response:
     """Анализ ведения журнала for every journal of the year (Lyceum 68 §3.4.6; School 77
     §4.6.6; Gymnasium 2 §6.2), rolled up per teacher and per class."""
+    require_school_reports(session.account)
     school_year = school.year_view(year)
     days = report_days(school_year, period, start, end)
     today = _today(school, school_year)
@@ -268,6 +274,7 @@ def read_class_occupancy(
 ) -> Response:
     """Наполняемость классов (School 77 §4.6.5): per class the students at the start and end,
     at each month's start, who came and who left, and the subgroups' sizes."""
+    require_school_reports(session.account)
     days = report_days(school.year_view(year), period, start, end)
     view = read_view(
         session,
@@ -293,6 +300,7 @@ def read_family_activity(
 ) -> Response:
     """Активность родителей и учащихся (School 117 §9: monthly; School 77 §4.6.6; Lyceum 68
     §3.4.6): per class and month, and for the school."""
+    require_school_reports(session.account)
     school.year_view(year)
     view = read_view(session, lambda c: family_activity(c, year))
     return render_view(view, fmt, _file_name("family-activity", year), response)

@@ -447,6 +447,25 @@ def ever_on_page(
     return any(s.place == place for s in year.subgroup_stints.get(student_id, ()))
 
 
+READ_RULES = (
+    "readable_journal",
+    "history_journal",
+    "story_mark",
+    "monitored_journal",
+    "class_list",
+    "class_sheets",
+    "reported_class",
+    "require_school_reports",
+    "movement_of",
+    "student_record",
+    "followed_student",
+    "followed_students",
+    "diary_of",
+    "audit_scope",
+)
+"""The read rules a route calls: a test holds every read route of the API to calling one."""
+
+
 # --- writes ---------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ import pytest
 from api_session import PASSWORD, Api
 from fastapi import routing
 
+from ejournal import access
 from ejournal.commands import accounts, attendance, lessons, marks, period_marks, results
 from ejournal.marks import Attendance, ResultKind
 from ejournal.roles import Role
@@ -1127,3 +1128,40 @@ def test_access_matrix(api: Api, route: tuple[str, str]) -> None:
     assert response.status_code == expected, (who, inside[0], response.text)
     if method == "GET":
         assert api.world.school.position() == position
+
+
+UNSCOPED_READS = {
+    f"{V1}/me": "the caller's own account",
+    f"{V1}/auth/api-tokens": "the caller's own tokens",
+    f"{V1}/years/{{year}}": "the school year's calendar, the same for all staff",
+    f"{V1}/accounts/{{account_id}}": "any account, for the administration (a role, no scope)",
+    f"{V1}/projections": "the read models' state, for the administration (a role, no scope)",
+    f"{V1}/integrity/checkpoints": "the log's checkpoints carry no journal content",
+    f"{V1}/integrity/checkpoints/latest": "the log's checkpoints carry no journal content",
+    f"{V1}/integrity/checkpoints/{{size}}": "the log's checkpoints carry no journal content",
+    f"{V1}/integrity/public-key": "the log's key carries no journal content",
+    f"{V1}/integrity/inclusion": "a proof of hashes carries no journal content",
+    f"{V1}/integrity/consistency": "a proof of hashes carries no journal content",
+}
+"""The reads that scope nothing, each with the reason; every other read of the API calls one of
+the core's read rules (``ejournal.access.READ_RULES``)."""
+
+
+def test_every_read_goes_through_the_cores_access_module(api: Api) -> None:
+    """DESIGN.md §5: every read is scoped in one module of the core; a route only parses, calls
+    it and renders. A new read route that checks nothing (or checks scope itself) fails here."""
+    unscoped = set()
+    for route in routing.iter_route_contexts(api.client.app.routes):
+        original = route.original_route
+        path = route.path
+        if not isinstance(original, routing.APIRoute) or "GET" not in (original.methods or ()):
+            continue
+        if not path.startswith(V1) or ("GET", path) in PUBLIC or path == f"{V1}/health":
+            continue
+        called = set(original.endpoint.__code__.co_names) & set(access.READ_RULES)
+        if not called:
+            unscoped.add(path)
+        else:
+            assert path not in UNSCOPED_READS, f"{path} is scoped: drop it from UNSCOPED_READS"
+    assert unscoped == set(UNSCOPED_READS)
+    assert all(callable(getattr(access, name)) for name in access.READ_RULES)

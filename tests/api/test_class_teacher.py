@@ -271,6 +271,23 @@ def test_family_access_is_granted_to_students_of_the_class(api: Api) -> None:
     ).ids["account_id"]
     url = f"/api/v1/accounts/{parent}/family-roles"
     child = api.world.students[2]
+    # An account no guardian record names gets no parent role (Gymnasium 2 §3.7), from the
+    # class teacher or the administrator, and nothing is recorded.
+    position = api.world.school.position()
+    for who in ("class_teacher", "admin"):
+        path = url if who == "class_teacher" else f"/api/v1/accounts/{parent}/roles"
+        stranger = assert_refused(
+            api.post(path, who, {"role": "parent", "student_id": str(child)}),
+            422,
+            "rule-violated",
+        )
+        assert (stranger["rule"], stranger["clause"]["source"], stranger["clause"]["ref"]) == (
+            "parent-is-guardian",
+            "Gymnasium 2",
+            "§3.7",
+        )
+    assert api.world.school.position() == position
+    api.world.guardian_account(child, parent, "Гусева Ольга Петровна")
     granted = api.post(url, "class_teacher", {"role": "parent", "student_id": str(child)})
     assert granted.status_code == 201, granted.text
     grant_id = UUID(granted.json()["ids"]["grant_id"])

@@ -9,7 +9,6 @@ from uuid import uuid4
 
 from api_session import Api
 
-from ejournal.aggregates.student import PersonName
 from ejournal.commands import students
 
 PROBLEM = "application/problem+json"
@@ -42,16 +41,9 @@ def test_a_parent_follows_their_child_and_a_student_themself(api: Api) -> None:
 
 def test_one_child_with_guardians_and_consent(api: Api) -> None:
     child = api.world.students[0]
-    guardian_id = students.add_guardian(
-        api.world.school,
-        api.world.secretary,
-        students.AddGuardian(
-            student_id=child,
-            name=PersonName(last="Алексеева", first="Ирина", patronymic="Олеговна"),
-            relation="mother",
-            phone="+7 900 000-00-01",
-        ),
-    ).ids["guardian_id"]
+    # The parent's account is the child's recorded mother (the parent role goes to a recorded
+    # guardian only, Gymnasium 2 §3.7).
+    (guardian_id,) = api.world.school.student(child).guardians
     url = f"/api/v1/family/children/{child}"
     assert api.get(url, "parent").json()["consent_in_force"] is False
     students.record_consent(
