@@ -40,6 +40,10 @@ from ejournal.aggregates.school_year import SchoolYear
 from ejournal.commands.timing import local_today
 from ejournal.projections.attendance_report import ClassAttendanceView, class_attendance
 from ejournal.projections.class_occupancy import ClassOccupancyView, class_occupancy
+from ejournal.projections.class_teacher_report import (
+    ClassTeacherReportView,
+    class_teacher_report,
+)
 from ejournal.projections.family_activity import FamilyActivityView, family_activity
 from ejournal.projections.journal_monitoring import JournalMonitoringView, journal_monitoring
 from ejournal.projections.marks_accumulation import MarksAccumulationView, marks_accumulation
@@ -174,6 +178,32 @@ def read_class_family_activity(
     reported_class(school, session.account, year, class_code)
     view = read_view(session, lambda c: family_activity(c, year, class_code))
     return render_view(view, fmt, _file_name("family-activity", year, class_code), response)
+
+
+@router.get(
+    "/years/{year}/classes/{class_code}/reports/class-teacher",
+    response_model=ClassTeacherReportView,
+    summary="The class teacher's report for a period",
+)
+def read_class_teacher_report(
+    year: SchoolYearLabel,
+    class_code: str,
+    period: RequiredPeriod,
+    reader: CurrentReader,
+    session: CurrentSession,
+    school: SchoolApp,
+    read_at: ReadPosition,
+) -> ClassTeacherReportView:
+    """Отчет классного руководителя за учебный период (School 77 §4.3.10): the class results
+    of the period (counts of "5", "4", "3", "2", success and quality rates, per subject and for
+    the class) beside the class's attendance over the period's days (per student and by month;
+    the first and last months in part). For the class's class teacher and the school's
+    readers."""
+    school_year = reported_class(school, session.account, year, class_code)
+    grade = school_year.school_class(class_code).grade
+    chosen = school_year.period(period, grade)
+    with session.school.database.transaction(write=False) as cursor:
+        return class_teacher_report(cursor, year, class_code, chosen)
 
 
 # --- a journal's monitoring ---------------------------------------------------------------------

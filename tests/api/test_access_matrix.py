@@ -880,6 +880,7 @@ TABLE: dict[tuple[str, str], Case] = {
             ("marks-accumulation", "?period=Q1"),
             ("journal-monitoring", "?period=Q1"),
             ("family-activity", ""),
+            ("class-teacher", "?period=Q1"),
         )
     },
     # A journal's monitoring: its teacher, its class's class teacher and the school's readers;
