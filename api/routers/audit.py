@@ -54,7 +54,7 @@ def read_audit(
     deputy's approval, the late flag, server time and request id. Newest first; pass a page's
     ``next_cursor`` as ``cursor`` for the next. The ``X-Read-Position`` header tells how far
     the trail has applied the log."""
-    scope = audit_scope(session.account)
+    scope = audit_scope(session.account, school)
     selected = query.to_filter()
     wait_for_read_models(session, response, query.after)
     with session.school.database.transaction(write=False) as cursor:
@@ -78,7 +78,7 @@ def export_audit(
     """Every row the filters select (the same filters and scope as ``GET /audit``), newest
     first, streamed a page at a time: UTF-8 CSV with Russian headers, times in the school's
     time zone."""
-    scope = audit_scope(session.account)
+    scope = audit_scope(session.account, school)
     selected = query.to_filter()
     read_at = wait_for_read_models(session, response, query.after)
     database = session.school.database

@@ -398,26 +398,50 @@ class AuditScope:
     """The history of these students' marks (a parent's)."""
 
 
-def audit_scope(account: Account) -> AuditScope:
+def audit_scope(account: Account, school: School | None = None) -> AuditScope:
     """What an account may read of the trail, from every role it holds; refuses an account
-    none of whose roles reads it."""
+    none of whose roles reads it. Given the school, a parent's children are held to the consent
+    rule as their diary is (Gymnasium 2 §1.5)."""
     roles = account.roles()
     if roles & TRAIL_READERS:
         return AuditScope(everything=True)
+    children = frozenset(
+        g.student_id
+        for g in account.grants.values()
+        if g.role is Role.PARENT and g.student_id is not None
+    )
+    refusal: ConsentRequiredError | None = None
+    if school is not None and children:
+        children, refusal = _consented(school, children)
     scope = AuditScope(
         reader=account.id if Role.TEACHER in roles else None,
         classes=account.classes_led(),
-        children=frozenset(
-            g.student_id
-            for g in account.grants.values()
-            if g.role is Role.PARENT and g.student_id is not None
-        ),
+        children=children,
     )
+    if refusal is not None and scope.reader is None and not scope.classes and not children:
+        raise refusal
     if scope.reader is None and not scope.classes and not scope.children:
         raise AccessDeniedError(
             "the audit trail is for the auditor, the administration, teachers and parents"
         )
     return scope
+
+
+def _consented(
+    school: School, children: frozenset[UUID]
+) -> tuple[frozenset[UUID], ConsentRequiredError | None]:
+    """The children whose data the consent rule lets their family read, and the first refusal
+    (to tell a family that reads nothing else why)."""
+    allowed = set()
+    refusal: ConsentRequiredError | None = None
+    for child in sorted(children):
+        try:
+            check_consent(school, school.view(Student, child, "student"))
+        except ConsentRequiredError as error:
+            refusal = refusal or error
+        else:
+            allowed.add(child)
+    return frozenset(allowed), refusal
 
 
 def audit_covers_journal(school: School, scope: AuditScope, journal: ClassJournal) -> bool:

@@ -115,6 +115,9 @@ def test_the_diary_needs_written_consent_where_the_regulation_requires_it(api: A
             "Gymnasium 2",
             "§1.5",
         )
+    # The history of the child's marks in the audit trail follows the same rule.
+    trail = assert_refused(api.get(f"{V1}/audit", "parent"), 403, "consent-required")
+    assert trail["clause"]["ref"] == "§1.5"
     card = api.get(f"{V1}/family/children/{child}", "parent")
     assert (card.status_code, card.json()["consent_in_force"]) == (200, False)
     # Another family's child still looks missing, consent or not.
@@ -130,7 +133,7 @@ def test_the_diary_needs_written_consent_where_the_regulation_requires_it(api: A
         date(2026, 9, 7),
         "№ 7",
     )
-    for url in (diary, averages):
+    for url in (diary, averages, f"{V1}/audit"):
         assert api.get(url, "parent").status_code == 200
 
 
