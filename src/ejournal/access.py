@@ -4,7 +4,7 @@ Deny by default, and out of scope looks like missing. Each check names the rule 
 access (and the clause it comes from); anything no rule grants is refused. A resource the reader
 may not even see raises NotFoundError, exactly as a missing one would.
 
-Writes: ``resolve``, ``require_role``, ``writer_of_lesson``, ``attendance_corrector``,
+Writes: ``resolve``, ``require_role``, ``writer_of_lesson``, ``class_teacher_correcting``,
 ``require_journal_teacher``, ``require_class_teacher_of``, ``require_guardian_for_parent`` (the
 command handlers call them). Reads: one function per kind of resource, taking the reader's
 account and answering the resource it may read (``readable_journal``, ``history_journal``,
@@ -233,12 +233,17 @@ def teaches_class(school: School, account: Account, year: str, class_code: str) 
     )
 
 
+def account_can_read_class(account: Account, year: str, class_code: str) -> bool:
+    """A class's list and its students' printouts: the administration, and the class's own
+    class teacher of that year (Lyceum 68 §3.5.2)."""
+    return _reads_all(account, ADMINISTRATION) or account.leads(year, class_code)
+
+
 def class_list(school: School, account: Account, year: str, class_code: str) -> SchoolYear:
-    """A class list: the administration and the class's own class teacher of that year
-    (Lyceum 68 §3.5.2); the school year is answered, for anyone else the class does not
-    exist."""
+    """A class list (``account_can_read_class``); the school year is answered, for anyone else
+    the class does not exist."""
     school_year = _school_class(school, year, class_code)
-    if not (_reads_all(account, ADMINISTRATION) or account.leads(year, class_code)):
+    if not account_can_read_class(account, year, class_code):
         raise NotFoundError("no such class")
     return school_year
 
@@ -511,28 +516,27 @@ def writer_of_lesson(
     return substitution
 
 
-def attendance_corrector(
+def class_teacher_correcting(
     actor: Actor, account: Account | None, journal: ClassJournal, on: date, slot: int
-) -> Actor:
-    """Who corrects recorded attendance, and in which role the correction is recorded: whoever
-    may record the lesson, and the class teacher of the journal's class in its year, who checks
-    the class's absences daily and corrects them (School 77 §4.3.8; Lyceum 68 §3.5.1: every page
-    of the class «с правом редактирования»). One person may hold both roles; the one that grants
-    the correction is recorded."""
+) -> Actor | None:
+    """The class teacher's right to correct recorded attendance in every journal of their class
+    of that year (School 77 §4.3.8: the class teacher checks the class's absences daily and
+    corrects them; Lyceum 68 §3.5.1: every page of the class «с правом редактирования»).
+    Answers the actor to record the correction in (the class teacher role), or None when the
+    rule does not apply and the lesson's writers' rule decides (``writer_of_lesson``): a
+    teacher of the journal, or the substitute of the lesson, corrects as themself."""
     if actor.role is Role.TEACHER and (
         actor.account_id in journal.teachers
         or journal.substitution_for(on, slot, actor.account_id) is not None
     ):
-        return actor
+        return None
     if (
         account is not None
         and account.holds(Role.CLASS_TEACHER)
         and account.leads(journal.year, journal.class_code)
     ):
         return account.act_as(Role.CLASS_TEACHER)
-    if actor.role is Role.TEACHER and can_see_journal(actor, account, journal):
-        writer_of_lesson(actor, journal, on, slot)
-    raise NotFoundError("no such journal")
+    return None
 
 
 def require_journal_teacher(actor: Actor, journal: ClassJournal) -> None:

@@ -9,7 +9,8 @@ from uuid import UUID
 from pydantic import Field
 
 from ejournal.access import (
-    attendance_corrector,
+    can_read_journal,
+    class_teacher_correcting,
     require_class_teacher_of,
     resolve,
     visible_journal,
@@ -64,8 +65,14 @@ def correct_attendance(school: School, actor: Actor, cmd: CorrectAttendance) -> 
     def attempt() -> Recorded:
         account = resolve(school, actor)
         journal = school.journal(cmd.journal_id)
+        if account is not None and not can_read_journal(account, journal):
+            raise NotFoundError("no such journal")
         lesson = journal.lesson(cmd.lesson_id)
-        corrector = attendance_corrector(actor, account, journal, lesson.on, lesson.slot)
+        corrector = class_teacher_correcting(actor, account, journal, lesson.on, lesson.slot)
+        if corrector is None:
+            journal = visible_journal(school, actor, account, cmd.journal_id)
+            writer_of_lesson(actor, journal, lesson.on, lesson.slot)
+            corrector = actor
         school.year_view(journal.year).check_open()
         journal.correct_attendance(cmd.lesson_id, cmd.student_id, cmd.status, cmd.reason, corrector)
         return school.record(journal)
