@@ -11,7 +11,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request, Response
 from fastapi.security import OAuth2PasswordBearer
 
 from api.deployment import Deployment, SchoolServices
@@ -68,6 +68,41 @@ def current_session(
 
 CurrentSession = Annotated[Session, Depends(current_session)]
 
+WAIT_SECONDS = 5.0
+"""How long a read waits for the read models to reach a position it asked for."""
+
+
+def caught_up(
+    session: CurrentSession,
+    response: Response,
+    after: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            description="A log position a command returned: wait (a few seconds at most) until"
+            " the read models show it, so a reader sees what was just recorded.",
+        ),
+    ] = None,
+) -> int:
+    """Read-your-writes: wait (bounded) for the read models to apply ``after``, and answer the
+    position they stand at, which goes back in ``X-Read-Position``."""
+    return wait_for_read_models(session, response, after)
+
+
+def wait_for_read_models(session: Session, response: Response, after: int | None) -> int:
+    """The one read-your-writes wait, for a route whose query model carries ``after`` itself
+    (the audit trail's); every other read depends on ``ReadPosition``."""
+    projector = session.school.projector
+    if after is not None:
+        projector.wait_for(after, WAIT_SECONDS)
+    position = projector.position()
+    response.headers["X-Read-Position"] = str(position)
+    return position
+
+
+ReadPosition = Annotated[int, Depends(caught_up)]
+"""The log position a read model read is made at, once it has applied the ``after`` asked for."""
+
 
 async def current_school(session: CurrentSession) -> School:
     return session.school.app
@@ -101,6 +136,16 @@ CurrentRollKeeper = Annotated[
 ]
 """Who keeps students' personal data, guardians and consent: the class teacher of the
 student's class (Lyceum 68 §3.5.2), the secretary and the administrator."""
+CurrentRollReader = Annotated[
+    Actor,
+    Depends(
+        acting_as(
+            Role.SECRETARY, Role.ADMINISTRATOR, Role.DEPUTY, Role.DIRECTOR, Role.CLASS_TEACHER
+        )
+    ),
+]
+"""Who reads students' records at all: the roll keepers, the administration, and class teachers
+(their own class's students only: the core scopes each student)."""
 CurrentFamily = Annotated[Actor, Depends(acting_as(Role.PARENT, Role.STUDENT))]
 CurrentReader = Annotated[
     Actor,

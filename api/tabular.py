@@ -1,7 +1,7 @@
 """Reading a tabular read model (summary sheets, reports) and sending it as JSON, CSV or XLSX.
 
-Shared by the sheets and the reports routers: a read can wait (bounded) for a log position a
-command returned, the position read at goes back in ``X-Read-Position``, and a file is offered
+Shared by the sheets and the reports routers: the route waits for the position asked for
+(``ReadPosition``), the position read at goes back in ``X-Read-Position``, and a file is offered
 for download under a name that survives non-ASCII ("5А").
 """
 
@@ -21,20 +21,12 @@ from ejournal.projections.summary_sheets import SheetView
 
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-WAIT_SECONDS = 5.0
-"""How long a read waits for the read models to reach a position it asked for."""
 
 View = TypeVar("View", bound=SheetView | ReportView)
 
 
-def read_view(
-    session: CurrentSession, after: int | None, response: Response, query: Callable[[Cursor], View]
-) -> View:
-    """The view as the read models hold it, once they have applied ``after`` (if given)."""
-    projector = session.school.projector
-    if after is not None:
-        projector.wait_for(after, WAIT_SECONDS)
-    response.headers["X-Read-Position"] = str(projector.position())
+def read_view(session: CurrentSession, query: Callable[[Cursor], View]) -> View:
+    """The view as the read models hold it (the route's ``ReadPosition`` waited for them)."""
     with session.school.database.transaction(write=False) as cursor:
         return query(cursor)
 

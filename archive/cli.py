@@ -38,9 +38,9 @@ from archive.verification import (
     read_info,
     verify_archive,
 )
+from ejournal.access import system_actor
 from ejournal.aggregates.archive_register import ArchiveOutcome
 from ejournal.clock import SystemClock
-from ejournal.commands.access import system_actor
 from ejournal.errors import EjournalError
 from ejournal.exits import ReportingGroup, explain
 from ejournal.integrity.checkpoint import VerifierKey, format_fingerprint, parse_fingerprint

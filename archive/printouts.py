@@ -16,8 +16,8 @@ from pathlib import Path
 from uuid import UUID
 
 from archive.printing import PdfPrinter
+from ejournal.access import system_actor
 from ejournal.aggregates.student import Student
-from ejournal.commands.access import system_actor
 from ejournal.commands.printouts import (
     PRINTOUT_MAKERS,
     IssueProgressPrintout,

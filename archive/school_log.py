@@ -18,11 +18,11 @@ from contextlib import contextmanager
 from archive.repair import RepairOutcome
 from archive.verification import LiveLogReport, VerificationReport
 from ejournal import storage
+from ejournal.access import system_actor
 from ejournal.aggregates.archive_register import ArchiveOutcome
 from ejournal.application import Recorded
 from ejournal.clock import Clock
 from ejournal.commands import archives
-from ejournal.commands.access import system_actor
 from ejournal.errors import EjournalError
 from ejournal.integrity.checkpoint import Checkpoint, VerifierKey
 from ejournal.integrity.merkle import verify_consistency

@@ -45,9 +45,20 @@ from bench.journal_load import (
     set_up_year,
 )
 from ejournal import storage
+from ejournal.access import audit_scope
+from ejournal.aggregates.student import PersonName
 from ejournal.application import School
 from ejournal.clock import MovableClock
-from ejournal.commands import accounts, attendance, journals, lessons, marks, substitutions, year
+from ejournal.commands import (
+    accounts,
+    attendance,
+    journals,
+    lessons,
+    marks,
+    students,
+    substitutions,
+    year,
+)
 from ejournal.commands.marking import MarkEntry
 from ejournal.database import Cursor, SchoolDatabase, open_database
 from ejournal.demo import PERIODS
@@ -59,7 +70,6 @@ from ejournal.projections.audit_trail import (
     AuditScope,
     AuditTrail,
     audit_page,
-    audit_scope,
     csv_lines,
     every_entry,
 )
@@ -101,6 +111,18 @@ def person(school: School, admin: Actor, login: str, name: str, *grants: dict[st
         school, admin, accounts.RegisterAccount(login=login, full_name=name)
     ).ids["account_id"]
     for grant in grants:
+        if grant["role"] is Role.PARENT:
+            # The parent role goes to a recorded guardian only (Gymnasium 2 §3.7).
+            students.add_guardian(
+                school,
+                admin,
+                students.AddGuardian(
+                    student_id=grant["student_id"],
+                    name=PersonName(last=name.split(maxsplit=1)[0], first=name.split()[1]),
+                    relation="mother",
+                    account_id=account_id,
+                ),
+            )
         accounts.grant_role(school, admin, accounts.GrantRole(account_id=account_id, **grant))
     return Actor(account_id=account_id, role=grants[0]["role"])
 

@@ -34,10 +34,11 @@ from bench.http_commands import service
 from bench.journal_load import DEFAULT_POSTGRES_URL, ZONE, at
 from bench.writes import prepare, submit
 from ejournal import storage
+from ejournal.access import system_actor
+from ejournal.aggregates.student import PersonName
 from ejournal.application import School
 from ejournal.clock import MovableClock
 from ejournal.commands import accounts
-from ejournal.commands.access import system_actor
 from ejournal.credentials import CredentialStore
 from ejournal.database import open_database
 from ejournal.projections.diary import diary_week
@@ -92,6 +93,17 @@ def parents_for(school: School, settings: Settings, students: list[UUID]) -> lis
             system_actor(),
             accounts.RegisterAccount(login=login, full_name=f"Родитель {n}"),
         ).ids["account_id"]
+        # The parent role goes to a recorded guardian only (Gymnasium 2 §3.7).
+        students.add_guardian(
+            school,
+            system_actor(),
+            students.AddGuardian(
+                student_id=student,
+                name=PersonName(last="Родитель", first=str(n)),
+                relation="mother",
+                account_id=account_id,
+            ),
+        )
         accounts.grant_role(
             school,
             system_actor(),

@@ -30,10 +30,10 @@ from uuid import UUID
 import httpx
 
 from ejournal import storage
+from ejournal.access import system_actor
 from ejournal.aggregates.student import PersonName
 from ejournal.application import School
 from ejournal.commands import accounts, journals, lessons, marks, students, year
-from ejournal.commands.access import system_actor
 from ejournal.credentials import CredentialStore
 from ejournal.database import open_database
 from ejournal.policy.calendar import SchoolCalendar

@@ -43,11 +43,11 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from ejournal import storage
+from ejournal.access import system_actor
 from ejournal.aggregates.student import PersonName
 from ejournal.application import School
 from ejournal.clock import MovableClock
 from ejournal.commands import accounts, journals, lessons, marks, period_marks, students, year
-from ejournal.commands.access import system_actor
 from ejournal.commands.marking import MarkEntry
 from ejournal.demo import (
     BELLS,

@@ -126,6 +126,8 @@ def _family(world: World, login: str, name: str, role: Role, student: UUID) -> t
     account_id = accounts.register_account(
         world.school, world.admin, accounts.RegisterAccount(login=login, full_name=name)
     ).ids["account_id"]
+    if role is Role.PARENT:
+        world.guardian_account(student, account_id, name)
     grant = accounts.grant_role(
         world.school,
         world.admin,

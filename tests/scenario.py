@@ -14,11 +14,11 @@ from pathlib import Path
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from ejournal.access import system_actor
 from ejournal.aggregates.student import PersonName
 from ejournal.application import School
 from ejournal.clock import MovableClock
 from ejournal.commands import accounts, journals, lessons, students, year
-from ejournal.commands.access import system_actor
 from ejournal.commands.marking import MarkEntry
 from ejournal.marks import WorkKind
 from ejournal.policy.profile import load_profile
@@ -132,6 +132,21 @@ class World:
                 ),
             )
         return Actor(account_id=account_id, role=roles[0])
+
+    def guardian_account(self, student: UUID, account_id: UUID, name: str) -> UUID:
+        """Record an account's holder as a student's mother, so it may be given the parent
+        role (Gymnasium 2 §3.7); answers the guardian's id."""
+        last, first, *rest = name.split()
+        return students.add_guardian(
+            self.school,
+            self.admin,
+            students.AddGuardian(
+                student_id=student,
+                name=PersonName(last=last, first=first, patronymic=rest[0] if rest else None),
+                relation="mother",
+                account_id=account_id,
+            ),
+        ).ids["guardian_id"]
 
 
 def build_world(

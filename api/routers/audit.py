@@ -3,7 +3,8 @@ or as one CSV file.
 
 ``GET /audit`` gives a page and the cursor of the next; ``GET /audit.csv`` gives every row the
 same filters select, as a CSV file (UTF-8, Russian headers, times in the school's time zone).
-The auditor, the deputy and the director read every row; a teacher the rows of the journals
+Who reads which rows is the core's (``ejournal.access.audit_scope``): the auditor and the
+administration read every row; a teacher the rows of the journals
 they keep or substitute in, a class teacher those of their class's journals, a parent the
 history of their own child's marks. A journal or student filter outside the reader's scope
 answers exactly as a missing one.
@@ -18,13 +19,13 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
-from api.dependencies import CurrentSession, DeploymentDep, SchoolApp
+from api.dependencies import CurrentSession, DeploymentDep, SchoolApp, wait_for_read_models
 from api.schemas.audit import AuditPageQuery, AuditQuery
+from ejournal.access import audit_scope
 from ejournal.database import Cursor
 from ejournal.projections.audit_trail import (
     AuditPage,
     audit_page,
-    audit_scope,
     check_in_scope,
     csv_lines,
     every_entry,
@@ -33,9 +34,6 @@ from ejournal.projections.reporting import school_timezone
 
 router = APIRouter(tags=["audit"])
 
-WAIT_SECONDS = 5.0
-"""How long a read waits for the read model to reach a position it asked for."""
-
 CSV = "text/csv; charset=utf-8"
 _CSV_FILE: dict[int | str, dict[str, Any]] = {
     200: {
@@ -43,14 +41,6 @@ _CSV_FILE: dict[int | str, dict[str, Any]] = {
         "content": {CSV: {"schema": {"type": "string"}}},
     }
 }
-
-
-def _caught_up(session: CurrentSession, response: Response | None, after: int | None) -> None:
-    projector = session.school.projector
-    if after is not None:
-        projector.wait_for(after, WAIT_SECONDS)
-    if response is not None:
-        response.headers["X-Read-Position"] = str(projector.position())
 
 
 @router.get("/audit", response_model=AuditPage, summary="The audit trail")
@@ -65,9 +55,9 @@ def read_audit(
     deputy's approval, the late flag, server time and request id. Newest first; pass a page's
     ``next_cursor`` as ``cursor`` for the next. The ``X-Read-Position`` header tells how far
     the trail has applied the log."""
-    scope = audit_scope(session.account)
+    scope = audit_scope(session.account, school)
     selected = query.to_filter()
-    _caught_up(session, response, query.after)
+    wait_for_read_models(session, response, query.after)
     with session.school.database.transaction(write=False) as cursor:
         check_in_scope(school, cursor, scope, selected)
         return audit_page(cursor, scope, selected, after=query.cursor, limit=query.limit)
@@ -84,13 +74,14 @@ def export_audit(
     session: CurrentSession,
     school: SchoolApp,
     deployment: DeploymentDep,
+    response: Response,
 ) -> StreamingResponse:
     """Every row the filters select (the same filters and scope as ``GET /audit``), newest
     first, streamed a page at a time: UTF-8 CSV with Russian headers, times in the school's
     time zone."""
-    scope = audit_scope(session.account)
+    scope = audit_scope(session.account, school)
     selected = query.to_filter()
-    _caught_up(session, None, query.after)
+    read_at = wait_for_read_models(session, response, query.after)
     database = session.school.database
     with database.transaction(write=False) as cursor:
         check_in_scope(school, cursor, scope, selected)
@@ -107,6 +98,6 @@ def export_audit(
         media_type=CSV,
         headers={
             "Content-Disposition": 'attachment; filename="audit.csv"',
-            "X-Read-Position": str(session.school.projector.position()),
+            "X-Read-Position": str(read_at),
         },
     )

@@ -1,10 +1,11 @@
 """History (time travel): a class journal as it stood at any moment, what changed on it between
 two moments, and the whole story of one mark, replayed from the log.
 
-Inspectors, auditors, the deputy, the director and the administrator read the history of every
-journal; a teacher that of the journals they keep. The story of one mark is also open to the
-parent of the student it was given to, and to no other parent: a mark of another child, or in a
-journal the reader may not see, answers exactly as a missing one.
+Who reads which is the core's access module's to say (``ejournal.access``): inspectors,
+auditors, the deputy, the director and the administrator read the history of every journal; a
+teacher that of the journals they keep, a class teacher that of their class's journals. The story
+of one mark is also open to the parent of the student it was given to, and to no other parent: a
+mark of another child, or in a journal the reader may not see, answers exactly as a missing one.
 """
 
 from __future__ import annotations
@@ -16,36 +17,23 @@ from fastapi import APIRouter, Depends, Query
 
 from api.dependencies import CurrentSession, SchoolApp, acting_as
 from api.schemas.history import MomentQuery, SpanQuery
-from ejournal.aggregates.class_journal import ClassJournal
-from ejournal.errors import NotFoundError
-from ejournal.history import (
-    HISTORY_READERS,
-    JournalDiff,
-    MarkStory,
-    can_read_history,
-    can_read_mark_story,
-    journal_as_of,
-    journal_diff,
-    mark_story,
-)
+from ejournal.access import HISTORY_READERS, history_journal, story_mark
+from ejournal.history import JournalDiff, MarkStory, journal_as_of, journal_diff, mark_story
 from ejournal.projections.journal_grid import JournalGridView
 from ejournal.roles import Actor, Role
 
 router = APIRouter(tags=["history"])
 
-HistoryReader = Annotated[Actor, Depends(acting_as(*sorted(HISTORY_READERS), Role.TEACHER))]
-"""Who replays journals; each journal is further scoped (a teacher's own only)."""
+HistoryReader = Annotated[
+    Actor, Depends(acting_as(*sorted(HISTORY_READERS), Role.TEACHER, Role.CLASS_TEACHER))
+]
+"""Who replays journals; each journal is further scoped (a teacher's own, a class teacher's
+class's)."""
 StoryReader = Annotated[
-    Actor, Depends(acting_as(*sorted(HISTORY_READERS), Role.TEACHER, Role.PARENT))
+    Actor,
+    Depends(acting_as(*sorted(HISTORY_READERS), Role.TEACHER, Role.CLASS_TEACHER, Role.PARENT)),
 ]
 """Who reads a mark's story; each mark is further scoped (a parent's own child's only)."""
-
-
-def _journal_in_scope(school: SchoolApp, session: CurrentSession, journal_id: UUID) -> UUID:
-    journal = school.view(ClassJournal, journal_id, "journal")
-    if not can_read_history(session.account, journal):
-        raise NotFoundError("no such journal")
-    return journal_id
 
 
 @router.get(
@@ -63,7 +51,7 @@ def read_journal_as_of(
     """The journal's page as it stood at ``at``, replayed from the log (the journal, its roster
     and its students' names as they were then), in the same shape as the journal grid: marks
     as they stood, with the corrections made by then; students on the page then."""
-    _journal_in_scope(school, session, journal_id)
+    history_journal(school, session.account, journal_id)
     return journal_as_of(school, journal_id, moment.at)
 
 
@@ -82,7 +70,7 @@ def read_journal_diff(
     """Lessons added, topics and homework changed, marks added, corrected and voided,
     attendance and absence reasons, period marks, and students joining or leaving the page,
     from ``start`` to ``end``, in the page's order."""
-    _journal_in_scope(school, session, journal_id)
+    history_journal(school, session.account, journal_id)
     return journal_diff(school, journal_id, span.start, span.end)
 
 
@@ -101,12 +89,5 @@ def read_mark_story(
     """Every event of the mark's life in order: recorded, a deputy's authorisation, corrected,
     voided; each with its value, who (account, role), why, approved by whom, when, and whether
     it was a late entry."""
-    # One answer for a missing journal, a missing mark and one the reader may not see.
-    try:
-        journal = school.view(ClassJournal, journal_id, "journal")
-        mark = journal.mark(mark_id)
-    except NotFoundError:
-        raise NotFoundError("no such mark") from None
-    if not can_read_mark_story(session.account, journal, mark):
-        raise NotFoundError("no such mark")
+    story_mark(school, session.account, journal_id, mark_id)
     return mark_story(school, journal_id, mark_id)

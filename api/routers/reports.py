@@ -2,11 +2,11 @@
 monthly attendance, accumulation of marks, journal-keeping monitoring, class occupancy, and the
 activity of parents and students.
 
-Who reads what: the deputy, the director, the administrator, inspectors and auditors read every
-report of the school; a class teacher reads the reports of their own class; a subject teacher
-reads the monitoring of their own journals (DESIGN.md §5). For anyone else who reads journals
-an out-of-scope class or journal does not exist (404, exactly as a missing one); the
-school-wide reports are refused to them (403).
+Who reads what is the core's access module's to say (``ejournal.access``): the deputy, the
+director, the administrator, inspectors and auditors read every report of the school; a class
+teacher reads the reports of their own class; a subject teacher reads the monitoring of their own
+journals. For anyone else who reads journals an out-of-scope class or journal does not exist
+(404, exactly as a missing one); the school-wide reports are refused to them (403).
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response
 
-from api.dependencies import CurrentReader, CurrentSession, SchoolApp, acting_as
+from api.dependencies import CurrentReader, CurrentSession, ReadPosition, SchoolApp, acting_as
 from api.routers.administration.year_labels import SchoolYearLabel
 from api.schemas.reports import (
     FILE_RESPONSES,
-    After,
     End,
     Format,
     PeriodParam,
@@ -31,17 +30,20 @@ from api.schemas.reports import (
     report_days,
 )
 from api.tabular import read_view, render_view
-from ejournal.aggregates.class_journal import ClassJournal
-from ejournal.aggregates.school_year import SchoolYear
-from ejournal.commands.access import (
+from ejournal.access import (
     REPORT_READERS,
-    account_can_monitor_journal,
-    account_can_report_on_class,
+    monitored_journal,
+    reported_class,
+    require_school_reports,
 )
+from ejournal.aggregates.school_year import SchoolYear
 from ejournal.commands.timing import local_today
-from ejournal.errors import NotFoundError
 from ejournal.projections.attendance_report import ClassAttendanceView, class_attendance
 from ejournal.projections.class_occupancy import ClassOccupancyView, class_occupancy
+from ejournal.projections.class_teacher_report import (
+    ClassTeacherReportView,
+    class_teacher_report,
+)
 from ejournal.projections.family_activity import FamilyActivityView, family_activity
 from ejournal.projections.journal_monitoring import JournalMonitoringView, journal_monitoring
 from ejournal.projections.marks_accumulation import MarksAccumulationView, marks_accumulation
@@ -49,29 +51,8 @@ from ejournal.roles import Actor
 
 router = APIRouter(tags=["reports"])
 
-CurrentSchoolReader = Annotated[Actor, Depends(acting_as(*REPORT_READERS))]
+CurrentSchoolReader = Annotated[Actor, Depends(acting_as(*sorted(REPORT_READERS)))]
 """Who reads every report of the school."""
-
-# --- scope --------------------------------------------------------------------------------------
-
-
-def _class_in_scope(session: CurrentSession, school: SchoolApp, year: str, class_code: str) -> None:
-    """A class of the year that the reader may report on (the core's rule); for anyone else it
-    does not exist."""
-    school_year = school.year_view(year)
-    if class_code not in school_year.classes or not account_can_report_on_class(
-        session.account, year, class_code
-    ):
-        raise NotFoundError("no such class")
-
-
-def _journal_in_scope(session: CurrentSession, school: SchoolApp, journal_id: UUID) -> ClassJournal:
-    """A journal the reader may monitor (the core's rule); for anyone else it does not exist."""
-    journal = school.view(ClassJournal, journal_id, "journal")
-    if not account_can_monitor_journal(session.account, journal):
-        raise NotFoundError("no such journal")
-    return journal
-
 
 # --- reading and rendering ----------------------------------------------------------------------
 
@@ -101,14 +82,14 @@ def read_class_attendance(
     session: CurrentSession,
     school: SchoolApp,
     response: Response,
+    read_at: ReadPosition,
     fmt: Format = ReportFormat.JSON,
-    after: After = None,
 ) -> Response:
     """Отчет о посещаемости класса (по месяцам), School 77 §4.3.10: per month the lessons
     held, the student-lessons, the lessons missed and of them for a valid reason, and the
     attendance rate; the same for each student. Coming late is not missing a lesson."""
-    _class_in_scope(session, school, year, class_code)
-    view = read_view(session, after, response, lambda c: class_attendance(c, year, class_code))
+    reported_class(school, session.account, year, class_code)
+    view = read_view(session, lambda c: class_attendance(c, year, class_code))
     return render_view(view, fmt, _file_name("attendance-by-month", year, class_code), response)
 
 
@@ -126,17 +107,15 @@ def read_marks_accumulation(
     session: CurrentSession,
     school: SchoolApp,
     response: Response,
+    read_at: ReadPosition,
     fmt: Format = ReportFormat.JSON,
-    after: After = None,
 ) -> Response:
     """Накопляемость отметок (Gymnasium 2 §8.4): per student and subject, the marks of the
     period and their weighted average, beside each subject's weekly hours. No regulation sets
     a minimum number of marks, so nothing is flagged: the counts are for the reader to judge."""
-    _class_in_scope(session, school, year, class_code)
+    reported_class(school, session.account, year, class_code)
     school.year_view(year).period(period)
-    view = read_view(
-        session, after, response, lambda c: marks_accumulation(c, year, class_code, period)
-    )
+    view = read_view(session, lambda c: marks_accumulation(c, year, class_code, period))
     return render_view(
         view, fmt, _file_name("marks-accumulation", year, class_code, period), response
     )
@@ -155,23 +134,21 @@ def read_class_monitoring(
     session: CurrentSession,
     school: SchoolApp,
     response: Response,
+    read_at: ReadPosition,
     period: PeriodParam = None,
     start: Start = None,
     end: End = None,
     fmt: Format = ReportFormat.JSON,
-    after: After = None,
 ) -> Response:
     """Анализ ведения журнала (Lyceum 68 §3.4.6) for a class's journals over a period or a
     range: shares of students with no mark and with one mark, lessons without topic or
     homework, late entries, KTP progress; rolled up per teacher and for the class."""
-    _class_in_scope(session, school, year, class_code)
+    reported_class(school, session.account, year, class_code)
     school_year = school.year_view(year)
     days = report_days(school_year, period, start, end)
     today = _today(school, school_year)
     view = read_view(
         session,
-        after,
-        response,
         lambda c: journal_monitoring(
             c, year, days.start, days.end, today, period_id=days.period_id, class_code=class_code
         ),
@@ -192,15 +169,41 @@ def read_class_family_activity(
     session: CurrentSession,
     school: SchoolApp,
     response: Response,
+    read_at: ReadPosition,
     fmt: Format = ReportFormat.JSON,
-    after: After = None,
 ) -> Response:
     """School 77 §4.3.11 (the class teacher monitors how students and parents use the
     journal): per month the parents and students with an account, how many signed in, and the
     number of sign-ins."""
-    _class_in_scope(session, school, year, class_code)
-    view = read_view(session, after, response, lambda c: family_activity(c, year, class_code))
+    reported_class(school, session.account, year, class_code)
+    view = read_view(session, lambda c: family_activity(c, year, class_code))
     return render_view(view, fmt, _file_name("family-activity", year, class_code), response)
+
+
+@router.get(
+    "/years/{year}/classes/{class_code}/reports/class-teacher",
+    response_model=ClassTeacherReportView,
+    summary="The class teacher's report for a period",
+)
+def read_class_teacher_report(
+    year: SchoolYearLabel,
+    class_code: str,
+    period: RequiredPeriod,
+    reader: CurrentReader,
+    session: CurrentSession,
+    school: SchoolApp,
+    read_at: ReadPosition,
+) -> ClassTeacherReportView:
+    """Отчет классного руководителя за учебный период (School 77 §4.3.10): the class results
+    of the period (counts of "5", "4", "3", "2", success and quality rates, per subject and for
+    the class) beside the class's attendance over the period's days (per student and by month;
+    the first and last months in part). For the class's class teacher and the school's
+    readers."""
+    school_year = reported_class(school, session.account, year, class_code)
+    grade = school_year.school_class(class_code).grade
+    chosen = school_year.period(period, grade)
+    with session.school.database.transaction(write=False) as cursor:
+        return class_teacher_report(cursor, year, class_code, chosen)
 
 
 # --- a journal's monitoring ---------------------------------------------------------------------
@@ -218,22 +221,20 @@ def read_journal_monitoring(
     session: CurrentSession,
     school: SchoolApp,
     response: Response,
+    read_at: ReadPosition,
     period: PeriodParam = None,
     start: Start = None,
     end: End = None,
     fmt: Format = ReportFormat.JSON,
-    after: After = None,
 ) -> Response:
     """The monitoring of one journal, for its teacher, its class's class teacher and the
     school's readers: the same measures as the school's, over a period or a range."""
-    journal = _journal_in_scope(session, school, journal_id)
+    journal = monitored_journal(school, session.account, journal_id)
     school_year = school.year_view(journal.year)
     days = report_days(school_year, period, start, end)
     today = _today(school, school_year)
     view = read_view(
         session,
-        after,
-        response,
         lambda c: journal_monitoring(
             c,
             journal.year,
@@ -262,21 +263,20 @@ def read_school_monitoring(
     session: CurrentSession,
     school: SchoolApp,
     response: Response,
+    read_at: ReadPosition,
     period: PeriodParam = None,
     start: Start = None,
     end: End = None,
     fmt: Format = ReportFormat.JSON,
-    after: After = None,
 ) -> Response:
     """Анализ ведения журнала for every journal of the year (Lyceum 68 §3.4.6; School 77
     §4.6.6; Gymnasium 2 §6.2), rolled up per teacher and per class."""
+    require_school_reports(session.account)
     school_year = school.year_view(year)
     days = report_days(school_year, period, start, end)
     today = _today(school, school_year)
     view = read_view(
         session,
-        after,
-        response,
         lambda c: journal_monitoring(
             c, year, days.start, days.end, today, period_id=days.period_id
         ),
@@ -296,19 +296,18 @@ def read_class_occupancy(
     session: CurrentSession,
     school: SchoolApp,
     response: Response,
+    read_at: ReadPosition,
     period: PeriodParam = None,
     start: Start = None,
     end: End = None,
     fmt: Format = ReportFormat.JSON,
-    after: After = None,
 ) -> Response:
     """Наполняемость классов (School 77 §4.6.5): per class the students at the start and end,
     at each month's start, who came and who left, and the subgroups' sizes."""
+    require_school_reports(session.account)
     days = report_days(school.year_view(year), period, start, end)
     view = read_view(
         session,
-        after,
-        response,
         lambda c: class_occupancy(c, year, days.start, days.end, period_id=days.period_id),
     )
     return render_view(view, fmt, _file_name("class-occupancy", year), response)
@@ -326,11 +325,12 @@ def read_family_activity(
     session: CurrentSession,
     school: SchoolApp,
     response: Response,
+    read_at: ReadPosition,
     fmt: Format = ReportFormat.JSON,
-    after: After = None,
 ) -> Response:
     """Активность родителей и учащихся (School 117 §9: monthly; School 77 §4.6.6; Lyceum 68
     §3.4.6): per class and month, and for the school."""
+    require_school_reports(session.account)
     school.year_view(year)
-    view = read_view(session, after, response, lambda c: family_activity(c, year))
+    view = read_view(session, lambda c: family_activity(c, year))
     return render_view(view, fmt, _file_name("family-activity", year), response)

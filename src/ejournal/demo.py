@@ -29,6 +29,7 @@ from eventsourcing.persistence import Notification
 from pydantic import BaseModel, ConfigDict
 
 from ejournal import storage
+from ejournal.access import system_actor
 from ejournal.aggregates.account import Account
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.school_year import SchoolYear
@@ -45,7 +46,6 @@ from ejournal.commands import (
     substitutions,
     year,
 )
-from ejournal.commands.access import system_actor
 from ejournal.commands.marking import MarkEntry
 from ejournal.errors import EjournalError, NotFoundError
 from ejournal.generator.ktp import homework, ktp_item_for, ktp_lines
@@ -856,12 +856,15 @@ class _Seeder:
             patronymic=self.rng.choice(FATHERS)[2],
         )
         account_id: UUID | None = None
+        login = ""
         if self.rng.random() < 0.35:
             login = self.free_login(login_for(mother))
             account_id = self.register(login, str(mother), f"{login}@mail.example")
-            self.grant(account_id, login, Role.PARENT, by=class_teacher, student_id=pupil.id)
             self.tally.parents.append(login)
         mother_id = self.add_guardian(pupil, class_teacher, mother, "mother", account_id)
+        if account_id is not None:
+            # The parent role goes to a recorded guardian only (Gymnasium 2 §3.7).
+            self.grant(account_id, login, Role.PARENT, by=class_teacher, student_id=pupil.id)
         if self.rng.random() < 0.6:
             father = PersonName(
                 last=male_surname, first=father_first, patronymic=self.rng.choice(FATHERS)[1]

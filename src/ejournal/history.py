@@ -15,9 +15,7 @@ current values. Those few facts are read from the journal's own correction event
 version: their stored topic picks them out, so only they are decoded, and the application keeps
 what it read of a journal's log (append-only, so it stays true) and reads only what came after.
 
-Who may read what is decided here too: inspectors, auditors, the deputy, the director and the
-administrator replay every journal, a teacher the journals they keep; a mark's story is also the
-parent's of the student it was given to.
+Who may read what is decided by the core's access module (``ejournal.access``).
 """
 
 from __future__ import annotations
@@ -58,30 +56,6 @@ from ejournal.projections.journal_grid import (
 from ejournal.roles import Role
 
 A = TypeVar("A", bound=Aggregate)
-
-HISTORY_READERS = frozenset(
-    {Role.INSPECTOR, Role.AUDITOR, Role.DEPUTY, Role.DIRECTOR, Role.ADMINISTRATOR}
-)
-"""Who reads the history of every journal; a teacher reads that of the journals they keep."""
-
-
-def can_read_history(account: Account, journal: ClassJournal) -> bool:
-    """Whether an account may replay a journal's history (deny by default)."""
-    roles = account.roles()
-    if roles & HISTORY_READERS:
-        return True
-    return Role.TEACHER in roles and account.id in journal.teachers
-
-
-def can_read_mark_story(account: Account, journal: ClassJournal, mark: Mark) -> bool:
-    """Whether an account may read one mark's story: a history reader of its journal, or a
-    parent of the student it was given to."""
-    if can_read_history(account, journal):
-        return True
-    return any(
-        g.role is Role.PARENT and g.student_id == mark.student_id for g in account.grants.values()
-    )
-
 
 # --- aggregates as of a moment ------------------------------------------------------------------
 

@@ -71,6 +71,8 @@ def _family(world: World, login: str, name: str, role: Role, student: UUID) -> A
     account_id = accounts.register_account(
         world.school, world.admin, accounts.RegisterAccount(login=login, full_name=name)
     ).ids["account_id"]
+    if role is Role.PARENT:
+        world.guardian_account(student, account_id, name)
     accounts.grant_role(
         world.school,
         world.admin,

@@ -20,6 +20,7 @@ import pytest
 from api_session import PASSWORD, Api
 from fastapi import routing
 
+from ejournal import access
 from ejournal.commands import accounts, attendance, lessons, marks, period_marks, results
 from ejournal.marks import Attendance, ResultKind
 from ejournal.roles import Role
@@ -232,6 +233,15 @@ def _annulled(api: Api) -> Ctx:
     return ctx
 
 
+def _guardian_account(api: Api) -> Ctx:
+    """A fresh account whose holder is recorded as the guardian of 5А's third student and of a
+    first-grader (Gymnasium 2 §3.7: the parent role goes to a recorded guardian only)."""
+    ctx = _fresh_account(api)
+    for student in (api.world.students[2], api.world.first_graders[0]):
+        api.world.guardian_account(student, UUID(ctx["account"]), "Новикова Нина Николаевна")
+    return ctx
+
+
 def _granted(api: Api) -> Ctx:
     ctx = _fresh_account(api)
     grant = accounts.grant_role(
@@ -411,11 +421,12 @@ def _by_id(
 
 
 def _class_sheet(tail: str) -> Case:
-    """A sheet of a class: its class teacher and the administration; out of scope another
-    class, missing a class the year does not have."""
+    """A sheet of a class: its class teacher, the administration and the class's subject
+    teachers (School 77 §4.3.10, §4.4.11); out of scope another class (1А, where only the
+    mathematics teacher teaches), missing a class the year does not have."""
     return Case(
-        allowed=("class_teacher", *ADMINISTRATION),
-        allowed_out=ADMINISTRATION,
+        allowed=("class_teacher", *ADMINISTRATION, *CLASS_5A_TEACHERS),
+        allowed_out=(*ADMINISTRATION, "math"),
         build=_scoped(
             lambda api, ctx: (f"{V1}/years/{YEAR}/classes/5А{tail}", None),
             lambda api, ctx: (f"{V1}/years/{YEAR}/classes/1А{tail}", None),
@@ -425,6 +436,8 @@ def _class_sheet(tail: str) -> Case:
 
 
 READERS = (*ADMINISTRATION, *HISTORY)
+CLASS_5A_TEACHERS = ("math", "russian", "english1", "english2")
+"""The subject teachers of 5А (the class teacher teaches there too, as a class teacher)."""
 SETUP = ("deputy", "admin")
 TEACHERS = ("math",)
 
@@ -505,6 +518,9 @@ TABLE: dict[tuple[str, str], Case] = {
     ): _teacher(
         lambda c: f"/lessons/{c['lesson']}/attendance/{c['student']}/corrections",
         lambda api, ctx, key: {"status": "late", "reason": "пришёл ко второй половине"},
+        # The class teacher corrects attendance in every journal of 5А (School 77 §4.3.8).
+        allowed=("math", "class_teacher"),
+        allowed_out=("russian", "class_teacher"),
     ),
     ("POST", "/api/v1/journals/{journal_id}/marks"): _teacher(
         lambda c: "/marks",
@@ -584,7 +600,8 @@ TABLE: dict[tuple[str, str], Case] = {
         "/results/Q1"
     ),
     ("GET", "/api/v1/years/{year}/sheets/movement"): Case(
-        allowed=ADMINISTRATION,
+        # The class teacher reads their own class's movement (School 77 §4.3.10).
+        allowed=(*ADMINISTRATION, "class_teacher"),
         build=_scoped(
             lambda api, ctx: (f"{V1}/years/{YEAR}/sheets/movement", None),
             lambda api, ctx: (f"{V1}/years/{NO_YEAR}/sheets/movement", None),
@@ -619,7 +636,7 @@ TABLE: dict[tuple[str, str], Case] = {
                 {"role": "parent", "student_id": str(api.world.first_graders[0])},
             ),
         ),
-        setup=_fresh_account,
+        setup=_guardian_account,
     ),
     # --- the school year ---
     ("POST", "/api/v1/years"): Case(allowed=("admin",), build=_fixed(f"{V1}/years", NEXT_YEAR)),
@@ -786,11 +803,20 @@ TABLE: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/years/{year}/students"): _year_wide(
         ("secretary", "admin"), "/students", ADMISSION
     ),
-    ("GET", "/api/v1/students/{student_id}"): _by_id(
-        ("secretary", "admin", "deputy", "director"),
-        lambda api, ctx, x: f"{V1}/students/{_s(api, 0) if x == 'in' else x}",
-        lambda api, ctx: None,
-    ),
+    **{
+        # The class teacher reads their own students' records and families (Lyceum 68 §3.5.2;
+        # School 77 §4.3.7); out of scope a first-grader of 1А, missing a random id.
+        ("GET", f"/api/v1/students/{{student_id}}{tail}"): Case(
+            allowed=("secretary", "admin", "deputy", "director", "class_teacher"),
+            allowed_out=("secretary", "admin", "deputy", "director"),
+            build=_scoped(
+                lambda api, ctx, t=tail: (f"{V1}/students/{_s(api, 0)}{t}", None),
+                lambda api, ctx, t=tail: (f"{V1}/students/{api.world.first_graders[0]}{t}", None),
+                lambda api, ctx, t=tail: (f"{V1}/students/{uuid4()}{t}", None),
+            ),
+        )
+        for tail in ("", "/family")
+    },
     ("POST", "/api/v1/students/{student_id}/transfer"): _by_id(
         ("secretary", "admin"),
         lambda api, ctx, x: f"{V1}/students/{_s(api, 2) if x == 'in' else x}/transfer",
@@ -869,6 +895,7 @@ TABLE: dict[tuple[str, str], Case] = {
             ("marks-accumulation", "?period=Q1"),
             ("journal-monitoring", "?period=Q1"),
             ("family-activity", ""),
+            ("class-teacher", "?period=Q1"),
         )
     },
     # A journal's monitoring: its teacher, its class's class teacher and the school's readers;
@@ -912,8 +939,8 @@ TABLE: dict[tuple[str, str], Case] = {
     # mathematics (kept by the same teacher); missing a journal that does not exist.
     **{
         ("GET", path): Case(
-            allowed=("auditor", "deputy", "director", "math", "class_teacher", "parent"),
-            allowed_out=("auditor", "deputy", "director", "math"),
+            allowed=("auditor", "deputy", "director", "admin", "math", "class_teacher", "parent"),
+            allowed_out=("auditor", "deputy", "director", "admin", "math"),
             build=_scoped(
                 lambda api, ctx, p=path: (f"{p}?journal_id={_journal(api, 'math')}", None),
                 lambda api, ctx, p=path: (f"{p}?journal_id={_journal(api, 'math1')}", None),
@@ -929,8 +956,8 @@ TABLE: dict[tuple[str, str], Case] = {
     # exist.
     **{
         ("GET", f"{V1}/journals/{{journal_id}}/history{tail}"): Case(
-            allowed=(*HISTORY, "deputy", "director", "admin", "math"),
-            allowed_out=(*HISTORY, "deputy", "director", "admin", "russian"),
+            allowed=(*HISTORY, "deputy", "director", "admin", "math", "class_teacher"),
+            allowed_out=(*HISTORY, "deputy", "director", "admin", "russian", "class_teacher"),
             build=_scoped(
                 lambda api, ctx, q=f"{tail}?{query}": (
                     f"{V1}/journals/{_journal(api, 'math')}/history{q}",
@@ -952,8 +979,8 @@ TABLE: dict[tuple[str, str], Case] = {
     # One mark's story: history readers, the journal's teacher, and the parent of the student
     # it was given to; out of scope a mark of another child in 5А Russian.
     ("GET", "/api/v1/journals/{journal_id}/marks/{mark_id}/story"): Case(
-        allowed=(*HISTORY, "deputy", "director", "admin", "math", "parent"),
-        allowed_out=(*HISTORY, "deputy", "director", "admin", "russian"),
+        allowed=(*HISTORY, "deputy", "director", "admin", "math", "class_teacher", "parent"),
+        allowed_out=(*HISTORY, "deputy", "director", "admin", "russian", "class_teacher"),
         build=_scoped(
             lambda api, ctx: (
                 f"{V1}/journals/{_journal(api, 'math')}/marks/{ctx['child_mark']}/story",
@@ -1134,3 +1161,40 @@ def test_access_matrix(api: Api, route: tuple[str, str]) -> None:
     assert response.status_code == expected, (who, inside[0], response.text)
     if method == "GET":
         assert api.world.school.position() == position
+
+
+UNSCOPED_READS = {
+    f"{V1}/me": "the caller's own account",
+    f"{V1}/auth/api-tokens": "the caller's own tokens",
+    f"{V1}/years/{{year}}": "the school year's calendar, the same for all staff",
+    f"{V1}/accounts/{{account_id}}": "any account, for the administration (a role, no scope)",
+    f"{V1}/projections": "the read models' state, for the administration (a role, no scope)",
+    f"{V1}/integrity/checkpoints": "the log's checkpoints carry no journal content",
+    f"{V1}/integrity/checkpoints/latest": "the log's checkpoints carry no journal content",
+    f"{V1}/integrity/checkpoints/{{size}}": "the log's checkpoints carry no journal content",
+    f"{V1}/integrity/public-key": "the log's key carries no journal content",
+    f"{V1}/integrity/inclusion": "a proof of hashes carries no journal content",
+    f"{V1}/integrity/consistency": "a proof of hashes carries no journal content",
+}
+"""The reads that scope nothing, each with the reason; every other read of the API calls one of
+the core's read rules (``ejournal.access.READ_RULES``)."""
+
+
+def test_every_read_goes_through_the_cores_access_module(api: Api) -> None:
+    """DESIGN.md §5: every read is scoped in one module of the core; a route only parses, calls
+    it and renders. A new read route that checks nothing (or checks scope itself) fails here."""
+    unscoped = set()
+    for route in routing.iter_route_contexts(api.client.app.routes):
+        original = route.original_route
+        path = route.path
+        if not isinstance(original, routing.APIRoute) or "GET" not in (original.methods or ()):
+            continue
+        if not path.startswith(V1) or ("GET", path) in PUBLIC or path == f"{V1}/health":
+            continue
+        called = set(original.endpoint.__code__.co_names) & set(access.READ_RULES)
+        if not called:
+            unscoped.add(path)
+        else:
+            assert path not in UNSCOPED_READS, f"{path} is scoped: drop it from UNSCOPED_READS"
+    assert unscoped == set(UNSCOPED_READS)
+    assert all(callable(getattr(access, name)) for name in access.READ_RULES)

@@ -271,6 +271,23 @@ def test_family_access_is_granted_to_students_of_the_class(api: Api) -> None:
     ).ids["account_id"]
     url = f"/api/v1/accounts/{parent}/family-roles"
     child = api.world.students[2]
+    # An account no guardian record names gets no parent role (Gymnasium 2 §3.7), from the
+    # class teacher or the administrator, and nothing is recorded.
+    position = api.world.school.position()
+    for who in ("class_teacher", "admin"):
+        path = url if who == "class_teacher" else f"/api/v1/accounts/{parent}/roles"
+        stranger = assert_refused(
+            api.post(path, who, {"role": "parent", "student_id": str(child)}),
+            422,
+            "rule-violated",
+        )
+        assert (stranger["rule"], stranger["clause"]["source"], stranger["clause"]["ref"]) == (
+            "parent-is-guardian",
+            "Gymnasium 2",
+            "§3.7",
+        )
+    assert api.world.school.position() == position
+    api.world.guardian_account(child, parent, "Гусева Ольга Петровна")
     granted = api.post(url, "class_teacher", {"role": "parent", "student_id": str(child)})
     assert granted.status_code == 201, granted.text
     grant_id = UUID(granted.json()["ids"]["grant_id"])
@@ -312,3 +329,64 @@ def test_family_access_is_granted_to_students_of_the_class(api: Api) -> None:
         "invalid-request",
     )
     assert api.world.school.position() == position
+
+
+def test_the_class_teacher_corrects_attendance_in_the_classs_journals(api: Api) -> None:
+    # School 77 §4.3.8: the class teacher checks the class's absences daily and corrects them;
+    # Lyceum 68 §3.5.1: every page of the class «с правом редактирования».
+    student = api.world.students[0]
+    absent_on_sept_1(api, student)
+    world = api.world
+    for key in ("math", "russian"):
+        journal = world.school.journal(world.journals[key])
+        (lesson_id,) = journal.lessons
+        response = api.post(
+            f"/api/v1/journals/{journal.id}/lessons/{lesson_id}/attendance/{student}/corrections",
+            "class_teacher",
+            {"status": "late", "reason": "пришёл ко второму уроку, справка от врача"},
+        )
+        assert response.status_code == 201, response.text
+        event = list(world.school.events.get(journal.id))[-1]
+        assert isinstance(event, ClassJournal.AttendanceCorrected)
+        assert (event.actor.role, event.status, event.previous) == (
+            "class_teacher",
+            Attendance.LATE,
+            Attendance.ABSENT,
+        )
+    # Another class's journal answers as a missing one, and records nothing.
+    lessons.record_whole_lesson(
+        world.school,
+        world.math,
+        lessons.RecordWholeLesson(
+            journal_id=world.journals["math1"],
+            on=SEPT_1,
+            slot=2,
+            topic="Счёт до десяти",
+            attendance={world.first_graders[0]: Attendance.ABSENT},
+        ),
+    )
+    position = world.school.position()
+    (other_lesson,) = world.school.journal(world.journals["math1"]).lessons
+    body = {"status": "present", "reason": "ошибка"}
+    other = assert_refused(
+        api.post(
+            f"/api/v1/journals/{world.journals['math1']}/lessons/{other_lesson}/attendance/"
+            f"{world.first_graders[0]}/corrections",
+            "class_teacher",
+            body,
+        ),
+        404,
+        "not-found",
+    )
+    missing = assert_refused(
+        api.post(
+            f"/api/v1/journals/{uuid4()}/lessons/{other_lesson}/attendance/"
+            f"{world.first_graders[0]}/corrections",
+            "class_teacher",
+            body,
+        ),
+        404,
+        "not-found",
+    )
+    assert other["detail"] == missing["detail"]
+    assert world.school.position() == position

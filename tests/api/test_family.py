@@ -9,8 +9,9 @@ from uuid import uuid4
 
 from api_session import Api
 
-from ejournal.aggregates.student import PersonName
 from ejournal.commands import students
+
+V1 = "/api/v1"
 
 PROBLEM = "application/problem+json"
 
@@ -42,16 +43,9 @@ def test_a_parent_follows_their_child_and_a_student_themself(api: Api) -> None:
 
 def test_one_child_with_guardians_and_consent(api: Api) -> None:
     child = api.world.students[0]
-    guardian_id = students.add_guardian(
-        api.world.school,
-        api.world.secretary,
-        students.AddGuardian(
-            student_id=child,
-            name=PersonName(last="Алексеева", first="Ирина", patronymic="Олеговна"),
-            relation="mother",
-            phone="+7 900 000-00-01",
-        ),
-    ).ids["guardian_id"]
+    # The parent's account is the child's recorded mother (the parent role goes to a recorded
+    # guardian only, Gymnasium 2 §3.7).
+    (guardian_id,) = api.world.school.student(child).guardians
     url = f"/api/v1/family/children/{child}"
     assert api.get(url, "parent").json()["consent_in_force"] is False
     students.record_consent(
@@ -102,3 +96,51 @@ def test_family_routes_are_for_family_only(api: Api) -> None:
         assert_refused(api.get(url, None), 401, "not-authenticated")
         for who in ("class_teacher", "math", "deputy", "admin", "inspector"):
             assert_refused(api.get(url, who), 403, "forbidden")
+
+
+def test_the_diary_needs_written_consent_where_the_regulation_requires_it(api: Api) -> None:
+    # Gymnasium 2 §1.5: a student is in the journal and diary only with the parents' written
+    # consent. Under that profile the diary and averages are refused until a consent is in
+    # force, with the rule and the clause; the child's own card says why.
+    child = api.world.students[0]
+    adopt = {"profile": "gymnasium2", "reason": "положение гимназии"}
+    assert api.post(f"{V1}/years/2026-2027/profile", "admin", adopt).status_code == 201
+    api.world.at(date(2026, 9, 7), 18)
+    diary = f"{V1}/family/children/{child}/diary?start=2026-09-07"
+    averages = f"{V1}/family/children/{child}/averages?period=Q1"
+    for url in (diary, averages):
+        refused = assert_refused(api.get(url, "parent"), 403, "consent-required")
+        assert (refused["rule"], refused["clause"]["source"], refused["clause"]["ref"]) == (
+            "consent",
+            "Gymnasium 2",
+            "§1.5",
+        )
+    # The history of the child's marks in the audit trail follows the same rule.
+    trail = assert_refused(api.get(f"{V1}/audit", "parent"), 403, "consent-required")
+    assert trail["clause"]["ref"] == "§1.5"
+    card = api.get(f"{V1}/family/children/{child}", "parent")
+    assert (card.status_code, card.json()["consent_in_force"]) == (200, False)
+    # Another family's child still looks missing, consent or not.
+    assert_refused(api.get(diary.replace(str(child), str(uuid4())), "parent"), 404, "not-found")
+    (guardian_id,) = api.world.school.student(child).guardians
+    consent = {"given_by": str(guardian_id), "given_on": "2026-09-07", "document": "№ 7"}
+    recorded = api.post(f"{V1}/students/{child}/consents", "class_teacher", consent)
+    assert recorded.status_code == 201, recorded.text
+    # The consent is an event naming who recorded it and the document's date.
+    event = list(api.world.school.events.get(child))[-1]
+    assert (event.actor.role, event.consent.given_on, event.consent.document) == (
+        "class_teacher",
+        date(2026, 9, 7),
+        "№ 7",
+    )
+    for url in (diary, averages, f"{V1}/audit"):
+        assert api.get(url, "parent").status_code == 200
+
+
+def test_no_consent_is_asked_where_the_regulation_asks_none(api: Api) -> None:
+    # School 77 sets no such rule: the diary answers without a consent on record.
+    child = api.world.students[0]
+    assert not api.world.school.student(child).consents
+    api.world.at(date(2026, 9, 7), 18)
+    response = api.get(f"{V1}/family/children/{child}/diary?start=2026-09-07", "parent")
+    assert response.status_code == 200, response.text

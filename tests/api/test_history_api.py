@@ -160,8 +160,11 @@ def test_history_is_for_its_readers_only(api: Api) -> None:
     path = f"{V1}/journals/{kept['journal']}/history?at={AFTER}"
     for who in ("parent", "student", "secretary"):
         assert api.get(path, who).status_code == 403, who
-    # A class teacher reads the page of their class, but not its history unless they teach it.
-    out = api.get(path, "class_teacher")
+    # A class teacher reads every page of their class as it stands and as it stood (Lyceum 68
+    # §3.5.1); another class's journal answers as a missing one.
+    assert api.get(path, "class_teacher").status_code == 200
+    other = api.world.journals["math1"]
+    out = api.get(f"{V1}/journals/{other}/history?at={AFTER}", "class_teacher")
     missing = api.get(f"{V1}/journals/{uuid4()}/history?at={AFTER}", "class_teacher")
     assert out.status_code == missing.status_code == 404
     assert out.json()["detail"] == missing.json()["detail"]

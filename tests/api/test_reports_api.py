@@ -251,3 +251,35 @@ def test_the_days_asked_for(api: Api) -> None:
     assert api.get(accumulation, "deputy").status_code == 422  # the period is required
     assert api.get(f"{accumulation}?period=Z9", "deputy").status_code == 404
     assert api.get(f"{base}?format=pdf", "deputy").status_code == 422
+
+
+def test_the_class_teachers_report_for_a_period(api: Api) -> None:
+    # School 77 §4.3.10: «Отчет классного руководителя за учебный период», the class's results
+    # beside its attendance over the period's days.
+    after = keep_a_monday(api)
+    path = f"/years/{YEAR}/classes/5А/reports/class-teacher"
+    q1 = api.get(f"{V1}{path}?period=Q1&after={after}", "class_teacher")
+    assert q1.status_code == 200, q1.text
+    assert int(q1.headers["x-read-position"]) >= after
+    body = q1.json()
+    assert (body["period_id"], body["start"], body["end"]) == ("Q1", "2026-09-01", "2026-10-24")
+    results = api.get(f"{V1}/years/{YEAR}/classes/5А/results/Q1", "class_teacher").json()
+    assert body["results"] == results
+    attendance = body["attendance"]
+    assert [m["month"] for m in attendance["months"]] == ["2026-09-01", "2026-10-01"]
+    assert (attendance["lessons"], attendance["total"]["missed"]) == (1, 1)
+    absent = api.world.students[1]
+    (row,) = [s for s in attendance["students"] if s["student_id"] == str(absent)]
+    assert (row["total"]["missed"], row["total"]["valid"]) == (1, 0)
+    # The September absence is not the second quarter's.
+    q2 = api.get(f"{V1}{path}?period=Q2", "class_teacher").json()["attendance"]
+    assert [m["month"] for m in q2["months"]] == ["2026-11-01", "2026-12-01"]
+    assert (q2["lessons"], q2["total"]["missed"]) == (0, 0)
+    # The school's readers read it too; a subject teacher or another class's does not exist.
+    assert api.get(f"{V1}{path}?period=Q1", "deputy").status_code == 200
+    for who, code in (("math", "5А"), ("class_teacher", "1А")):
+        out = api.get(f"{V1}/years/{YEAR}/classes/{code}/reports/class-teacher?period=Q1", who)
+        missing = api.get(f"{V1}/years/{YEAR}/classes/9Я/reports/class-teacher?period=Q1", who)
+        assert out.status_code == missing.status_code == 404
+        assert out.json()["detail"] == missing.json()["detail"]
+    assert api.get(f"{V1}{path}?period=Z9", "class_teacher").status_code == 404

@@ -13,9 +13,9 @@ import pytest
 from api_session import Api
 from scenario import YEAR
 
+from ejournal.access import system_actor
 from ejournal.aggregates.student import PersonName, Student
 from ejournal.commands import accounts, students, year
-from ejournal.commands.access import system_actor
 from ejournal.roles import Actor, Role
 from ejournal.storage import drop_school
 
@@ -141,9 +141,32 @@ def test_the_roll_is_kept_by_the_secretary_and_the_administrator(api: Api) -> No
 
 def test_a_student_record_is_for_the_roll_keepers_and_the_administration(api: Api) -> None:
     student = api.world.students[0]
-    for who in ("math", "class_teacher", "inspector", "auditor", "parent", "student"):
+    for who in ("math", "inspector", "auditor", "parent", "student"):
         problem(api.get(f"{V1}/students/{student}", who), 403, "forbidden")
+        problem(api.get(f"{V1}/students/{student}/family", who), 403, "forbidden")
     problem(api.get(f"{V1}/students/{student}", None), 401, "not-authenticated")
+
+
+def test_a_class_teacher_reads_their_own_students_records_and_families(api: Api) -> None:
+    # Lyceum 68 §3.5.2, School 77 §4.3.7, Gymnasium 2 §3.1/§7.1: the class teacher keeps the
+    # students' and parents' data current, so reads them; another class's student is missing.
+    student = api.world.students[0]
+    record = api.get(f"{V1}/students/{student}", "class_teacher")
+    assert record.status_code == 200, record.text
+    assert (record.json()["class_code"], record.json()["guardians"]) == ("5А", 1)
+    family = api.get(f"{V1}/students/{student}/family", "class_teacher")
+    assert family.status_code == 200, family.text
+    (guardian,) = family.json()["guardians"]
+    assert (guardian["relation"], guardian["account_id"]) == (
+        "mother",
+        str(api.actors["parent"].account_id),
+    )
+    assert (family.json()["consents"], family.json()["consent_in_force"]) == ([], False)
+    for tail in ("", "/family"):
+        other = api.get(f"{V1}/students/{api.world.first_graders[0]}{tail}", "class_teacher")
+        missing = api.get(f"{V1}/students/{uuid.uuid4()}{tail}", "class_teacher")
+        assert other.status_code == missing.status_code == 404
+        assert other.json()["detail"] == missing.json()["detail"]
 
 
 @pytest.fixture

@@ -128,15 +128,18 @@ def test_who_may_not_read_the_sheets(api: Api, path: str) -> None:
     assert api.get(url, None).status_code == 401
     assert api.get(url, "parent").status_code == 403
     if "/classes/" in path:
-        # A teacher of the class who does not lead it finds nothing, as for a missing class.
-        refused = api.get(url, "math")
-        missing = api.get(url.replace("5А", "9Я"), "math")
+        # A teacher of the class reads them (School 77 §4.4.11); one who teaches elsewhere
+        # finds nothing, as for a missing class.
+        assert api.get(url, "math").status_code == 200
+        refused = api.get(url, "outsider")
+        missing = api.get(url.replace("5А", "9Я"), "outsider")
         assert refused.status_code == missing.status_code == 404
         assert refused.json()["detail"] == missing.json()["detail"]
         other_class = api.get(url.replace("5А", "1А"), "class_teacher")
         assert other_class.status_code == 404
+        assert api.get(url.replace("5А", "1А"), "russian").status_code == 404
     else:
-        assert api.get(url, "class_teacher").status_code == 403
+        assert api.get(url, "math").status_code == 403
     assert api.get(url.replace(YEAR, "2031-2032"), "deputy").status_code == 404
 
 
@@ -144,3 +147,14 @@ def test_an_unknown_period_or_format(api: Api) -> None:
     assert api.get(f"{V1}/years/{YEAR}/classes/5А/results/Z9", "deputy").status_code == 404
     bad = api.get(f"{V1}/years/{YEAR}/classes/5А/sheets/progress?format=pdf", "deputy")
     assert bad.status_code == 422
+
+
+def test_a_class_teacher_reads_their_own_classs_movement(api: Api) -> None:
+    # School 77 §4.3.10: «Сводная ведомость учета движения учащихся» among the class teacher's
+    # reports; the whole school's is the administration's.
+    url = f"{V1}/years/{YEAR}/sheets/movement"
+    everything = api.get(url, "deputy").json()["rows"]
+    own = api.get(url, "class_teacher").json()["rows"]
+    assert {row["to_class"] for row in everything} == {"5А", "1А"}
+    assert own == [row for row in everything if "5А" in (row["from_class"], row["to_class"])]
+    assert own

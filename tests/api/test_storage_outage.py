@@ -24,9 +24,9 @@ from tcp_proxy import TcpProxy, free_port
 
 from api.app import create_app
 from ejournal import storage
+from ejournal.access import system_actor
 from ejournal.clock import MovableClock
 from ejournal.commands import accounts
-from ejournal.commands.access import system_actor
 from ejournal.roles import Role
 from ejournal.settings import Settings
 

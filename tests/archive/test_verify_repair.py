@@ -30,6 +30,7 @@ from archive.repair import RepairOutcome, repair_archive
 from archive.school_log import SchoolLog, reach_school
 from archive.stores import DirectoryStore, S3Store, Store, open_store
 from archive.verification import TrustedKey, VerificationReport, verify_archive
+from ejournal.access import system_actor
 from ejournal.aggregates.archive_register import (
     ArchiveContents,
     ArchiveOutcome,
@@ -39,7 +40,6 @@ from ejournal.aggregates.archive_register import (
     archive_register_id,
 )
 from ejournal.commands import archives
-from ejournal.commands.access import system_actor
 from ejournal.errors import AccessDeniedError
 from ejournal.integrity.checkpoint import Checkpoint, SigningKey, VerifierKey, sign
 from ejournal.integrity.merkle import leaf_hash, root_of

@@ -71,10 +71,10 @@ def generate(directory: Path) -> str:
     from fastapi.testclient import TestClient  # noqa: PLC0415
 
     from api.app import create_app  # noqa: PLC0415
+    from ejournal.access import system_actor  # noqa: PLC0415
     from ejournal.application import School  # noqa: PLC0415
     from ejournal.clock import MovableClock  # noqa: PLC0415
     from ejournal.commands import accounts  # noqa: PLC0415
-    from ejournal.commands.access import system_actor  # noqa: PLC0415
     from ejournal.integrity.checkpoint import SigningKey  # noqa: PLC0415
     from ejournal.integrity.notary import Notary  # noqa: PLC0415
     from ejournal.schools import open_school  # noqa: PLC0415

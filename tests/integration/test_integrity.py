@@ -28,11 +28,11 @@ from scenario import World, build_world
 from typer.testing import CliRunner
 
 from ejournal import storage
+from ejournal.access import system_actor
 from ejournal.aggregates.integrity_register import IntegrityRegister, integrity_register_id
 from ejournal.cli import app as ejournal_cli
 from ejournal.clock import MovableClock
 from ejournal.commands import lessons
-from ejournal.commands.access import system_actor
 from ejournal.commands.marking import MarkEntry
 from ejournal.database import Cursor, Dialect, open_database
 from ejournal.integrity.canonical import event_leaf_hash, parse_line

@@ -16,9 +16,9 @@ from click.testing import Result
 from tcp_proxy import free_port
 from typer.testing import CliRunner
 
+from ejournal.access import system_actor
 from ejournal.cli import app
 from ejournal.commands import accounts
-from ejournal.commands.access import system_actor
 from ejournal.schools import open_school
 from ejournal.settings import Settings
 

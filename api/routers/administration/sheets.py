@@ -1,9 +1,10 @@
 """Summary sheets (сводные ведомости) and the class results of a period, as JSON, CSV or XLSX
 (School 77 §4.3.10, §4.6.5).
 
-A class's sheets are for the administration and for the class's own class teacher; for anyone
-else who reads journals the class does not exist. The year-wide movement sheet is the
-administration's.
+Who reads which sheet is the core's access module's to say (``ejournal.access``): a class's
+sheets and results are for the administration, the class's own class teacher and the teachers of
+the class (School 77 §4.3.10, §4.4.11); for anyone else who reads journals the class does not
+exist. The movement sheet is the administration's whole, and a class teacher's own class's.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from api.dependencies import CurrentAdministration, CurrentReader, CurrentSession, SchoolApp
+from api.dependencies import (
+    CurrentReader,
+    CurrentSession,
+    ReadPosition,
+    SchoolApp,
+)
 from api.routers.administration.year_labels import SchoolYearLabel
 from api.tabular import CSV, XLSX, read_view, render_view
-from ejournal.commands.access import account_can_read_class
-from ejournal.errors import NotFoundError
+from ejournal.access import class_sheets, movement_of
 from ejournal.projections.summary_sheets import (
     AttendanceSheetView,
     ClassResultsView,
@@ -59,14 +64,6 @@ After = Annotated[
 ]
 
 
-def _check_class(session: CurrentSession, school: SchoolApp, year: str, class_code: str) -> None:
-    school_year = school.year_view(year)
-    if class_code not in school_year.classes or not account_can_read_class(
-        session.account, year, class_code
-    ):
-        raise NotFoundError("no such class")
-
-
 def _file_name(kind: str, year: str, class_code: str | None = None) -> str:
     parts = [kind, year.replace("/", "-")]
     if class_code is not None:
@@ -88,13 +85,13 @@ def read_progress_sheet(
     session: CurrentSession,
     school: SchoolApp,
     response: Response,
+    read_at: ReadPosition,
     fmt: Format = SheetFormat.JSON,
-    after: After = None,
 ) -> Response:
     """Сводная ведомость учёта успеваемости: students × subjects, each period's mark and the
     year mark, as they stand after corrections."""
-    _check_class(session, school, year, class_code)
-    view = read_view(session, after, response, lambda c: progress_sheet(c, year, class_code))
+    class_sheets(school, session.account, year, class_code)
+    view = read_view(session, lambda c: progress_sheet(c, year, class_code))
     return render_view(view, fmt, _file_name("progress", year, class_code), response)
 
 
@@ -112,13 +109,13 @@ def read_attendance_sheet(
     session: CurrentSession,
     school: SchoolApp,
     response: Response,
+    read_at: ReadPosition,
     fmt: Format = SheetFormat.JSON,
-    after: After = None,
 ) -> Response:
     """Сводная ведомость учёта посещаемости: students × months (September to May), lessons
     missed and of them for a valid reason; coming late is not missing a lesson."""
-    _check_class(session, school, year, class_code)
-    view = read_view(session, after, response, lambda c: attendance_sheet(c, year, class_code))
+    class_sheets(school, session.account, year, class_code)
+    view = read_view(session, lambda c: attendance_sheet(c, year, class_code))
     return render_view(view, fmt, _file_name("attendance", year, class_code), response)
 
 
@@ -131,17 +128,18 @@ def read_attendance_sheet(
 )
 def read_movement_sheet(
     year: SchoolYearLabel,
-    administration: CurrentAdministration,
+    reader: CurrentReader,
     session: CurrentSession,
     school: SchoolApp,
     response: Response,
+    read_at: ReadPosition,
     fmt: Format = SheetFormat.JSON,
-    after: After = None,
 ) -> Response:
     """Сводная ведомость учёта движения учащихся: admissions, transfers, promotions and
-    withdrawals of the year, with their dates and orders."""
-    school.year_view(year)
-    view = read_view(session, after, response, lambda c: movement_sheet(c, year))
+    withdrawals of the year, with their dates and orders; the whole school's for the
+    administration, a class teacher's own class's (School 77 §4.3.10)."""
+    classes = movement_of(school, session.account, year)
+    view = read_view(session, lambda c: movement_sheet(c, year, classes))
     return render_view(view, fmt, _file_name("movement", year), response)
 
 
@@ -160,14 +158,12 @@ def read_class_results(
     session: CurrentSession,
     school: SchoolApp,
     response: Response,
+    read_at: ReadPosition,
     fmt: Format = SheetFormat.JSON,
-    after: After = None,
 ) -> Response:
     """Итоги успеваемости класса за учебный период: per subject and for the class, the counts
     of "5", "4", "3", "2", the success rate and the quality rate."""
-    _check_class(session, school, year, class_code)
+    class_sheets(school, session.account, year, class_code)
     school.year_view(year).period(period_id)
-    view = read_view(
-        session, after, response, lambda c: class_results(c, year, class_code, period_id)
-    )
+    view = read_view(session, lambda c: class_results(c, year, class_code, period_id))
     return render_view(view, fmt, _file_name(f"results-{period_id}", year, class_code), response)

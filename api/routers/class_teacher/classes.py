@@ -19,11 +19,10 @@ from api.dependencies import CurrentClassTeacher, CurrentReader, CurrentSession,
 from api.schemas.people import PersonNamePublic, StaffPublic
 from api.schemas.requests import IsoDate, RequestModel
 from api.schemas.school_year import SchoolYearQuery, today_within, url_label
+from ejournal.access import class_list
 from ejournal.aggregates.account import Account
 from ejournal.aggregates.student import Student
 from ejournal.commands import attendance
-from ejournal.commands.access import account_can_read_class
-from ejournal.errors import NotFoundError
 from ejournal.marks import AbsenceReason
 from ejournal.text import Comment, Reason
 
@@ -105,12 +104,8 @@ def list_class_students(
 ) -> ClassListPublic:
     """The students of a class with their subgroups: for the class's own class teacher and
     the administration; for anyone else the class does not exist."""
-    # ``reader`` turns away whoever reads no class data at all (403); the scope is checked here.
-    school_year = school.year_view(year)
-    if class_code not in school_year.classes or not account_can_read_class(
-        session.account, year, class_code
-    ):
-        raise NotFoundError("no such class")
+    # ``reader`` turns away whoever reads no class data at all (403); the core scopes the class.
+    school_year = class_list(school, session.account, year, class_code)
     school_class = school_year.classes[class_code]
     day = on or today_within(school, school_year)
     subjects = {

@@ -7,17 +7,20 @@ administrator, on their own routes).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from api.commanding import RecordedPublic, Run
-from api.dependencies import CurrentRollKeeper
-from api.schemas.people import PersonNameRequest
+from api.dependencies import CurrentRollKeeper, CurrentRollReader, CurrentSession, SchoolApp
+from api.schemas.people import PersonNamePublic, PersonNameRequest
 from api.schemas.requests import IsoDate, RequestModel
+from ejournal.access import student_record
 from ejournal.commands import students
+from ejournal.commands.timing import local_today
 from ejournal.text import Address, Label, Name, Reason
 
 router = APIRouter()
@@ -62,6 +65,68 @@ class PersonalDataCorrectionRequest(RequestModel):
     name: PersonNameRequest
     birth_date: IsoDate
     reason: Reason = Field(description="Why, e.g. the document the correction follows.")
+
+
+class GuardianPublic(BaseModel):
+    """A guardian as the record holds them."""
+
+    id: UUID
+    name: PersonNamePublic
+    relation: Literal["mother", "father", "guardian", "other"]
+    phone: str | None
+    email: str | None
+    address: str | None
+    account_id: UUID | None
+
+
+class ConsentPublic(BaseModel):
+    """A written consent to personal-data processing, as recorded."""
+
+    id: UUID
+    given_by: UUID | None
+    given_on: date
+    document: str
+    withdrawn_on: date | None
+
+
+class StudentFamilyPublic(BaseModel):
+    """A student's guardians and consents, for whoever keeps them current."""
+
+    student_id: UUID
+    guardians: list[GuardianPublic]
+    consents: list[ConsentPublic]
+    consent_in_force: bool
+    """Whether a consent is in force today at the school."""
+
+
+@router.get("/students/{student_id}/family", summary="A student's guardians and consents")
+def read_student_family(
+    student_id: UUID, reader: CurrentRollReader, session: CurrentSession, school: SchoolApp
+) -> StudentFamilyPublic:
+    """The guardians (with their contacts and accounts) and the consents recorded for a
+    student: for the roll keepers, the administration and the class teacher of the student's
+    class, who keeps them current (Lyceum 68 §3.5.2; School 77 §4.3.7; Gymnasium 2 §7.1)."""
+    student = student_record(school, session.account, student_id)
+    today = (
+        local_today(school.year_view(student.year), school.clock.now()) if student.year else None
+    )
+    return StudentFamilyPublic(
+        student_id=student.id,
+        guardians=[
+            GuardianPublic(
+                id=g.id,
+                name=PersonNamePublic.of(g.name),
+                relation=g.relation,
+                phone=g.phone,
+                email=g.email,
+                address=g.address,
+                account_id=g.account_id,
+            )
+            for g in student.guardians.values()
+        ],
+        consents=[ConsentPublic.model_validate(c.model_dump()) for c in student.consents.values()],
+        consent_in_force=today is not None and student.has_consent(today),
+    )
 
 
 @router.post("/students/{student_id}/guardians", status_code=201, summary="Add a guardian")

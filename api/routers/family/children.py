@@ -12,14 +12,12 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.dependencies import CurrentFamily, SchoolApp
+from api.dependencies import CurrentFamily, CurrentSession, SchoolApp
 from api.schemas.people import PersonNamePublic
 from api.schemas.school_year import url_label
+from ejournal.access import followed_student, followed_students
 from ejournal.aggregates.student import Student
-from ejournal.application import School
 from ejournal.commands.timing import local_today
-from ejournal.errors import NotFoundError
-from ejournal.roles import Actor
 
 router = APIRouter()
 
@@ -48,14 +46,6 @@ class ChildDetailPublic(ChildPublic):
     consent_in_force: bool
 
 
-def _followed(school: School, family: Actor) -> list[Student]:
-    account = school.account(family.account_id)
-    return [
-        school.view(Student, student_id, "student")
-        for student_id in sorted(account.students_followed())
-    ]
-
-
 def _child(student: Student) -> ChildPublic:
     return ChildPublic(
         id=student.id,
@@ -66,21 +56,22 @@ def _child(student: Student) -> ChildPublic:
 
 
 @router.get("/family/children", summary="The children one follows")
-def list_children(family: CurrentFamily, school: SchoolApp) -> list[ChildPublic]:
+def list_children(
+    family: CurrentFamily, session: CurrentSession, school: SchoolApp
+) -> list[ChildPublic]:
     """A parent's children, or a student themself."""
     return sorted(
-        (_child(student) for student in _followed(school, family)),
+        (_child(student) for student in followed_students(school, session.account)),
         key=lambda child: (child.name.full, str(child.id)),
     )
 
 
 @router.get("/family/children/{student_id}", summary="One child")
-def read_child(student_id: UUID, family: CurrentFamily, school: SchoolApp) -> ChildDetailPublic:
+def read_child(
+    student_id: UUID, family: CurrentFamily, session: CurrentSession, school: SchoolApp
+) -> ChildDetailPublic:
     """One child the account follows; any other student answers exactly as a missing one."""
-    account = school.account(family.account_id)
-    if student_id not in account.students_followed():
-        raise NotFoundError("no such student")
-    student = school.view(Student, student_id, "student")
+    student = followed_student(school, session.account, student_id)
     today = (
         local_today(school.year_view(student.year), school.clock.now()) if student.year else None
     )

@@ -1,8 +1,9 @@
 """The diary (a read model): a child's lessons, homework, marks, absences and period marks, and
 per subject the weighted average and the forecast of the period mark (School 77 §9.3).
 
-For the parent of the child or the student themself; any other student answers exactly as a
-missing one.
+For the parent of the child or the student themself (the core's ``diary_of``); any other
+student answers exactly as a missing one, and where the school's regulation admits a student only
+with written consent (Gymnasium 2 §1.5) a child with none in force is refused.
 """
 
 from __future__ import annotations
@@ -11,42 +12,18 @@ from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
 
-from api.dependencies import CurrentFamily, CurrentSession, SchoolApp
+from api.dependencies import CurrentFamily, CurrentSession, ReadPosition, SchoolApp
 from api.schemas.requests import IsoDate
-from ejournal.errors import NotFoundError
+from ejournal.access import diary_of
 from ejournal.projections.diary import DiaryView, SubjectAverage, diary_averages, diary_week
-from ejournal.roles import Actor
 
 router = APIRouter()
 
-WAIT_SECONDS = 5.0
-"""How long a read waits for the read model to reach a position it asked for."""
 LONGEST_RANGE = timedelta(days=31)
 """The most days one diary read spans: a month, so one request stays small."""
-
-After = Annotated[
-    int | None,
-    Query(
-        ge=0,
-        description="A log position: wait (a few seconds at most) until the diary shows it.",
-    ),
-]
-
-
-def _check_followed(school: SchoolApp, family: Actor, student_id: UUID) -> None:
-    # Another family's child must look exactly like a student that does not exist.
-    if student_id not in school.account(family.account_id).students_followed():
-        raise NotFoundError("no such student")
-
-
-def _caught_up(session: CurrentSession, response: Response, after: int | None) -> None:
-    projector = session.school.projector
-    if after is not None:
-        projector.wait_for(after, WAIT_SECONDS)
-    response.headers["X-Read-Position"] = str(projector.position())
 
 
 @router.get(
@@ -59,18 +36,17 @@ def read_diary(
     family: CurrentFamily,
     session: CurrentSession,
     school: SchoolApp,
-    response: Response,
+    read_at: ReadPosition,
     start: Annotated[IsoDate, Query(description="The first day shown.")],
     end: Annotated[
         IsoDate | None, Query(description="The last day shown; by default a week from start.")
     ] = None,
-    after: After = None,
 ) -> DiaryView:
     """Every day from ``start`` to ``end`` (a month at most): the lessons in slot order with
     topic and homework, the current marks with kind and weight, attendance with absence reasons,
     and period marks on their period's last day. The ``X-Read-Position`` header tells how far
     the diary has applied the log."""
-    _check_followed(school, family, student_id)
+    diary_of(school, session.account, student_id)
     last = end if end is not None else start + timedelta(days=6)
     if not start <= last <= start + LONGEST_RANGE:
         raise RequestValidationError(
@@ -82,7 +58,6 @@ def read_diary(
                 }
             ]
         )
-    _caught_up(session, response, after)
     with session.school.database.transaction(write=False) as cursor:
         return diary_week(cursor, student_id, start, last)
 
@@ -97,14 +72,12 @@ def read_averages(
     family: CurrentFamily,
     session: CurrentSession,
     school: SchoolApp,
-    response: Response,
+    read_at: ReadPosition,
     period: Annotated[str, Query(min_length=1, description='The period\'s id, as "Q1".')],
-    after: After = None,
 ) -> list[SubjectAverage]:
     """Per subject, the marks of the period that count, their weighted average (the weights
     recorded with each mark; pass/fail marks do not count) and, from three marks, the forecast
     of the period mark rounded half up (School 77 §9.3); the period mark once given."""
-    _check_followed(school, family, student_id)
-    _caught_up(session, response, after)
+    diary_of(school, session.account, student_id)
     with session.school.database.transaction(write=False) as cursor:
         return diary_averages(cursor, student_id, period)

@@ -1,11 +1,11 @@
 """The student roll (движение учащихся): admission, transfer between classes, withdrawal, moves
 between subgroups, and a student's record.
 
-Admission, transfer and withdrawal are the secretary's or the administrator's (Lyceum 68
-§3.8.3). A student's record is read by them and by the deputy and director; any other role gets
-403 whatever the id (a role that reads no student learns nothing from an answer), and a
-student who does not exist is 404. Class teachers and families read their own students through
-their own routes.
+Admission, transfer and withdrawal are the secretary's or the administrator's (Lyceum 68 §3.8.3). A
+student's record is read by them, by the deputy and director, and by the class teacher of the
+student's class, who keeps it current (Lyceum 68 §3.5.2; School 77 §4.3.7): the core's
+``student_record`` decides. Any other role gets 403 whatever the id (a role that reads no student
+learns nothing from an answer); a student who does not exist, or another class's, is 404.
 """
 
 from __future__ import annotations
@@ -18,21 +18,22 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.commanding import RecordedPublic, Run
-from api.dependencies import CurrentSecretary, SchoolApp, acting_as
+from api.dependencies import (
+    CurrentRollReader,
+    CurrentSecretary,
+    CurrentSession,
+    SchoolApp,
+    acting_as,
+)
 from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
 from api.schemas.requests import IsoDate
+from ejournal.access import student_record
 from ejournal.aggregates.student import Student
 from ejournal.commands import students
 from ejournal.roles import Actor, Role
 from ejournal.text import Label, Name, Reason
 
 router = APIRouter()
-
-CurrentRollReader = Annotated[
-    Actor,
-    Depends(acting_as(Role.SECRETARY, Role.ADMINISTRATOR, Role.DEPUTY, Role.DIRECTOR)),
-]
-"""Who reads any student's record: the roll keepers and the administration."""
 
 CurrentSubgroupKeeper = Annotated[
     Actor, Depends(acting_as(Role.ADMINISTRATOR, Role.DEPUTY, Role.CLASS_TEACHER))
@@ -162,10 +163,12 @@ def admit_student(
 
 
 @router.get("/students/{student_id}", summary="A student's record")
-def read_student(reader: CurrentRollReader, student_id: UUID, school: SchoolApp) -> StudentPublic:
+def read_student(
+    reader: CurrentRollReader, student_id: UUID, session: CurrentSession, school: SchoolApp
+) -> StudentPublic:
     """A student's name, birth date, class, movement record and how many guardians are
     recorded."""
-    return StudentPublic.of(school.view(Student, student_id, "student"))
+    return StudentPublic.of(student_record(school, session.account, student_id))
 
 
 @router.post("/students/{student_id}/transfer", status_code=201, summary="Transfer a student")

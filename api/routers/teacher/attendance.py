@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import Field
 
 from api.commanding import RecordedPublic, Run
-from api.dependencies import CurrentTeacher
+from api.dependencies import CurrentTeacher, acting_as
 from api.schemas.requests import RequestModel
 from ejournal.commands import attendance
 from ejournal.marks import Attendance
+from ejournal.roles import Actor, Role
 from ejournal.text import Reason
 
 router = APIRouter()
+
+AttendanceCorrector = Annotated[Actor, Depends(acting_as(Role.TEACHER, Role.CLASS_TEACHER))]
+"""Who corrects attendance at all; the core decides which journal and in which role."""
 
 
 class AttendanceRequest(RequestModel):
@@ -64,13 +69,14 @@ def correct_attendance(
     lesson_id: UUID,
     student_id: UUID,
     body: AttendanceCorrectionRequest,
-    teacher: CurrentTeacher,
+    corrector: AttendanceCorrector,
     run: Run,
 ) -> RecordedPublic:
-    """Supersede a student's recorded attendance at a lesson, with the reason."""
+    """Supersede a student's recorded attendance at a lesson, with the reason: the lesson's
+    teacher, or the class teacher of the journal's class (School 77 §4.3.8)."""
     return run(
         attendance.correct_attendance,
-        teacher,
+        corrector,
         attendance.CorrectAttendance(
             journal_id=journal_id,
             lesson_id=lesson_id,

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter
 
-from api.dependencies import CurrentReader, CurrentSession, SchoolApp
-from ejournal.aggregates.class_journal import ClassJournal
-from ejournal.commands.access import account_can_read_journal
-from ejournal.errors import NotFoundError
+from api.dependencies import CurrentReader, CurrentSession, ReadPosition, SchoolApp
+from ejournal.access import readable_journal
 from ejournal.projections.journal_grid import JournalGridView, grid
 
 router = APIRouter()
-
-WAIT_SECONDS = 5.0
-"""How long a read waits for the read model to reach a position it asked for."""
 
 
 @router.get(
@@ -30,25 +24,12 @@ def read_grid(
     reader: CurrentReader,
     session: CurrentSession,
     school: SchoolApp,
-    response: Response,
-    after: Annotated[
-        int | None,
-        Query(
-            ge=0,
-            description="A log position a command returned: wait (a few seconds at most) until"
-            " the grid shows it, so a teacher sees what they just recorded.",
-        ),
-    ] = None,
+    read_at: ReadPosition,
 ) -> JournalGridView:
     """Students × lessons with marks and attendance, topics and homework, period marks right
     after each period's last lesson; late entries, substitutions and corrections marked. The
-    ``X-Read-Position`` header tells how far the grid has applied the log."""
-    journal = school.view(ClassJournal, journal_id, "journal")
-    if not account_can_read_journal(session.account, journal):
-        raise NotFoundError("no such journal")
-    projector = session.school.projector
-    if after is not None:
-        projector.wait_for(after, WAIT_SECONDS)
-    response.headers["X-Read-Position"] = str(projector.position())
+    ``X-Read-Position`` header tells how far the grid has applied the log; ``after`` waits for a
+    position a command returned, so a teacher sees what they just recorded."""
+    readable_journal(school, session.account, journal_id)
     with session.school.database.transaction(write=False) as cursor:
         return grid(cursor, journal_id)

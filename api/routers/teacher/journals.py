@@ -12,10 +12,8 @@ from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentReader, CurrentSession, SchoolApp, acting_as
 from api.schemas.journal_page import JournalPagePublic, journal_page
 from api.schemas.requests import RequestModel
-from ejournal.aggregates.class_journal import ClassJournal
+from ejournal.access import readable_journal
 from ejournal.commands import journals
-from ejournal.commands.access import account_can_read_journal
-from ejournal.errors import NotFoundError
 from ejournal.roles import Actor, Role
 from ejournal.text import Reason, Topic
 
@@ -43,12 +41,8 @@ def read_journal(
 ) -> JournalPagePublic:
     """The journal as it stands: lessons, roster, attendance, marks, period marks, plan and
     grants. A journal outside the caller's scope answers exactly as a missing one."""
-    # ``reader`` turns away whoever reads no journals at all (403); the scope is checked here.
-    journal = school.view(ClassJournal, journal_id, "journal")
-    account = session.account
-    if not account_can_read_journal(account, journal):
-        raise NotFoundError("no such journal")
-    return journal_page(school, journal)
+    # ``reader`` turns away whoever reads no journals at all (403); the core scopes the journal.
+    return journal_page(school, readable_journal(school, session.account, journal_id))
 
 
 @router.post("/journals/{journal_id}/ktp", status_code=201, summary="Set a journal's KTP")

@@ -7,10 +7,10 @@ from uuid import UUID, uuid4
 
 from pydantic import Field
 
+from ejournal.access import require_guardian_for_parent, require_role, resolve
 from ejournal.aggregates.account import Account, AnnulmentNotice, Grant
 from ejournal.aggregates.identity import account_id as account_id_for
 from ejournal.application import Recorded, School
-from ejournal.commands.access import require_role, resolve
 from ejournal.commands.command import Command
 from ejournal.errors import AccessDeniedError, InvariantError, NotFoundError
 from ejournal.roles import Actor, Role
@@ -73,6 +73,8 @@ def grant_role(school: School, actor: Actor, cmd: GrantRole) -> Recorded:
         if actor.role is Role.CLASS_TEACHER and account.roles() - {Role.PARENT, Role.STUDENT}:
             # A class teacher gives family access only: a staff account is not theirs to touch.
             raise AccessDeniedError("a class teacher grants roles to parents and students only")
+        if cmd.role is Role.PARENT and cmd.student_id is not None:
+            require_guardian_for_parent(school.student(cmd.student_id), account.id)
         grant = Grant(
             id=uuid4(),
             role=cmd.role,

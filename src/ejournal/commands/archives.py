@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from ejournal.access import require_role, resolve
 from ejournal.aggregates.archive_register import (
     MIN_STORES,
     ArchiveContents,
@@ -23,7 +24,6 @@ from ejournal.aggregates.archive_register import (
     archive_register_id,
 )
 from ejournal.application import Recorded, School
-from ejournal.commands.access import require_role, resolve
 from ejournal.commands.command import Command
 from ejournal.errors import InvariantError, NotFoundError
 from ejournal.roles import Actor, Role

@@ -8,13 +8,15 @@ from uuid import UUID
 
 from pydantic import Field
 
-from ejournal.application import Recorded, School
-from ejournal.commands.access import (
+from ejournal.access import (
+    can_read_journal,
+    class_teacher_correcting,
     require_class_teacher_of,
     resolve,
     visible_journal,
     writer_of_lesson,
 )
+from ejournal.application import Recorded, School
 from ejournal.commands.command import Command
 from ejournal.commands.marking import check_absence
 from ejournal.commands.timing import check_correction_window, lateness
@@ -65,17 +67,25 @@ class CorrectAttendance(Command):
 def correct_attendance(school: School, actor: Actor, cmd: CorrectAttendance) -> Recorded:
     def attempt() -> Recorded:
         account = resolve(school, actor)
-        journal = visible_journal(school, actor, account, cmd.journal_id)
-        year = school.year_view(journal.year)
-        year.check_open()
+        journal = school.journal(cmd.journal_id)
+        if account is not None and not can_read_journal(account, journal):
+            raise NotFoundError("no such journal")
         lesson = journal.lesson(cmd.lesson_id)
-        writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
+        year = school.year_view(journal.year)
+        # The class teacher corrects attendance in the class's journals (School 77 §4.3.8,
+        # Lyceum 68 §3.5.1); anyone else writes as the lesson's teacher or substitute.
+        corrector = class_teacher_correcting(actor, account, journal, lesson.on, lesson.slot)
+        if corrector is None:
+            journal = visible_journal(school, actor, account, cmd.journal_id)
+            writer_of_lesson(actor, journal, lesson.on, lesson.slot, year.profile)
+            corrector = actor
+        year.check_open()
         check_correction_window(
             year, year.profile.corrections.attendance_window, lesson.on, record="attendance"
         )
         if cmd.status is Attendance.ABSENT:
             check_absence(year, journal, lesson, cmd.student_id)
-        journal.correct_attendance(cmd.lesson_id, cmd.student_id, cmd.status, cmd.reason, actor)
+        journal.correct_attendance(cmd.lesson_id, cmd.student_id, cmd.status, cmd.reason, corrector)
         return school.record(journal)
 
     return school.run(attempt)

@@ -6,10 +6,10 @@ from uuid import UUID
 
 from pydantic import Field
 
+from ejournal.access import require_role, resolve, visible_journal
 from ejournal.aggregates.class_journal import ClassJournal, KtpItem
 from ejournal.aggregates.school_year import JournalRef
 from ejournal.application import Recorded, School
-from ejournal.commands.access import require_role, resolve, visible_journal
 from ejournal.commands.command import Command
 from ejournal.errors import AccessDeniedError
 from ejournal.roles import Actor, Role

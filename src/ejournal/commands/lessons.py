@@ -8,10 +8,10 @@ from uuid import UUID, uuid4
 
 from pydantic import Field
 
+from ejournal.access import resolve, visible_journal, writer_of_lesson
 from ejournal.aggregates.class_journal import ClassJournal, LateEntry, Lesson
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.application import Recorded, School
-from ejournal.commands.access import resolve, visible_journal, writer_of_lesson
 from ejournal.commands.command import Command
 from ejournal.commands.marking import MarkEntry, add_mark, check_absence
 from ejournal.commands.timing import (

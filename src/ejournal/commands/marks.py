@@ -12,6 +12,12 @@ from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 from ejournal import clock
+from ejournal.access import (
+    require_role,
+    resolve,
+    visible_journal,
+    writer_of_lesson,
+)
 from ejournal.aggregates.class_journal import (
     ClassJournal,
     CorrectionAuthorization,
@@ -19,12 +25,6 @@ from ejournal.aggregates.class_journal import (
 )
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.application import Recorded, School
-from ejournal.commands.access import (
-    require_role,
-    resolve,
-    visible_journal,
-    writer_of_lesson,
-)
 from ejournal.commands.command import Command
 from ejournal.commands.marking import MarkEntry, add_mark, check_scale
 from ejournal.errors import Clause, RuleViolationError

@@ -6,15 +6,15 @@ from uuid import UUID
 
 from pydantic import Field
 
-from ejournal.aggregates.class_journal import ClassJournal, ClosedPeriod, PeriodClosedError
-from ejournal.aggregates.school_year import Period, SchoolYear
-from ejournal.application import Recorded, School
-from ejournal.commands.access import (
+from ejournal.access import (
     require_journal_teacher,
     require_role,
     resolve,
     visible_journal,
 )
+from ejournal.aggregates.class_journal import ClassJournal, ClosedPeriod, PeriodClosedError
+from ejournal.aggregates.school_year import Period, SchoolYear
+from ejournal.application import Recorded, School
 from ejournal.commands.command import Command
 from ejournal.commands.marking import MarkScaleError, check_scale
 from ejournal.commands.timing import first_grade_check, period_mark_lateness

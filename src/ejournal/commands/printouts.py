@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from ejournal.access import account_can_read_class, require_role, resolve
 from ejournal.aggregates.account import Account, AnnulmentNotice
 from ejournal.aggregates.student import Student
 from ejournal.application import Recorded, School
-from ejournal.commands.access import account_can_read_class, require_role, resolve
 from ejournal.commands.command import Command
 from ejournal.errors import EjournalError, NotFoundError
 from ejournal.roles import ADMINISTRATION, Actor, Role

@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
+from ejournal.access import require_journal_teacher, resolve, visible_journal
 from ejournal.aggregates.class_journal import ClassJournal, LateEntry
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.application import Recorded, School
-from ejournal.commands.access import require_journal_teacher, resolve, visible_journal
 from ejournal.commands.command import Command
 from ejournal.commands.marking import check_scale
 from ejournal.commands.period_marks import check_period_value

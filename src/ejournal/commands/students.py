@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from typing import Literal
 from uuid import UUID, uuid4
 
+from ejournal.access import require_role, resolve
 from ejournal.aggregates.account import Account
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.aggregates.student import Consent, Guardian, Student
 from ejournal.application import Recorded, School
-from ejournal.commands.access import require_role, resolve
 from ejournal.commands.command import Command
 from ejournal.commands.timing import local_today
 from ejournal.errors import Clause, InvariantError, NotFoundError, RuleViolationError

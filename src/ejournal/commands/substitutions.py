@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 
 from ejournal import clock
+from ejournal.access import require_role, resolve, visible_journal
 from ejournal.aggregates.class_journal import ClassJournal, LatePermission, Substitution
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.application import Recorded, School
-from ejournal.commands.access import require_role, resolve, visible_journal
 from ejournal.commands.command import Command
 from ejournal.errors import Clause, InvariantError, RuleViolationError
 from ejournal.roles import Actor, Role

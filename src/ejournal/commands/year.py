@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 from pydantic import AfterValidator, Field, field_validator
 
+from ejournal.access import require_role, resolve
 from ejournal.aggregates.account import Account, Grant
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.identity import school_year_id
@@ -21,7 +22,6 @@ from ejournal.aggregates.school_year import (
     check_label,
 )
 from ejournal.application import Recorded, School
-from ejournal.commands.access import require_role, resolve
 from ejournal.commands.command import Command
 from ejournal.errors import InvariantError
 from ejournal.policy.profile import RegulationProfile, check_timezone, shipped_profile

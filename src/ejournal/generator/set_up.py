@@ -16,10 +16,10 @@ from functools import partial
 from typing import Literal
 from uuid import UUID
 
+from ejournal.access import system_actor
 from ejournal.aggregates.identity import journal_id
 from ejournal.aggregates.student import PersonName
 from ejournal.commands import accounts, journals, students, year
-from ejournal.commands.access import system_actor
 from ejournal.generator import assessment, people
 from ejournal.generator.absences import draw_proneness
 from ejournal.generator.curriculum import curriculum
@@ -339,9 +339,13 @@ def _family_entries(world: World, pupil: Pupil) -> list[Entry]:
     than half, and the mother's consent to processing the child's personal data."""
     record = _FamilyRecord(world, pupil)
     entries: list[Entry] = []
-    if world.rng.random() < PARENT_ACCOUNT_SHARE:
-        entries += [record.open_account, record.grant_parent]
+    with_account = world.rng.random() < PARENT_ACCOUNT_SHARE
+    if with_account:
+        entries.append(record.open_account)
     entries.append(partial(record.add, "mother", world.people.phone()))
+    if with_account:
+        # The parent role goes to a recorded guardian only (Gymnasium 2 §3.7).
+        entries.append(record.grant_parent)
     if world.rng.random() < FATHER_SHARE:
         entries.append(partial(record.add, "father", world.people.phone()))
     entries.append(record.consent)

@@ -43,6 +43,7 @@ from typing import Any, cast
 from eventsourcing.utils import get_topic
 
 from ejournal import storage
+from ejournal.access import system_actor
 from ejournal.aggregates.base import DomainEvent
 from ejournal.aggregates.integrity_register import (
     IntegrityRegister,
@@ -53,7 +54,6 @@ from ejournal.aggregates.integrity_register import (
 )
 from ejournal.application import School
 from ejournal.clock import Clock
-from ejournal.commands.access import system_actor
 from ejournal.database import Cursor, SchoolDatabase, open_database
 from ejournal.errors import EjournalError, NotFoundError
 from ejournal.integrity.canonical import canonical_bytes

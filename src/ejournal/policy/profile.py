@@ -278,6 +278,15 @@ class SubstitutionRule(_Rule):
     clause: Clause | None = None
 
 
+class ConsentRule(_Rule):
+    """Whether a student is in the electronic journal and diary only with written consent to
+    processing their personal data: where required, a family reads nothing of a student with no
+    consent in force."""
+
+    required: bool = False
+    clause: Clause | None = None
+
+
 class RegulationProfile(BaseModel):
     """One school's regulation, as data."""
 
@@ -310,6 +319,7 @@ class RegulationProfile(BaseModel):
     results: ResultMarkRule = ResultMarkRule()
     late_entries: LateEntryRule = LateEntryRule()
     presence: PresenceRule = PresenceRule()
+    consent: ConsentRule = ConsentRule()
 
     def weight(self, kind: WorkKind) -> float:
         return self.weights.get(kind, 1.0)

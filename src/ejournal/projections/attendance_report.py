@@ -94,12 +94,21 @@ class ClassAttendanceView(ReportModel):
     total: AttendanceCount
 
 
-def class_attendance(cursor: Cursor, year: str, class_code: str) -> ClassAttendanceView:
-    """The month-by-month attendance of a class over its school year."""
+def class_attendance(
+    cursor: Cursor,
+    year: str,
+    class_code: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> ClassAttendanceView:
+    """The month-by-month attendance of a class over its school year, or over the days from
+    ``start`` to ``end`` (a reporting period: its first and last months counted in part)."""
     facts = year_facts(cursor, year)
     if class_code not in classes(cursor, facts):
         raise ReportNotProjectedError(f"no class {class_code} in school year {year}")
-    months = months_of(facts.starts_on, facts.ends_on)
+    first = max(start, facts.starts_on) if start is not None else facts.starts_on
+    last = min(end, facts.ends_on) if end is not None else facts.ends_on
+    months = months_of(first, last)
     pages = {j.journal_id: j for j in journals(cursor, facts, class_code)}
     who = roster(cursor, facts, class_code)
     on_page = {journal_id: who.page(journal) for journal_id, journal in pages.items()}
@@ -109,7 +118,11 @@ def class_attendance(cursor: Cursor, year: str, class_code: str) -> ClassAttenda
         WHERE j.year_id = %(year_id)s AND j.class_code = %(class_code)s""",
         {"year_id": facts.year_id, "class_code": class_code},
     )
-    lessons = cursor.fetchall()
+    lessons = [
+        lesson
+        for lesson in cursor.fetchall()
+        if first <= date.fromisoformat(lesson["lesson_date"]) <= last
+    ]
     cursor.execute(
         """SELECT a.lesson_id, a.student_id, a.valid FROM rpt_attendance a
             JOIN rpt_journals j ON j.journal_id = a.journal_id

@@ -15,10 +15,10 @@ class and subject, the lesson's date, a mark's student. The value before a chang
 model's own memory of current values (``audit_memory``: a mark's value, a lesson's topic, an
 absence's reason, …), kept in the same transaction as the rows, so the trail never reads another
 read model and can be rebuilt on its own. Who may read which rows is decided in the core
-(``audit_scope``): the auditor, the deputy and the director read every row; a teacher the rows of
-the journals they keep or substitute in; a class teacher those of their class's journals; a
-parent the history of their own child's marks. A journal or student filter outside the reader's
-scope answers exactly as a missing one.
+(``ejournal.access.audit_scope``): the auditor and the administration read every row; a teacher
+the rows of the journals they keep or substitute in; a class teacher those of their class's
+journals; a parent the history of their own child's marks. A journal or student filter outside
+the reader's scope answers exactly as a missing one.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from uuid import UUID
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
+from ejournal.access import AuditScope, audit_covers_journal, ever_on_page
 from ejournal.aggregates.account import Account, Grant
 from ejournal.aggregates.class_journal import ClassJournal, KtpItem, LateEntry
 from ejournal.aggregates.integrity_register import IntegrityRegister
@@ -46,7 +47,7 @@ from ejournal.aggregates.school_year import BellSlot, ClosureRecord, SchoolYear
 from ejournal.aggregates.student import PersonName, Student
 from ejournal.application import School
 from ejournal.database import Cursor, Dialect, Row
-from ejournal.errors import AccessDeniedError, EjournalError, NotFoundError
+from ejournal.errors import EjournalError, NotFoundError
 from ejournal.marks import WorkKind
 from ejournal.projections.read_model import ReadModel, Recorded
 from ejournal.projections.spreadsheet import csv_cell
@@ -1663,75 +1664,16 @@ class InvalidCursorError(EjournalError):
     status = 422
 
 
-@dataclass(frozen=True)
-class AuditScope:
-    """What of the trail one account may read (deny by default: an empty scope reads nothing)."""
-
-    everything: bool = False
-    reader: UUID | None = None
-    """Rows of the journals this account keeps or substitutes in."""
-    classes: frozenset[tuple[str, str]] = frozenset()
-    """Rows of the journals of these classes, as (school year, class code): a class teacher's."""
-    children: frozenset[UUID] = frozenset()
-    """The history of these students' marks (a parent's)."""
-
-
-TRAIL_READERS = frozenset({Role.AUDITOR, Role.DEPUTY, Role.DIRECTOR})
-"""Who reads the whole trail."""
-
-
-def audit_scope(account: Account) -> AuditScope:
-    """What an account may read of the trail, from every role it holds; refuses an account
-    none of whose roles reads it."""
-    roles = account.roles()
-    if roles & TRAIL_READERS:
-        return AuditScope(everything=True)
-    scope = AuditScope(
-        reader=account.id if Role.TEACHER in roles else None,
-        classes=account.classes_led(),
-        children=frozenset(
-            g.student_id
-            for g in account.grants.values()
-            if g.role is Role.PARENT and g.student_id is not None
-        ),
-    )
-    if scope.reader is None and not scope.classes and not scope.children:
-        raise AccessDeniedError(
-            "the audit trail is for the auditor, the deputy, the director, teachers and parents"
-        )
-    return scope
-
-
 def check_in_scope(school: School, cursor: Cursor, scope: AuditScope, query: AuditFilter) -> None:
     """Refuse a journal or student filter the reader may not see, exactly as a missing one."""
     if query.journal_id is not None:
         journal = school.view(ClassJournal, query.journal_id, "journal")
-        if not _covers_journal(school, scope, journal):
+        if not audit_covers_journal(school, scope, journal):
             raise NotFoundError("no such journal")
     if query.student_id is not None:
         school.view(Student, query.student_id, "student")
         if not _covers_student(school, cursor, scope, query.student_id):
             raise NotFoundError("no such student")
-
-
-def _covers_journal(school: School, scope: AuditScope, journal: ClassJournal) -> bool:
-    if scope.everything or (journal.year, journal.class_code) in scope.classes:
-        return True
-    if scope.reader is not None and (
-        scope.reader in journal.teachers
-        or any(
-            s.substitute_id == scope.reader and not s.cancelled
-            for s in journal.substitutions.values()
-        )
-    ):
-        return True
-    if scope.children:
-        year = school.year_view(journal.year)
-        return any(
-            _ever_on_page(year, child, journal.class_code, journal.subject, journal.subgroup)
-            for child in scope.children
-        )
-    return False
 
 
 def _covers_student(school: School, cursor: Cursor, scope: AuditScope, student_id: UUID) -> bool:
@@ -1748,19 +1690,9 @@ def _covers_student(school: School, cursor: Cursor, scope: AuditScope, student_i
     pages = cursor.fetchall()
     years = {label: school.year_view(label) for label in {p["year"] for p in pages}}
     return any(
-        _ever_on_page(years[p["year"]], student_id, p["class_code"], p["subject"], p["subgroup"])
+        ever_on_page(years[p["year"]], student_id, p["class_code"], p["subject"], p["subgroup"])
         for p in pages
     )
-
-
-def _ever_on_page(
-    year: SchoolYear, student_id: UUID, class_code: str, subject: str, subgroup: str | None
-) -> bool:
-    """Whether a student was ever on a journal's page in its year."""
-    if subgroup is None:
-        return any(s.place == class_code for s in year.class_stints.get(student_id, ()))
-    place = f"{class_code}/{subject}/{subgroup}"
-    return any(s.place == place for s in year.subgroup_stints.get(student_id, ()))
 
 
 def _journal_scope(scope: AuditScope, column: str) -> tuple[list[str], dict[str, Any]]:

@@ -804,8 +804,11 @@ def attendance_sheet(cursor: Cursor, year: str, class_code: str) -> AttendanceSh
     )
 
 
-def movement_sheet(cursor: Cursor, year: str) -> MovementSheetView:
-    """The year's admissions, transfers, promotions and withdrawals, in the order recorded."""
+def movement_sheet(
+    cursor: Cursor, year: str, classes: frozenset[str] | None = None
+) -> MovementSheetView:
+    """The year's admissions, transfers, promotions and withdrawals, in the order recorded: of
+    every class, or (``classes``, a class teacher's scope) only those into or out of them."""
     _year_id(cursor, year)
     cursor.execute(
         """SELECT m.*, n.full_name FROM sheet_movements m
@@ -828,8 +831,16 @@ def movement_sheet(cursor: Cursor, year: str) -> MovementSheetView:
                 destination=r["destination"],
             )
             for r in cursor.fetchall()
+            if classes is None
+            or _class_of(r["from_class"]) in classes
+            or _class_of(r["to_class"]) in classes
         ),
     )
+
+
+def _class_of(place: str | None) -> str | None:
+    """The class a place names ("5А", or a subgroup "5А/english/1")."""
+    return place.split("/", 1)[0] if place else None
 
 
 def results_line(

@@ -62,6 +62,7 @@ def test_only_family_logins_are_recorded(world: World) -> None:
     parent_id = accounts.register_account(
         school, world.admin, accounts.RegisterAccount(login="parent0", full_name="Алексеева Ирина")
     ).ids["account_id"]
+    world.guardian_account(world.students[0], parent_id, "Алексеева Ирина")
     accounts.grant_role(
         school,
         world.admin,

@@ -7,6 +7,7 @@ import pytest
 from pydantic import ValidationError
 from scenario import World
 
+from ejournal.access import system_actor
 from ejournal.aggregates.archive_register import (
     ArchiveContents,
     ArchivedDocument,
@@ -16,7 +17,6 @@ from ejournal.aggregates.archive_register import (
     archive_contents_id,
 )
 from ejournal.commands import archives
-from ejournal.commands.access import system_actor
 from ejournal.errors import AccessDeniedError, InvariantError
 
 ARCHIVE = "demo-2026-2027-Q1-90"

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from scenario import YEAR, World
 
+from ejournal.access import SubstitutionNotGrantedError
 from ejournal.commands import journals, lessons, marks, substitutions, year
-from ejournal.commands.access import SubstitutionNotGrantedError
 from ejournal.commands.year import TeacherDoubleBookedError
 from ejournal.errors import AccessDeniedError, NotFoundError, RuleViolationError
 
