@@ -20,7 +20,15 @@ import pytest
 from api_session import PASSWORD, Api
 from fastapi import routing
 
-from ejournal.commands import accounts, attendance, lessons, marks, period_marks, results
+from ejournal.commands import (
+    accounts,
+    attendance,
+    lessons,
+    marks,
+    period_marks,
+    results,
+    staff,
+)
 from ejournal.marks import Attendance, ResultKind
 from ejournal.roles import Role
 
@@ -297,6 +305,35 @@ ADMISSION = {
     "order": "№ 115-у от 04.09.2026",
 }
 MOVE = {"year": YEAR, "on": "2026-10-05", "order": "№ 1-у", "reason": "заявление родителей"}
+
+
+STAFF_HIRE = {
+    "full_name": "Орлова Нина Павловна",
+    "position": "учитель",
+    "on": "2026-09-01",
+    "order": "№ 12-к",
+}
+
+
+def _staffed(api: Api) -> Ctx:
+    """A member on the staff list (Lyceum 68 §3.8.1)."""
+    return {
+        "member": staff.hire_staff_member(
+            api.world.school,
+            api.world.secretary,
+            staff.HireStaffMember(**STAFF_HIRE | {"on": date(2026, 9, 1)}),
+        ).ids["member_id"]
+    }
+
+
+def _member(tail: str, allowed: tuple[str, ...], body: Any) -> Case:
+    """A route on one member of the staff list: out of scope is a random id."""
+    return _by_id(
+        allowed,
+        lambda api, ctx, x: f"{V1}/staff/{ctx['member'] if x == 'in' else x}{tail}",
+        lambda api, ctx: body,
+        setup=_staffed,
+    )
 
 
 def _checkpointed(api: Api) -> Ctx:
@@ -795,6 +832,54 @@ TABLE: dict[tuple[str, str], Case] = {
         lambda api, ctx: {"subject": "foreign_language", "subgroup": "2", "on": "2026-10-26"},
         when=(date(2026, 10, 26), 10),
         profile_refused=("class_teacher", "deputy"),
+    ),
+    # --- the staff list (Lyceum 68 §3.7.9, §3.8.1–3.8.2) ---
+    ("POST", "/api/v1/staff"): Case(
+        allowed=("secretary", "admin"), build=_fixed(f"{V1}/staff", STAFF_HIRE)
+    ),
+    ("GET", "/api/v1/staff"): Case(
+        allowed=("secretary", "admin", "deputy", "director"),
+        build=_fixed(f"{V1}/staff?on=2026-09-07"),
+        setup=_staffed,
+    ),
+    ("GET", "/api/v1/staff/{member_id}"): _member(
+        "", ("secretary", "admin", "deputy", "director"), None
+    ),
+    ("POST", "/api/v1/staff/{member_id}/transfer"): _member(
+        "/transfer",
+        ("secretary", "admin"),
+        {
+            "to_position": "педагог-организатор",
+            "on": "2026-09-07",
+            "order": "№ 20-к",
+            "reason": "заявление",
+        },
+    ),
+    ("POST", "/api/v1/staff/{member_id}/dismissal"): _member(
+        "/dismissal",
+        ("secretary", "admin"),
+        {"on": "2026-09-07", "order": "№ 21-к", "reason": "по собственному желанию"},
+    ),
+    ("POST", "/api/v1/staff/{member_id}/attestations"): _member(
+        "/attestations",
+        ("deputy", "secretary", "admin"),
+        {
+            "on": "2026-09-04",
+            "result": "соответствует занимаемой должности",
+            "document": "протокол № 1",
+        },
+    ),
+    ("POST", "/api/v1/staff/{member_id}/trainings"): _member(
+        "/trainings",
+        ("deputy", "secretary", "admin"),
+        {
+            "course": "ФГОС",
+            "organisation": "ИРО",
+            "start": "2026-09-02",
+            "end": "2026-09-04",
+            "hours": 16,
+            "document": "удостоверение № 3",
+        },
     ),
     # --- the family's ---
     ("GET", "/api/v1/family/children"): Case(

@@ -89,9 +89,7 @@ class TransferStaffMember(Command):
 def transfer_staff_member(school: School, actor: Actor, cmd: TransferStaffMember) -> Recorded:
     def attempt() -> Recorded:
         register = _existing(school, actor, STAFF_KEEPERS, "transferring staff")
-        register.transfer(
-            cmd.member_id, cmd.to_position, cmd.on, cmd.order, cmd.reason, actor
-        )
+        register.transfer(cmd.member_id, cmd.to_position, cmd.on, cmd.order, cmd.reason, actor)
         return school.record(register)
 
     return school.run(attempt)
@@ -152,9 +150,7 @@ def record_training(school: School, actor: Actor, cmd: RecordTraining) -> Record
     return school.run(attempt)
 
 
-def _existing(
-    school: School, actor: Actor, roles: tuple[Role, ...], action: str
-) -> StaffRegister:
+def _existing(school: School, actor: Actor, roles: tuple[Role, ...], action: str) -> StaffRegister:
     resolve(school, actor)
     require_role(actor, *roles, action=action)
     if not school.exists(STAFF_REGISTER_ID):

@@ -43,6 +43,7 @@ from ejournal.aggregates.account import Account, Grant
 from ejournal.aggregates.class_journal import ClassJournal, KtpItem, LateEntry
 from ejournal.aggregates.integrity_register import IntegrityRegister
 from ejournal.aggregates.school_year import BellSlot, ClosureRecord, SchoolYear
+from ejournal.aggregates.staff_register import StaffRegister
 from ejournal.aggregates.student import PersonName, Student
 from ejournal.application import School
 from ejournal.database import Cursor, Dialect, Row
@@ -110,6 +111,11 @@ class AuditKind(StrEnum):
     SIGNING_KEY_ROTATED = "signing_key_rotated"
     NOTARY_REFUSED_TO_SIGN = "notary_refused_to_sign"
     NOTARY_SIGNING_RESUMED = "notary_signing_resumed"
+    STAFF_HIRED = "staff_hired"
+    STAFF_TRANSFERRED = "staff_transferred"
+    STAFF_DISMISSED = "staff_dismissed"
+    STAFF_ATTESTATION_RECORDED = "staff_attestation_recorded"
+    STAFF_TRAINING_RECORDED = "staff_training_recorded"
 
     @property
     def title_ru(self) -> str:
@@ -182,6 +188,11 @@ _KIND_RU: dict[AuditKind, str] = {
     AuditKind.SIGNING_KEY_ROTATED: "Заменён ключ подписи контрольных точек журнала",
     AuditKind.NOTARY_REFUSED_TO_SIGN: "Отказ в подписи контрольной точки журнала",
     AuditKind.NOTARY_SIGNING_RESUMED: "Подписание контрольных точек журнала возобновлено",
+    AuditKind.STAFF_HIRED: "Сотрудник принят на работу",
+    AuditKind.STAFF_TRANSFERRED: "Сотрудник переведён на другую должность",
+    AuditKind.STAFF_DISMISSED: "Сотрудник уволен",
+    AuditKind.STAFF_ATTESTATION_RECORDED: "Внесены сведения об аттестации сотрудника",
+    AuditKind.STAFF_TRAINING_RECORDED: "Внесены сведения о повышении квалификации сотрудника",
 }
 
 ROLE_RU: dict[Role, str] = {
@@ -1517,8 +1528,89 @@ def _notary_resumed(b: _Batch, position: int, e: IntegrityRegister.NotarySigning
     b.add(position, AuditKind.NOTARY_SIGNING_RESUMED, e, value_after=str(e.checkpoint_size))
 
 
+# --- the staff list (Lyceum 68 §3.7.9, §3.8.1–3.8.2) --------------------------------------------
+# The member's name and the order go in the note: the trail has no column of its own for staff.
+
+
+def _staff(b: _Batch, member_id: UUID) -> Value:
+    return b.memory.get(f"staff/{member_id}") or {}
+
+
+def _staff_note(b: _Batch, member_id: UUID, order: str | None) -> str:
+    name = _staff(b, member_id).get("name") or str(member_id)
+    return f"{name}; {order}" if order else str(name)
+
+
+@_on(StaffRegister.Hired)
+def _staff_hired(b: _Batch, position: int, e: StaffRegister.Hired) -> None:
+    b.memory.put(f"staff/{e.member_id}", {"name": e.full_name, "position": e.position})
+    b.add(
+        position,
+        AuditKind.STAFF_HIRED,
+        e,
+        account_id=e.account_id,
+        lesson_date=e.on,
+        value_after=e.position,
+        note=_staff_note(b, e.member_id, e.order),
+    )
+
+
+@_on(StaffRegister.Transferred)
+def _staff_transferred(b: _Batch, position: int, e: StaffRegister.Transferred) -> None:
+    b.memory.update(f"staff/{e.member_id}", position=e.to_position)
+    b.add(
+        position,
+        AuditKind.STAFF_TRANSFERRED,
+        e,
+        lesson_date=e.on,
+        value_before=e.from_position,
+        value_after=e.to_position,
+        reason=e.reason,
+        note=_staff_note(b, e.member_id, e.order),
+    )
+
+
+@_on(StaffRegister.Dismissed)
+def _staff_dismissed(b: _Batch, position: int, e: StaffRegister.Dismissed) -> None:
+    b.add(
+        position,
+        AuditKind.STAFF_DISMISSED,
+        e,
+        lesson_date=e.on,
+        value_before=_staff(b, e.member_id).get("position"),
+        reason=e.reason,
+        note=_staff_note(b, e.member_id, e.order),
+    )
+
+
+@_on(StaffRegister.AttestationRecorded)
+def _staff_attested(b: _Batch, position: int, e: StaffRegister.AttestationRecorded) -> None:
+    b.add(
+        position,
+        AuditKind.STAFF_ATTESTATION_RECORDED,
+        e,
+        lesson_date=e.attestation.on,
+        value_after=e.attestation.result,
+        note=_staff_note(b, e.member_id, e.attestation.document),
+    )
+
+
+@_on(StaffRegister.TrainingRecorded)
+def _staff_trained(b: _Batch, position: int, e: StaffRegister.TrainingRecorded) -> None:
+    b.add(
+        position,
+        AuditKind.STAFF_TRAINING_RECORDED,
+        e,
+        lesson_date=e.training.end,
+        value_after=f"{e.training.course} ({e.training.organisation}, {e.training.hours} ч.)",
+        note=_staff_note(b, e.member_id, e.training.document),
+    )
+
+
 LEFT_OUT = frozenset(
     {
+        # The staff list is started by its first hire, in the same save: the hire is the row.
+        "StaffRegister.Opened",
         # Each mirrors an event of the same save that is the row: the journal's own Opened,
         # the student's admission, transfer, withdrawal, promotion or subgroup move.
         "SchoolYear.JournalRegistered",
