@@ -613,6 +613,15 @@ TABLE: dict[tuple[str, str], Case] = {
             lambda api, ctx: (f"{V1}/years/{NO_YEAR}/sheets/movement", None),
         ),
     ),
+    # The teachers' working-time sheet (Belogorsk, Инструкция п. 4.2).
+    ("GET", "/api/v1/years/{year}/reports/working-time"): Case(
+        allowed=ADMINISTRATION,
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/years/{YEAR}/reports/working-time?month=2026-09", None),
+            lambda api, ctx: (f"{V1}/years/{NO_YEAR}/reports/working-time?month=2031-09", None),
+            lambda api, ctx: (f"{V1}/years/{NO_YEAR}/reports/working-time?month=2031-09", None),
+        ),
+    ),
     ("POST", "/api/v1/students/{student_id}/guardians"): _keeper("guardians", GUARDIAN),
     ("POST", "/api/v1/students/{student_id}/guardians/{guardian_id}/removal"): _keeper(
         "guardians/{}/removal", {"reason": "лишена родительских прав"}, _guardians
