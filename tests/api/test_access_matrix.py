@@ -18,10 +18,12 @@ from uuid import UUID, uuid4
 
 import pytest
 from api_session import PASSWORD, Api
+from scenario import class_teacher_as
 from fastapi import routing
 
 from ejournal.commands import (
     accounts,
+    additional_education,
     attendance,
     lessons,
     marks,
@@ -333,6 +335,43 @@ def _member(tail: str, allowed: tuple[str, ...], body: Any) -> Case:
         lambda api, ctx, x: f"{V1}/staff/{ctx['member'] if x == 'in' else x}{tail}",
         lambda api, ctx: body,
         setup=_staffed,
+    )
+
+
+def _club(api: Api) -> Ctx:
+    """A club a 5А student attends (Gymnasium 2 §7.8)."""
+    return {
+        "activity": additional_education.record_additional_education(
+            api.world.school,
+            class_teacher_as(api.world),
+            additional_education.RecordAdditionalEducation(
+                student_id=api.world.students[0],
+                name="Шахматный клуб",
+                organisation="ДДТ",
+                start=date(2026, 9, 1),
+            ),
+        ).ids["activity_id"]
+    }
+
+
+def _education(tail: str, allowed: tuple[str, ...], body: Any, **extra: Any) -> Case:
+    """A class teacher's route on a 5А student; out of scope: a first-grader (1А)."""
+
+    def on(student: Callable[[Api], str]) -> Callable[[Api, Ctx], tuple[str, Any]]:
+        return lambda api, ctx: (
+            f"{V1}/students/{student(api)}/additional-education{tail.format(**ctx)}",
+            body,
+        )
+
+    return Case(
+        allowed=allowed,
+        allowed_out=tuple(a for a in allowed if a != "class_teacher"),
+        build=_scoped(
+            on(lambda api: _s(api, 0)),
+            on(lambda api: str(api.world.first_graders[0])),
+            on(lambda api: str(uuid4())),
+        ),
+        **extra,
     )
 
 
@@ -889,6 +928,18 @@ TABLE: dict[tuple[str, str], Case] = {
             "hours": 16,
             "document": "удостоверение № 3",
         },
+    ),
+    # --- students' additional education (Gymnasium 2 §7.8) ---
+    ("POST", "/api/v1/students/{student_id}/additional-education"): _education(
+        "",
+        ("class_teacher",),
+        {"name": "Хор", "organisation": "школа", "start": "2026-09-01"},
+    ),
+    ("GET", "/api/v1/students/{student_id}/additional-education"): _education(
+        "", ("class_teacher", *ADMINISTRATION), None, setup=_club
+    ),
+    ("POST", "/api/v1/students/{student_id}/additional-education/{activity_id}/end"): _education(
+        "/{activity}/end", ("class_teacher",), {"on": "2026-09-07"}, setup=_club
     ),
     # --- the family's ---
     ("GET", "/api/v1/family/children"): Case(

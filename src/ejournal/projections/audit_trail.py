@@ -116,6 +116,8 @@ class AuditKind(StrEnum):
     STAFF_DISMISSED = "staff_dismissed"
     STAFF_ATTESTATION_RECORDED = "staff_attestation_recorded"
     STAFF_TRAINING_RECORDED = "staff_training_recorded"
+    ADDITIONAL_EDUCATION_RECORDED = "additional_education_recorded"
+    ADDITIONAL_EDUCATION_ENDED = "additional_education_ended"
 
     @property
     def title_ru(self) -> str:
@@ -193,6 +195,8 @@ _KIND_RU: dict[AuditKind, str] = {
     AuditKind.STAFF_DISMISSED: "Сотрудник уволен",
     AuditKind.STAFF_ATTESTATION_RECORDED: "Внесены сведения об аттестации сотрудника",
     AuditKind.STAFF_TRAINING_RECORDED: "Внесены сведения о повышении квалификации сотрудника",
+    AuditKind.ADDITIONAL_EDUCATION_RECORDED: "Внесены сведения о дополнительном образовании",
+    AuditKind.ADDITIONAL_EDUCATION_ENDED: "Прекращены занятия в дополнительном образовании",
 }
 
 ROLE_RU: dict[Role, str] = {
@@ -1526,6 +1530,32 @@ def _notary_refused(b: _Batch, position: int, e: IntegrityRegister.NotaryRefused
 @_on(IntegrityRegister.NotarySigningResumed)
 def _notary_resumed(b: _Batch, position: int, e: IntegrityRegister.NotarySigningResumed) -> None:
     b.add(position, AuditKind.NOTARY_SIGNING_RESUMED, e, value_after=str(e.checkpoint_size))
+
+
+@_on(Student.AdditionalEducationRecorded)
+def _education_recorded(b: _Batch, position: int, e: Student.AdditionalEducationRecorded) -> None:
+    activity = e.activity
+    text = f"{activity.name} ({activity.organisation})"
+    b.memory.put(f"activity/{activity.id}", {"text": text})
+    b.about_student(
+        position,
+        AuditKind.ADDITIONAL_EDUCATION_RECORDED,
+        e,
+        lesson_date=activity.start,
+        value_after=text,
+    )
+
+
+@_on(Student.AdditionalEducationEnded)
+def _education_ended(b: _Batch, position: int, e: Student.AdditionalEducationEnded) -> None:
+    known = b.memory.get(f"activity/{e.activity_id}") or {}
+    b.about_student(
+        position,
+        AuditKind.ADDITIONAL_EDUCATION_ENDED,
+        e,
+        lesson_date=e.on,
+        value_before=known.get("text"),
+    )
 
 
 # --- the staff list (Lyceum 68 §3.7.9, §3.8.1–3.8.2) --------------------------------------------
