@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ejournal.aggregates.account import Account, Grant
 from ejournal.aggregates.class_journal import ClassJournal, KtpItem, LateEntry
+from ejournal.aggregates.control_works import ControlWorkSchedule
 from ejournal.aggregates.integrity_register import IntegrityRegister
 from ejournal.aggregates.school_year import BellSlot, ClosureRecord, SchoolYear
 from ejournal.aggregates.staff_register import StaffRegister
@@ -118,6 +119,9 @@ class AuditKind(StrEnum):
     STAFF_TRAINING_RECORDED = "staff_training_recorded"
     ADDITIONAL_EDUCATION_RECORDED = "additional_education_recorded"
     ADDITIONAL_EDUCATION_ENDED = "additional_education_ended"
+    WORK_PLANNED = "work_planned"
+    WORK_AGREED = "work_agreed"
+    WORK_CANCELLED = "work_cancelled"
 
     @property
     def title_ru(self) -> str:
@@ -197,6 +201,9 @@ _KIND_RU: dict[AuditKind, str] = {
     AuditKind.STAFF_TRAINING_RECORDED: "Внесены сведения о повышении квалификации сотрудника",
     AuditKind.ADDITIONAL_EDUCATION_RECORDED: "Внесены сведения о дополнительном образовании",
     AuditKind.ADDITIONAL_EDUCATION_ENDED: "Прекращены занятия в дополнительном образовании",
+    AuditKind.WORK_PLANNED: "Контрольная (лабораторная) работа внесена в график",
+    AuditKind.WORK_AGREED: "Работа в графике согласована заместителем директора",
+    AuditKind.WORK_CANCELLED: "Работа снята с графика",
 }
 
 ROLE_RU: dict[Role, str] = {
@@ -1637,8 +1644,71 @@ def _staff_trained(b: _Batch, position: int, e: StaffRegister.TrainingRecorded) 
     )
 
 
+# --- schedules of control and laboratory works (Gymnasium 2 §6.3) -------------------------------
+# A row stands in the schedule's journal; the work's day is the row's date.
+
+
+def _in_schedule(b: _Batch, position: int, kind: AuditKind, e: Any, **fields: Any) -> None:
+    journal = b.journal(e.journal_id)
+    where = {
+        "journal_id": e.journal_id,
+        "year": journal.get("year"),
+        "class_code": journal.get("class_code"),
+        "subject": journal.get("subject"),
+        "subject_name": journal.get("subject_name"),
+        "subgroup": journal.get("subgroup"),
+    }
+    b.add(position, kind, e, **(where | fields))
+
+
+@_on(ControlWorkSchedule.WorkPlanned)
+def _work_planned(b: _Batch, position: int, e: ControlWorkSchedule.WorkPlanned) -> None:
+    text = f"{e.kind.title_ru}: {e.topic}"
+    b.memory.put(f"work/{e.work_id}", {"text": text, "on": e.on.isoformat()})
+    _in_schedule(
+        b, position, AuditKind.WORK_PLANNED, e, work_kind=e.kind, lesson_date=e.on, value_after=text
+    )
+
+
+def _work(b: _Batch, work_id: UUID) -> Value:
+    return b.memory.get(f"work/{work_id}") or {}
+
+
+def _work_day(work: Value) -> date | None:
+    return date.fromisoformat(work["on"]) if work.get("on") else None
+
+
+@_on(ControlWorkSchedule.WorkAgreed)
+def _work_agreed(b: _Batch, position: int, e: ControlWorkSchedule.WorkAgreed) -> None:
+    work = _work(b, e.work_id)
+    _in_schedule(
+        b,
+        position,
+        AuditKind.WORK_AGREED,
+        e,
+        lesson_date=_work_day(work),
+        value_after=work.get("text"),
+    )
+
+
+@_on(ControlWorkSchedule.WorkCancelled)
+def _work_cancelled(b: _Batch, position: int, e: ControlWorkSchedule.WorkCancelled) -> None:
+    work = _work(b, e.work_id)
+    _in_schedule(
+        b,
+        position,
+        AuditKind.WORK_CANCELLED,
+        e,
+        lesson_date=_work_day(work),
+        value_before=work.get("text"),
+        reason=e.reason,
+    )
+
+
 LEFT_OUT = frozenset(
     {
+        # A schedule is started by its first planned work, in the same save: that is the row.
+        "ControlWorkSchedule.Opened",
         # The staff list is started by its first hire, in the same save: the hire is the row.
         "StaffRegister.Opened",
         # Each mirrors an event of the same save that is the row: the journal's own Opened,
