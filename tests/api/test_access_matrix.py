@@ -25,13 +25,14 @@ from ejournal.commands import (
     accounts,
     additional_education,
     attendance,
+    control_works,
     lessons,
     marks,
     period_marks,
     results,
     staff,
 )
-from ejournal.marks import Attendance, ResultKind
+from ejournal.marks import Attendance, ResultKind, WorkKind
 from ejournal.roles import Role
 
 V1 = "/api/v1"
@@ -372,6 +373,38 @@ def _education(tail: str, allowed: tuple[str, ...], body: Any, **extra: Any) -> 
             on(lambda api: str(uuid4())),
         ),
         **extra,
+    )
+
+
+WORK = {"on": "2026-09-16", "kind": "control", "topic": "Натуральные числа"}
+
+
+def _planned(api: Api) -> Ctx:
+    """A control work on 5А mathematics' schedule (Gymnasium 2 §6.3)."""
+    return {
+        "work": control_works.plan_work(
+            api.world.school,
+            api.world.math,
+            control_works.PlanWork(
+                journal_id=api.world.journals["math"],
+                on=date(2026, 9, 16),
+                kind=WorkKind.CONTROL,
+                topic="Натуральные числа",
+            ),
+        ).ids["work_id"]
+    }
+
+
+def _work(tail: str, allowed: tuple[str, ...], body: Any) -> Case:
+    """A route on a planned work of 5А mathematics: out of scope is a random work id."""
+    return _by_id(
+        allowed,
+        lambda api, ctx, x: (
+            f"{V1}/journals/{_journal(api, 'math')}/control-works/"
+            f"{ctx['work'] if x == 'in' else x}{tail}"
+        ),
+        lambda api, ctx: body,
+        setup=_planned,
     )
 
 
@@ -940,6 +973,48 @@ TABLE: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/api/v1/students/{student_id}/additional-education/{activity_id}/end"): _education(
         "/{activity}/end", ("class_teacher",), {"on": "2026-09-07"}, setup=_club
+    ),
+    # --- schedules of control works (Gymnasium 2 §6.3) ---
+    ("POST", "/api/v1/journals/{journal_id}/control-works"): Case(
+        allowed=("math",),
+        allowed_out=("russian",),
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/journals/{_journal(api, 'math')}/control-works", WORK),
+            lambda api, ctx: (f"{V1}/journals/{_journal(api, 'russian')}/control-works", WORK),
+        ),
+    ),
+    ("GET", "/api/v1/journals/{journal_id}/control-works"): Case(
+        allowed=("math", "class_teacher", *READERS),
+        allowed_out=("math", *READERS),
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/journals/{_journal(api, 'math')}/control-works", None),
+            lambda api, ctx: (f"{V1}/journals/{_journal(api, 'math1')}/control-works", None),
+            lambda api, ctx: (f"{V1}/journals/{uuid4()}/control-works", None),
+        ),
+        setup=_planned,
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/control-works/{work_id}/agreement"): _work(
+        "/agreement", ("deputy",), None
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/control-works/{work_id}/cancellation"): _work(
+        "/cancellation", ("math", "deputy"), {"reason": "перенос по графику"}
+    ),
+    ("GET", "/api/v1/years/{year}/reports/control-works-without-results"): Case(
+        allowed=ADMINISTRATION,
+        build=_scoped(
+            lambda api, ctx: (
+                f"{V1}/years/{YEAR}/reports/control-works-without-results?before=2026-09-30",
+                None,
+            ),
+            lambda api, ctx: (
+                f"{V1}/years/{NO_YEAR}/reports/control-works-without-results?before=2031-09-30",
+                None,
+            ),
+            lambda api, ctx: (
+                f"{V1}/years/{NO_YEAR}/reports/control-works-without-results?before=2031-09-30",
+                None,
+            ),
+        ),
     ),
     # --- the family's ---
     ("GET", "/api/v1/family/children"): Case(
