@@ -18,8 +18,8 @@ from uuid import UUID, uuid4
 
 import pytest
 from api_session import PASSWORD, Api
-from scenario import class_teacher_as
 from fastapi import routing
+from scenario import class_teacher_as
 
 from ejournal.commands import (
     accounts,

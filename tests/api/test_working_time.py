@@ -62,7 +62,8 @@ def test_the_working_time_sheet_gives_the_substitute_the_hour(api: Api) -> None:
     response = api.get(SHEET, "deputy", params={"month": "2026-09", "after": after})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["days"][0] == "2026-09-01" and len(body["days"]) == 30
+    assert body["days"][0] == "2026-09-01"
+    assert len(body["days"]) == 30
     got = lines(body, api)
     day = {d: i for i, d in enumerate(body["days"])}
 
@@ -86,7 +87,8 @@ def test_the_working_time_sheet_gives_the_substitute_the_hour(api: Api) -> None:
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert str(rows[0][0]).startswith("Табель учёта рабочего времени")
-    assert rows[1][0] == "Учитель" and rows[1][-2:] == ("Всего часов", "из них замещение")
+    assert rows[1][0] == "Учитель"
+    assert rows[1][-2:] == ("Всего часов", "из них замещение")
     outsider = api.world.school.account(api.world.outsider.account_id).full_name
     by_name = {r[0]: r for r in rows[2:]}
     assert by_name[outsider][8] == 1  # column 8: 8 September

@@ -51,6 +51,6 @@ def test_a_work_is_planned_agreed_and_cancelled() -> None:
 
 def test_only_frontal_works_are_scheduled() -> None:
     schedule = ControlWorkSchedule.open(JOURNAL, TEACHER)
-    with pytest.raises(ControlWorkError, match="§6.3"):
+    with pytest.raises(ControlWorkError, match=r"§6\.3"):
         schedule.plan(uuid4(), date(2026, 9, 16), WorkKind.ORAL, "Устный опрос", TEACHER)
     assert [type(e).__name__ for e in schedule.collect_events()] == ["Opened"]
