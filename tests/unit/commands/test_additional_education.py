@@ -81,3 +81,25 @@ def test_another_class_and_other_roles_are_refused(world: World) -> None:
             ),
         )
     assert world.school.position() == position
+
+
+def test_a_students_snapshot_keeps_the_clubs_and_an_older_one_has_none(world: World) -> None:
+    world.at(date(2026, 9, 15))
+    student_id = world.students[0]
+    older = world.school.mapper.to_stored_event(
+        Student.Snapshot.take(world.school.student(student_id))
+    )
+    education.record_additional_education(
+        world.school,
+        class_teacher_as(world),
+        education.RecordAdditionalEducation(
+            student_id=student_id, name="Хор", organisation="школа", start=date(2026, 9, 1)
+        ),
+    )
+    newer = world.school.mapper.to_stored_event(
+        Student.Snapshot.take(world.school.student(student_id))
+    )
+    restored = world.school.mapper.to_domain_event(newer).mutate(None)
+    assert [a.name for a in restored.activities().values()] == ["Хор"]
+    # A snapshot taken before the field existed in the state restores with no clubs.
+    assert world.school.mapper.to_domain_event(older).mutate(None).activities() == {}
