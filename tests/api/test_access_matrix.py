@@ -19,10 +19,21 @@ from uuid import UUID, uuid4
 import pytest
 from api_session import PASSWORD, Api
 from fastapi import routing
+from scenario import class_teacher_as
 
 from ejournal import access
-from ejournal.commands import accounts, attendance, lessons, marks, period_marks, results
-from ejournal.marks import Attendance, ResultKind
+from ejournal.commands import (
+    accounts,
+    additional_education,
+    attendance,
+    control_works,
+    lessons,
+    marks,
+    period_marks,
+    results,
+    staff,
+)
+from ejournal.marks import Attendance, ResultKind, WorkKind
 from ejournal.roles import Role
 
 V1 = "/api/v1"
@@ -322,6 +333,104 @@ ADMISSION = {
 MOVE = {"year": YEAR, "on": "2026-10-05", "order": "№ 1-у", "reason": "заявление родителей"}
 
 
+STAFF_HIRE = {
+    "full_name": "Орлова Нина Павловна",
+    "position": "учитель",
+    "on": "2026-09-01",
+    "order": "№ 12-к",
+}
+
+
+def _staffed(api: Api) -> Ctx:
+    """A member on the staff list (Lyceum 68 §3.8.1)."""
+    return {
+        "member": staff.hire_staff_member(
+            api.world.school,
+            api.world.secretary,
+            staff.HireStaffMember(**STAFF_HIRE | {"on": date(2026, 9, 1)}),
+        ).ids["member_id"]
+    }
+
+
+def _member(tail: str, allowed: tuple[str, ...], body: Any) -> Case:
+    """A route on one member of the staff list: out of scope is a random id."""
+    return _by_id(
+        allowed,
+        lambda api, ctx, x: f"{V1}/staff/{ctx['member'] if x == 'in' else x}{tail}",
+        lambda api, ctx: body,
+        setup=_staffed,
+    )
+
+
+def _club(api: Api) -> Ctx:
+    """A club a 5А student attends (Gymnasium 2 §7.8)."""
+    return {
+        "activity": additional_education.record_additional_education(
+            api.world.school,
+            class_teacher_as(api.world),
+            additional_education.RecordAdditionalEducation(
+                student_id=api.world.students[0],
+                name="Шахматный клуб",
+                organisation="ДДТ",
+                start=date(2026, 9, 1),
+            ),
+        ).ids["activity_id"]
+    }
+
+
+def _education(tail: str, allowed: tuple[str, ...], body: Any, **extra: Any) -> Case:
+    """A class teacher's route on a 5А student; out of scope: a first-grader (1А)."""
+
+    def on(student: Callable[[Api], str]) -> Callable[[Api, Ctx], tuple[str, Any]]:
+        return lambda api, ctx: (
+            f"{V1}/students/{student(api)}/additional-education{tail.format(**ctx)}",
+            body,
+        )
+
+    return Case(
+        allowed=allowed,
+        allowed_out=tuple(a for a in allowed if a != "class_teacher"),
+        build=_scoped(
+            on(lambda api: _s(api, 0)),
+            on(lambda api: str(api.world.first_graders[0])),
+            on(lambda api: str(uuid4())),
+        ),
+        **extra,
+    )
+
+
+WORK = {"on": "2026-09-16", "kind": "control", "topic": "Натуральные числа"}
+
+
+def _planned(api: Api) -> Ctx:
+    """A control work on 5А mathematics' schedule (Gymnasium 2 §6.3)."""
+    return {
+        "work": control_works.plan_work(
+            api.world.school,
+            api.world.math,
+            control_works.PlanWork(
+                journal_id=api.world.journals["math"],
+                on=date(2026, 9, 16),
+                kind=WorkKind.CONTROL,
+                topic="Натуральные числа",
+            ),
+        ).ids["work_id"]
+    }
+
+
+def _work(tail: str, allowed: tuple[str, ...], body: Any) -> Case:
+    """A route on a planned work of 5А mathematics: out of scope is a random work id."""
+    return _by_id(
+        allowed,
+        lambda api, ctx, x: (
+            f"{V1}/journals/{_journal(api, 'math')}/control-works/"
+            f"{ctx['work'] if x == 'in' else x}{tail}"
+        ),
+        lambda api, ctx: body,
+        setup=_planned,
+    )
+
+
 def _checkpointed(api: Api) -> Ctx:
     """A checkpoint signed over the school's log as it stands."""
     services = api.client.app.state.deployment.school(api.school)
@@ -608,6 +717,15 @@ TABLE: dict[tuple[str, str], Case] = {
             lambda api, ctx: (f"{V1}/years/{NO_YEAR}/sheets/movement", None),
         ),
     ),
+    # The teachers' working-time sheet (Belogorsk, Инструкция п. 4.2).
+    ("GET", "/api/v1/years/{year}/reports/working-time"): Case(
+        allowed=ADMINISTRATION,
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/years/{YEAR}/reports/working-time?month=2026-09", None),
+            lambda api, ctx: (f"{V1}/years/{NO_YEAR}/reports/working-time?month=2031-09", None),
+            lambda api, ctx: (f"{V1}/years/{NO_YEAR}/reports/working-time?month=2031-09", None),
+        ),
+    ),
     ("POST", "/api/v1/students/{student_id}/guardians"): _keeper("guardians", GUARDIAN),
     ("POST", "/api/v1/students/{student_id}/guardians/{guardian_id}/removal"): _keeper(
         "guardians/{}/removal", {"reason": "лишена родительских прав"}, _guardians
@@ -836,6 +954,108 @@ TABLE: dict[tuple[str, str], Case] = {
         lambda api, ctx: {"subject": "foreign_language", "subgroup": "2", "on": "2026-10-26"},
         when=(date(2026, 10, 26), 10),
         profile_refused=("class_teacher", "deputy"),
+    ),
+    # --- the staff list (Lyceum 68 §3.7.9, §3.8.1–3.8.2) ---
+    ("POST", "/api/v1/staff"): Case(
+        allowed=("secretary", "admin"), build=_fixed(f"{V1}/staff", STAFF_HIRE)
+    ),
+    ("GET", "/api/v1/staff"): Case(
+        allowed=("secretary", "admin", "deputy", "director"),
+        build=_fixed(f"{V1}/staff?on=2026-09-07"),
+        setup=_staffed,
+    ),
+    ("GET", "/api/v1/staff/{member_id}"): _member(
+        "", ("secretary", "admin", "deputy", "director"), None
+    ),
+    ("POST", "/api/v1/staff/{member_id}/transfer"): _member(
+        "/transfer",
+        ("secretary", "admin"),
+        {
+            "to_position": "педагог-организатор",
+            "on": "2026-09-07",
+            "order": "№ 20-к",
+            "reason": "заявление",
+        },
+    ),
+    ("POST", "/api/v1/staff/{member_id}/dismissal"): _member(
+        "/dismissal",
+        ("secretary", "admin"),
+        {"on": "2026-09-07", "order": "№ 21-к", "reason": "по собственному желанию"},
+    ),
+    ("POST", "/api/v1/staff/{member_id}/attestations"): _member(
+        "/attestations",
+        ("deputy", "secretary", "admin"),
+        {
+            "on": "2026-09-04",
+            "result": "соответствует занимаемой должности",
+            "document": "протокол № 1",
+        },
+    ),
+    ("POST", "/api/v1/staff/{member_id}/trainings"): _member(
+        "/trainings",
+        ("deputy", "secretary", "admin"),
+        {
+            "course": "ФГОС",
+            "organisation": "ИРО",
+            "start": "2026-09-02",
+            "end": "2026-09-04",
+            "hours": 16,
+            "document": "удостоверение № 3",
+        },
+    ),
+    # --- students' additional education (Gymnasium 2 §7.8) ---
+    ("POST", "/api/v1/students/{student_id}/additional-education"): _education(
+        "",
+        ("class_teacher",),
+        {"name": "Хор", "organisation": "школа", "start": "2026-09-01"},
+    ),
+    ("GET", "/api/v1/students/{student_id}/additional-education"): _education(
+        "", ("class_teacher", *ADMINISTRATION), None, setup=_club
+    ),
+    ("POST", "/api/v1/students/{student_id}/additional-education/{activity_id}/end"): _education(
+        "/{activity}/end", ("class_teacher",), {"on": "2026-09-07"}, setup=_club
+    ),
+    # --- schedules of control works (Gymnasium 2 §6.3) ---
+    ("POST", "/api/v1/journals/{journal_id}/control-works"): Case(
+        allowed=("math",),
+        allowed_out=("russian",),
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/journals/{_journal(api, 'math')}/control-works", WORK),
+            lambda api, ctx: (f"{V1}/journals/{_journal(api, 'russian')}/control-works", WORK),
+        ),
+    ),
+    ("GET", "/api/v1/journals/{journal_id}/control-works"): Case(
+        allowed=("math", "class_teacher", *READERS),
+        allowed_out=("math", *READERS),
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/journals/{_journal(api, 'math')}/control-works", None),
+            lambda api, ctx: (f"{V1}/journals/{_journal(api, 'math1')}/control-works", None),
+            lambda api, ctx: (f"{V1}/journals/{uuid4()}/control-works", None),
+        ),
+        setup=_planned,
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/control-works/{work_id}/agreement"): _work(
+        "/agreement", ("deputy",), None
+    ),
+    ("POST", "/api/v1/journals/{journal_id}/control-works/{work_id}/cancellation"): _work(
+        "/cancellation", ("math", "deputy"), {"reason": "перенос по графику"}
+    ),
+    ("GET", "/api/v1/years/{year}/reports/control-works-without-results"): Case(
+        allowed=ADMINISTRATION,
+        build=_scoped(
+            lambda api, ctx: (
+                f"{V1}/years/{YEAR}/reports/control-works-without-results?before=2026-09-30",
+                None,
+            ),
+            lambda api, ctx: (
+                f"{V1}/years/{NO_YEAR}/reports/control-works-without-results?before=2031-09-30",
+                None,
+            ),
+            lambda api, ctx: (
+                f"{V1}/years/{NO_YEAR}/reports/control-works-without-results?before=2031-09-30",
+                None,
+            ),
+        ),
     ),
     # --- the family's ---
     ("GET", "/api/v1/family/children"): Case(

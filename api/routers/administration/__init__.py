@@ -1,10 +1,18 @@
 """Deputy, director and administrator: the year's set-up, accounts, substitutions, late entries,
-correction authorisations, closing periods and the year."""
+correction authorisations, closing periods and the year, the teachers' working-time sheet."""
 
 from fastapi import APIRouter
 
-from api.routers.administration import accounts, closing, deputy, journals, sheets, years
+from api.routers.administration import (
+    accounts,
+    closing,
+    deputy,
+    journals,
+    sheets,
+    timesheet,
+    years,
+)
 
 router = APIRouter(tags=["administration"])
-for module in (years, journals, closing, deputy, accounts, sheets):
+for module in (years, journals, closing, deputy, accounts, sheets, timesheet):
     router.include_router(module.router)

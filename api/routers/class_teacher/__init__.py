@@ -1,10 +1,10 @@
 """The class teacher's routes: the class list, absence reasons, students' guardians, consent and
-personal data, and family access."""
+personal data, family access, and students' additional education."""
 
 from fastapi import APIRouter
 
-from api.routers.class_teacher import classes, family_roles, students
+from api.routers.class_teacher import additional_education, classes, family_roles, students
 
 router = APIRouter(tags=["class teacher"])
-for _module in (classes, students, family_roles):
+for _module in (classes, students, family_roles, additional_education):
     router.include_router(_module.router)

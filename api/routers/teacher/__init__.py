@@ -1,10 +1,18 @@
 """The subject teacher's routes: their journals, lessons, attendance, marks, period marks, KTP;
-and the journal page every reader of a journal sees."""
+the journal page every reader of a journal sees; the schedule of control works."""
 
 from fastapi import APIRouter
 
-from api.routers.teacher import attendance, grid, journals, lessons, marks, period_marks
+from api.routers.teacher import (
+    attendance,
+    control_works,
+    grid,
+    journals,
+    lessons,
+    marks,
+    period_marks,
+)
 
 router = APIRouter(tags=["teacher"])
-for _module in (journals, grid, lessons, attendance, marks, period_marks):
+for _module in (journals, grid, lessons, attendance, marks, period_marks, control_works):
     router.include_router(_module.router)

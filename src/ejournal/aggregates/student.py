@@ -71,6 +71,17 @@ class Movement(Value):
     reason: str | None = None
 
 
+class AdditionalEducation(Value):
+    """A club, section or studio a student attends (дополнительное образование, Gymnasium 2
+    §7.8): its name, the organisation that runs it, and from when to when."""
+
+    id: UUID
+    name: str
+    organisation: str
+    start: date
+    end: date | None = None
+
+
 class Student(Aggregate):
     """A student of the school."""
 
@@ -83,6 +94,7 @@ class Student(Aggregate):
         consents: dict[UUID, Consent]
         movements: list[Movement]
         withdrawn: bool
+        additional_education: dict[UUID, AdditionalEducation] = {}
 
     class Snapshot(AggregateSnapshot):
         state: Student.State
@@ -443,6 +455,54 @@ class Student(Aggregate):
         )
         self.class_code = None
         self.withdrawn = True
+
+    # --- additional education (Gymnasium 2 §7.8) ---------------------------------------------
+    # Kept last: a snapshot taken before these events has no such field, and gets it empty.
+
+    class AdditionalEducationRecorded(Aggregate.Event):
+        """The class teacher recorded a club or section the student attends (Gymnasium 2 §7.8)."""
+
+        activity: AdditionalEducation
+        actor: Actor
+
+    class AdditionalEducationEnded(Aggregate.Event):
+        """The student stopped attending a club or section; ``on`` is the last day."""
+
+        activity_id: UUID
+        on: date
+        actor: Actor
+
+    def activities(self) -> dict[UUID, AdditionalEducation]:
+        """The clubs and sections recorded, by id."""
+        return dict(self.__dict__.get("additional_education", {}))
+
+    def record_additional_education(self, activity: AdditionalEducation, actor: Actor) -> None:
+        self._check_on_roll()
+        if activity.id in self.activities():
+            raise StudentError("this activity is already recorded")
+        if activity.end is not None and activity.end < activity.start:
+            raise StudentError("an activity ends on or after its first day")
+        self._additional_education_recorded(activity=activity, actor=actor)
+
+    @event(AdditionalEducationRecorded)
+    def _additional_education_recorded(self, activity: AdditionalEducation, actor: Actor) -> None:
+        self.additional_education = {**self.activities(), activity.id: activity}
+
+    def end_additional_education(self, activity_id: UUID, on: date, actor: Actor) -> None:
+        activity = self.activities().get(activity_id)
+        if activity is None:
+            raise NotFoundError("no such activity")
+        if activity.end is not None:
+            raise StudentError("this activity has already ended")
+        if on < activity.start:
+            raise StudentError("an activity ends on or after its first day")
+        self._additional_education_ended(activity_id=activity_id, on=on, actor=actor)
+
+    @event(AdditionalEducationEnded)
+    def _additional_education_ended(self, activity_id: UUID, on: date, actor: Actor) -> None:
+        activities = self.activities()
+        activities[activity_id] = activities[activity_id].model_copy(update={"end": on})
+        self.additional_education = activities
 
     def _check_on_roll(self) -> None:
         if self.withdrawn:

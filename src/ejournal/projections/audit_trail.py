@@ -42,8 +42,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from ejournal.access import AuditScope, audit_covers_journal, ever_on_page
 from ejournal.aggregates.account import Account, Grant
 from ejournal.aggregates.class_journal import ClassJournal, KtpItem, LateEntry
+from ejournal.aggregates.control_works import ControlWorkSchedule
 from ejournal.aggregates.integrity_register import IntegrityRegister
 from ejournal.aggregates.school_year import BellSlot, ClosureRecord, SchoolYear
+from ejournal.aggregates.staff_register import StaffRegister
 from ejournal.aggregates.student import PersonName, Student
 from ejournal.application import School
 from ejournal.database import Cursor, Dialect, Row
@@ -112,6 +114,16 @@ class AuditKind(StrEnum):
     SIGNING_KEY_ROTATED = "signing_key_rotated"
     NOTARY_REFUSED_TO_SIGN = "notary_refused_to_sign"
     NOTARY_SIGNING_RESUMED = "notary_signing_resumed"
+    STAFF_HIRED = "staff_hired"
+    STAFF_TRANSFERRED = "staff_transferred"
+    STAFF_DISMISSED = "staff_dismissed"
+    STAFF_ATTESTATION_RECORDED = "staff_attestation_recorded"
+    STAFF_TRAINING_RECORDED = "staff_training_recorded"
+    ADDITIONAL_EDUCATION_RECORDED = "additional_education_recorded"
+    ADDITIONAL_EDUCATION_ENDED = "additional_education_ended"
+    WORK_PLANNED = "work_planned"
+    WORK_AGREED = "work_agreed"
+    WORK_CANCELLED = "work_cancelled"
 
     @property
     def title_ru(self) -> str:
@@ -185,6 +197,16 @@ _KIND_RU: dict[AuditKind, str] = {
     AuditKind.SIGNING_KEY_ROTATED: "Заменён ключ подписи контрольных точек журнала",
     AuditKind.NOTARY_REFUSED_TO_SIGN: "Отказ в подписи контрольной точки журнала",
     AuditKind.NOTARY_SIGNING_RESUMED: "Подписание контрольных точек журнала возобновлено",
+    AuditKind.STAFF_HIRED: "Сотрудник принят на работу",
+    AuditKind.STAFF_TRANSFERRED: "Сотрудник переведён на другую должность",
+    AuditKind.STAFF_DISMISSED: "Сотрудник уволен",
+    AuditKind.STAFF_ATTESTATION_RECORDED: "Внесены сведения об аттестации сотрудника",
+    AuditKind.STAFF_TRAINING_RECORDED: "Внесены сведения о повышении квалификации сотрудника",
+    AuditKind.ADDITIONAL_EDUCATION_RECORDED: "Внесены сведения о дополнительном образовании",
+    AuditKind.ADDITIONAL_EDUCATION_ENDED: "Прекращены занятия в дополнительном образовании",
+    AuditKind.WORK_PLANNED: "Контрольная (лабораторная) работа внесена в график",
+    AuditKind.WORK_AGREED: "Работа в графике согласована заместителем директора",
+    AuditKind.WORK_CANCELLED: "Работа снята с графика",
 }
 
 ROLE_RU: dict[Role, str] = {
@@ -1532,8 +1554,178 @@ def _notary_resumed(b: _Batch, position: int, e: IntegrityRegister.NotarySigning
     b.add(position, AuditKind.NOTARY_SIGNING_RESUMED, e, value_after=str(e.checkpoint_size))
 
 
+@_on(Student.AdditionalEducationRecorded)
+def _education_recorded(b: _Batch, position: int, e: Student.AdditionalEducationRecorded) -> None:
+    activity = e.activity
+    text = f"{activity.name} ({activity.organisation})"
+    b.memory.put(f"activity/{activity.id}", {"text": text})
+    b.about_student(
+        position,
+        AuditKind.ADDITIONAL_EDUCATION_RECORDED,
+        e,
+        lesson_date=activity.start,
+        value_after=text,
+    )
+
+
+@_on(Student.AdditionalEducationEnded)
+def _education_ended(b: _Batch, position: int, e: Student.AdditionalEducationEnded) -> None:
+    known = b.memory.get(f"activity/{e.activity_id}") or {}
+    b.about_student(
+        position,
+        AuditKind.ADDITIONAL_EDUCATION_ENDED,
+        e,
+        lesson_date=e.on,
+        value_before=known.get("text"),
+    )
+
+
+# --- the staff list (Lyceum 68 §3.7.9, §3.8.1–3.8.2) --------------------------------------------
+# The member's name and the order go in the note: the trail has no column of its own for staff.
+
+
+def _staff(b: _Batch, member_id: UUID) -> Value:
+    return b.memory.get(f"staff/{member_id}") or {}
+
+
+def _staff_note(b: _Batch, member_id: UUID, order: str | None) -> str:
+    name = _staff(b, member_id).get("name") or str(member_id)
+    return f"{name}; {order}" if order else str(name)
+
+
+@_on(StaffRegister.Hired)
+def _staff_hired(b: _Batch, position: int, e: StaffRegister.Hired) -> None:
+    b.memory.put(f"staff/{e.member_id}", {"name": e.full_name, "position": e.position})
+    b.add(
+        position,
+        AuditKind.STAFF_HIRED,
+        e,
+        account_id=e.account_id,
+        lesson_date=e.on,
+        value_after=e.position,
+        note=_staff_note(b, e.member_id, e.order),
+    )
+
+
+@_on(StaffRegister.Transferred)
+def _staff_transferred(b: _Batch, position: int, e: StaffRegister.Transferred) -> None:
+    b.memory.update(f"staff/{e.member_id}", position=e.to_position)
+    b.add(
+        position,
+        AuditKind.STAFF_TRANSFERRED,
+        e,
+        lesson_date=e.on,
+        value_before=e.from_position,
+        value_after=e.to_position,
+        reason=e.reason,
+        note=_staff_note(b, e.member_id, e.order),
+    )
+
+
+@_on(StaffRegister.Dismissed)
+def _staff_dismissed(b: _Batch, position: int, e: StaffRegister.Dismissed) -> None:
+    b.add(
+        position,
+        AuditKind.STAFF_DISMISSED,
+        e,
+        lesson_date=e.on,
+        value_before=_staff(b, e.member_id).get("position"),
+        reason=e.reason,
+        note=_staff_note(b, e.member_id, e.order),
+    )
+
+
+@_on(StaffRegister.AttestationRecorded)
+def _staff_attested(b: _Batch, position: int, e: StaffRegister.AttestationRecorded) -> None:
+    b.add(
+        position,
+        AuditKind.STAFF_ATTESTATION_RECORDED,
+        e,
+        lesson_date=e.attestation.on,
+        value_after=e.attestation.result,
+        note=_staff_note(b, e.member_id, e.attestation.document),
+    )
+
+
+@_on(StaffRegister.TrainingRecorded)
+def _staff_trained(b: _Batch, position: int, e: StaffRegister.TrainingRecorded) -> None:
+    b.add(
+        position,
+        AuditKind.STAFF_TRAINING_RECORDED,
+        e,
+        lesson_date=e.training.end,
+        value_after=f"{e.training.course} ({e.training.organisation}, {e.training.hours} ч.)",
+        note=_staff_note(b, e.member_id, e.training.document),
+    )
+
+
+# --- schedules of control and laboratory works (Gymnasium 2 §6.3) -------------------------------
+# A row stands in the schedule's journal; the work's day is the row's date.
+
+
+def _in_schedule(b: _Batch, position: int, kind: AuditKind, e: Any, **fields: Any) -> None:
+    journal = b.journal(e.journal_id)
+    where = {
+        "journal_id": e.journal_id,
+        "year": journal.get("year"),
+        "class_code": journal.get("class_code"),
+        "subject": journal.get("subject"),
+        "subject_name": journal.get("subject_name"),
+        "subgroup": journal.get("subgroup"),
+    }
+    b.add(position, kind, e, **(where | fields))
+
+
+@_on(ControlWorkSchedule.WorkPlanned)
+def _work_planned(b: _Batch, position: int, e: ControlWorkSchedule.WorkPlanned) -> None:
+    text = f"{e.kind.title_ru}: {e.topic}"
+    b.memory.put(f"work/{e.work_id}", {"text": text, "on": e.on.isoformat()})
+    _in_schedule(
+        b, position, AuditKind.WORK_PLANNED, e, work_kind=e.kind, lesson_date=e.on, value_after=text
+    )
+
+
+def _work(b: _Batch, work_id: UUID) -> Value:
+    return b.memory.get(f"work/{work_id}") or {}
+
+
+def _work_day(work: Value) -> date | None:
+    return date.fromisoformat(work["on"]) if work.get("on") else None
+
+
+@_on(ControlWorkSchedule.WorkAgreed)
+def _work_agreed(b: _Batch, position: int, e: ControlWorkSchedule.WorkAgreed) -> None:
+    work = _work(b, e.work_id)
+    _in_schedule(
+        b,
+        position,
+        AuditKind.WORK_AGREED,
+        e,
+        lesson_date=_work_day(work),
+        value_after=work.get("text"),
+    )
+
+
+@_on(ControlWorkSchedule.WorkCancelled)
+def _work_cancelled(b: _Batch, position: int, e: ControlWorkSchedule.WorkCancelled) -> None:
+    work = _work(b, e.work_id)
+    _in_schedule(
+        b,
+        position,
+        AuditKind.WORK_CANCELLED,
+        e,
+        lesson_date=_work_day(work),
+        value_before=work.get("text"),
+        reason=e.reason,
+    )
+
+
 LEFT_OUT = frozenset(
     {
+        # A schedule is started by its first planned work, in the same save: that is the row.
+        "ControlWorkSchedule.Opened",
+        # The staff list is started by its first hire, in the same save: the hire is the row.
+        "StaffRegister.Opened",
         # Each mirrors an event of the same save that is the row: the journal's own Opened,
         # the student's admission, transfer, withdrawal, promotion or subgroup move.
         "SchoolYear.JournalRegistered",

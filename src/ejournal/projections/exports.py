@@ -484,7 +484,11 @@ _REPORTS: dict[type[ReportView], Callable[[Any], Table]] = {
 
 def to_csv(view: SheetView | ReportView) -> str:
     """The sheet as CSV text: header lines, then one line per row (an empty cell for none)."""
-    laid_out = table(view)
+    return table_csv(table(view))
+
+
+def table_csv(laid_out: Table) -> str:
+    """A laid-out table as CSV text (for a report that lays itself out: the табель)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerows([csv_cell(c) for c in line] for line in laid_out.header)
@@ -495,7 +499,11 @@ def to_csv(view: SheetView | ReportView) -> str:
 def to_xlsx(view: SheetView | ReportView) -> bytes:
     """The sheet as an XLSX workbook of one worksheet: the title, the header lines in bold,
     the rows."""
-    laid_out = table(view)
+    return table_xlsx(table(view))
+
+
+def table_xlsx(laid_out: Table) -> bytes:
+    """A laid-out table as an XLSX workbook of one worksheet."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # a new workbook always has its first worksheet

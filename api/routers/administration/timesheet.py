@@ -1,0 +1,72 @@
+"""The teachers' working-time sheet (табель) of a month, for the administration (Belogorsk,
+Инструкция п. 4.2: the deputy keeps it): JSON, CSV or XLSX.
+
+Read by the deputy, the director and the administrator; anyone else gets 403, and a year the
+school does not have, or a month outside it, is 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Response
+
+from api.dependencies import CurrentAdministration, CurrentSession
+from api.routers.administration.year_labels import SchoolYearLabel
+from api.tabular import CSV, WAIT_SECONDS, XLSX
+from ejournal.projections.exports import table_csv, table_xlsx
+from ejournal.projections.working_time import (
+    WorkingTimeSheetView,
+    working_time_sheet,
+    working_time_table,
+)
+
+router = APIRouter()
+
+
+class SheetFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+Month = Annotated[
+    str,
+    Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description='The month: "2026-09".'),
+]
+
+
+@router.get(
+    "/years/{year}/reports/working-time",
+    response_model=WorkingTimeSheetView,
+    summary="The teachers' working-time sheet (табель) of a month",
+)
+def read_working_time(
+    year: SchoolYearLabel,
+    reader: CurrentAdministration,
+    session: CurrentSession,
+    month: Month,
+    fmt: Annotated[SheetFormat, Query(alias="format")] = SheetFormat.JSON,
+    after: Annotated[int | None, Query(ge=0)] = None,
+) -> Response:
+    """Per teacher and day, the lessons held, from the journals; a substitute's lesson is the
+    substitute's hour (and counted in their substitution hours)."""
+    projector = session.school.projector
+    if after is not None:
+        projector.wait_for(after, WAIT_SECONDS)
+    headers = {"X-Read-Position": str(projector.position())}
+    with session.school.database.transaction(write=False) as cursor:
+        view = working_time_sheet(cursor, year, date.fromisoformat(f"{month}-01"))
+    if fmt is SheetFormat.JSON:
+        return Response(view.model_dump_json(), media_type="application/json", headers=headers)
+    filename = f"working-time-{year.replace('/', '-')}-{month}.{fmt.value}"
+    headers["Content-Disposition"] = (
+        f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    laid_out = working_time_table(view)
+    if fmt is SheetFormat.CSV:
+        return Response(table_csv(laid_out), media_type=CSV, headers=headers)
+    return Response(table_xlsx(laid_out), media_type=XLSX, headers=headers)
