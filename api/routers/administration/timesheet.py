@@ -14,9 +14,9 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 
-from api.dependencies import CurrentAdministration, CurrentSession
+from api.dependencies import CurrentAdministration, CurrentSession, ReadPosition
 from api.routers.administration.year_labels import SchoolYearLabel
-from api.tabular import CSV, WAIT_SECONDS, XLSX
+from api.tabular import CSV, XLSX
 from ejournal.projections.exports import table_csv, table_xlsx
 from ejournal.projections.working_time import (
     WorkingTimeSheetView,
@@ -49,15 +49,12 @@ def read_working_time(
     reader: CurrentAdministration,
     session: CurrentSession,
     month: Month,
+    read_at: ReadPosition,
     fmt: Annotated[SheetFormat, Query(alias="format")] = SheetFormat.JSON,
-    after: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
     """Per teacher and day, the lessons held, from the journals; a substitute's lesson is the
     substitute's hour (and counted in their substitution hours)."""
-    projector = session.school.projector
-    if after is not None:
-        projector.wait_for(after, WAIT_SECONDS)
-    headers = {"X-Read-Position": str(projector.position())}
+    headers = {"X-Read-Position": str(read_at)}
     with session.school.database.transaction(write=False) as cursor:
         view = working_time_sheet(cursor, year, date.fromisoformat(f"{month}-01"))
     if fmt is SheetFormat.JSON:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID, uuid4
 
+from ejournal.access import require_role, resolve
 from ejournal.aggregates.student import AdditionalEducation, Student
 from ejournal.application import Recorded, School
-from ejournal.commands.access import require_role, resolve
 from ejournal.commands.command import Command
 from ejournal.errors import NotFoundError
 from ejournal.roles import ADMINISTRATION, Actor, Role

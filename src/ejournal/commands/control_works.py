@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID, uuid4
 
+from ejournal.access import require_role, resolve, visible_journal
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.control_works import (
     ControlWorkError,
@@ -15,7 +16,6 @@ from ejournal.aggregates.control_works import (
     schedule_id,
 )
 from ejournal.application import Recorded, School
-from ejournal.commands.access import require_role, resolve, visible_journal
 from ejournal.commands.command import Command
 from ejournal.commands.timing import local_today
 from ejournal.errors import AccessDeniedError, NotFoundError

@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 
 from pydantic import Field
 
+from ejournal.access import require_role, resolve
 from ejournal.aggregates.staff_register import (
     STAFF_REGISTER_ID,
     Attestation,
@@ -17,7 +18,6 @@ from ejournal.aggregates.staff_register import (
     Training,
 )
 from ejournal.application import Recorded, School
-from ejournal.commands.access import require_role, resolve
 from ejournal.commands.command import Command
 from ejournal.errors import NotFoundError
 from ejournal.roles import Actor, Role
