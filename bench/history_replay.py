@@ -48,7 +48,7 @@ from ejournal.application import School
 from ejournal.clock import MovableClock
 from ejournal.commands import marks
 from ejournal.database import SchoolDatabase, open_database
-from ejournal.history import journal_as_of
+from ejournal.history.as_of import journal_as_of
 from ejournal.projections.journal_grid import JournalGrid, grid
 from ejournal.projections.projector import Projector
 from ejournal.roles import Actor

@@ -35,7 +35,7 @@ from ejournal.clock import MovableClock
 from ejournal.database import SchoolDatabase, open_database
 from ejournal.generator import seeding
 from ejournal.generator.seeding import GeneratorOptions, GeneratorReport
-from ejournal.history import journal_as_of
+from ejournal.history.as_of import journal_as_of
 from ejournal.integrity.notary import Notary
 from ejournal.integrity.verification import verify_log
 from ejournal.projections.audit_trail import AuditFilter, AuditScope, audit_page

@@ -18,7 +18,9 @@ from fastapi import APIRouter, Depends, Query
 from api.dependencies import CurrentSession, SchoolApp, acting_as
 from api.schemas.history import MomentQuery, SpanQuery
 from ejournal.access import HISTORY_READERS, history_journal, story_mark
-from ejournal.history import JournalDiff, MarkStory, journal_as_of, journal_diff, mark_story
+from ejournal.history.as_of import journal_as_of
+from ejournal.history.diff import JournalDiff, journal_diff
+from ejournal.history.story import MarkStory, mark_story
 from ejournal.projections.journal_grid import JournalGridView
 from ejournal.roles import Actor, Role
 

@@ -30,7 +30,9 @@ from ejournal.commands import (
 from ejournal.commands.marking import MarkEntry
 from ejournal.database import SchoolDatabase, open_database
 from ejournal.errors import NotFoundError
-from ejournal.history import journal_as_of, journal_diff, mark_story
+from ejournal.history.as_of import journal_as_of
+from ejournal.history.diff import journal_diff
+from ejournal.history.story import mark_story
 from ejournal.marks import AbsenceReason, Attendance, WorkKind
 from ejournal.projections.journal_grid import JournalGrid, JournalGridView, grid
 from ejournal.projections.projector import Projector
