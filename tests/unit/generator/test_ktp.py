@@ -4,15 +4,19 @@ long sections of the subjects with control works end with one, and homework is s
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pytest
 
 from ejournal.generator.curriculum import GRADES, WEEKS_OF_STUDY, curriculum
 from ejournal.generator.ktp import (
     CONTROLLED_SUBJECTS,
+    PLANS_PACKAGE,
     homework,
     is_control_work,
     ktp_item_for,
     ktp_lines,
+    subject_plans,
     year_ktp,
 )
 
@@ -58,3 +62,18 @@ def test_homework_is_set_except_in_grade_1_and_the_practical_subjects() -> None:
     assert homework("physical_education", 7, 3) is None
     assert homework("russian_language", 5, 3) == "§ 3, упр. 28"
     assert homework("world_around", 3, 2) is not None
+
+
+def test_the_plans_are_data_one_file_per_subject_of_the_curriculum() -> None:
+    shipped = {
+        p.name.removesuffix(".toml")
+        for p in resources.files(PLANS_PACKAGE).iterdir()
+        if p.name.endswith(".toml")
+    }
+    assert shipped == {subject for subject, _, _ in PAIRS}
+    for subject in shipped:
+        plans = subject_plans(subject)  # validated: an unknown key in a file is refused
+        assert plans.grades or plans.spans, subject
+    assert subject_plans("astronomy").grades == {}
+    with pytest.raises(LookupError):
+        year_ktp("astronomy", 11, 1)
