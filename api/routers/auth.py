@@ -21,10 +21,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.dependencies import CurrentSession, DeploymentDep
 from api.problems import NotAuthenticatedError, RateLimitedError
+from api.schemas.requests import RequestModel
 from ejournal.aggregates.account import Account
 from ejournal.aggregates.identity import account_id as account_id_for
 from ejournal.commands import accounts
@@ -113,7 +114,12 @@ def _self_actor(session: CurrentSession) -> Actor:
     return session.account.act_as(role)
 
 
-class PasswordChangeRequest(BaseModel):
+class PasswordChangeRequest(RequestModel):
+    """One's current password and the new one."""
+
+    # A password is taken as typed: a space at either end is part of it.
+    model_config = ConfigDict(str_strip_whitespace=False)
+
     current_password: str
     new_password: str = Field(min_length=10, max_length=256)
 
@@ -134,7 +140,7 @@ def change_password(session: CurrentSession, body: PasswordChangeRequest) -> Res
     return Response(status_code=204)
 
 
-class ApiTokenRequest(BaseModel):
+class ApiTokenRequest(RequestModel):
     label: Label = Field(max_length=100)
     days: int | None = Field(default=365, ge=1, le=3650)
     """How long the token lives; null for no expiry."""

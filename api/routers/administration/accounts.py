@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentAdministration, CurrentAdministrator, CurrentSession, SchoolApp
 from api.routers.administration.year_labels import YearLabel
+from api.schemas.requests import RequestModel
 from api.schemas.school_year import url_label
 from ejournal.aggregates.account import Account, Grant
 from ejournal.application import Recorded, School
@@ -31,21 +32,17 @@ router = APIRouter()
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountRequest(BaseModel):
+class AccountRequest(RequestModel):
     """A person's account: the login they sign in with and their full name."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     login: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
     full_name: Name = Field(examples=["Иванова Мария Петровна"])
     email: Address | None = None
 
 
-class RoleGrantRequest(BaseModel):
+class RoleGrantRequest(RequestModel):
     """A role in a scope: a class teacher's class of a school year, a parent's or a student's
     student."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     role: Role
     class_code: Label | None = None
@@ -54,27 +51,21 @@ class RoleGrantRequest(BaseModel):
     student_id: UUID | None = None
 
 
-class RoleRevocationRequest(BaseModel):
+class RoleRevocationRequest(RequestModel):
     """Why a role is taken away."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: Reason
 
 
-class BlockingRequest(BaseModel):
+class BlockingRequest(RequestModel):
     """Why access is blocked (or restored)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: Reason = Field(examples=["утеря пароля"])
 
 
-class AnnulmentRequest(BaseModel):
+class AnnulmentRequest(RequestModel):
     """The end of the service to an applicant and what the notice says (School 117 §10.2:
     name, the address it is sent to, the service, the reason)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: Reason
     address: Address = Field(examples=["ivanova@example.ru"])
@@ -83,10 +74,11 @@ class AnnulmentRequest(BaseModel):
     """The service ended; the electronic diary service when absent."""
 
 
-class PasswordRequest(BaseModel):
+class PasswordRequest(RequestModel):
     """A new password the administrator sets for an account."""
 
-    model_config = ConfigDict(extra="forbid")
+    # A password is taken as typed: a space at either end is part of it.
+    model_config = ConfigDict(str_strip_whitespace=False)
 
     password: SecretStr = Field(min_length=MIN_PASSWORD_LENGTH, max_length=256)
 

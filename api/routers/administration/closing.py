@@ -6,33 +6,29 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentSecretary
 from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
 from api.routers.administration.years import CurrentOrganizer
-from api.schemas.requests import IsoDate
+from api.schemas.requests import IsoDate, RequestModel
 from ejournal.commands import period_marks, students
 from ejournal.text import Label, Name
 
 router = APIRouter()
 
 
-class PeriodClosingRequest(BaseModel):
+class PeriodClosingRequest(RequestModel):
     """Which journals a period closes for: the given ones, or all of a class, or (neither
     given) every journal of the year."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     class_code: Label | None = None
     journal_ids: list[UUID] = []
 
 
-class YearClosingRequest(BaseModel):
+class YearClosingRequest(RequestModel):
     """The order that closes the year and moves its students into the next one."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     next_year: YearLabel
     """The year the students move into; it must be started, with the classes they go to."""

@@ -8,21 +8,19 @@ from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentDeputy
-from api.schemas.requests import IsoDate
+from api.schemas.requests import IsoDate, RequestModel
 from ejournal.commands import marks, substitutions
 from ejournal.text import Label, Reason
 
 router = APIRouter()
 
 
-class SubstitutionRequest(BaseModel):
+class SubstitutionRequest(RequestModel):
     """One lesson a substitute teaches instead of the journal's teacher."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     on: IsoDate
     slot: int = Field(ge=0, le=12)
@@ -32,18 +30,14 @@ class SubstitutionRequest(BaseModel):
     reason: Reason = Field(examples=["болезнь учителя"])
 
 
-class SubstitutionCancellationRequest(BaseModel):
+class SubstitutionCancellationRequest(RequestModel):
     """Why a substitution is called off."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: Reason
 
 
-class LateEntryPermissionRequest(BaseModel):
+class LateEntryPermissionRequest(RequestModel):
     """Lesson dates whose records may still be entered after their deadline, flagged late."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     from_date: IsoDate
     to_date: IsoDate
@@ -54,11 +48,9 @@ class LateEntryPermissionRequest(BaseModel):
     reason: Reason
 
 
-class CorrectionAuthorizationRequest(BaseModel):
+class CorrectionAuthorizationRequest(RequestModel):
     """A deputy's remark that authorises one correction or voiding: of a mark (``mark_id``) or
     of a student's period mark (``period_id`` and ``student_id``)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     mark_id: UUID | None = None
     period_id: Label | None = None

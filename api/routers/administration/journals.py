@@ -9,21 +9,20 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from api.commanding import RecordedPublic, Run
 from api.routers.administration.year_labels import SchoolYearLabel
 from api.routers.administration.years import CurrentOrganizer
+from api.schemas.requests import RequestModel
 from ejournal.commands import journals
 from ejournal.text import JournalText, Label, Name, Reason
 
 router = APIRouter()
 
 
-class JournalRequest(BaseModel):
+class JournalRequest(RequestModel):
     """The journal of one subject in one class, or in one subgroup of it."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     class_code: Label = Field(examples=["5А"])
     subject: str = Field(pattern=r"^[a-z][a-z0-9_]*$", examples=["mathematics"])
@@ -33,18 +32,14 @@ class JournalRequest(BaseModel):
     teachers: list[UUID] = []
 
 
-class JournalTeacherRequest(BaseModel):
+class JournalTeacherRequest(RequestModel):
     """A teacher who keeps the journal from now on."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     account_id: UUID
 
 
-class TeacherReliefRequest(BaseModel):
+class TeacherReliefRequest(RequestModel):
     """Why a teacher no longer keeps the journal."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: Reason
 

@@ -19,7 +19,6 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PlainSerializer,
     WithJsonSchema,
@@ -35,7 +34,7 @@ from api.dependencies import (
     acting_as,
 )
 from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
-from api.schemas.requests import IsoDate
+from api.schemas.requests import IsoDate, RequestModel
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.commands import year
 from ejournal.marks import PeriodKind
@@ -104,10 +103,8 @@ ClockTime = Annotated[ClockTimePublic, BeforeValidator(_clock_time)]
 # --- requests -------------------------------------------------------------------------------
 
 
-class PeriodRequest(BaseModel):
+class PeriodRequest(RequestModel):
     """One reporting period of a year being started."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: str = Field(pattern=r"^[A-Z][0-9]$", examples=["Q1"])
     name: Label = Field(examples=["1 четверть"])
@@ -115,20 +112,16 @@ class PeriodRequest(BaseModel):
     end: IsoDate
 
 
-class SchemeRequest(BaseModel):
+class SchemeRequest(RequestModel):
     """The periods of some grades (half-years for grades 10–11 beside quarters for the rest)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     grades: list[Annotated[int, Field(ge=1, le=11)]] = Field(min_length=1, examples=[[10, 11]])
     periods: list[PeriodRequest] = Field(min_length=1)
 
 
-class SchoolYearRequest(BaseModel):
+class SchoolYearRequest(RequestModel):
     """A school year to start, with its periods and the regulation profile in force:
     ``periods`` for every grade, or ``schemes`` giving sets of grades their own periods."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     label: YearLabel
     starts_on: IsoDate
@@ -147,28 +140,22 @@ class SchoolYearRequest(BaseModel):
         return self
 
 
-class ProfileRequest(BaseModel):
+class ProfileRequest(RequestModel):
     """Another regulation profile for the year (a new or amended regulation)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     profile: ProfileChoice
     reason: Reason
 
 
-class PeriodMarksDueRequest(BaseModel):
+class PeriodMarksDueRequest(RequestModel):
     """The date a school order sets for a period's marks."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     due: IsoDate
     order: Name = Field(examples=["№ 57-о от 01.10.2026"])
 
 
-class ClosureRequest(BaseModel):
+class ClosureRequest(RequestModel):
     """Days without lessons: holidays, a quarantine, another schedule change."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     start: IsoDate
     end: IsoDate
@@ -178,68 +165,54 @@ class ClosureRequest(BaseModel):
     reason: Reason = Field(examples=["Приказ № 12-о: карантин по гриппу"])
 
 
-class ClosureLiftingRequest(BaseModel):
+class ClosureLiftingRequest(RequestModel):
     """Why a declared closure is cancelled."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: Reason
 
 
-class BellSlotRequest(BaseModel):
+class BellSlotRequest(RequestModel):
     """One lesson slot of the day."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     slot: int = Field(ge=0, le=12)
     start: ClockTime
     end: ClockTime
 
 
-class BellScheduleRequest(BaseModel):
+class BellScheduleRequest(RequestModel):
     """The times of the lesson slots."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     slots: list[BellSlotRequest]
     reason: Reason | None = None
     """Why a bell schedule already set is replaced."""
 
 
-class SchoolClassRequest(BaseModel):
+class SchoolClassRequest(RequestModel):
     """A class to form this year."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     grade: int = Field(ge=1, le=11)
     letter: Label = Field(max_length=3, examples=["Б"])
     class_teacher_id: UUID | None = None
 
 
-class ClassTeacherRequest(BaseModel):
+class ClassTeacherRequest(RequestModel):
     """The class teacher of a class."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     account_id: UUID
     reason: Reason | None = None
     """Why the class teacher already assigned is replaced."""
 
 
-class TimetableEntryRequest(BaseModel):
+class TimetableEntryRequest(RequestModel):
     """One weekly lesson: weekday (1 = Monday), slot, the journal it belongs to."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     weekday: int = Field(ge=1, le=6)
     slot: int = Field(ge=0, le=12)
     journal_id: UUID
 
 
-class TimetableRequest(BaseModel):
+class TimetableRequest(RequestModel):
     """The weekly timetable of one class."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     entries: list[TimetableEntryRequest]
     reason: Reason | None = None

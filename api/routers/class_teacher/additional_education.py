@@ -9,11 +9,11 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentClassTeacher, SchoolApp, acting_as
-from api.schemas.requests import IsoDate
+from api.schemas.requests import IsoDate, RequestModel
 from ejournal.commands import additional_education as education
 from ejournal.roles import Actor
 from ejournal.text import Name
@@ -23,10 +23,8 @@ router = APIRouter()
 CurrentEducationReader = Annotated[Actor, Depends(acting_as(*education.READERS))]
 
 
-class ActivityRequest(BaseModel):
+class ActivityRequest(RequestModel):
     """A club or section the student attends."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: Name = Field(examples=["Шахматный клуб"])
     organisation: Name = Field(examples=["ДДТ «Радуга»"])
@@ -34,9 +32,7 @@ class ActivityRequest(BaseModel):
     end: IsoDate | None = None
 
 
-class ActivityEndRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ActivityEndRequest(RequestModel):
     on: IsoDate
     """The last day attended."""
 

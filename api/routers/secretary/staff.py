@@ -13,11 +13,11 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentSecretary, SchoolApp, acting_as
-from api.schemas.requests import IsoDate
+from api.schemas.requests import IsoDate, RequestModel
 from ejournal.aggregates.staff_register import StaffMember
 from ejournal.commands import staff
 from ejournal.roles import Actor
@@ -31,11 +31,7 @@ CurrentQualificationKeeper = Annotated[Actor, Depends(acting_as(*staff.QUALIFICA
 """Who enters attestation and training: the deputies (Lyceum 68 §3.7.9) and the list's keepers."""
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class HireRequest(_Body):
+class HireRequest(RequestModel):
     """An employee hired into a position by an order."""
 
     full_name: Name = Field(examples=["Орлова Нина Павловна"])
@@ -46,7 +42,7 @@ class HireRequest(_Body):
     account_id: UUID | None = None
 
 
-class StaffTransferRequest(_Body):
+class StaffTransferRequest(RequestModel):
     """A move to another position by an order."""
 
     to_position: Label
@@ -55,7 +51,7 @@ class StaffTransferRequest(_Body):
     reason: Reason
 
 
-class DismissalRequest(_Body):
+class DismissalRequest(RequestModel):
     """A dismissal by an order; ``on`` is the last working day."""
 
     on: IsoDate
@@ -63,7 +59,7 @@ class DismissalRequest(_Body):
     reason: Reason
 
 
-class AttestationRequest(_Body):
+class AttestationRequest(RequestModel):
     """An attestation's result and its document."""
 
     on: IsoDate
@@ -72,7 +68,7 @@ class AttestationRequest(_Body):
     valid_until: IsoDate | None = None
 
 
-class TrainingRequest(_Body):
+class TrainingRequest(RequestModel):
     """A completed course of in-service training."""
 
     course: Name

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import (
@@ -26,7 +26,7 @@ from api.dependencies import (
     acting_as,
 )
 from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
-from api.schemas.requests import IsoDate
+from api.schemas.requests import IsoDate, RequestModel
 from ejournal.access import student_record
 from ejournal.aggregates.student import Student
 from ejournal.commands import students
@@ -41,20 +41,16 @@ CurrentSubgroupKeeper = Annotated[
 """Who may ask to place or move a student in a subgroup; the profile decides who may move one."""
 
 
-class PersonNameRequest(BaseModel):
+class PersonNameRequest(RequestModel):
     """A Russian full name: фамилия, имя, отчество (the last may be absent)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     last: Name = Field(examples=["Алексеев"])
     first: Name = Field(examples=["Артём"])
     patronymic: Name | None = Field(default=None, examples=["Игоревич"])
 
 
-class AdmissionRequest(BaseModel):
+class AdmissionRequest(RequestModel):
     """A student admitted into a class by an order."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: PersonNameRequest
     birth_date: IsoDate
@@ -64,10 +60,8 @@ class AdmissionRequest(BaseModel):
     order: Name = Field(examples=["№ 101-у от 28.08.2026"])
 
 
-class TransferRequest(BaseModel):
+class TransferRequest(RequestModel):
     """A move to another class of the same year by an order."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     year: YearLabel
     to_class: Label = Field(examples=["5Б"])
@@ -77,10 +71,8 @@ class TransferRequest(BaseModel):
     reason: Reason
 
 
-class WithdrawalRequest(BaseModel):
+class WithdrawalRequest(RequestModel):
     """A student leaving the school (выбытие) by an order."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     year: YearLabel
     on: IsoDate
@@ -91,10 +83,8 @@ class WithdrawalRequest(BaseModel):
     order: Name
 
 
-class SubgroupMoveRequest(BaseModel):
+class SubgroupMoveRequest(RequestModel):
     """The subgroup of a subject a student belongs to from a date."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     subject: Label = Field(examples=["foreign_language"])
     subgroup: Label = Field(examples=["2"])

@@ -10,12 +10,12 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentAdministration, CurrentReader, SchoolApp, acting_as
 from api.routers.administration.year_labels import SchoolYearLabel
-from api.schemas.requests import IsoDate
+from api.schemas.requests import IsoDate, RequestModel
 from ejournal.commands import control_works as works
 from ejournal.marks import WorkKind
 from ejournal.roles import Actor, Role
@@ -27,19 +27,15 @@ CurrentScheduleWriter = Annotated[Actor, Depends(acting_as(Role.TEACHER, Role.DE
 """The journal's teacher plans and cancels; the deputy agrees and cancels."""
 
 
-class PlanWorkRequest(BaseModel):
+class PlanWorkRequest(RequestModel):
     """A work planned for a day of the journal."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     on: IsoDate
     kind: WorkKind
     topic: Topic
 
 
-class CancelWorkRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class CancelWorkRequest(RequestModel):
     reason: Reason
 
 
