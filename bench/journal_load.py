@@ -1,7 +1,8 @@
 """Benchmark: how long a command waits to load one full-year class journal.
 
-Every journal command starts by loading its ClassJournal from the log (a fresh repository get:
-the School application keeps no aggregate cache). A full year of one subject in one class is
+Every journal command starts by loading its ClassJournal: from the School's aggregate cache once
+it holds the journal, from the log (a repository get) the first time after a start or after the
+cache let the journal go; both are timed here. A full year of one subject in one class is
 thousands of events, so the School snapshots journals every 200 versions (DESIGN.md §12). This
 script builds such a journal through the real command path and times the load with and without
 snapshots, on SQLite and on PostgreSQL, and the time of one ``record_mark`` command on it.

@@ -30,6 +30,7 @@ from ejournal.aggregates.student import Student
 from ejournal.clock import Clock, SystemClock
 from ejournal.errors import ConcurrencyError, NotFoundError
 from ejournal.idempotency import CommandAnswer, CommandKey, StoredAnswer, check_answer, current_key
+from ejournal.settings import AGGREGATE_CACHE_SIZE
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -38,10 +39,6 @@ _fresh: ContextVar[bool] = ContextVar("ejournal_cache_fresh", default=False)
 """True inside a command attempt, whose start already caught the cache up to the log."""
 
 CATCH_UP_PAGE = 500
-
-CACHE_SIZE = 512
-"""Aggregates kept in memory per school (EJOURNAL_AGGREGATE_CACHE_SIZE); a full-year journal
-takes a few megabytes."""
 
 MAX_ATTEMPTS = 8
 """How often a command is re-run after a concurrent writer won the race for an aggregate."""
@@ -84,7 +81,9 @@ class School(Application[UUID]):
         self.recorded_hooks: list[Callable[[int], None]] = []
         """Told the new log position after every save (a projector wakes up on it)."""
         super().__init__(env=dict(env) if env is not None else None)
-        self.cache_size = int(self.env.get("EJOURNAL_AGGREGATE_CACHE_SIZE") or CACHE_SIZE)
+        # ``Settings.aggregate_cache_size``, validated there and handed on in the school's
+        # environment (``storage.school_env``).
+        self.cache_size = int(self.env.get("EJOURNAL_AGGREGATE_CACHE_SIZE") or AGGREGATE_CACHE_SIZE)
         # The cache starts empty, so it is up to date with the log as it stands: catching up
         # from zero would read a school's whole log on the first command.
         self._caught_up = self.position()

@@ -34,6 +34,10 @@ def default_installation() -> str:
     return name[:100] or "localhost"
 
 
+AGGREGATE_CACHE_SIZE = 512
+"""Aggregates kept in memory per school unless the settings say otherwise."""
+
+
 class Settings(BaseSettings):
     """What one deployment is configured with: where the logs live, whose calendar, which keys."""
 
@@ -109,6 +113,10 @@ class Settings(BaseSettings):
     pool_timeout: float = Field(default=5.0, gt=0)
     """Seconds a request waits for a PostgreSQL connection before it is answered "storage
     unavailable" (503): while the server is down, every request would otherwise hang."""
+
+    aggregate_cache_size: int = Field(default=AGGREGATE_CACHE_SIZE, ge=1)
+    """Aggregates a school application keeps in memory (EJOURNAL_AGGREGATE_CACHE_SIZE); a
+    full-year journal takes a few megabytes."""
 
     @field_validator("signing_key_dir", "checkpoint_dir")
     @classmethod

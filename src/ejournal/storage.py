@@ -190,6 +190,7 @@ def school_env(
         # read and write ten times, so a short wait still rides out a busy pool, while a server
         # that is gone is said in seconds rather than minutes.
         env["POSTGRES_CONNECT_TIMEOUT"] = str(LIBRARY_POOL_WAIT_SECONDS)
+    env["EJOURNAL_AGGREGATE_CACHE_SIZE"] = str(settings.aggregate_cache_size)
     if settings.cipher_key_file is not None:
         env["CIPHER_TOPIC"] = CIPHER_TOPIC
         env["CIPHER_KEY"] = _read_cipher_key(settings.cipher_key_file)
