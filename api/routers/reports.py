@@ -18,7 +18,6 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Response
 
 from api.dependencies import CurrentReader, CurrentSession, ReadPosition, SchoolApp, acting_as
-from api.routers.administration.year_labels import SchoolYearLabel
 from api.schemas.reports import (
     FILE_RESPONSES,
     End,
@@ -29,6 +28,7 @@ from api.schemas.reports import (
     Start,
     report_days,
 )
+from api.schemas.school_year import SchoolYearLabel
 from api.tabular import read_view, render_view
 from ejournal.access import (
     REPORT_READERS,

@@ -1,16 +1,20 @@
-"""A school year as it appears in URLs and answers: "2026-2027" (the core writes "2026/2027",
-which cannot stand in a path segment)."""
+"""A school year as the API writes it: "2026-2027" in URLs, queries and answers (the core writes
+"2026/2027", which cannot stand in a path segment); a body may write a year either way, and both
+mean the core's label."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Path, Query
+from pydantic import BeforeValidator, Field
 
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.application import School
 from ejournal.commands.timing import local_today
+from ejournal.errors import NotFoundError
 
 YEAR_PATTERN = r"^\d{4}-\d{4}$"
 
@@ -40,6 +44,33 @@ def _school_year(
 
 SchoolYearQuery = Annotated[str, Depends(_school_year)]
 """The ``?year=2026-2027`` query parameter, as the core's label ("2026/2027")."""
+
+
+def school_year(
+    year: Annotated[
+        str, Path(description="The school year, as 2026-2027.", examples=["2026-2027"])
+    ],
+) -> str:
+    """The core's label of the year a URL names; a malformed year does not exist."""
+    if re.fullmatch(YEAR_PATTERN, year) is None:
+        raise NotFoundError(f"no such school year {year}")
+    return core_label(year)
+
+
+SchoolYearLabel = Annotated[str, Depends(school_year)]
+"""The year of the URL, as the core labels it ("2026/2027")."""
+
+
+def _slashed(value: object) -> object:
+    return value.strip().replace("-", "/") if isinstance(value, str) else value
+
+
+YearLabel = Annotated[
+    str,
+    BeforeValidator(_slashed),
+    Field(pattern=r"^\d{4}/\d{4}$", examples=["2026/2027"]),
+]
+"""A school year in a body: "2026/2027" (or "2026-2027", as in URLs)."""
 
 
 def today_within(school: School, year: SchoolYear) -> date:

@@ -16,9 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentAdministration, CurrentAdministrator, CurrentSession, SchoolApp
-from api.routers.administration.year_labels import YearLabel
 from api.schemas.requests import RequestModel
-from api.schemas.school_year import url_label
+from api.schemas.school_year import YearLabel, url_label
 from ejournal.aggregates.account import Account, Grant
 from ejournal.application import Recorded, School
 from ejournal.commands import accounts

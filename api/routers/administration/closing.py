@@ -10,9 +10,9 @@ from pydantic import Field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentSecretary
-from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
 from api.routers.administration.years import CurrentOrganizer
 from api.schemas.requests import IsoDate, RequestModel
+from api.schemas.school_year import SchoolYearLabel, YearLabel
 from ejournal.commands import period_marks, students
 from ejournal.text import Label, Name
 

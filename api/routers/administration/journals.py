@@ -12,9 +12,9 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from api.commanding import RecordedPublic, Run
-from api.routers.administration.year_labels import SchoolYearLabel
 from api.routers.administration.years import CurrentOrganizer
 from api.schemas.requests import RequestModel
+from api.schemas.school_year import SchoolYearLabel
 from ejournal.commands import journals
 from ejournal.text import JournalText, Label, Name, Reason
 

@@ -20,7 +20,7 @@ from api.dependencies import (
     ReadPosition,
     SchoolApp,
 )
-from api.routers.administration.year_labels import SchoolYearLabel
+from api.schemas.school_year import SchoolYearLabel
 from api.tabular import CSV, XLSX, read_view, render_view
 from ejournal.access import class_sheets, movement_of
 from ejournal.projections.summary_sheets import (

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Response
 
 from api.dependencies import CurrentAdministration, CurrentSession, ReadPosition
-from api.routers.administration.year_labels import SchoolYearLabel
+from api.schemas.school_year import SchoolYearLabel
 from api.tabular import CSV, XLSX
 from ejournal.projections.exports import table_csv, table_xlsx
 from ejournal.projections.working_time import (

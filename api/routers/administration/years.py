@@ -33,8 +33,8 @@ from api.dependencies import (
     SchoolApp,
     acting_as,
 )
-from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
 from api.schemas.requests import IsoDate, RequestModel
+from api.schemas.school_year import SchoolYearLabel, YearLabel
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.commands import year
 from ejournal.marks import PeriodKind

@@ -25,8 +25,8 @@ from api.dependencies import (
     SchoolApp,
     acting_as,
 )
-from api.routers.administration.year_labels import SchoolYearLabel, YearLabel
 from api.schemas.requests import IsoDate, RequestModel
+from api.schemas.school_year import SchoolYearLabel, YearLabel
 from ejournal.access import student_record
 from ejournal.aggregates.student import Student
 from ejournal.commands import students

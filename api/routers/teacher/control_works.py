@@ -14,8 +14,8 @@ from pydantic import BaseModel
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentAdministration, CurrentReader, SchoolApp, acting_as
-from api.routers.administration.year_labels import SchoolYearLabel
 from api.schemas.requests import IsoDate, RequestModel
+from api.schemas.school_year import SchoolYearLabel
 from ejournal.commands import control_works as works
 from ejournal.marks import WorkKind
 from ejournal.roles import Actor, Role
