@@ -1,8 +1,10 @@
-"""The journal page: one class journal as it stands, rendered from its aggregate.
+"""The journal page: one class journal as it stands, rendered from its ClassJournal aggregate (a
+shared view, never changed here).
 
-This is the journal page until the journal-grid read model lands (DESIGN.md §6): a faithful, typed
-rendering of the ClassJournal aggregate and nothing more, read from a shared view that is never
-changed here.
+The entries (lessons, attendance, marks) are also kept by the journal grid read model
+(``GET /journals/{id}/grid``, DESIGN.md §6); this page is read from the aggregate because it
+carries what no read model holds: the plan (КТП) and each lesson's item of it, the teachers,
+substitutions, late-entry permissions, correction authorisations and closed periods.
 """
 
 from __future__ import annotations
