@@ -52,8 +52,8 @@ from ejournal.database import Cursor, Dialect, Row
 from ejournal.errors import EjournalError, NotFoundError
 from ejournal.marks import WorkKind
 from ejournal.projections.read_model import ReadModel, Recorded
-from ejournal.projections.spreadsheet import csv_cell
 from ejournal.roles import Role
+from ejournal.spreadsheets.cells import csv_cell
 
 # --- the kinds of change -----------------------------------------------------------------------
 

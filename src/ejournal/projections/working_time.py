@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from typing import Literal
 
 from ejournal.database import Cursor
-from ejournal.projections.exports import Cell, Table
 from ejournal.projections.reporting import (
     ReportModel,
     ReportNotProjectedError,
@@ -25,6 +24,7 @@ from ejournal.projections.reporting import (
     month_end,
     year_facts,
 )
+from ejournal.spreadsheets.tables import Cell, Table
 
 
 class TeacherHours(ReportModel):
