@@ -30,7 +30,7 @@ from ejournal.projections.audit_trail.queries import (
     check_in_scope,
     every_entry,
 )
-from ejournal.projections.reporting import school_timezone
+from ejournal.projections.reporting.queries import school_timezone
 
 router = APIRouter(tags=["audit"])
 

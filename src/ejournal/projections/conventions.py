@@ -1,13 +1,15 @@
-"""What every read model does the same way: finding the handler of an event, the type of a
-floating-point column, the order of names, the columns of a late entry."""
+"""What every read model does the same way: finding the handler of an event, writing a batch's
+statements, the type of a floating-point column, the order of names, the columns of a late
+entry."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import groupby
 from typing import Any, TypeVar
 
 from ejournal.aggregates.class_journal import LateEntry
-from ejournal.database import Dialect
+from ejournal.database import Cursor, Dialect
 
 REAL: dict[Dialect, str] = {"sqlite": "REAL", "postgres": "DOUBLE PRECISION"}
 """A floating-point column: PostgreSQL's REAL is single precision (a weight of 1.1 would come
@@ -29,6 +31,28 @@ def registrar(handlers: dict[type, Handler]) -> Callable[..., Callable[[Handler]
         return register
 
     return on
+
+
+class Writes:
+    """The statements a batch makes, in log order; nothing is read back mid-batch, so
+    PostgreSQL's pipeline never has to wait."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, dict[str, Any]]] = []
+
+    def add(self, statement: str, **params: Any) -> None:
+        self.statements.append((statement, params))
+
+    def flush(self, cursor: Cursor) -> None:
+        # Consecutive runs of one statement (a lesson's marks, a class's enrolments) go in one
+        # executemany; the order of the log is kept across runs.
+        for statement, run in groupby(self.statements, key=lambda s: s[0]):
+            params = [p for _, p in run]
+            if len(params) == 1:
+                cursor.execute(statement, params[0])
+            else:
+                cursor.executemany(statement, params)
+        self.statements.clear()
 
 
 def alphabetical(name: str) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from itertools import groupby
 from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
@@ -29,7 +28,13 @@ from ejournal.database import Cursor, Dialect, Row
 from ejournal.errors import NotFoundError
 from ejournal.marks import RESULT_PERIOD_IDS, AbsenceReason, Attendance, ResultKind, WorkKind
 from ejournal.projections import stints
-from ejournal.projections.conventions import REAL, alphabetical, late_columns, registrar
+from ejournal.projections.conventions import (
+    REAL,
+    Writes,
+    alphabetical,
+    late_columns,
+    registrar,
+)
 from ejournal.projections.read_model import ReadModel, Recorded
 
 _ONE_DAY = timedelta(days=1)
@@ -170,26 +175,12 @@ class JournalGrid(ReadModel):
             _refresh_pages(cursor, year_id, class_code)
 
 
-class _Writes:
+class _Writes(Writes):
     """The statements a batch makes, in log order, and the classes whose pages it touched."""
 
     def __init__(self) -> None:
-        self.statements: list[tuple[str, dict[str, Any]]] = []
+        super().__init__()
         self.touched_classes: set[tuple[str, str]] = set()
-
-    def add(self, statement: str, **params: Any) -> None:
-        self.statements.append((statement, params))
-
-    def flush(self, cursor: Cursor) -> None:
-        # Consecutive runs of one statement (a whole lesson's marks, a class's enrolments) go in
-        # one executemany; the order of the log is kept across runs.
-        for statement, run in groupby(self.statements, key=lambda s: s[0]):
-            params = [p for _, p in run]
-            if len(params) == 1:
-                cursor.execute(statement, params[0])
-            else:
-                cursor.executemany(statement, params)
-        self.statements.clear()
 
 
 _Handler = Callable[[Any, _Writes], None]

@@ -16,12 +16,12 @@ from datetime import date, timedelta
 from typing import Literal
 
 from ejournal.database import Cursor
-from ejournal.projections.reporting import (
+from ejournal.projections.conventions import alphabetical
+from ejournal.projections.reporting.calendar import month_end
+from ejournal.projections.reporting.queries import (
     ReportModel,
     ReportNotProjectedError,
     account_names,
-    alphabetical,
-    month_end,
     year_facts,
 )
 from ejournal.spreadsheets.tables import Cell, Table

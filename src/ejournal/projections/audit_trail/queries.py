@@ -11,7 +11,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ejournal.access import AuditScope, audit_covers_journal, ever_on_page
+from ejournal.access import AuditScope, JournalPage, audit_covers_journal, audit_covers_student
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.student import Student
 from ejournal.application import School
@@ -129,27 +129,22 @@ def check_in_scope(school: School, cursor: Cursor, scope: AuditScope, query: Aud
             raise NotFoundError("no such journal")
     if query.student_id is not None:
         school.view(Student, query.student_id, "student")
-        if not _covers_student(school, cursor, scope, query.student_id):
+        pages = partial(_journal_pages, cursor, scope)
+        if not audit_covers_student(school, scope, query.student_id, pages):
             raise NotFoundError("no such student")
 
 
-def _covers_student(school: School, cursor: Cursor, scope: AuditScope, student_id: UUID) -> bool:
-    if scope.everything or student_id in scope.children:
-        return True
+def _journal_pages(cursor: Cursor, scope: AuditScope) -> list[JournalPage]:
+    """The pages of the journals a teacher's or class teacher's scope covers."""
     conditions, params = _journal_scope(scope, column="j.journal_id")
     if not conditions:
-        return False
+        return []
     cursor.execute(
         "SELECT DISTINCT j.year, j.class_code, j.subject, j.subgroup FROM audit_journals j"  # noqa: S608
         f" WHERE {' OR '.join(conditions)}",
         params,
     )
-    pages = cursor.fetchall()
-    years = {label: school.year_view(label) for label in {p["year"] for p in pages}}
-    return any(
-        ever_on_page(years[p["year"]], student_id, p["class_code"], p["subject"], p["subgroup"])
-        for p in pages
-    )
+    return [(p["year"], p["class_code"], p["subject"], p["subgroup"]) for p in cursor.fetchall()]
 
 
 def _journal_scope(scope: AuditScope, column: str) -> tuple[list[str], dict[str, Any]]:
