@@ -61,6 +61,12 @@ def alphabetical(name: str) -> str:
     return name.casefold().replace("ё", "е")
 
 
+def grades_column(grades: frozenset[int] | None) -> str | None:
+    """A scheme's grades as a column keeps them, ",10,11," (a grade is found as ",10," in it);
+    NULL for every grade."""
+    return None if grades is None else "," + ",".join(map(str, sorted(grades))) + ","
+
+
 def late_columns(late: LateEntry | None) -> dict[str, Any]:
     """An entry's late-entry columns: whether it was made late, under which permission (DESIGN.md
     §4: a late entry is flagged everywhere)."""

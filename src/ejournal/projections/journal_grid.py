@@ -32,6 +32,7 @@ from ejournal.projections.conventions import (
     REAL,
     Writes,
     alphabetical,
+    grades_column,
     late_columns,
     registrar,
 )
@@ -213,11 +214,7 @@ def _year_started(e: SchoolYear.Started, w: _Writes) -> None:
             name=period.name,
             start_date=period.start.isoformat(),
             end_date=period.end.isoformat(),
-            grades=(
-                None
-                if period.grades is None
-                else "," + ",".join(map(str, sorted(period.grades))) + ","
-            ),
+            grades=grades_column(period.grades),
         )
 
 

@@ -36,7 +36,7 @@ from ejournal.marks import (
     ResultKind,
 )
 from ejournal.projections import stints
-from ejournal.projections.conventions import alphabetical, registrar
+from ejournal.projections.conventions import alphabetical, grades_column, registrar
 from ejournal.projections.read_model import ReadModel, Recorded
 
 YEAR_MARK_PERIOD = ResultKind.YEAR.period_id
@@ -183,14 +183,9 @@ def _year_started(e: SchoolYear.Started, _position: int, cursor: Cursor) -> None
                 "name": period.name,
                 "start_date": period.start.isoformat(),
                 "end_date": period.end.isoformat(),
-                "grades": _grades(period.grades),
+                "grades": grades_column(period.grades),
             },
         )
-
-
-def _grades(grades: frozenset[int] | None) -> str | None:
-    """A scheme's grades as the table keeps them, ",10,11,"; NULL for every grade."""
-    return None if grades is None else "," + ",".join(map(str, sorted(grades))) + ","
 
 
 @_on(SchoolYear.ClassFormed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.policy.profile import RegulationProfile
 from ejournal.projections import stints
-from ejournal.projections.conventions import Writes, registrar
+from ejournal.projections.conventions import Writes, grades_column, registrar
 from ejournal.projections.reporting.schema import Handler, instant
 
 HANDLERS: dict[type, Handler] = {}
@@ -60,11 +60,7 @@ def _year_started(e: SchoolYear.Started, _position: int, w: Writes) -> None:
             name=period.name,
             start_date=period.start.isoformat(),
             end_date=period.end.isoformat(),
-            grades=(
-                None
-                if period.grades is None
-                else "," + ",".join(map(str, sorted(period.grades))) + ","
-            ),
+            grades=grades_column(period.grades),
         )
 
 
