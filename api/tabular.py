@@ -16,8 +16,9 @@ from fastapi import Response
 
 from api.dependencies import CurrentSession
 from ejournal.database import Cursor
-from ejournal.projections.exports import ReportView, to_csv, to_xlsx
 from ejournal.projections.summary_sheets import SheetView
+from ejournal.spreadsheets.exports import to_csv, to_xlsx
+from ejournal.spreadsheets.report_layouts import ReportView
 
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -45,7 +45,7 @@ from bench.journal_load import (
     set_up_year,
 )
 from ejournal import storage
-from ejournal.access import audit_scope
+from ejournal.access import AuditScope, audit_scope
 from ejournal.aggregates.student import PersonName
 from ejournal.application import School
 from ejournal.clock import MovableClock
@@ -63,16 +63,10 @@ from ejournal.commands.marking import MarkEntry
 from ejournal.database import Cursor, SchoolDatabase, open_database
 from ejournal.demo import PERIODS
 from ejournal.marks import AbsenceReason, Attendance, PeriodKind, WorkKind
-from ejournal.projections.audit_trail import (
-    AuditFilter,
-    AuditKind,
-    AuditPage,
-    AuditScope,
-    AuditTrail,
-    audit_page,
-    csv_lines,
-    every_entry,
-)
+from ejournal.projections.audit_trail.csv_export import csv_lines
+from ejournal.projections.audit_trail.kinds import AuditKind
+from ejournal.projections.audit_trail.projection import AuditTrail
+from ejournal.projections.audit_trail.queries import AuditFilter, AuditPage, audit_page, every_entry
 from ejournal.projections.projector import Projector
 from ejournal.roles import Actor, Role
 from ejournal.schools import open_school

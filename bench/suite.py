@@ -29,6 +29,7 @@ from archive.stores import DirectoryStore
 from bench import archive_verify, diary_reads, http_commands, journal_load, lag, pdf_render, writes
 from bench.figures import Figure, Target, failed, markdown
 from ejournal import storage
+from ejournal.access import AuditScope
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.application import School
 from ejournal.clock import MovableClock
@@ -38,7 +39,7 @@ from ejournal.generator.seeding import GeneratorOptions, GeneratorReport
 from ejournal.history.as_of import journal_as_of
 from ejournal.integrity.notary import Notary
 from ejournal.integrity.verification import verify_log
-from ejournal.projections.audit_trail import AuditFilter, AuditScope, audit_page
+from ejournal.projections.audit_trail.queries import AuditFilter, audit_page
 from ejournal.projections.projector import open_projector
 from ejournal.schools import open_school
 from ejournal.settings import Settings

@@ -53,7 +53,7 @@ from ejournal.commands.marking import MarkEntry
 from ejournal.database import SchoolDatabase, open_database
 from ejournal.marks import AbsenceReason, Attendance, WorkKind
 from ejournal.projections.projector import Projector
-from ejournal.projections.reporting import Reporting
+from ejournal.projections.reporting.projection import Reporting
 from ejournal.roles import Actor, Role
 from ejournal.schools import open_school
 from ejournal.settings import Settings

@@ -23,14 +23,14 @@ from api.dependencies import CurrentSession, DeploymentDep, SchoolApp, wait_for_
 from api.schemas.audit import AuditPageQuery, AuditQuery
 from ejournal.access import audit_scope
 from ejournal.database import Cursor
-from ejournal.projections.audit_trail import (
+from ejournal.projections.audit_trail.csv_export import csv_lines
+from ejournal.projections.audit_trail.queries import (
     AuditPage,
     audit_page,
     check_in_scope,
-    csv_lines,
     every_entry,
 )
-from ejournal.projections.reporting import school_timezone
+from ejournal.projections.reporting.queries import school_timezone
 
 router = APIRouter(tags=["audit"])
 

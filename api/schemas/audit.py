@@ -9,7 +9,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.schemas.requests import IsoDate
 from api.schemas.school_year import YEAR_PATTERN, core_label
-from ejournal.projections.audit_trail import MAX_PAGE, AuditFilter, AuditKind
+from ejournal.projections.audit_trail.kinds import AuditKind
+from ejournal.projections.audit_trail.queries import MAX_PAGE, AuditFilter
 from ejournal.roles import Role
 
 

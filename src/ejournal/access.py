@@ -19,6 +19,7 @@ well as the class code (Account.leads), since "5А" names a different class ever
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
@@ -465,6 +466,28 @@ def audit_covers_journal(school: School, scope: AuditScope, journal: ClassJourna
             for child in scope.children
         )
     return False
+
+
+JournalPage = tuple[str, str, str, str | None]
+"""A journal's page: its school year, class code, subject and subgroup (None: the whole class)."""
+
+
+def audit_covers_student(
+    school: School,
+    scope: AuditScope,
+    student_id: UUID,
+    pages: Callable[[], Iterable[JournalPage]],
+) -> bool:
+    """Whether a student's rows are in a trail scope: a parent's own child, or a student ever on
+    the page of a journal in the scope (``pages`` lists those journals; asked only when needed)."""
+    if scope.everything or student_id in scope.children:
+        return True
+    found = list(pages())
+    years = {label: school.year_view(label) for label in {year for year, *_ in found}}
+    return any(
+        ever_on_page(years[year], student_id, class_code, subject, subgroup)
+        for year, class_code, subject, subgroup in found
+    )
 
 
 def ever_on_page(

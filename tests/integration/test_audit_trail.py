@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from scenario import YEAR, World, build_world, class_teacher_as
 
 from ejournal import storage
-from ejournal.access import audit_scope
+from ejournal.access import AuditScope, audit_scope
 from ejournal.aggregates.account import Account
 from ejournal.aggregates.student import PersonName
 from ejournal.clock import MovableClock
@@ -40,17 +40,16 @@ from ejournal.commands.marking import MarkEntry
 from ejournal.database import SchoolDatabase, open_database
 from ejournal.errors import AccessDeniedError, NotFoundError
 from ejournal.marks import AbsenceReason, Attendance, WorkKind
-from ejournal.projections.audit_trail import (
+from ejournal.projections.audit_trail.csv_export import csv_lines
+from ejournal.projections.audit_trail.cursor import InvalidCursorError
+from ejournal.projections.audit_trail.kinds import AuditKind
+from ejournal.projections.audit_trail.projection import AuditTrail
+from ejournal.projections.audit_trail.queries import (
     MAX_PAGE,
     AuditEntry,
     AuditFilter,
-    AuditKind,
-    AuditScope,
-    AuditTrail,
-    InvalidCursorError,
     audit_page,
     check_in_scope,
-    csv_lines,
     every_entry,
 )
 from ejournal.projections.projector import Projector

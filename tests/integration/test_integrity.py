@@ -28,7 +28,7 @@ from scenario import World, build_world
 from typer.testing import CliRunner
 
 from ejournal import storage
-from ejournal.access import system_actor
+from ejournal.access import AuditScope, system_actor
 from ejournal.aggregates.integrity_register import IntegrityRegister, integrity_register_id
 from ejournal.cli import app as ejournal_cli
 from ejournal.clock import MovableClock
@@ -57,13 +57,9 @@ from ejournal.integrity.notary import (
 )
 from ejournal.integrity.tree import MerkleTree
 from ejournal.integrity.verification import verify_log
-from ejournal.projections.audit_trail import (
-    AuditFilter,
-    AuditKind,
-    AuditScope,
-    AuditTrail,
-    audit_page,
-)
+from ejournal.projections.audit_trail.kinds import AuditKind
+from ejournal.projections.audit_trail.projection import AuditTrail
+from ejournal.projections.audit_trail.queries import AuditFilter, audit_page
 from ejournal.projections.projector import Projector
 from ejournal.projections.read_model import Recorded
 from ejournal.roles import Role

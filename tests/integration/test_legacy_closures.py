@@ -12,7 +12,8 @@ from scenario import YEAR
 
 from ejournal.aggregates.school_year import ClosureRecord
 from ejournal.commands import lessons
-from ejournal.projections.reporting import school_calendar, year_facts
+from ejournal.projections.reporting.calendar import school_calendar
+from ejournal.projections.reporting.queries import year_facts
 
 MONDAY = date(2026, 10, 5)
 

@@ -12,7 +12,7 @@ from report_term import NAMES, Term, keep_the_term, reporting_school
 from scenario import YEAR
 
 from ejournal.projections.attendance_report import class_attendance
-from ejournal.projections.reporting import ReportNotProjectedError
+from ejournal.projections.reporting.queries import ReportNotProjectedError
 
 SEPTEMBER = date(2026, 9, 1)
 OCTOBER = date(2026, 10, 1)

@@ -12,7 +12,7 @@ from report_term import Term, keep_the_term, reporting_school
 from scenario import YEAR
 
 from ejournal.projections.class_occupancy import ClassOccupancyView, class_occupancy
-from ejournal.projections.reporting import ReportNotProjectedError
+from ejournal.projections.reporting.queries import ReportNotProjectedError
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from scenario import YEAR
 
 from ejournal.aggregates.account import Account
 from ejournal.projections.family_activity import FamilyActivityLine, family_activity
-from ejournal.projections.reporting import ReportNotProjectedError
+from ejournal.projections.reporting.queries import ReportNotProjectedError
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from ejournal.projections.journal_monitoring import (
     journal_monitoring,
 )
 from ejournal.projections.projector import Projector
-from ejournal.projections.reporting import Reporting, ReportNotProjectedError
+from ejournal.projections.reporting.projection import Reporting
+from ejournal.projections.reporting.queries import ReportNotProjectedError
 from ejournal.schools import open_school
 from ejournal.settings import Settings
 

@@ -10,7 +10,7 @@ from report_term import NAMES, Term, keep_the_term, reporting_school
 from scenario import YEAR
 
 from ejournal.projections.marks_accumulation import marks_accumulation
-from ejournal.projections.reporting import ReportNotProjectedError
+from ejournal.projections.reporting.queries import ReportNotProjectedError
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from ejournal.projections.family_activity import family_activity
 from ejournal.projections.journal_monitoring import journal_monitoring
 from ejournal.projections.marks_accumulation import marks_accumulation
 from ejournal.projections.projector import Projector
-from ejournal.projections.reporting import Reporting
+from ejournal.projections.reporting.projection import Reporting
 
 
 @pytest.fixture

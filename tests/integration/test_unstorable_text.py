@@ -16,11 +16,12 @@ from uuid import UUID
 import pytest
 from scenario import YEAR, World, build_world
 
+from ejournal.access import AuditScope
 from ejournal.aggregates.student import PersonName, Student
 from ejournal.clock import MovableClock
 from ejournal.commands import accounts, lessons, students
 from ejournal.database import Cursor, SchoolDatabase, open_database
-from ejournal.projections.audit_trail import AuditFilter, AuditPage, AuditScope, every_entry
+from ejournal.projections.audit_trail.queries import AuditFilter, AuditPage, every_entry
 from ejournal.projections.catalogue import read_models
 from ejournal.projections.diary import diary_week
 from ejournal.projections.journal_grid import LessonColumn, grid

@@ -17,12 +17,12 @@ from fastapi import APIRouter, Query, Response
 from api.dependencies import CurrentAdministration, CurrentSession, ReadPosition
 from api.schemas.school_year import SchoolYearLabel
 from api.tabular import CSV, XLSX
-from ejournal.projections.exports import table_csv, table_xlsx
 from ejournal.projections.working_time import (
     WorkingTimeSheetView,
     working_time_sheet,
     working_time_table,
 )
+from ejournal.spreadsheets.tables import table_csv, table_xlsx
 
 router = APIRouter()
 

@@ -21,14 +21,14 @@ from uuid import UUID
 
 from ejournal.database import Cursor
 from ejournal.marks import Attendance
-from ejournal.projections.reporting import (
+from ejournal.projections.conventions import alphabetical
+from ejournal.projections.reporting.calendar import months_of
+from ejournal.projections.reporting.queries import (
     ReportModel,
     ReportNotProjectedError,
-    alphabetical,
     classes,
     covers,
     journals,
-    months_of,
     percent,
     roster,
     student_names,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ejournal.projections.audit_trail import AuditTrail
+from ejournal.projections.audit_trail.projection import AuditTrail
 from ejournal.projections.diary import Diary
 from ejournal.projections.journal_grid import JournalGrid
 from ejournal.projections.read_model import ReadModel
-from ejournal.projections.reporting import Reporting
+from ejournal.projections.reporting.projection import Reporting
 from ejournal.projections.summary_sheets import SummarySheets
 
 

@@ -17,15 +17,15 @@ from datetime import date
 from typing import Literal
 
 from ejournal.database import Cursor
-from ejournal.projections.reporting import (
+from ejournal.projections.conventions import alphabetical
+from ejournal.projections.reporting.calendar import months_of
+from ejournal.projections.reporting.queries import (
     ReportModel,
     Roster,
     Span,
-    alphabetical,
     classes,
     covers,
     journals,
-    months_of,
     roster,
     year_facts,
 )

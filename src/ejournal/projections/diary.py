@@ -34,6 +34,7 @@ from ejournal.aggregates.school_year import SchoolYear
 from ejournal.database import Cursor, Dialect, Row
 from ejournal.marks import AbsenceReason, Attendance, ResultKind, WorkKind, points
 from ejournal.projections import stints
+from ejournal.projections.conventions import REAL, registrar
 from ejournal.projections.read_model import ReadModel, Recorded
 
 _ONE_DAY = timedelta(days=1)
@@ -145,9 +146,6 @@ _DDL = (
     "CREATE INDEX IF NOT EXISTS diary_period_marks_student ON diary_period_marks (student_id)",
 )
 
-# PostgreSQL's REAL is single precision: a weight of 1.1 would come back as 1.100000023841858.
-_REAL: dict[Dialect, str] = {"sqlite": "REAL", "postgres": "DOUBLE PRECISION"}
-
 
 class Diary(ReadModel):
     """The diary read model: each student's days, marks, averages and forecasts."""
@@ -168,7 +166,7 @@ class Diary(ReadModel):
 
     def create_tables(self, cursor: Cursor, dialect: Dialect) -> None:
         for statement in _DDL:
-            cursor.execute(statement.replace("{real}", _REAL[dialect]))
+            cursor.execute(statement.replace("{real}", REAL[dialect]))
 
     def apply(self, cursor: Cursor, dialect: Dialect, batch: Sequence[Recorded]) -> None:
         statements: list[tuple[str, dict[str, Any]]] = []
@@ -191,13 +189,7 @@ _Handler = Callable[[Any], _Statements]
 _HANDLERS: dict[type, _Handler] = {}
 
 
-def _on(*event_types: type) -> Callable[[_Handler], _Handler]:
-    def register(handler: _Handler) -> _Handler:
-        for event_type in event_types:
-            _HANDLERS[event_type] = handler
-        return handler
-
-    return register
+_on = registrar(_HANDLERS)
 
 
 # --- the school year: periods, and who is in which class and subgroup --------------------------

@@ -23,20 +23,18 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from ejournal.database import Cursor
-from ejournal.projections.reporting import (
+from ejournal.projections.reporting.calendar import month_end, months_of
+from ejournal.projections.reporting.queries import (
     ReportModel,
     ReportNotProjectedError,
     Span,
     classes,
-    instant,
-    month_end,
-    months_of,
     overlaps,
-    parse_instant,
     percent,
     roster,
     year_facts,
 )
+from ejournal.projections.reporting.schema import instant, parse_instant
 from ejournal.roles import Role
 
 _ONE_DAY = timedelta(days=1)

@@ -15,20 +15,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from itertools import groupby
 from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ejournal.aggregates.class_journal import ClassJournal, LateEntry
+from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.identity import school_year_id
 from ejournal.aggregates.school_year import SchoolYear
-from ejournal.aggregates.student import PersonName, Student
+from ejournal.aggregates.student import Student
 from ejournal.database import Cursor, Dialect, Row
 from ejournal.errors import NotFoundError
 from ejournal.marks import RESULT_PERIOD_IDS, AbsenceReason, Attendance, ResultKind, WorkKind
 from ejournal.projections import stints
+from ejournal.projections.conventions import (
+    REAL,
+    Writes,
+    alphabetical,
+    grades_column,
+    late_columns,
+    registrar,
+)
 from ejournal.projections.read_model import ReadModel, Recorded
 
 _ONE_DAY = timedelta(days=1)
@@ -132,8 +139,6 @@ _DDL = (
     )""",
 )
 
-_REAL: dict[Dialect, str] = {"sqlite": "REAL", "postgres": "DOUBLE PRECISION"}
-
 
 class JournalGrid(ReadModel):
     """The journal grid read model: a journal's page, students × lessons, with period marks."""
@@ -156,7 +161,7 @@ class JournalGrid(ReadModel):
 
     def create_tables(self, cursor: Cursor, dialect: Dialect) -> None:
         for statement in _DDL:
-            cursor.execute(statement.replace("{real}", _REAL[dialect]))
+            cursor.execute(statement.replace("{real}", REAL[dialect]))
 
     def apply(self, cursor: Cursor, dialect: Dialect, batch: Sequence[Recorded]) -> None:
         writes = _Writes()
@@ -171,54 +176,23 @@ class JournalGrid(ReadModel):
             _refresh_pages(cursor, year_id, class_code)
 
 
-class _Writes:
+class _Writes(Writes):
     """The statements a batch makes, in log order, and the classes whose pages it touched."""
 
     def __init__(self) -> None:
-        self.statements: list[tuple[str, dict[str, Any]]] = []
+        super().__init__()
         self.touched_classes: set[tuple[str, str]] = set()
-
-    def add(self, statement: str, **params: Any) -> None:
-        self.statements.append((statement, params))
-
-    def flush(self, cursor: Cursor) -> None:
-        # Consecutive runs of one statement (a whole lesson's marks, a class's enrolments) go in
-        # one executemany; the order of the log is kept across runs.
-        for statement, run in groupby(self.statements, key=lambda s: s[0]):
-            params = [p for _, p in run]
-            if len(params) == 1:
-                cursor.execute(statement, params[0])
-            else:
-                cursor.executemany(statement, params)
-        self.statements.clear()
 
 
 _Handler = Callable[[Any, _Writes], None]
 _HANDLERS: dict[type, _Handler] = {}
 
 
-def _on(*event_types: type) -> Callable[[_Handler], _Handler]:
-    def register(handler: _Handler) -> _Handler:
-        for event_type in event_types:
-            _HANDLERS[event_type] = handler
-        return handler
-
-    return register
+_on = registrar(_HANDLERS)
 
 
 def _id(value: UUID | None) -> str | None:
     return str(value) if value is not None else None
-
-
-def _late(late: LateEntry | None) -> dict[str, Any]:
-    return {
-        "late": late is not None,
-        "late_permission_id": _id(late.permission_id) if late else None,
-    }
-
-
-def _full_name(name: PersonName) -> str:
-    return " ".join(part for part in (name.last, name.first, name.patronymic) if part)
 
 
 # --- the school year: periods, and who is in which class and subgroup --------------------------
@@ -240,11 +214,7 @@ def _year_started(e: SchoolYear.Started, w: _Writes) -> None:
             name=period.name,
             start_date=period.start.isoformat(),
             end_date=period.end.isoformat(),
-            grades=(
-                None
-                if period.grades is None
-                else "," + ",".join(map(str, sorted(period.grades))) + ","
-            ),
+            grades=grades_column(period.grades),
         )
 
 
@@ -274,7 +244,7 @@ def _subgroup_assigned(e: SchoolYear.SubgroupAssigned, w: _Writes) -> None:
 
 @_on(Student.Admitted, Student.PersonalDataCorrected)
 def _student_named(e: Student.Admitted | Student.PersonalDataCorrected, w: _Writes) -> None:
-    params = {"student_id": str(e.originator_id), "full_name": _full_name(e.name)}
+    params = {"student_id": str(e.originator_id), "full_name": str(e.name)}
     w.add(
         """INSERT INTO grid_student_names (student_id, full_name)
         VALUES (%(student_id)s, %(full_name)s)
@@ -339,7 +309,7 @@ def _lesson_held(e: ClassJournal.LessonHeld, w: _Writes) -> None:
         homework=lesson.homework,
         taught_by=str(lesson.taught_by),
         substitution_id=_id(lesson.substitution_id),
-        **_late(lesson.late),
+        **late_columns(lesson.late),
     )
 
 
@@ -354,7 +324,7 @@ def _lesson_details_recorded(e: ClassJournal.LessonDetailsRecorded, w: _Writes) 
         lesson_id=str(e.lesson_id),
         topic=e.topic,
         homework=e.homework,
-        **_late(e.late),
+        **late_columns(e.late),
     )
 
 
@@ -391,7 +361,7 @@ def _attendance_recorded(e: ClassJournal.AttendanceRecorded, w: _Writes) -> None
         lesson_id=str(e.lesson_id),
         student_id=str(e.student_id),
         status=e.status.value,
-        **_late(e.late),
+        **late_columns(e.late),
     )
 
 
@@ -448,7 +418,7 @@ def _mark_recorded(e: ClassJournal.MarkRecorded, w: _Writes) -> None:
         work_kind=e.work_kind.value,
         weight=e.weight,
         comment=e.comment,
-        **_late(e.late),
+        **late_columns(e.late),
     )
 
 
@@ -488,7 +458,7 @@ def _period_mark_recorded(e: ClassJournal.PeriodMarkRecorded, w: _Writes) -> Non
         period_id=e.period_id,
         student_id=str(e.student_id),
         value=e.value,
-        **_late(e.late),
+        **late_columns(e.late),
     )
 
 
@@ -741,7 +711,7 @@ def grid(cursor: Cursor, journal_id: UUID) -> JournalGridView:
         )
         names[r["student_id"]] = r["full_name"] or ""
     rows = []
-    for student_id in sorted(names, key=lambda s: (_alphabetical(names[s]), s)):
+    for student_id in sorted(names, key=lambda s: (alphabetical(names[s]), s)):
         student_spans = tuple(sorted(spans[student_id], key=lambda s: s.since))
         cells = []
         for column in columns:
@@ -889,11 +859,6 @@ def _period_mark_cell(r: Row) -> PeriodMarkCell:
         corrected=bool(r["corrected"]),
         reason=r["reason"],
     )
-
-
-def _alphabetical(name: str) -> str:
-    # Neither SQLite's nor a "C"-collated PostgreSQL's ORDER BY knows that ё sorts with е.
-    return name.casefold().replace("ё", "е")
 
 
 def _date(value: str) -> date:

@@ -36,20 +36,18 @@ from typing import Any, Literal
 from uuid import UUID
 
 from ejournal.database import Cursor
-from ejournal.projections.reporting import (
+from ejournal.projections.conventions import alphabetical
+from ejournal.projections.reporting.calendar import scheduled_lessons, school_calendar, timetables
+from ejournal.projections.reporting.queries import (
     JournalFacts,
     ReportModel,
     ReportNotProjectedError,
     account_names,
-    alphabetical,
     journals,
     overlaps,
     percent,
     periods,
     roster,
-    scheduled_lessons,
-    school_calendar,
-    timetables,
     year_facts,
 )
 

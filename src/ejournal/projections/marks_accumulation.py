@@ -27,18 +27,18 @@ from uuid import UUID
 
 from ejournal.database import Cursor
 from ejournal.marks import points
+from ejournal.projections.conventions import alphabetical
 from ejournal.projections.diary import weighted_average
-from ejournal.projections.reporting import (
+from ejournal.projections.reporting.calendar import timetables
+from ejournal.projections.reporting.queries import (
     ReportModel,
     ReportNotProjectedError,
-    alphabetical,
     classes,
     journals,
     overlaps,
     period,
     roster,
     student_names,
-    timetables,
     year_facts,
 )
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.identity import school_year_id
 from ejournal.aggregates.school_year import SchoolYear
-from ejournal.aggregates.student import PersonName, Student
+from ejournal.aggregates.student import Student
 from ejournal.database import Cursor, Dialect, Row
 from ejournal.errors import NotFoundError
 from ejournal.marks import (
@@ -36,6 +36,7 @@ from ejournal.marks import (
     ResultKind,
 )
 from ejournal.projections import stints
+from ejournal.projections.conventions import alphabetical, grades_column, registrar
 from ejournal.projections.read_model import ReadModel, Recorded
 
 YEAR_MARK_PERIOD = ResultKind.YEAR.period_id
@@ -153,17 +154,7 @@ _Handler = Callable[[Any, int, Cursor], None]
 _HANDLERS: dict[type, _Handler] = {}
 
 
-def _on(*event_types: type) -> Callable[[_Handler], _Handler]:
-    def register(handler: _Handler) -> _Handler:
-        for event_type in event_types:
-            _HANDLERS[event_type] = handler
-        return handler
-
-    return register
-
-
-def _full_name(name: PersonName) -> str:
-    return " ".join(part for part in (name.last, name.first, name.patronymic) if part)
+_on = registrar(_HANDLERS)
 
 
 # --- the year: its periods and who is in which class --------------------------------------------
@@ -192,14 +183,9 @@ def _year_started(e: SchoolYear.Started, _position: int, cursor: Cursor) -> None
                 "name": period.name,
                 "start_date": period.start.isoformat(),
                 "end_date": period.end.isoformat(),
-                "grades": _grades(period.grades),
+                "grades": grades_column(period.grades),
             },
         )
-
-
-def _grades(grades: frozenset[int] | None) -> str | None:
-    """A scheme's grades as the table keeps them, ",10,11,"; NULL for every grade."""
-    return None if grades is None else "," + ",".join(map(str, sorted(grades))) + ","
 
 
 @_on(SchoolYear.ClassFormed)
@@ -277,7 +263,7 @@ def _admitted(e: Student.Admitted, position: int, cursor: Cursor) -> None:
             year = excluded.year, class_code = excluded.class_code""",
         {
             "student_id": str(e.originator_id),
-            "full_name": _full_name(e.name),
+            "full_name": str(e.name),
             "year": e.year,
             "class_code": e.class_code,
         },
@@ -290,7 +276,7 @@ def _admitted(e: Student.Admitted, position: int, cursor: Cursor) -> None:
 def _renamed(e: Student.PersonalDataCorrected, _position: int, cursor: Cursor) -> None:
     cursor.execute(
         "UPDATE sheet_students SET full_name = %(full_name)s WHERE student_id = %(student_id)s",
-        {"student_id": str(e.originator_id), "full_name": _full_name(e.name)},
+        {"student_id": str(e.originator_id), "full_name": str(e.name)},
     )
 
 
@@ -643,11 +629,6 @@ def _year_id(cursor: Cursor, year: str) -> str:
     return year_id
 
 
-def _alphabetical(name: str) -> str:
-    # Neither SQLite's nor a "C"-collated PostgreSQL's ORDER BY knows that ё sorts with е.
-    return name.casefold().replace("ё", "е")
-
-
 def _class_students(cursor: Cursor, year_id: str, class_code: str) -> list[tuple[str, str]]:
     """(student id, full name) of everyone in the class at some time of the year, alphabetical."""
     cursor.execute(
@@ -657,7 +638,7 @@ def _class_students(cursor: Cursor, year_id: str, class_code: str) -> list[tuple
         {"year_id": year_id, "class_code": class_code},
     )
     students = [(r["student_id"], r["full_name"] or "") for r in cursor.fetchall()]
-    return sorted(students, key=lambda s: (_alphabetical(s[1]), s[0]))
+    return sorted(students, key=lambda s: (alphabetical(s[1]), s[0]))
 
 
 def _journals(cursor: Cursor, year_id: str, class_code: str) -> list[Row]:
@@ -674,7 +655,7 @@ def _subjects(journals: list[Row]) -> list[SubjectHeading]:
     names = {r["subject"]: r["subject_name"] for r in journals}
     return [
         SubjectHeading(subject=s, subject_name=names[s])
-        for s in sorted(names, key=lambda s: (_alphabetical(names[s]), s))
+        for s in sorted(names, key=lambda s: (alphabetical(names[s]), s))
     ]
 
 

@@ -16,15 +16,15 @@ from datetime import date, timedelta
 from typing import Literal
 
 from ejournal.database import Cursor
-from ejournal.projections.exports import Cell, Table
-from ejournal.projections.reporting import (
+from ejournal.projections.conventions import alphabetical
+from ejournal.projections.reporting.calendar import month_end
+from ejournal.projections.reporting.queries import (
     ReportModel,
     ReportNotProjectedError,
     account_names,
-    alphabetical,
-    month_end,
     year_facts,
 )
+from ejournal.spreadsheets.tables import Cell, Table
 
 
 class TeacherHours(ReportModel):

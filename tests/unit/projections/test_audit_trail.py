@@ -21,20 +21,12 @@ from ejournal.aggregates.account import Account, Grant
 from ejournal.aggregates.base import Aggregate
 from ejournal.errors import AccessDeniedError
 from ejournal.marks import WorkKind
-from ejournal.projections.audit_trail import (
-    CSV_HEADER,
-    LEFT_OUT,
-    ROLE_RU,
-    AuditEntry,
-    AuditKind,
-    InvalidCursorError,
-    csv_lines,
-    decode_cursor,
-    encode_cursor,
-    from_micros,
-    kept_events,
-    micros,
-)
+from ejournal.projections.audit_trail.csv_export import CSV_HEADER, ROLE_RU, csv_lines
+from ejournal.projections.audit_trail.cursor import InvalidCursorError, decode_cursor, encode_cursor
+from ejournal.projections.audit_trail.kinds import AuditKind
+from ejournal.projections.audit_trail.projection import LEFT_OUT, kept_events
+from ejournal.projections.audit_trail.queries import AuditEntry
+from ejournal.projections.audit_trail.schema import from_micros, micros
 from ejournal.roles import Actor, Role
 
 SYSTEM = Actor(account_id=UUID(int=0), role=Role.SYSTEM)

@@ -19,16 +19,13 @@ from ejournal.projections.journal_monitoring import (
     share_without_marks,
 )
 from ejournal.projections.marks_accumulation import rounded_average
-from ejournal.projections.reporting import (
-    JournalFacts,
-    PeriodFacts,
-    Roster,
+from ejournal.projections.reporting.calendar import (
     Timetable,
     month_end,
     months_of,
-    percent,
     scheduled_lessons,
 )
+from ejournal.projections.reporting.queries import JournalFacts, PeriodFacts, Roster, percent
 
 TERM = [PeriodFacts("Q1", "1 четверть", date(2026, 9, 1), date(2026, 10, 24))]
 AUTUMN = [

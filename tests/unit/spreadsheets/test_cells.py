@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from ejournal.projections.spreadsheet import csv_cell, sheet_text
+from ejournal.spreadsheets.cells import csv_cell, sheet_text
 
 
 @pytest.mark.parametrize(

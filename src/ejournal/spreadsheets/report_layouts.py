@@ -1,22 +1,11 @@
-"""Summary sheets and reports as files: CSV (UTF-8) and XLSX, with Russian headers.
-
-A sheet is first laid out as a table (a title, header cells, rows of cells); both formats write
-that same table, so a CSV and a workbook of one sheet never disagree. Every text cell goes through
-``spreadsheet.sheet_text``: nothing in a file runs as a formula, and no stored character breaks a
-workbook.
-"""
+"""The reports (DESIGN.md §6) laid out as tables: a class's attendance, marks accumulation,
+journal monitoring, class occupancy, families' activity."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from ejournal.projections.attendance_report import AttendanceCount, ClassAttendanceView
 from ejournal.projections.class_occupancy import ClassOccupancyView, OccupancyCounts
@@ -31,17 +20,8 @@ from ejournal.projections.journal_monitoring import (
     KeepingCounts,
 )
 from ejournal.projections.marks_accumulation import MarksAccumulationView
-from ejournal.projections.spreadsheet import csv_cell, sheet_text
-from ejournal.projections.summary_sheets import (
-    AttendanceSheetView,
-    ClassResultsView,
-    MovementSheetView,
-    ProgressSheetView,
-    ResultsLine,
-    SheetView,
-)
+from ejournal.spreadsheets.tables import MISSED, MONTHS_RU, STUDENT, VALID, Cell, Table
 
-Cell = str | int | float | None
 ReportView = (
     ClassAttendanceView
     | MarksAccumulationView
@@ -50,180 +30,6 @@ ReportView = (
     | FamilyActivityView
 )
 """A report (DESIGN.md §6) as the report modules give it."""
-
-MONTHS_RU = {
-    1: "Январь",
-    2: "Февраль",
-    3: "Март",
-    4: "Апрель",
-    5: "Май",
-    9: "Сентябрь",
-    10: "Октябрь",
-    11: "Ноябрь",
-    12: "Декабрь",
-}
-MOVEMENTS_RU = {
-    "admitted": "Прибыл(а)",
-    "transferred": "Переведён(а) в другой класс",
-    "promoted": "Переведён(а) в следующий класс",
-    "withdrawn": "Выбыл(а)",
-}
-STUDENT = "Ученик"
-MISSED = "Всего пропущено"
-VALID = "из них по уважительной причине"
-
-
-@dataclass(frozen=True)
-class Table:
-    """A sheet laid out for a file: its title, header lines, and rows."""
-
-    title: str
-    header: tuple[tuple[str, ...], ...]
-    rows: tuple[tuple[Cell, ...], ...]
-    sheet_name: str = "Ведомость"
-    """The worksheet's name in a workbook."""
-
-
-def table(view: SheetView | ReportView) -> Table:
-    """The table a sheet or a report is written as."""
-    if not isinstance(view, SheetView):
-        return _REPORTS[type(view)](view)
-    if isinstance(view, ProgressSheetView):
-        return _progress(view)
-    if isinstance(view, AttendanceSheetView):
-        return _attendance(view)
-    if isinstance(view, MovementSheetView):
-        return _movement(view)
-    return _results(view)
-
-
-def _progress(view: ProgressSheetView) -> Table:
-    columns = (
-        [p.name for p in view.periods]
-        + ["Год"]
-        + (["Экзамен"] if view.exams else [])
-        + (["Итоговая"] if view.finals else [])
-    )
-    top = [STUDENT]
-    second = [""]
-    for subject in view.subjects:
-        top.extend([subject.subject_name] + [""] * (len(columns) - 1))
-        second.extend(columns)
-    rows = tuple(
-        (
-            row.full_name,
-            *(
-                cell
-                for marks in row.subjects
-                for cell in (
-                    *marks.periods,
-                    marks.year_mark,
-                    *((marks.exam_mark,) if view.exams else ()),
-                    *((marks.final_mark,) if view.finals else ()),
-                )
-            ),
-        )
-        for row in view.rows
-    )
-    return Table(
-        title=f"Сводная ведомость успеваемости {view.class_code} {view.year}",
-        header=(tuple(top), tuple(second)),
-        rows=rows,
-    )
-
-
-def _attendance(view: AttendanceSheetView) -> Table:
-    top = [STUDENT]
-    second = [""]
-    for month in view.months:
-        top.extend([MONTHS_RU[month], ""])
-        second.extend([MISSED, VALID])
-    top.extend(["Итого за год", ""])
-    second.extend([MISSED, VALID])
-    rows: list[tuple[Cell, ...]] = [
-        (
-            row.full_name,
-            *(n for m in row.months for n in (m.missed, m.valid)),
-            row.missed,
-            row.valid,
-        )
-        for row in view.rows
-    ]
-    rows.append(
-        ("Итого", *(n for m in view.totals for n in (m.missed, m.valid)), view.missed, view.valid)
-    )
-    return Table(
-        title=f"Сводная ведомость посещаемости {view.class_code} {view.year}",
-        header=(tuple(top), tuple(second)),
-        rows=tuple(rows),
-    )
-
-
-def _movement(view: MovementSheetView) -> Table:
-    header = (
-        STUDENT,
-        "Движение",
-        "Дата",
-        "Из класса",
-        "В класс",
-        "Приказ",
-        "Причина",
-        "Куда выбыл(а)",
-    )
-    rows = tuple(
-        (
-            r.full_name,
-            MOVEMENTS_RU[r.kind],
-            r.on.strftime("%d.%m.%Y"),
-            r.from_class,
-            r.to_class,
-            r.order,
-            r.reason,
-            r.destination,
-        )
-        for r in view.rows
-    )
-    return Table(
-        title=f"Сводная ведомость движения учащихся {view.year}",
-        header=(header,),
-        rows=rows,
-    )
-
-
-def _results(view: ClassResultsView) -> Table:
-    header = (
-        "Предмет",
-        "Аттестовано учащихся",
-        "«5»",
-        "«4»",
-        "«3»",
-        "«2»",
-        "«зач»",
-        "«незач»",
-        "Успеваемость, %",
-        "Качество, %",
-    )
-    return Table(
-        title=f"Итоги успеваемости класса {view.class_code} за {view.period_name} {view.year}",
-        header=(header,),
-        rows=tuple(_results_row(line) for line in (*view.subjects, view.total)),
-    )
-
-
-def _results_row(line: ResultsLine) -> tuple[Cell, ...]:
-    return (
-        line.subject_name,
-        line.students,
-        line.fives,
-        line.fours,
-        line.threes,
-        line.twos,
-        line.passed,
-        line.failed,
-        line.success_rate,
-        line.quality_rate,
-    )
-
 
 # --- reports ------------------------------------------------------------------------------------
 
@@ -482,52 +288,6 @@ _REPORTS: dict[type[ReportView], Callable[[Any], Table]] = {
 }
 
 
-def to_csv(view: SheetView | ReportView) -> str:
-    """The sheet as CSV text: header lines, then one line per row (an empty cell for none)."""
-    return table_csv(table(view))
-
-
-def table_csv(laid_out: Table) -> str:
-    """A laid-out table as CSV text (for a report that lays itself out: the табель)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([csv_cell(c) for c in line] for line in laid_out.header)
-    writer.writerows(["" if c is None else csv_cell(c) for c in row] for row in laid_out.rows)
-    return out.getvalue()
-
-
-def to_xlsx(view: SheetView | ReportView) -> bytes:
-    """The sheet as an XLSX workbook of one worksheet: the title, the header lines in bold,
-    the rows."""
-    return table_xlsx(table(view))
-
-
-def table_xlsx(laid_out: Table) -> bytes:
-    """A laid-out table as an XLSX workbook of one worksheet."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # a new workbook always has its first worksheet
-    sheet.title = laid_out.sheet_name
-    _append(sheet, [laid_out.title])
-    sheet.cell(row=1, column=1).font = Font(bold=True)
-    for line in laid_out.header:
-        _append(sheet, line)
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-    for row in laid_out.rows:
-        _append(sheet, row)
-    sheet.column_dimensions["A"].width = 36
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _append(sheet: Any, values: Sequence[Cell]) -> None:
-    """Add a row to a worksheet, every text through ``sheet_text``: a text that would read as a
-    formula is a text cell with the apostrophe prefix."""
-    texts = [sheet_text(v) if isinstance(v, str) else None for v in values]
-    sheet.append([v if t is None else t.text for v, t in zip(values, texts, strict=True)])
-    for cell, text in zip(sheet[sheet.max_row], texts, strict=False):
-        if text is not None and text.quoted:
-            cell.data_type = "s"
-            cell.quotePrefix = True
+def report_table(view: ReportView) -> Table:
+    """The table a report is written as."""
+    return _REPORTS[type(view)](view)
