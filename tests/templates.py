@@ -28,9 +28,10 @@ import threading
 import uuid
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import psycopg
@@ -38,6 +39,7 @@ from psycopg import sql
 from scenario import World
 
 from api.deployment import Deployment, SchoolServices
+from ejournal.application import School
 from ejournal.clock import MovableClock
 from ejournal.roles import Actor
 from ejournal.settings import Settings
@@ -50,6 +52,10 @@ Builder = Callable[[SchoolServices, MovableClock], tuple[World, dict[str, Actor]
 """Builds a template's world on its freshly set-up school (services) and clock; answers the
 world and the people a test acts as, by name."""
 
+Build = Callable[[Path, str], "Template"]
+"""Builds the template school (id TEMPLATE_SCHOOL) at a database URL, closes it and answers what
+a copy needs; given a directory of its own for anything else it writes."""
+
 
 @dataclass
 class Template:
@@ -58,18 +64,30 @@ class Template:
     world: World
     actors: dict[str, Actor]
     now: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+    """Whatever else a tier keeps of its template."""
 
-    def world_on(self, services: SchoolServices, clock: MovableClock) -> World:
+    def world_on(self, school: School, clock: MovableClock) -> World:
         """The template's world over a copy's open school and its clock (which must stand
         where the template's stood, ``now``: the log's times only move forward from there)."""
         return replace(
             self.world,
-            school=services.app,
+            school=school,
             clock=clock,
             journals=dict(self.world.journals),
             students=list(self.world.students),
             first_graders=list(self.world.first_graders),
         )
+
+
+def service_template(builder: Builder) -> Build:
+    """A template school as the service sets a school up (its read models, credentials and
+    notary), built by ``builder``."""
+
+    def build(directory: Path, database_url: str) -> Template:
+        return build_template(template_settings(directory, database_url), builder)
+
+    return build
 
 
 def build_template(settings: Settings, builder: Builder) -> Template:
@@ -116,9 +134,9 @@ class SqliteTemplate:
         shutil.copyfile(self.file, target)
 
 
-def sqlite_template(directory: Path, builder: Builder) -> SqliteTemplate:
+def sqlite_template(directory: Path, build: Build) -> SqliteTemplate:
     url = f"sqlite:///{directory}/db"
-    template = build_template(template_settings(directory, url), builder)
+    template = build(directory, url)
     file = parse_database_url(url).school_file(TEMPLATE_SCHOOL)  # type: ignore[union-attr]
     # Everything in the one file: the write-ahead log folded back into it.
     with closing(sqlite3.connect(file)) as conn:
@@ -161,7 +179,9 @@ class _Dropper:
 def _drop_database(maintenance: PostgresLocation, name: str) -> None:
     with contextlib.suppress(psycopg.Error), maintenance.connect() as conn:
         # FORCE: a pool of a test's app may still hold a connection it has not given back.
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 @dataclass
@@ -214,7 +234,7 @@ def _maintenance_connect(server: PostgresLocation) -> psycopg.Connection[tuple[o
     return _maintenance(server).connect()
 
 
-def postgres_template(postgres_url: str, directory: Path, builder: Builder) -> PostgresTemplate:
+def postgres_template(postgres_url: str, directory: Path, build: Build) -> PostgresTemplate:
     """Build the template school in a database of its own on the test server."""
     server = parse_database_url(postgres_url)
     assert isinstance(server, PostgresLocation)
@@ -226,7 +246,7 @@ def postgres_template(postgres_url: str, directory: Path, builder: Builder) -> P
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     location = replace(server, dbname=name)
     try:
-        template = build_template(template_settings(directory, _url(server, name)), builder)
+        template = build(directory, _url(server, name))
         with location.connect() as conn:
             functions = [
                 str(row[0])

@@ -10,7 +10,6 @@ of the file, on PostgreSQL a database of its own made from the template's. So on
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -21,6 +20,7 @@ from templates import (
     PostgresTemplate,
     SqliteTemplate,
     postgres_template,
+    service_template,
     sqlite_template,
 )
 
@@ -87,10 +87,13 @@ def _family(world: World, login: str, name: str, role: Role, student: UUID) -> A
     return Actor(account_id=account_id, role=role)
 
 
+API_SCHOOL = service_template(build_api_world)
+
+
 @pytest.fixture(scope="session")
 def sqlite_api_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
     """The API school on SQLite, built once per session (per worker)."""
-    return sqlite_template(tmp_path_factory.mktemp("api-template"), build_api_world)
+    return sqlite_template(tmp_path_factory.mktemp("api-template"), API_SCHOOL)
 
 
 @pytest.fixture(scope="session")
@@ -99,9 +102,7 @@ def postgres_api_template(
 ) -> Iterator[PostgresTemplate]:
     """The API school in a PostgreSQL database of its own, built once per session (per worker);
     dropped at the end, with every copy made of it."""
-    template = postgres_template(
-        postgres_url, tmp_path_factory.mktemp("api-template"), build_api_world
-    )
+    template = postgres_template(postgres_url, tmp_path_factory.mktemp("api-template"), API_SCHOOL)
     yield template
     template.close()
 
@@ -146,7 +147,7 @@ def api(database_url: str, school_id: str, request: pytest.FixtureRequest) -> It
     deployment = app.state.deployment
     services = deployment.school(school_id)
     assert services is not None, f"no copy of the API school as {school_id}"
-    world = template.world_on(services, clock)
+    world = template.world_on(services.app, clock)
     # The first checkpoint names the school's key in its log (one event): signed here, that
     # write cannot land in the middle of a test that counts what the log holds.
     services.notary.checkpoint()
