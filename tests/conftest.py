@@ -50,11 +50,15 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Put the tests that share a module's or a session's fixture in an ``xdist_group`` (before
-    pytest-xdist reads the groups): built once, on one worker, rather than once on each."""
+    pytest-xdist reads the groups): built once, on one worker, rather than once on each. The
+    groups run first: each is long and goes to one worker, and started last it would keep that
+    worker busy after the other had finished."""
+    groups = {id(item): _group(item) for item in items}
     for item in items:
-        group = _group(item)
+        group = groups[id(item)]
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: groups[id(item)] is None)
 
 
 def _group(item: pytest.Item) -> str | None:
@@ -64,13 +68,18 @@ def _group(item: pytest.Item) -> str | None:
     info = getattr(item, "_fixtureinfo", None)
     if info is None:
         return None
+    callspec = getattr(item, "callspec", None)
     for name in info.names_closure:
         definitions = info.name2fixturedefs.get(name)
         if not definitions:
             continue
         scope = definitions[-1].scope
         if scope in ("module", "class", "package"):
-            return item.nodeid.split("::", 1)[0]
+            group = item.nodeid.split("::", 1)[0]
+            # A fixture made once per parameter (a backend): each its own group.
+            if callspec is not None and name in callspec.params:
+                group += f"[{callspec.params[name]}]"
+            return group
         if scope == "session" and name in SHARED_PER_SESSION:
             return name
     return None

@@ -216,6 +216,11 @@ class PostgresTemplate:
             for definition in self.functions:
                 # The schema's name is "school_template": no other text of a definition holds it.
                 conn.execute(definition.replace(old, new))  # type: ignore[arg-type]
+        # The first connection to a database builds its catalog cache file (which the renaming
+        # just invalidated): made here, so the app's pools, which wait one second for a
+        # connection, do not pay for it.
+        with copy.connect() as conn:
+            conn.execute("SELECT 1")
         return _url(self.server, name)
 
     def drop(self, url: str) -> None:
