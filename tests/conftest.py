@@ -4,6 +4,10 @@ PostgreSQL is the server at ``EJOURNAL_TEST_POSTGRES_URL`` (default
 ``postgresql://postgres@127.0.0.1:5432/ejournal_test``). Where it cannot be reached its tests are
 skipped, except in CI (``CI=true``), where a missing server fails the run instead of passing it
 quietly.
+
+The suite runs in parallel (pytest-xdist, ``-n auto --dist loadgroup`` in pyproject.toml): tests
+are handed out one by one, except those that share something built once per module or per
+session (``xdist_group`` below), which go to one worker together. ``-n 0`` runs it in one process.
 """
 
 from __future__ import annotations
@@ -24,6 +28,61 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 DEFAULT_TEST_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/ejournal_test"
+
+SHARED_PER_SESSION = frozenset({"built_archive"})
+"""Session fixtures slow enough to build that the tests using them go to one worker together
+(the API templates are not among them: every worker needs its own)."""
+
+SERIAL_MARKERS = ("faults",)
+"""Tests that must not run beside each other (they start, kill and slow down real services):
+one worker runs them, one after another."""
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto``: a worker per CPU, but none for a run of one or two files or tests (a
+    worker's start-up, which collects the tests anew, would cost more than it saves)."""
+    chosen = [arg for arg in config.args if not arg.startswith("-")]
+    if chosen and len(chosen) <= 2 and all(".py" in arg for arg in chosen):
+        return 0
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put the tests that share a module's or a session's fixture in an ``xdist_group`` (before
+    pytest-xdist reads the groups): built once, on one worker, rather than once on each. The
+    groups run first: each is long and goes to one worker, and started last it would keep that
+    worker busy after the other had finished."""
+    groups = {id(item): _group(item) for item in items}
+    for item in items:
+        group = groups[id(item)]
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: groups[id(item)] is None)
+
+
+def _group(item: pytest.Item) -> str | None:
+    for marker in SERIAL_MARKERS:
+        if item.get_closest_marker(marker) is not None:
+            return marker
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    callspec = getattr(item, "callspec", None)
+    for name in info.names_closure:
+        definitions = info.name2fixturedefs.get(name)
+        if not definitions:
+            continue
+        scope = definitions[-1].scope
+        if scope in ("module", "class", "package"):
+            group = item.nodeid.split("::", 1)[0]
+            # A fixture made once per parameter (a backend): each its own group.
+            if callspec is not None and name in callspec.params:
+                group += f"[{callspec.params[name]}]"
+            return group
+        if scope == "session" and name in SHARED_PER_SESSION:
+            return name
+    return None
 
 
 @pytest.fixture(autouse=True)

@@ -1,18 +1,31 @@
-"""API-tier fixtures: the real app over the scenario school, a real HTTP client, and a logged-in
-token for every role, on SQLite and on PostgreSQL."""
+"""API-tier fixtures: the real app over the scenario school, a real HTTP client, and a token on
+demand for every role, on SQLite and on PostgreSQL.
+
+The school (the scenario world, five more people, everyone's password) is built once per test
+session and backend, and every test gets a copy of its own (tests/templates.py): on SQLite a copy
+of the file, on PostgreSQL a database of its own made from the template's. So on PostgreSQL an
+``api`` test's ``database_url`` names that database, and its school is the only one in it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
 from api_session import PASSWORD, Api
 from fastapi.testclient import TestClient
 from scenario import World, build_world
+from templates import (
+    PostgresTemplate,
+    SqliteTemplate,
+    postgres_template,
+    service_template,
+    sqlite_template,
+)
 
 from api.app import create_app
+from api.deployment import SchoolServices
 from ejournal.clock import MovableClock
 from ejournal.commands import accounts
 from ejournal.roles import Actor, Role
@@ -29,14 +42,14 @@ PEOPLE = (
     "english2",
     "outsider",
 )
+FAMILY = ("parent", "student")
 
 
-@pytest.fixture
-def api(database_url: str, school_id: str) -> Iterator[Api]:
-    clock = MovableClock(datetime(2026, 8, 25, tzinfo=UTC))
-    settings = Settings(database_url=database_url, school=school_id, password_hashing="cheapest")
-    app = create_app(settings, clock=clock)
-    services = app.state.deployment.create_school(school_id)
+def build_api_world(
+    services: SchoolServices, clock: MovableClock
+) -> tuple[World, dict[str, Actor]]:
+    """The scenario world, a director, an inspector, an auditor, a parent and a student, each of
+    them with the password PASSWORD."""
     world = build_world(services.app, clock)
     actors = {name: getattr(world, name) for name in PEOPLE}
     actors["director"] = world.account("director", "Ковалёва Галина Викторовна", Role.DIRECTOR)
@@ -57,14 +70,7 @@ def api(database_url: str, school_id: str) -> Iterator[Api]:
                 account_id=actor.account_id, credential_id=credential, kind="password"
             ),
         )
-    # The first checkpoint names the school's key in its log (one event): signed here, that
-    # write cannot land in the middle of a test that counts what the log holds.
-    services.notary.checkpoint()
-    with TestClient(app) as client:
-        result = Api(client=client, world=world, school=school_id, actors=actors)
-        for name in actors:
-            result.token(name)
-        yield result
+    return world, actors
 
 
 def _family(world: World, login: str, name: str, role: Role, student: UUID) -> Actor:
@@ -79,3 +85,78 @@ def _family(world: World, login: str, name: str, role: Role, student: UUID) -> A
         accounts.GrantRole(account_id=account_id, role=role, student_id=student),
     )
     return Actor(account_id=account_id, role=role)
+
+
+API_SCHOOL = service_template(build_api_world)
+
+
+@pytest.fixture(scope="session")
+def sqlite_api_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    """The API school on SQLite, built once per session (per worker)."""
+    return sqlite_template(tmp_path_factory.mktemp("api-template"), API_SCHOOL)
+
+
+@pytest.fixture(scope="session")
+def postgres_api_template(
+    postgres_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PostgresTemplate]:
+    """The API school in a PostgreSQL database of its own, built once per session (per worker);
+    dropped at the end, with every copy made of it."""
+    template = postgres_template(postgres_url, tmp_path_factory.mktemp("api-template"), API_SCHOOL)
+    yield template
+    template.close()
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """As tests/conftest.py's; for a test of ``api`` on PostgreSQL, the URL of the database
+    that holds its copy of the API school (and is dropped after it)."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_url")
+        return
+    if "api" not in request.fixturenames:
+        yield request.getfixturevalue("postgres_url")
+        return
+    template: PostgresTemplate = request.getfixturevalue("postgres_api_template")
+    url = template.copy(request.getfixturevalue("school_id"))
+    yield url
+    template.drop(url)
+
+
+@pytest.fixture
+def api(database_url: str, school_id: str, request: pytest.FixtureRequest) -> Iterator[Api]:
+    """The app over this test's copy of the API school, and a client; people log in as a test
+    first acts as them (Api.token), or when it says so (Api.sign_in)."""
+    if database_url.startswith("sqlite"):
+        sqlite: SqliteTemplate = request.getfixturevalue("sqlite_api_template")
+        sqlite.copy(database_url, school_id)
+        template = sqlite.template
+    else:
+        template = request.getfixturevalue("postgres_api_template").template
+    settings = Settings(database_url=database_url, school=school_id, password_hashing="cheapest")
+    clock = MovableClock(template.now)
+    # Opened without its projector thread first: that thread signs a checkpoint as soon as it
+    # finds the log unsigned, and two notaries making the school's first key at once is a race
+    # the fixture must not run.
+    app = create_app(settings.model_copy(update={"projections": "worker"}), clock=clock)
+    deployment = app.state.deployment
+    services = deployment.school(school_id)
+    assert services is not None, f"no copy of the API school as {school_id}"
+    world = template.world_on(services.app, clock)
+    # The first checkpoint names the school's key in its log (one event): signed here, that
+    # write cannot land in the middle of a test that counts what the log holds.
+    services.notary.checkpoint()
+    deployment.settings = settings
+    services.follow()
+    with TestClient(app) as client:
+        result = Api(client=client, world=world, school=school_id, actors=dict(template.actors))
+        # A parent's or a student's sign-in is an event of the log: made here, as it always
+        # was, so what a test finds in the log at its start does not depend on whom it first
+        # acts as. The staff's sign-ins record nothing: they log in when first acted as.
+        result.sign_in(*FAMILY)
+        yield result

@@ -4,11 +4,10 @@ give the lessons, student-lessons, misses and rates the class teacher counts by 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from report_term import NAMES, Term, keep_the_term, reporting_school
+from report_term import NAMES, Term
 from scenario import YEAR
 
 from ejournal.projections.attendance_report import class_attendance
@@ -16,13 +15,6 @@ from ejournal.projections.reporting.queries import ReportNotProjectedError
 
 SEPTEMBER = date(2026, 9, 1)
 OCTOBER = date(2026, 10, 1)
-
-
-@pytest.fixture
-def term(database_url: str, school_id: str) -> Iterator[Term]:
-    with reporting_school(database_url, school_id) as term:
-        keep_the_term(term)
-        yield term
 
 
 def test_the_class_month_by_month(term: Term) -> None:

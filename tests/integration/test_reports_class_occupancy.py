@@ -4,22 +4,14 @@ tests/report_term.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from report_term import Term, keep_the_term, reporting_school
+from report_term import Term
 from scenario import YEAR
 
 from ejournal.projections.class_occupancy import ClassOccupancyView, class_occupancy
 from ejournal.projections.reporting.queries import ReportNotProjectedError
-
-
-@pytest.fixture
-def term(database_url: str, school_id: str) -> Iterator[Term]:
-    with reporting_school(database_url, school_id) as term:
-        keep_the_term(term)
-        yield term
 
 
 def occupancy(term: Term, start: date, end: date) -> ClassOccupancyView:

@@ -3,23 +3,15 @@ in the school's time zone, as counted by hand from tests/report_term.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from report_term import Term, keep_the_term, reporting_school
+from report_term import Term
 from scenario import YEAR
 
 from ejournal.aggregates.account import Account
 from ejournal.projections.family_activity import FamilyActivityLine, family_activity
 from ejournal.projections.reporting.queries import ReportNotProjectedError
-
-
-@pytest.fixture
-def term(database_url: str, school_id: str) -> Iterator[Term]:
-    with reporting_school(database_url, school_id) as term:
-        keep_the_term(term)
-        yield term
 
 
 def months(line: FamilyActivityLine, n: int = 3) -> list[tuple[object, ...]]:

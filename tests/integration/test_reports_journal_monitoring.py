@@ -4,12 +4,11 @@ homework, late entries and KTP progress, as worked out by hand from tests/report
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from report_term import TODAY, Term, keep_the_term, reporting_school
+from report_term import TODAY, Term
 from scenario import QUARTERS_AND_HALF_YEARS, YEAR, add_class, build_world
 
 from ejournal.clock import MovableClock
@@ -39,13 +38,6 @@ FIELDS = (
     "late_entries",
     "late_lessons",
 )
-
-
-@pytest.fixture
-def term(database_url: str, school_id: str) -> Iterator[Term]:
-    with reporting_school(database_url, school_id) as term:
-        keep_the_term(term)
-        yield term
 
 
 def monitoring(term: Term, start: date, end: date, **scope: Any) -> JournalMonitoringView:

@@ -3,21 +3,12 @@ period and their weighted average, as worked out by hand from tests/report_term.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from report_term import NAMES, Term, keep_the_term, reporting_school
+from report_term import NAMES, Term
 from scenario import YEAR
 
 from ejournal.projections.marks_accumulation import marks_accumulation
 from ejournal.projections.reporting.queries import ReportNotProjectedError
-
-
-@pytest.fixture
-def term(database_url: str, school_id: str) -> Iterator[Term]:
-    with reporting_school(database_url, school_id) as term:
-        keep_the_term(term)
-        yield term
 
 
 def test_marks_and_averages_per_student_and_subject(term: Term) -> None:

@@ -3,11 +3,9 @@ exactly the rows the incremental build has, and gives the same reports."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
-from report_term import TODAY, Term, keep_the_term, reporting_school
+from report_term import TODAY, Term
 from scenario import YEAR
 
 from ejournal.projections.attendance_report import class_attendance
@@ -17,13 +15,6 @@ from ejournal.projections.journal_monitoring import journal_monitoring
 from ejournal.projections.marks_accumulation import marks_accumulation
 from ejournal.projections.projector import Projector
 from ejournal.projections.reporting.projection import Reporting
-
-
-@pytest.fixture
-def term(database_url: str, school_id: str) -> Iterator[Term]:
-    with reporting_school(database_url, school_id) as term:
-        keep_the_term(term)
-        yield term
 
 
 def reports(term: Term) -> list[str]:
