@@ -148,7 +148,7 @@ def _start_year(world: World) -> None:
             profile=(
                 world.profile.id if world.profile.id in shipped_profile_ids() else world.profile
             ),
-            # The school's zone goes with its year (EJOURNAL_TIMEZONE may differ from the profile's).
+            # The school's zone goes with its year (EJOURNAL_TIMEZONE may be another).
             timezone=world.profile.timezone,
         ),
     )
