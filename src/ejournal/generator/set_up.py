@@ -4,7 +4,8 @@ it is.
 The administrator (whom the service itself creates) opens the accounts, the year, its bells,
 classes and journals; the deputies enter the holidays and the timetables; every teacher sets the
 KTP of their journals; the secretary admits the students; on the last day of August the class
-teachers split their classes into groups and record the families, consents and parent accounts.
+teachers split their classes into groups and record the families, consents and parent accounts,
+and the administrator opens the student accounts asked for.
 Each day's entries are spread over its working hours, so the log reads as a school's would.
 """
 

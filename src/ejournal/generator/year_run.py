@@ -2,12 +2,17 @@
 with the server clock set to the moment a teacher would make the entry, so every deadline of the
 profile holds as it would for a real school.
 
-Each school day's entries are made in the order of their moments: the deputy's substitutions
-before the first bell, the late entries the deputy permitted and the absence reasons of spells
-that ended the day before, then each lesson in the break after it ends or in the afternoon (never
-after the profile's deadline), control-work marks a day later where the profile allows it,
-corrections of marks found wrong, period marks from the weighted average inside the profile's
-window, and in the evening the deputies close a period once its marks are in.
+Each school day's entries are made in the order of their moments: the secretary's transfers
+and the deputy's substitutions before the first bell, the late entries the deputy permitted and
+the absence reasons of spells that ended the day before, then each lesson in the break after it
+ends or in the afternoon (never after the profile's deadline), control-work marks a day later
+where the profile allows it, corrections of marks found wrong, period marks from the weighted
+average inside the profile's window, and in the evening the deputies close a period once its
+marks are in.
+
+A run may start after the year has begun (the demo's fortnight): its lessons are numbered after
+those the timetable held before it. Its chance mishaps follow ``Rates``; a scripted school turns
+them off and keeps only the second day's own (a sick teacher, a forgotten lesson, a wrong mark).
 """
 
 from __future__ import annotations
