@@ -13,7 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from ejournal.aggregates.account import Account
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.school_year import SchoolYear
@@ -22,11 +24,13 @@ from ejournal.application import School
 from ejournal.clock import MovableClock
 from ejournal.commands import lessons
 from ejournal.demo import (
+    DEMO_PASSWORD,
     DEMO_YEAR,
     SCHOOL_DAYS,
     DemoReport,
     DemoSeedError,
     demo_days,
+    ensure_demo,
     seed_demo,
     survey_demo,
 )
@@ -203,6 +207,40 @@ def test_a_student_signs_in_to_their_own_account(demo: Seeded) -> None:
     assert registered[grant.originator_id] == login
     admitted = {e.originator_id: e for e in of(demo, Student.Admitted)}
     assert admitted[grant.grant.student_id].class_code == "9А"
+
+
+def test_the_printed_student_signs_in_and_reads_their_own_diary(tmp_path: Path) -> None:
+    """``ensure_demo`` on the injected clock, then the real app: the student login it reports
+    signs in with the demo password and reads the diary of the fortnight."""
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path}", school="demo", password_hashing="cheapest"
+    )
+    outcome = ensure_demo(settings, clock=MovableClock(MORNING))
+    assert outcome.seeded
+    (login,) = outcome.report.logins["student"]
+    app = create_app(settings, clock=MovableClock(MORNING + timedelta(hours=2)))
+    with TestClient(app) as client:
+        token = client.post(
+            "/api/v1/auth/token", data={"username": login, "password": DEMO_PASSWORD}
+        )
+        assert token.status_code == 200, token.text
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        me = client.get("/api/v1/me", headers=headers).json()
+        ((role, student_id),) = [(g["role"], g["student_id"]) for g in me["roles"]]
+        assert role == "student"
+        day_shown = {"start": str(outcome.report.last_day), "end": str(outcome.report.last_day)}
+        # The read models build from the whole log first: ask until they show the seeded log.
+        for _ in range(60):
+            diary = client.get(
+                f"/api/v1/family/children/{student_id}/diary",
+                headers=headers,
+                params={**day_shown, "after": outcome.report.position},
+            )
+            assert diary.status_code == 200, diary.text
+            if int(diary.headers["X-Read-Position"]) >= outcome.report.position:
+                break
+        (day,) = diary.json()["days"]
+        assert day["lessons"], "the student's last school day of the fortnight had lessons"
 
 
 def test_the_school_is_realistic_in_size(demo: Seeded) -> None:
