@@ -163,6 +163,14 @@ def test_the_fortnight_is_the_ten_school_days_before_today(today: date, last: da
     assert all(d.isoweekday() <= 5 for d in days)
 
 
+def test_in_the_holidays_the_period_just_over_is_left_open(tmp_path: Path) -> None:
+    """The fortnight ends on the quarter's last day: the deputies close it on the next school
+    day, which is still to come, so its late entries can still be made."""
+    holidays = seed(tmp_path, now=datetime(2026, 10, 28, 10, 0, tzinfo=MOSCOW))
+    assert holidays.report.last_day == date(2026, 10, 23)
+    assert not of(holidays, ClassJournal.PeriodClosed)
+
+
 def test_before_the_year_has_its_fortnight_the_demo_takes_the_first_one() -> None:
     days = demo_days(load_profile("school77"), date(2026, 8, 1))
     assert (days[0], days[-1]) == (date(2026, 9, 1), date(2026, 9, 14))

@@ -795,11 +795,13 @@ class YearRun:
     def closing_entries(self, day: date, following: date | None) -> list[_Item]:
         """The deputies close a period class by class once it is over: on the first school day
         after it, when the reasons and late entries about its last days are in, or on the
-        evening of the run's last day."""
+        evening of the run's last day when the run goes on past the period. A run that stops on
+        a period's last day (the demo's, in the holidays) leaves it open: that school day is
+        still to come."""
         items: list[_Item] = []
         for period in self.year.periods.values():
             last_day_of_period = day <= period.end and (
-                period.end <= self.last if following is None else following > period.end
+                period.end < self.last if following is None else following > period.end
             )
             if not last_day_of_period:
                 continue
