@@ -1,9 +1,9 @@
 """CI: start the service the way README.md says, wait for its health, log in with a printed demo
 login, and record one mark over HTTP.
 
-The demo's lessons lie in September 2026, past every entry deadline on the real clock; so, as a
-school would, the deputy permits a late entry for the last lesson of 5А's mathematics journal,
-and the teacher then records the mark, which the journal shows flagged late.
+The demo's last lessons were held on the school day before today, past their same-day entry
+deadline; so, as a school would, the deputy permits a late entry for the last lesson of 5А's
+mathematics journal, and the teacher then records the mark, which the journal shows flagged late.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ from ejournal.commands import (
 )
 from ejournal.commands.marking import MarkEntry
 from ejournal.database import Cursor, SchoolDatabase, open_database
-from ejournal.demo import PERIODS
+from ejournal.generator.year_calendar import PERIODS
 from ejournal.marks import AbsenceReason, Attendance, PeriodKind, WorkKind
 from ejournal.projections.audit_trail.csv_export import csv_lines
 from ejournal.projections.audit_trail.kinds import AuditKind

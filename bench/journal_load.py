@@ -45,22 +45,13 @@ from zoneinfo import ZoneInfo
 
 from ejournal import storage
 from ejournal.access import system_actor
-from ejournal.aggregates.student import PersonName
 from ejournal.application import School
 from ejournal.clock import MovableClock
 from ejournal.commands import accounts, journals, lessons, marks, period_marks, students, year
 from ejournal.commands.marking import MarkEntry
-from ejournal.demo import (
-    BELLS,
-    BOYS,
-    GIRLS,
-    HOLIDAYS,
-    PERIODS,
-    SURNAMES,
-    feminine,
-    ktp_item_for,
-    ktp_lines,
-)
+from ejournal.generator.ktp import ktp_item_for, ktp_lines
+from ejournal.generator.people import PeopleMaker
+from ejournal.generator.year_calendar import BELLS, PERIODS, holidays_for
 from ejournal.marks import Attendance, PeriodKind, WorkKind
 from ejournal.roles import Actor, Role
 from ejournal.settings import Settings
@@ -189,7 +180,7 @@ def set_up_year(school: School, admin: Actor) -> None:
         ),
     )
     year.form_class(school, admin, year.FormClass(year=YEAR, grade=5, letter="А"))
-    for start, end, reason, classes in HOLIDAYS:
+    for start, end, reason, classes in holidays_for(()):
         if classes is None:
             year.declare_closure(
                 school,
@@ -202,11 +193,9 @@ def set_up_year(school: School, admin: Actor) -> None:
 
 def admit(school: School, admin: Actor, count: int, rng: random.Random) -> list[UUID]:
     roster = []
-    for surname in rng.sample(SURNAMES, count):
-        girl = rng.random() < 0.5
-        name = PersonName(
-            last=feminine(surname) if girl else surname, first=rng.choice(GIRLS if girl else BOYS)
-        )
+    people = PeopleMaker(rng.getrandbits(64))
+    for _ in range(count):
+        name = people.family(5, 2026).child
         roster.append(
             students.admit_student(
                 school,

@@ -46,7 +46,8 @@ from ejournal.application import School
 from ejournal.clock import MovableClock
 from ejournal.commands import journals
 from ejournal.commands import year as year_commands
-from ejournal.demo import PERIODS, ktp_lines
+from ejournal.generator.ktp import ktp_lines
+from ejournal.generator.year_calendar import PERIODS
 from ejournal.marks import PeriodKind
 from ejournal.roles import Actor
 from ejournal.schools import open_school

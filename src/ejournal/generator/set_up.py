@@ -4,13 +4,14 @@ it is.
 The administrator (whom the service itself creates) opens the accounts, the year, its bells,
 classes and journals; the deputies enter the holidays and the timetables; every teacher sets the
 KTP of their journals; the secretary admits the students; on the last day of August the class
-teachers split their classes into groups and record the families, consents and parent accounts.
+teachers split their classes into groups and record the families, consents and parent accounts,
+and the administrator opens the student accounts asked for.
 Each day's entries are spread over its working hours, so the log reads as a school's would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, time, timedelta
 from functools import partial
 from typing import Literal
@@ -63,16 +64,27 @@ PERIOD_MARKS_ORDER_DAYS = 3
 """Where a school order times period marks, it asks for them this many days before the end."""
 
 
-def set_up(world: World) -> None:
-    """Set the school's year up, from an empty log, as its staff would in late August."""
+def set_up(
+    world: World,
+    *,
+    names: Mapping[str, PersonName] | None = None,
+    student_accounts: Collection[str] = (),
+) -> None:
+    """Set the school's year up, from an empty log, as its staff would in late August.
+
+    ``names`` gives members of staff their names by staff key (the rest are drawn);
+    ``student_accounts`` names the classes whose first student in the register gets an account
+    of their own, as a school opens one when a student asks."""
     world.clock.set(world.local(SET_UP_DAY, time(9, 0)))
-    world.run_spread(SET_UP_DAY, time(9), time(17), _office(world))
+    world.run_spread(SET_UP_DAY, time(9), time(17), _office(world, names or {}))
     day = SET_UP_DAY + timedelta(days=1)
     world.run_spread(day, time(9), time(17), _classes(world))
     world.run_spread(day + timedelta(days=1), time(9), time(17), _calendar(world))
     world.run_spread(day + timedelta(days=2), time(9), time(18), _plans(world))
     world.run_spread(day + timedelta(days=3), time(9), time(18), _admissions(world))
-    world.run_spread(day + timedelta(days=6), time(8), time(19), _families(world))
+    world.run_spread(
+        day + timedelta(days=6), time(8), time(19), _families(world, frozenset(student_accounts))
+    )
 
 
 # --- the office: accounts, the year, the bells ------------------------------------------------
@@ -103,7 +115,7 @@ def _grant(world: World, key: str, role: Role, by: Actor | None = None) -> None:
     world.grant_noted(role, world.staff_logins[key])
 
 
-def _office(world: World) -> list[Entry]:
+def _office(world: World, names: Mapping[str, PersonName]) -> list[Entry]:
     admin_name = people.parse_name(ADMINISTRATOR_NAME)
     entries: list[Entry] = [
         partial(_register, world, "admin", admin_name, system_actor()),
@@ -111,12 +123,14 @@ def _office(world: World) -> list[Entry]:
         partial(_start_year, world),
     ]
     staff: list[tuple[str, Role, PersonName]] = [
-        (key, role, world.people.adult(female=female)) for key, role, female in OFFICE
+        (key, role, names.get(key) or world.people.adult(female=female))
+        for key, role, female in OFFICE
     ]
     for teacher in world.staffing.teachers:
         share = FEMALE_SHARE.get(teacher.speciality, 0.85)
         female = world.people.faker.random.random() < share
-        staff.append((teacher.key, Role.TEACHER, world.people.adult(female=female)))
+        name = names.get(teacher.key) or world.people.adult(female=female)
+        staff.append((teacher.key, Role.TEACHER, name))
     for key, role, name in staff:
         entries += [partial(_register, world, key, name), partial(_grant, world, key, role)]
     return entries
@@ -135,6 +149,8 @@ def _start_year(world: World) -> None:
             profile=(
                 world.profile.id if world.profile.id in shipped_profile_ids() else world.profile
             ),
+            # The school's zone goes with its year (EJOURNAL_TIMEZONE may be another).
+            timezone=world.profile.timezone,
         ),
     )
     year.set_bell_schedule(
@@ -298,9 +314,10 @@ def _admit(
     world.families[pupil.id] = family
 
 
-def _families(world: World) -> list[Entry]:
+def _families(world: World, student_accounts: frozenset[str]) -> list[Entry]:
     """The class teachers split their classes into groups (the foreign language in register
-    halves, technology by alternate names), then record each family."""
+    halves, technology by alternate names), then record each family; the administrator opens
+    the student accounts asked for."""
     entries: list[Entry] = []
     for plan in world.classes:
         roster = [p for p in world.pupils if p.class_code == plan.code]
@@ -315,18 +332,23 @@ def _families(world: World) -> list[Entry]:
                     group = "1" if index < half else "2"
                 else:
                     group = "1" if index % 2 == 0 else "2"
-                entries.append(partial(_place, world, pupil, course.subject, group))
+                entries.append(partial(place, world, pupil, course.subject, group))
     for pupil in world.pupils:
         entries += _family_entries(world, pupil)
+    for plan in world.classes:
+        if plan.code in student_accounts:
+            first = next(p for p in world.pupils if p.class_code == plan.code)
+            entries.append(partial(_student_account, world, first))
     return entries
 
 
-def _place(world: World, pupil: Pupil, subject: str, group: str) -> None:
+def place(world: World, pupil: Pupil, subject: str, group: str, on: date = FIRST_DAY) -> None:
+    """The class teacher places a student in a group of a split subject from a day."""
     students.move_to_subgroup(
         world.school,
         world.class_teacher(pupil.class_code),
         students.MoveToSubgroup(
-            year=DEMO_YEAR, student_id=pupil.id, subject=subject, subgroup=group, on=FIRST_DAY
+            year=DEMO_YEAR, student_id=pupil.id, subject=subject, subgroup=group, on=on
         ),
     )
     pupil.subgroups[subject] = group
@@ -350,6 +372,24 @@ def _family_entries(world: World, pupil: Pupil) -> list[Entry]:
         entries.append(partial(record.add, "father", world.people.phone()))
     entries.append(record.consent)
     return entries
+
+
+def _student_account(world: World, pupil: Pupil) -> None:
+    """A student's own account: their diary and marks, nothing of anyone else's."""
+    login = world.free_login(people.login_for(pupil.name))
+    account_id = accounts.register_account(
+        world.school,
+        _admin(world),
+        accounts.RegisterAccount(
+            login=login, full_name=str(pupil.name), email=f"{login}@mail.example"
+        ),
+    ).ids["account_id"]
+    accounts.grant_role(
+        world.school,
+        _admin(world),
+        accounts.GrantRole(account_id=account_id, role=Role.STUDENT, student_id=pupil.id),
+    )
+    world.grant_noted(Role.STUDENT, login)
 
 
 class _FamilyRecord:

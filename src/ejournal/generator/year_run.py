@@ -2,36 +2,43 @@
 with the server clock set to the moment a teacher would make the entry, so every deadline of the
 profile holds as it would for a real school.
 
-Each school day's entries are made in the order of their moments: the deputy's substitutions
-before the first bell, the late entries the deputy permitted and the absence reasons of spells
-that ended the day before, then each lesson in the break after it ends or in the afternoon (never
-after the profile's deadline), control-work marks a day later where the profile allows it,
-corrections of marks found wrong, period marks from the weighted average inside the profile's
-window, and in the evening the deputies close a period once its marks are in.
+Each school day's entries are made in the order of their moments: the secretary's transfers
+and the deputy's substitutions before the first bell, the late entries the deputy permitted and
+the absence reasons of spells that ended the day before, then each lesson in the break after it
+ends or in the afternoon (never after the profile's deadline), control-work marks a day later
+where the profile allows it, corrections of marks found wrong, period marks from the weighted
+average inside the profile's window, and in the evening the deputies close a period once its
+marks are in.
+
+A run may start after the year has begun (the demo's fortnight): its lessons are numbered after
+those the timetable held before it. Its chance mishaps follow ``Rates``; a scripted school turns
+them off and keeps only the second day's own (a sick teacher, a forgotten lesson, a wrong mark).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 from uuid import UUID
 
 from ejournal.aggregates.school_year import Period, SchoolYear
-from ejournal.commands import attendance, lessons, marks, period_marks, substitutions
+from ejournal.commands import attendance, lessons, marks, period_marks, students, substitutions
 from ejournal.commands.marking import MarkEntry
 from ejournal.generator import assessment
 from ejournal.generator.absences import REASON_NOTES, Spell, attendance_at, plan_spells
 from ejournal.generator.assessment import UNMARKED_SUBJECTS
 from ejournal.generator.ktp import homework, is_control_work, ktp_item_for, paragraph
+from ejournal.generator.set_up import place
 from ejournal.generator.timetable import WEEKDAYS, Slot
 from ejournal.generator.world import JournalNote, MarkNote, Pupil, World, spread
 from ejournal.generator.year_calendar import DEMO_YEAR
 from ejournal.marks import Attendance, WorkKind
 from ejournal.policy.deadlines import EntryKind, entry_deadline, period_mark_deadline
 from ejournal.policy.profile import CorrectionMode
+from ejournal.roles import Role
 
 Action = Callable[[], None]
 Progress = Callable[[int, int], None]
@@ -45,6 +52,28 @@ TEACHER_SICK_START = 0.004
 TEACHER_SPELL_LENGTHS = (1, 1, 2, 3)
 EVENING = time(19, 0)
 """No teacher fills the journal in after this, whatever the profile allows."""
+
+
+@dataclass(frozen=True)
+class Rates:
+    """How often, unscripted, things go wrong: a lesson left unentered, a mark entered wrongly,
+    a teacher falling ill (a scripted school sets them to nought)."""
+
+    late_entry: float = LATE_ENTRY_RATE
+    correction: float = CORRECTION_RATE
+    teacher_sick_start: float = TEACHER_SICK_START
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A student moved to a parallel class by an order, before the first bell of a day: the
+    last student in the register of ``from_class`` who has missed no day."""
+
+    on: date
+    from_class: str
+    to_class: str
+    order: str
+    reason: str = "По заявлению родителей (законных представителей)"
 
 
 @dataclass(frozen=True)
@@ -71,11 +100,20 @@ class YearRun:
     """Lives a generated school through its school days from ``first`` to ``last``."""
 
     def __init__(
-        self, world: World, first: date, last: date, progress: Progress | None = None
+        self,
+        world: World,
+        first: date,
+        last: date,
+        progress: Progress | None = None,
+        *,
+        rates: Rates | None = None,
+        transfers: Sequence[Transfer] = (),
     ) -> None:
         self.world = world
         self.first, self.last = first, last
         self.progress = progress
+        self.rates = rates or Rates()
+        self.transfers = tuple(transfers)
         self.rng: random.Random = world.rng
         self.year: SchoolYear = world.year
         self.calendar = self.year.calendar()
@@ -110,6 +148,7 @@ class YearRun:
                 d for d in days if self.calendar.is_working_day(d, plan.code)
             ]
             self.class_day_sets[plan.code] = frozenset(self.class_days[plan.code])
+        self.number_from_the_year_start()
         self.plan_absences()
         self.plan_teacher_illness(days)
         tally = self.world.tally
@@ -130,6 +169,27 @@ class YearRun:
             self.world.at(agenda[i].moment)
             agenda[i].action()
 
+    def number_from_the_year_start(self) -> None:
+        """A run that starts after the year has begun numbers its lessons (and so their plan
+        items) after those the timetable held since the year's first day."""
+        start = self.year.starts_on
+        if self.first <= start:
+            return
+        before = [
+            d
+            for d in self.calendar.working_days(start, self.first - timedelta(days=1))
+            if self.year.period_of(d) is not None and d.isoweekday() <= WEEKDAYS
+        ]
+        for slot in self.world.timetable:
+            held = sum(
+                1
+                for d in before
+                if d.isoweekday() == slot.weekday
+                and self.calendar.is_working_day(d, slot.class_code)
+            )
+            for note in self.world.notes_of(slot):
+                note.planned += held
+
     def plan_absences(self) -> None:
         """Each student's spells away, period by period, and when their reasons are entered."""
         for pupil in self.world.pupils:
@@ -147,7 +207,7 @@ class YearRun:
         for teacher in self.world.staffing.teachers:
             index = 0
             while index < len(days):
-                if self.rng.random() < TEACHER_SICK_START:
+                if self.rng.random() < self.rates.teacher_sick_start:
                     length = self.rng.choice(TEACHER_SPELL_LENGTHS)
                     for day in days[index : index + length]:
                         self.sick_teachers.setdefault(day, []).append(teacher.key)
@@ -175,7 +235,11 @@ class YearRun:
         self, day: date, index: int, following: date | None
     ) -> tuple[list[_Item], list[_Item]]:
         """The day's own entries, and those made about it on the next school day."""
-        today: list[_Item] = []
+        today: list[_Item] = [
+            _Item(self.world.local(day, time(7, 45)), self.transfer_action(transfer))
+            for transfer in self.transfers
+            if transfer.on == day
+        ]
         tomorrow: list[_Item] = []
         # On the second school day one lesson is always forgotten and one mark always found
         # wrong, so that even a one-week school holds a late entry and a correction.
@@ -184,7 +248,7 @@ class YearRun:
             if following is None:
                 today.append(_Item(self.recording_moment(plan), self.lesson_action(plan, None)))
                 continue
-            if not plan.substitute and (late_owed or self.rng.random() < LATE_ENTRY_RATE):
+            if not plan.substitute and (late_owed or self.rng.random() < self.rates.late_entry):
                 late_owed = False
                 tomorrow += self.late_entry(plan, following)
                 continue
@@ -193,7 +257,7 @@ class YearRun:
             if deferred is not None:
                 tomorrow.append(deferred)
             markable = plan.note.grade >= 2 and plan.note.subject not in UNMARKED_SUBJECTS
-            if markable and (correction_owed or self.rng.random() < CORRECTION_RATE):
+            if markable and (correction_owed or self.rng.random() < self.rates.correction):
                 correction_owed = False
                 moment = self.world.local(following, time(15, self.rng.randrange(60)))
                 tomorrow.append(_Item(moment, self.correction_action(plan)))
@@ -577,6 +641,47 @@ class YearRun:
             ),
         ).ids["authorization_id"]
 
+    # --- transfers ------------------------------------------------------------------------------
+
+    def transfer_action(self, transfer: Transfer) -> Action:
+        """The secretary records the transfer; the student leaves the old class's journals and
+        joins the new one's, in the smaller group of each split subject."""
+
+        def move() -> None:
+            world = self.world
+            pupil = next(
+                p
+                for p in reversed(world.pupils)
+                if p.class_code == transfer.from_class and not p.away
+            )
+            students.transfer_student(
+                world.school,
+                world.actor("secretary", Role.SECRETARY),
+                students.TransferStudent(
+                    year=DEMO_YEAR,
+                    student_id=pupil.id,
+                    to_class=transfer.to_class,
+                    on=transfer.on,
+                    order=transfer.order,
+                    reason=transfer.reason,
+                ),
+            )
+            for note in world.journals.values():
+                if pupil in note.roster:
+                    note.roster.remove(pupil)
+                if note.class_code == transfer.to_class and note.subgroup is None:
+                    note.roster.append(pupil)
+            pupil.class_code = transfer.to_class
+            pupil.subgroups.clear()
+            for (code, subject, group), note in world.journals.items():
+                if code != transfer.to_class or group != "1":
+                    continue
+                other = world.journals[(code, subject, "2")]
+                smaller = "1" if len(note.roster) <= len(other.roster) else "2"
+                place(world, pupil, subject, smaller, transfer.on)
+
+        return move
+
     # --- absence reasons ------------------------------------------------------------------------
 
     def reason_entries(self, day: date, following: date | None) -> list[_Item]:
@@ -690,11 +795,13 @@ class YearRun:
     def closing_entries(self, day: date, following: date | None) -> list[_Item]:
         """The deputies close a period class by class once it is over: on the first school day
         after it, when the reasons and late entries about its last days are in, or on the
-        evening of the run's last day."""
+        evening of the run's last day when the run goes on past the period. A run that stops on
+        a period's last day (the demo's, in the holidays) leaves it open: that school day is
+        still to come."""
         items: list[_Item] = []
         for period in self.year.periods.values():
             last_day_of_period = day <= period.end and (
-                period.end <= self.last if following is None else following > period.end
+                period.end < self.last if following is None else following > period.end
             )
             if not last_day_of_period:
                 continue
@@ -725,6 +832,14 @@ class YearRun:
         return close
 
 
-def live_through(world: World, first: date, last: date, progress: Progress | None = None) -> None:
+def live_through(
+    world: World,
+    first: date,
+    last: date,
+    progress: Progress | None = None,
+    *,
+    rates: Rates | None = None,
+    transfers: Sequence[Transfer] = (),
+) -> None:
     """Live the generated school through its school days from ``first`` to ``last``."""
-    YearRun(world, first, last, progress).run()
+    YearRun(world, first, last, progress, rates=rates, transfers=transfers).run()
