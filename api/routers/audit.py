@@ -21,6 +21,7 @@ from fastapi.responses import StreamingResponse
 
 from api.dependencies import CurrentSession, DeploymentDep, SchoolApp, wait_for_read_models
 from api.schemas.audit import AuditPageQuery, AuditQuery
+from api.tabular import CsvDialect, CsvDialectParam, csv_stream
 from ejournal.access import audit_scope
 from ejournal.database import Cursor
 from ejournal.projections.audit_trail import (
@@ -75,10 +76,11 @@ def export_audit(
     school: SchoolApp,
     deployment: DeploymentDep,
     response: Response,
+    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> StreamingResponse:
     """Every row the filters select (the same filters and scope as ``GET /audit``), newest
     first, streamed a page at a time: UTF-8 CSV with Russian headers, times in the school's
-    time zone."""
+    time zone; ``dialect=excel-ru`` for Russian Excel (a byte order mark, ";")."""
     scope = audit_scope(session.account, school)
     selected = query.to_filter()
     read_at = wait_for_read_models(session, response, query.after)
@@ -94,7 +96,7 @@ def export_audit(
 
     zone = ZoneInfo(zone_name)
     return StreamingResponse(
-        csv_lines(every_entry(read, scope, selected), zone),
+        csv_stream(csv_lines(every_entry(read, scope, selected), zone), dialect),
         media_type=CSV,
         headers={
             "Content-Disposition": 'attachment; filename="audit.csv"',
