@@ -20,8 +20,8 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
 from api.dependencies import CurrentSession, DeploymentDep, SchoolApp, wait_for_read_models
-from api.schemas.audit import AuditPageQuery, AuditQuery
-from api.tabular import CsvDialect, CsvDialectParam, csv_stream
+from api.schemas.audit import AuditExportQuery, AuditPageQuery
+from api.tabular import csv_stream
 from ejournal.access import audit_scope
 from ejournal.database import Cursor
 from ejournal.projections.audit_trail import (
@@ -71,12 +71,11 @@ def read_audit(
     summary="The audit trail as a CSV file",
 )
 def export_audit(
-    query: Annotated[AuditQuery, Query()],
+    query: Annotated[AuditExportQuery, Query()],
     session: CurrentSession,
     school: SchoolApp,
     deployment: DeploymentDep,
     response: Response,
-    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> StreamingResponse:
     """Every row the filters select (the same filters and scope as ``GET /audit``), newest
     first, streamed a page at a time: UTF-8 CSV with Russian headers, times in the school's
@@ -96,7 +95,7 @@ def export_audit(
 
     zone = ZoneInfo(zone_name)
     return StreamingResponse(
-        csv_stream(csv_lines(every_entry(read, scope, selected), zone), dialect),
+        csv_stream(csv_lines(every_entry(read, scope, selected), zone), query.dialect),
         media_type=CSV,
         headers={
             "Content-Disposition": 'attachment; filename="audit.csv"',
