@@ -218,6 +218,11 @@ def test_not_found_unauthenticated_and_forbidden_in_russian(api: Api) -> None:
         return lambda h: api.client.get(path, headers=api.headers(who, **h))
 
     _, ru = both(get("admin", f"{V1}/accounts/{uuid4()}"), 404, "not-found")
+    documented = api.client.get("/problems/forbidden", headers=RU)
+    assert documented.json() == {
+        "type": "/problems/forbidden",
+        "title": "Действие не разрешено для этой роли",
+    }
     assert ru["detail"] == messages.PROBLEMS["not-found"].detail
     both(get(None, f"{V1}/accounts/{admin}"), 401, "not-authenticated")
     both(get("math", f"{V1}/accounts/{admin}"), 403, "forbidden")
