@@ -211,6 +211,21 @@ def test_a_rule_refusal_in_russian_keeps_its_rule_and_clause(api: Api) -> None:
     assert api.world.school.position() == position
 
 
+def test_a_deadline_passed_in_russian_names_when_it_closed(api: Api) -> None:
+    api.world.at(SEPT_1, 19, 0, 1)  # School 77 §4.4.1: "до 19.00"
+    lesson = {"on": "2026-09-01", "slot": 1, "topic": "Дроби"}
+    en, ru = both(
+        lambda h: api.post(journal_url(api, "math", "lessons"), "math", lesson, **h),
+        422,
+        "deadline-passed",
+    )
+    assert ru["rule"] == en["rule"] == "deadline.topic"
+    assert ru["detail"] == (
+        "Тема урока вносится в срок, установленный положением школы: срок истёк 01.09.2026 19:00"
+        " (School 77, §4.4.1)"
+    )
+
+
 def test_not_found_unauthenticated_and_forbidden_in_russian(api: Api) -> None:
     admin = api.actors["admin"].account_id
 
