@@ -108,7 +108,9 @@ class ClausePublic(BaseModel):
 
 
 class ProblemPublic(BaseModel):
-    """An error, as RFC 9457 problem details."""
+    """An error, as RFC 9457 problem details. ``title`` and ``detail`` are in Russian when the
+    request's ``Accept-Language`` prefers ``ru`` (``Content-Language`` says which); English
+    otherwise. ``type``, ``status``, ``rule`` and ``clause`` are the same in both."""
 
     model_config = ConfigDict(extra="allow")
 
