@@ -94,6 +94,8 @@ def language(headers: Headers | Mapping[str, str]) -> str:
                 except ValueError:
                     q = 0.0
         primary = tag.lower().split("-", 1)[0]
+        if primary == "*":  # any language: the default is as good as any
+            primary = LANGUAGES[0]
         if primary in LANGUAGES and q > best_q:
             best, best_q = primary, q
     return best

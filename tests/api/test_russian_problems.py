@@ -141,6 +141,8 @@ def test_every_rule_a_refusal_names_has_a_russian_sentence() -> None:
         ("ru;q=0.1, de", "ru"),
         ("de, fr;q=0.9", "en"),
         ("*", "en"),
+        ("*;q=0.5, ru;q=0.1", "en"),
+        ("ru;q=0.8, *;q=0.5", "ru"),
         ("RU;Q=1", "ru"),
         ("ru;q=oops, en;q=0.2", "en"),
     ],
