@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -36,6 +36,7 @@ from api.routers import (
     secretary,
     teacher,
 )
+from ejournal import messages
 from ejournal.aggregates.base import request_id
 from ejournal.clock import Clock
 from ejournal.settings import Settings
@@ -143,9 +144,18 @@ class RequestIdMiddleware:
             request_id.reset(token)
 
 
-def _problem_type(slug: str) -> JSONResponse:
-    """What a problem type means: the page its ``type`` URI points at."""
+def _problem_type(slug: str, request: Request) -> JSONResponse:
+    """What a problem type means: the page its ``type`` URI points at (in Russian on asking)."""
     title = problems.PROBLEM_TYPES.get(slug)
+    lang = problems.language(request.headers)
     if title is None:
-        return problems.problem(404, "not-found", "Not found", f"no problem type {slug!r}")
-    return JSONResponse({"type": problems.TYPE_BASE + slug, "title": title})
+        return problems.problem(
+            404, "not-found", "Not found", f"no problem type {slug!r}", lang=lang
+        )
+    russian = messages.PROBLEMS.get(slug) if lang == "ru" else None
+    if russian is not None:
+        title = russian.title
+    return JSONResponse(
+        {"type": problems.TYPE_BASE + slug, "title": title},
+        headers={"Content-Language": "ru" if russian else "en", "Vary": "Accept-Language"},
+    )

@@ -16,6 +16,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
+from ejournal import messages
 
 
 class _DuplicateKeyError(Exception):
@@ -78,15 +79,21 @@ class UniqueKeysMiddleware:
         body = b"".join(m.get("body", b"") for m in read)
         key = duplicate_key(body)
         if key is not None:
+            lang = problems.language(Headers(scope=scope))
+            said = f"duplicate key {key!r}"
+            if lang == "ru":
+                said = messages.validation_message("json", None)
             refusal = problems.problem(
                 422,
                 "invalid-request",
                 "The request is not valid",
                 f"the request body names {key!r} twice in one object: give each field once",
                 instance=scope["path"],
-                errors=[
-                    {"location": ["body"], "message": f"duplicate key {key!r}", "type": "json"}
-                ],
+                lang=lang,
+                fields={
+                    "errors_text": f"тело запроса — поле «{key}» названо в одном объекте дважды"
+                },
+                errors=[{"location": ["body"], "message": said, "type": "json"}],
             )
             await refusal(scope, receive, send)
             return

@@ -9,11 +9,17 @@ database that cannot be reached (``storage.unavailable`` decides) answers 503 wi
 ``Retry-After``, and ``app.state.on_storage_unavailable`` is told (the deployment then checks
 whether the server is gone); anything else answers 500 ``/problems/internal-error`` with the
 request's id, and its traceback goes to the log, never to the client.
+
+A person reads problems in Russian: a request whose ``Accept-Language`` prefers ``ru`` (q-values
+honoured) gets every ``title`` and ``detail`` from the core's catalogue (``ejournal.messages``),
+filled from the error's structured fields; the ``type``, ``status``, ``rule`` and ``clause`` stay
+as they are. English stays the default for a client that does not ask.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -21,11 +27,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ejournal import storage
+from ejournal import messages, storage
 from ejournal.aggregates.base import request_id
 from ejournal.errors import EjournalError, RuleViolationError, StorageUnavailableError
 
@@ -35,6 +42,9 @@ RETRY_AFTER_SECONDS = 5
 """What a 503 asks a client to wait before trying again (``Retry-After``): a database restart
 or failover takes seconds, and the service reconnects by itself."""
 INTERNAL_ERROR = ("internal-error", "Internal error")
+INVALID_REQUEST = ("invalid-request", "The request is not valid")
+LANGUAGES = ("en", "ru")
+"""The languages problems are written in; the first is the default."""
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +77,30 @@ class RequestTooLargeError(ApiError):
     status = 413
 
 
+def language(headers: Headers | Mapping[str, str]) -> str:
+    """The language a request's ``Accept-Language`` prefers among ``LANGUAGES`` (RFC 9110
+    §12.5.4: the highest q-value wins, a range's first-listed on a tie, ``q=0`` refuses); the
+    default (English) when it names none of them."""
+    header = headers.get("accept-language") or ""
+    best, best_q = LANGUAGES[0], 0.0
+    for item in header.split(","):
+        tag, *params = (part.strip() for part in item.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        primary = tag.lower().split("-", 1)[0]
+        if primary == "*":  # any language: the default is as good as any
+            primary = LANGUAGES[0]
+        if primary in LANGUAGES and q > best_q:
+            best, best_q = primary, q
+    return best
+
+
 class ClausePublic(BaseModel):
     """The clause of a school regulation a refusal comes from."""
 
@@ -76,7 +110,9 @@ class ClausePublic(BaseModel):
 
 
 class ProblemPublic(BaseModel):
-    """An error, as RFC 9457 problem details."""
+    """An error, as RFC 9457 problem details. ``title`` and ``detail`` are in Russian when the
+    request's ``Accept-Language`` prefers ``ru`` (``Content-Language`` says which); English
+    otherwise. ``type``, ``status``, ``rule`` and ``clause`` are the same in both."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -127,8 +163,18 @@ def problem(
     detail: str,
     instance: str | None = None,
     headers: dict[str, str] | None = None,
+    *,
+    lang: str = LANGUAGES[0],
+    fields: Mapping[str, Any] | None = None,
     **extensions: Any,
 ) -> JSONResponse:
+    """A problem+json answer. ``title`` and ``detail`` are the English; in Russian (``lang``) they
+    come from the catalogue, filled from ``fields`` (the error's structured data)."""
+    said = messages.problem_text(slug, fields or {}) if lang == "ru" else None
+    if said is not None:
+        title, detail = said
+    headers = {**(headers or {}), "Content-Language": lang if said else LANGUAGES[0]}
+    headers["Vary"] = "Accept-Language"
     body: dict[str, Any] = {
         "type": TYPE_BASE + slug,
         "title": title,
@@ -139,6 +185,17 @@ def problem(
         body["instance"] = instance
     body.update({k: v for k, v in extensions.items() if v is not None})
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def problem_types() -> dict[str, str]:
+    """Every problem type the API can answer with: each error class of the core that is loaded,
+    those of the HTTP layer, and those the framework raises itself."""
+    _register(EjournalError)
+    PROBLEM_TYPES.setdefault(*INVALID_REQUEST)
+    PROBLEM_TYPES.setdefault(*INTERNAL_ERROR)
+    for code in (404, 405, 400, 415):
+        PROBLEM_TYPES.setdefault(_http_slug(code), HTTPStatus(code).phrase)
+    return PROBLEM_TYPES
 
 
 def _register(cls: type[EjournalError]) -> None:
@@ -173,6 +230,9 @@ def _domain_error(request: Request, error: Exception) -> JSONResponse:
         on_unavailable = getattr(request.app.state, "on_storage_unavailable", None)
         if on_unavailable is not None:
             on_unavailable(error)
+    fields = error.fields()
+    if headers and "Retry-After" in headers:
+        fields["retry_after"] = headers["Retry-After"]
     return problem(
         error.status,
         error.slug,
@@ -180,6 +240,8 @@ def _domain_error(request: Request, error: Exception) -> JSONResponse:
         error.detail,
         instance=request.url.path,
         headers=headers,
+        lang=language(request.headers),
+        fields=fields,
         **extensions,
     )
 
@@ -194,21 +256,47 @@ def _validation_error(request: Request, error: Exception) -> JSONResponse:
         }
         for e in error.errors()
     ]
-    return invalid_request(errors, request.url.path)
+    contexts = [e.get("ctx") for e in error.errors()]
+    return invalid_request(errors, request.url.path, language(request.headers), contexts)
 
 
-def invalid_request(errors: list[dict[str, Any]], instance: str | None) -> JSONResponse:
+def invalid_request(
+    errors: list[dict[str, Any]],
+    instance: str | None,
+    lang: str = LANGUAGES[0],
+    contexts: list[Any] | None = None,
+) -> JSONResponse:
     """The answer to a request that does not match what its endpoint takes; each error gives its
-    ``location``, ``message`` and ``type``."""
+    ``location``, ``message`` and ``type``. In Russian each ``message`` is the catalogue's phrase
+    for its ``type`` (filled from pydantic's ``ctx``, given in ``contexts``), and the detail names
+    each field."""
     where = "; ".join(f"{'.'.join(e['location'])}: {e['message']}" for e in errors[:5])
+    if lang == "ru":
+        contexts = contexts or [None] * len(errors)
+        errors = [
+            {**e, "message": messages.validation_message(e["type"], _context(ctx))}
+            for e, ctx in zip(errors, contexts, strict=True)
+        ]
+    slug, title = INVALID_REQUEST
     return problem(
         422,
-        "invalid-request",
-        "The request is not valid",
+        slug,
+        title,
         f"the request does not match what this endpoint takes: {where}",
         instance=instance,
+        lang=lang,
+        fields={"errors_text": messages.validation_sentence(errors)},
         errors=errors,
     )
+
+
+def _context(ctx: Any) -> dict[str, Any] | None:
+    """Pydantic's ``ctx`` of an error, as text to fill a message (``expected`` lists choices)."""
+    if not isinstance(ctx, dict):
+        return None
+    return {
+        key: value if isinstance(value, int | float) else str(value) for key, value in ctx.items()
+    }
 
 
 def _command_validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -218,12 +306,16 @@ def _command_validation_error(request: Request, error: Exception) -> JSONRespons
     return _validation_error(request, RequestValidationError(error.errors()))
 
 
+def _http_slug(status_code: int) -> str:
+    return {404: "not-found", 405: "method-not-allowed"}.get(
+        status_code, HTTPStatus(status_code).phrase.lower().replace(" ", "-")
+    )
+
+
 def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
     status = HTTPStatus(error.status_code)
-    slug = {404: "not-found", 405: "method-not-allowed"}.get(
-        error.status_code, status.phrase.lower().replace(" ", "-")
-    )
+    slug = _http_slug(error.status_code)
     detail = error.detail if isinstance(error.detail, str) else status.description
     headers = dict(error.headers) if error.headers else None
     if error.status_code == 405:
@@ -236,6 +328,8 @@ def _http_error(request: Request, error: Exception) -> JSONResponse:
         detail,
         instance=request.url.path,
         headers=headers,
+        lang=language(request.headers),
+        fields={"method": request.method},
     )
 
 
@@ -262,6 +356,8 @@ def _unhandled_error(request: Request, error: Exception) -> JSONResponse:
         f"the service failed to answer this request; its log holds the cause under request id"
         f" {rid}",
         instance=request.url.path,
+        lang=language(request.headers),
+        fields={"request_id": rid},
         request_id=rid,
     )
 
@@ -299,9 +395,7 @@ class UnhandledErrorMiddleware:
 
 def install(app: FastAPI) -> None:
     """Render every error of the app as problem+json."""
-    _register(EjournalError)
-    PROBLEM_TYPES.setdefault("invalid-request", "The request is not valid")
-    PROBLEM_TYPES.setdefault(*INTERNAL_ERROR)
+    problem_types()
     app.add_exception_handler(EjournalError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ValidationError, _command_validation_error)

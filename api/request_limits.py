@@ -35,7 +35,8 @@ class RequestLimitsMiddleware:
             return
         errors = _url_errors(scope)
         if errors:
-            await problems.invalid_request(errors, None)(scope, receive, send)
+            lang = problems.language(Headers(scope=scope))
+            await problems.invalid_request(errors, None, lang)(scope, receive, send)
             return
         length = Headers(scope=scope).get("content-length")
         if length is not None:
@@ -66,6 +67,8 @@ class RequestLimitsMiddleware:
             error.title,
             f"the request body is larger than {self.max_body} bytes, the most this service takes",
             instance=scope["path"],
+            lang=problems.language(Headers(scope=scope)),
+            fields={"max_bytes": self.max_body},
         )
         await response(scope, receive, send)
 

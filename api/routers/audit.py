@@ -20,7 +20,8 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
 from api.dependencies import CurrentSession, DeploymentDep, SchoolApp, wait_for_read_models
-from api.schemas.audit import AuditPageQuery, AuditQuery
+from api.schemas.audit import AuditExportQuery, AuditPageQuery
+from api.tabular import csv_stream
 from ejournal.access import audit_scope
 from ejournal.database import Cursor
 from ejournal.projections.audit_trail.csv_export import csv_lines
@@ -70,7 +71,7 @@ def read_audit(
     summary="The audit trail as a CSV file",
 )
 def export_audit(
-    query: Annotated[AuditQuery, Query()],
+    query: Annotated[AuditExportQuery, Query()],
     session: CurrentSession,
     school: SchoolApp,
     deployment: DeploymentDep,
@@ -78,7 +79,7 @@ def export_audit(
 ) -> StreamingResponse:
     """Every row the filters select (the same filters and scope as ``GET /audit``), newest
     first, streamed a page at a time: UTF-8 CSV with Russian headers, times in the school's
-    time zone."""
+    time zone; ``dialect=excel-ru`` for Russian Excel (a byte order mark, ";")."""
     scope = audit_scope(session.account, school)
     selected = query.to_filter()
     read_at = wait_for_read_models(session, response, query.after)
@@ -94,7 +95,7 @@ def export_audit(
 
     zone = ZoneInfo(zone_name)
     return StreamingResponse(
-        csv_lines(every_entry(read, scope, selected), zone),
+        csv_stream(csv_lines(every_entry(read, scope, selected), zone), query.dialect),
         media_type=CSV,
         headers={
             "Content-Disposition": 'attachment; filename="audit.csv"',

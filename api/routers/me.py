@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, computed_field
 
 from api.dependencies import CurrentSession
 from api.schemas.school_year import url_label
@@ -28,6 +28,12 @@ class GrantPublic(BaseModel):
     """The school year of that class, as "2026-2027"."""
     student_id: UUID | None
     """A parent's child, or the student themself."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def role_name(self) -> str:
+        """The role in Russian, for display: "классный руководитель"."""
+        return self.role.title_ru
 
 
 class MePublic(BaseModel):

@@ -29,7 +29,7 @@ from api.schemas.reports import (
     report_days,
 )
 from api.schemas.school_year import SchoolYearLabel
-from api.tabular import read_view, render_view
+from api.tabular import CsvDialect, CsvDialectParam, read_view, render_view
 from ejournal.access import (
     REPORT_READERS,
     monitored_journal,
@@ -84,13 +84,16 @@ def read_class_attendance(
     response: Response,
     read_at: ReadPosition,
     fmt: Format = ReportFormat.JSON,
+    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """Отчет о посещаемости класса (по месяцам), School 77 §4.3.10: per month the lessons
     held, the student-lessons, the lessons missed and of them for a valid reason, and the
     attendance rate; the same for each student. Coming late is not missing a lesson."""
     reported_class(school, session.account, year, class_code)
     view = read_view(session, lambda c: class_attendance(c, year, class_code))
-    return render_view(view, fmt, _file_name("attendance-by-month", year, class_code), response)
+    return render_view(
+        view, fmt, _file_name("attendance-by-month", year, class_code), response, dialect
+    )
 
 
 @router.get(
@@ -109,6 +112,7 @@ def read_marks_accumulation(
     response: Response,
     read_at: ReadPosition,
     fmt: Format = ReportFormat.JSON,
+    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """Накопляемость отметок (Gymnasium 2 §8.4): per student and subject, the marks of the
     period and their weighted average, beside each subject's weekly hours. No regulation sets
@@ -117,7 +121,7 @@ def read_marks_accumulation(
     school.year_view(year).period(period)
     view = read_view(session, lambda c: marks_accumulation(c, year, class_code, period))
     return render_view(
-        view, fmt, _file_name("marks-accumulation", year, class_code, period), response
+        view, fmt, _file_name("marks-accumulation", year, class_code, period), response, dialect
     )
 
 
@@ -139,6 +143,7 @@ def read_class_monitoring(
     start: Start = None,
     end: End = None,
     fmt: Format = ReportFormat.JSON,
+    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """Анализ ведения журнала (Lyceum 68 §3.4.6) for a class's journals over a period or a
     range: shares of students with no mark and with one mark, lessons without topic or
@@ -153,7 +158,9 @@ def read_class_monitoring(
             c, year, days.start, days.end, today, period_id=days.period_id, class_code=class_code
         ),
     )
-    return render_view(view, fmt, _file_name("journal-monitoring", year, class_code), response)
+    return render_view(
+        view, fmt, _file_name("journal-monitoring", year, class_code), response, dialect
+    )
 
 
 @router.get(
@@ -171,13 +178,16 @@ def read_class_family_activity(
     response: Response,
     read_at: ReadPosition,
     fmt: Format = ReportFormat.JSON,
+    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """School 77 §4.3.11 (the class teacher monitors how students and parents use the
     journal): per month the parents and students with an account, how many signed in, and the
     number of sign-ins."""
     reported_class(school, session.account, year, class_code)
     view = read_view(session, lambda c: family_activity(c, year, class_code))
-    return render_view(view, fmt, _file_name("family-activity", year, class_code), response)
+    return render_view(
+        view, fmt, _file_name("family-activity", year, class_code), response, dialect
+    )
 
 
 @router.get(
@@ -226,6 +236,7 @@ def read_journal_monitoring(
     start: Start = None,
     end: End = None,
     fmt: Format = ReportFormat.JSON,
+    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """The monitoring of one journal, for its teacher, its class's class teacher and the
     school's readers: the same measures as the school's, over a period or a range."""
@@ -245,7 +256,9 @@ def read_journal_monitoring(
             journal_id=journal_id,
         ),
     )
-    return render_view(view, fmt, _file_name("journal-monitoring", str(journal_id)), response)
+    return render_view(
+        view, fmt, _file_name("journal-monitoring", str(journal_id)), response, dialect
+    )
 
 
 # --- the school's reports -----------------------------------------------------------------------
@@ -268,6 +281,7 @@ def read_school_monitoring(
     start: Start = None,
     end: End = None,
     fmt: Format = ReportFormat.JSON,
+    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """Анализ ведения журнала for every journal of the year (Lyceum 68 §3.4.6; School 77
     §4.6.6; Gymnasium 2 §6.2), rolled up per teacher and per class."""
@@ -281,7 +295,7 @@ def read_school_monitoring(
             c, year, days.start, days.end, today, period_id=days.period_id
         ),
     )
-    return render_view(view, fmt, _file_name("journal-monitoring", year), response)
+    return render_view(view, fmt, _file_name("journal-monitoring", year), response, dialect)
 
 
 @router.get(
@@ -301,6 +315,7 @@ def read_class_occupancy(
     start: Start = None,
     end: End = None,
     fmt: Format = ReportFormat.JSON,
+    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """Наполняемость классов (School 77 §4.6.5): per class the students at the start and end,
     at each month's start, who came and who left, and the subgroups' sizes."""
@@ -310,7 +325,7 @@ def read_class_occupancy(
         session,
         lambda c: class_occupancy(c, year, days.start, days.end, period_id=days.period_id),
     )
-    return render_view(view, fmt, _file_name("class-occupancy", year), response)
+    return render_view(view, fmt, _file_name("class-occupancy", year), response, dialect)
 
 
 @router.get(
@@ -327,10 +342,11 @@ def read_family_activity(
     response: Response,
     read_at: ReadPosition,
     fmt: Format = ReportFormat.JSON,
+    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """Активность родителей и учащихся (School 117 §9: monthly; School 77 §4.6.6; Lyceum 68
     §3.4.6): per class and month, and for the school."""
     require_school_reports(session.account)
     school.year_view(year)
     view = read_view(session, lambda c: family_activity(c, year))
-    return render_view(view, fmt, _file_name("family-activity", year), response)
+    return render_view(view, fmt, _file_name("family-activity", year), response, dialect)

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.schemas.requests import IsoDate
 from api.schemas.school_year import YEAR_PATTERN, core_label
+from api.tabular import CsvDialect
 from ejournal.projections.audit_trail.kinds import AuditKind
 from ejournal.projections.audit_trail.queries import MAX_PAGE, AuditFilter
 from ejournal.roles import Role
@@ -93,3 +94,13 @@ class AuditPageQuery(AuditQuery):
         description="The ``next_cursor`` of the page before; none for the newest page.",
     )
     limit: int = Field(default=50, ge=1, le=MAX_PAGE, description="Rows on a page.")
+
+
+class AuditExportQuery(AuditQuery):
+    """The filters, and how the CSV file is written."""
+
+    dialect: CsvDialect = Field(
+        default=CsvDialect.RFC4180,
+        description="rfc4180 (default: UTF-8, comma-separated) or excel-ru (for Russian Excel:"
+        ' UTF-8 with a byte order mark, ";"-separated).',
+    )

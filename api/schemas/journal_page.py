@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from api.schemas.people import PersonNamePublic, StaffPublic
 from api.schemas.school_year import today_within, url_label
@@ -25,7 +25,7 @@ from ejournal.aggregates.class_journal import (
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.aggregates.student import Student
 from ejournal.application import School
-from ejournal.marks import AbsenceReason, Attendance, WorkKind
+from ejournal.marks import AbsenceReason, Attendance, WorkKind, period_name
 
 
 class _FromCore(BaseModel):
@@ -109,9 +109,17 @@ class MarkPublic(_FromCore):
     voided: bool
     late: LateEntryPublic | None
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def work_kind_name(self) -> str:
+        """The kind of work in Russian, for display: "Контрольная работа"."""
+        return self.work_kind.title_ru
+
 
 class PeriodMarkPublic(_FromCore):
     period_id: str
+    period_name: str = ""
+    """The period in Russian, for display: "1 четверть", "Год", "Итоговая"."""
     student_id: UUID
     value: str
     corrected: bool
@@ -159,6 +167,8 @@ class CorrectionAuthorizationPublic(BaseModel):
 
 class ClosedPeriodPublic(_FromCore):
     id: str
+    name: str = ""
+    """The period in Russian, for display: "1 четверть"."""
     start: date
     end: date
 
@@ -198,6 +208,7 @@ def journal_page(school: School, journal: ClassJournal) -> JournalPagePublic:
     roster_on = lessons[-1].on if lessons else today_within(school, year)
     students = _page_students(school, year, journal, roster_on)
     lesson_order = {lesson.id: n for n, lesson in enumerate(lessons)}
+    periods = {period.id: period.name for period in year.periods.values()}
     return JournalPagePublic(
         id=journal.id,
         version=journal.version,
@@ -235,7 +246,9 @@ def journal_page(school: School, journal: ClassJournal) -> JournalPagePublic:
             )
         ],
         period_marks=[
-            PeriodMarkPublic.model_validate(mark)
+            PeriodMarkPublic.model_validate(mark).model_copy(
+                update={"period_name": period_name(periods, mark.period_id)}
+            )
             for mark in sorted(
                 journal.period_marks.values(),
                 key=lambda mark: (mark.period_id, str(mark.student_id)),
@@ -264,7 +277,9 @@ def journal_page(school: School, journal: ClassJournal) -> JournalPagePublic:
             _authorization(authorization) for authorization in journal.authorizations.values()
         ],
         closed_periods=[
-            ClosedPeriodPublic.model_validate(period)
+            ClosedPeriodPublic.model_validate(period).model_copy(
+                update={"name": period_name(periods, period.id)}
+            )
             for period in sorted(journal.closed_periods.values(), key=lambda period: period.start)
         ],
     )

@@ -3,6 +3,9 @@
 Each error has a stable problem type (a slug the API turns into an RFC 9457 ``type`` URI), a short
 title and a human sentence. An error raised by a regulation rule also names the clause it comes
 from. A refused command records nothing.
+
+The title and the sentence here are English, for API clients and logs; the Russian a person reads
+comes from ``ejournal.messages``, one entry per slug, filled from the error's ``fields()``.
 """
 
 from __future__ import annotations
@@ -40,6 +43,10 @@ class EjournalError(Exception):
         self.detail = detail
         self.extensions = extensions
 
+    def fields(self) -> dict[str, Any]:
+        """The structured data a message about this error may name (``ejournal.messages``)."""
+        return dict(self.extensions)
+
 
 class NotFoundError(EjournalError):
     """A resource does not exist, or is outside the caller's scope (the two look the same)."""
@@ -76,6 +83,15 @@ class RuleViolationError(EjournalError):
         super().__init__(f"{detail} ({clause})", **extensions)
         self.rule = rule
         self.clause = clause
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            **super().fields(),
+            "rule": self.rule,
+            "clause": str(self.clause),
+            "clause_source": self.clause.source,
+            "clause_ref": self.clause.ref,
+        }
 
 
 class DeadlinePassedError(RuleViolationError):

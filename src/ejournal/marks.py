@@ -8,6 +8,7 @@ values, never "н/а" or "осв." (School 77 §5.3).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated
 
@@ -144,6 +145,17 @@ class PeriodKind(StrEnum):
     TRIMESTERS = "trimesters"
     HALF_YEARS = "half_years"
 
+    @property
+    def title_ru(self) -> str:
+        return _PERIOD_KIND_RU[self]
+
+
+_PERIOD_KIND_RU = {
+    PeriodKind.QUARTERS: "Четверти",
+    PeriodKind.TRIMESTERS: "Триместры",
+    PeriodKind.HALF_YEARS: "Полугодия",
+}
+
 
 class ResultKind(StrEnum):
     """A mark of the year's results, recorded beside the period marks of a journal: the year
@@ -163,6 +175,16 @@ class ResultKind(StrEnum):
     @property
     def title_ru(self) -> str:
         return _RESULT_RU[self]
+
+
+def period_name(periods: Mapping[str, str], period_id: str) -> str:
+    """The Russian name of a period mark's period: the school year's own name for a period
+    ("1 четверть", from ``periods``: id to name), or "Год", "Экзамен", "Итоговая" for the year's
+    results; the id itself for one neither knows."""
+    for kind in ResultKind:
+        if kind.period_id == period_id:
+            return kind.title_ru
+    return periods.get(period_id, period_id)
 
 
 _RESULT_IDS = {ResultKind.YEAR: "Y", ResultKind.EXAM: "E", ResultKind.FINAL: "F"}

@@ -25,6 +25,27 @@ class Role(StrEnum):
     SYSTEM = "system"
     """The service itself (year set-up from a migration, the archive recording a verification)."""
 
+    @property
+    def title_ru(self) -> str:
+        """The role's Russian name, as a person reads it: "классный руководитель"."""
+        return ROLE_NAMES_RU[self]
+
+
+ROLE_NAMES_RU: dict[Role, str] = {
+    Role.TEACHER: "учитель",
+    Role.CLASS_TEACHER: "классный руководитель",
+    Role.DEPUTY: "заместитель директора",
+    Role.ADMINISTRATOR: "администратор",
+    Role.DIRECTOR: "директор",
+    Role.SECRETARY: "секретарь",
+    Role.PARENT: "родитель",
+    Role.STUDENT: "ученик",
+    Role.INSPECTOR: "инспектор",
+    Role.ARCHIVIST: "архивариус",
+    Role.AUDITOR: "аудитор",
+    Role.SYSTEM: "система",
+}
+
 
 STAFF_ROLES = frozenset(
     {

@@ -122,6 +122,7 @@ def test_granting_and_revoking_a_role(api: Api) -> None:
     assert {
         "grant_id": grant_id,
         "role": "class_teacher",
+        "role_name": "классный руководитель",
         "class_code": "1А",
         "year": "2026-2027",
         "student_id": None,

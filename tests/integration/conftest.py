@@ -27,7 +27,7 @@ from templates import (
 from ejournal.clock import MovableClock
 from ejournal.database import open_database
 from ejournal.projections.projector import Projector
-from ejournal.projections.reporting import Reporting
+from ejournal.projections.reporting.projection import Reporting
 from ejournal.schools import open_school
 from ejournal.settings import Settings
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, computed_field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentAdministration, CurrentAdministrator, CurrentSession, SchoolApp
@@ -91,6 +91,12 @@ class GrantPublic(BaseModel):
     year: str | None
     """The school year of the class, as "2026-2027"."""
     student_id: UUID | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def role_name(self) -> str:
+        """The role in Russian, for display: "классный руководитель"."""
+        return self.role.title_ru
 
     @classmethod
     def of(cls, grant: Grant) -> GrantPublic:

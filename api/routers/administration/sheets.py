@@ -21,7 +21,7 @@ from api.dependencies import (
     SchoolApp,
 )
 from api.schemas.school_year import SchoolYearLabel
-from api.tabular import CSV, XLSX, read_view, render_view
+from api.tabular import CSV, XLSX, CsvDialect, CsvDialectParam, read_view, render_view
 from ejournal.access import class_sheets, movement_of
 from ejournal.projections.summary_sheets import (
     AttendanceSheetView,
@@ -87,12 +87,13 @@ def read_progress_sheet(
     response: Response,
     read_at: ReadPosition,
     fmt: Format = SheetFormat.JSON,
+    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """Сводная ведомость учёта успеваемости: students × subjects, each period's mark and the
     year mark, as they stand after corrections."""
     class_sheets(school, session.account, year, class_code)
     view = read_view(session, lambda c: progress_sheet(c, year, class_code))
-    return render_view(view, fmt, _file_name("progress", year, class_code), response)
+    return render_view(view, fmt, _file_name("progress", year, class_code), response, dialect)
 
 
 @router.get(
@@ -111,12 +112,13 @@ def read_attendance_sheet(
     response: Response,
     read_at: ReadPosition,
     fmt: Format = SheetFormat.JSON,
+    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """Сводная ведомость учёта посещаемости: students × months (September to May), lessons
     missed and of them for a valid reason; coming late is not missing a lesson."""
     class_sheets(school, session.account, year, class_code)
     view = read_view(session, lambda c: attendance_sheet(c, year, class_code))
-    return render_view(view, fmt, _file_name("attendance", year, class_code), response)
+    return render_view(view, fmt, _file_name("attendance", year, class_code), response, dialect)
 
 
 @router.get(
@@ -134,13 +136,14 @@ def read_movement_sheet(
     response: Response,
     read_at: ReadPosition,
     fmt: Format = SheetFormat.JSON,
+    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """Сводная ведомость учёта движения учащихся: admissions, transfers, promotions and
     withdrawals of the year, with their dates and orders; the whole school's for the
     administration, a class teacher's own class's (School 77 §4.3.10)."""
     classes = movement_of(school, session.account, year)
     view = read_view(session, lambda c: movement_sheet(c, year, classes))
-    return render_view(view, fmt, _file_name("movement", year), response)
+    return render_view(view, fmt, _file_name("movement", year), response, dialect)
 
 
 @router.get(
@@ -160,10 +163,13 @@ def read_class_results(
     response: Response,
     read_at: ReadPosition,
     fmt: Format = SheetFormat.JSON,
+    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """Итоги успеваемости класса за учебный период: per subject and for the class, the counts
     of "5", "4", "3", "2", the success rate and the quality rate."""
     class_sheets(school, session.account, year, class_code)
     school.year_view(year).period(period_id)
     view = read_view(session, lambda c: class_results(c, year, class_code, period_id))
-    return render_view(view, fmt, _file_name(f"results-{period_id}", year, class_code), response)
+    return render_view(
+        view, fmt, _file_name(f"results-{period_id}", year, class_code), response, dialect
+    )

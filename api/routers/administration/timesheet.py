@@ -16,13 +16,13 @@ from fastapi import APIRouter, Query, Response
 
 from api.dependencies import CurrentAdministration, CurrentSession, ReadPosition
 from api.schemas.school_year import SchoolYearLabel
-from api.tabular import CSV, XLSX
+from api.tabular import CSV, XLSX, CsvDialect, CsvDialectParam, csv_table
 from ejournal.projections.working_time import (
     WorkingTimeSheetView,
     working_time_sheet,
     working_time_table,
 )
-from ejournal.spreadsheets.tables import table_csv, table_xlsx
+from ejournal.spreadsheets.tables import table_xlsx
 
 router = APIRouter()
 
@@ -51,6 +51,7 @@ def read_working_time(
     month: Month,
     read_at: ReadPosition,
     fmt: Annotated[SheetFormat, Query(alias="format")] = SheetFormat.JSON,
+    dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """Per teacher and day, the lessons held, from the journals; a substitute's lesson is the
     substitute's hour (and counted in their substitution hours)."""
@@ -65,5 +66,5 @@ def read_working_time(
     )
     laid_out = working_time_table(view)
     if fmt is SheetFormat.CSV:
-        return Response(table_csv(laid_out), media_type=CSV, headers=headers)
+        return Response(csv_table(laid_out, dialect), media_type=CSV, headers=headers)
     return Response(table_xlsx(laid_out), media_type=XLSX, headers=headers)

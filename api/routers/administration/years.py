@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     WithJsonSchema,
+    computed_field,
     model_validator,
 )
 
@@ -299,6 +300,12 @@ class SchoolYearPublic(BaseModel):
     journals: list[JournalRefPublic]
     bells: list[BellSlotPublic]
     closures: list[ClosurePublic]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def period_kind_name(self) -> str:
+        """How the year is divided, in Russian, for display: "Четверти"."""
+        return self.period_kind.title_ru
 
     @classmethod
     def of(cls, school_year: SchoolYear) -> SchoolYearPublic:

@@ -26,7 +26,7 @@ from itertools import groupby
 from typing import Any, ClassVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.identity import school_year_id
@@ -456,6 +456,12 @@ class DiaryMark(DiaryModel):
     weight: float
     """The weight recorded with the mark, from the school's profile at the time."""
     comment: str | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def work_kind_name(self) -> str:
+        """The kind of work in Russian, for display: "Контрольная работа"."""
+        return self.work_kind.title_ru
 
 
 class DiaryAttendance(DiaryModel):

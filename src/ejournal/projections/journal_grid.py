@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.identity import school_year_id
@@ -603,6 +603,12 @@ class MarkCell(GridModel):
     voided: bool
     reason: str | None
     """The reason of the last correction or of the voiding."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def work_kind_name(self) -> str:
+        """The kind of work in Russian, for display: "Контрольная работа"."""
+        return self.work_kind.title_ru
 
 
 class AttendanceCell(GridModel):
