@@ -44,6 +44,7 @@ from ejournal.aggregates.account import Account, Grant
 from ejournal.aggregates.class_journal import ClassJournal, KtpItem, LateEntry
 from ejournal.aggregates.control_works import ControlWorkSchedule
 from ejournal.aggregates.integrity_register import IntegrityRegister
+from ejournal.aggregates.school_record import SchoolRecord
 from ejournal.aggregates.school_year import BellSlot, ClosureRecord, SchoolYear
 from ejournal.aggregates.staff_register import StaffRegister
 from ejournal.aggregates.student import PersonName, Student
@@ -114,6 +115,7 @@ class AuditKind(StrEnum):
     SIGNING_KEY_ROTATED = "signing_key_rotated"
     NOTARY_REFUSED_TO_SIGN = "notary_refused_to_sign"
     NOTARY_SIGNING_RESUMED = "notary_signing_resumed"
+    SCHOOL_REGISTERED = "school_registered"
     STAFF_HIRED = "staff_hired"
     STAFF_TRANSFERRED = "staff_transferred"
     STAFF_DISMISSED = "staff_dismissed"
@@ -197,6 +199,7 @@ _KIND_RU: dict[AuditKind, str] = {
     AuditKind.SIGNING_KEY_ROTATED: "Заменён ключ подписи контрольных точек журнала",
     AuditKind.NOTARY_REFUSED_TO_SIGN: "Отказ в подписи контрольной точки журнала",
     AuditKind.NOTARY_SIGNING_RESUMED: "Подписание контрольных точек журнала возобновлено",
+    AuditKind.SCHOOL_REGISTERED: "Создана школа",
     AuditKind.STAFF_HIRED: "Сотрудник принят на работу",
     AuditKind.STAFF_TRANSFERRED: "Сотрудник переведён на другую должность",
     AuditKind.STAFF_DISMISSED: "Сотрудник уволен",
@@ -1512,7 +1515,8 @@ _HANDLERS[Account.Annulled] = _state_change(AuditKind.ACCOUNT_ANNULLED, "annulle
 
 @_on(Account.CredentialSet)
 def _credential_set(b: _Batch, position: int, e: Account.CredentialSet) -> None:
-    _about_account(b, position, AuditKind.CREDENTIAL_SET, e, value_after=e.kind)
+    note = "временный пароль: сменить при первом входе" if e.temporary else None
+    _about_account(b, position, AuditKind.CREDENTIAL_SET, e, value_after=e.kind, note=note)
 
 
 @_on(Account.CredentialRevoked)
@@ -1552,6 +1556,17 @@ def _notary_refused(b: _Batch, position: int, e: IntegrityRegister.NotaryRefused
 @_on(IntegrityRegister.NotarySigningResumed)
 def _notary_resumed(b: _Batch, position: int, e: IntegrityRegister.NotarySigningResumed) -> None:
     b.add(position, AuditKind.NOTARY_SIGNING_RESUMED, e, value_after=str(e.checkpoint_size))
+
+
+@_on(SchoolRecord.Registered)
+def _school_registered(b: _Batch, position: int, e: SchoolRecord.Registered) -> None:
+    b.add(
+        position,
+        AuditKind.SCHOOL_REGISTERED,
+        e,
+        value_after=e.name,
+        note=f"профиль регламента {e.profile}, часовой пояс {e.timezone}",
+    )
 
 
 @_on(Student.AdditionalEducationRecorded)
