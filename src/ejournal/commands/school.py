@@ -62,16 +62,22 @@ def check_school_timezone(zone: str) -> str:
         ) from None
 
 
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("нужен непустой текст")
+    return text.strip()
+
+
 class RegisterSchool(Command):
     """Record a school's name, profile and time zone with its first administrator, whose
     temporary password (``credential_id``, already in the credential store) must be changed
     at the first login."""
 
-    name: Name = Field(min_length=1)
+    name: Annotated[Name, AfterValidator(_not_blank)]
     profile: Annotated[Label, AfterValidator(check_shipped_profile)]
     timezone: Annotated[Label, AfterValidator(check_school_timezone)]
     admin_login: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
-    admin_full_name: Name = Field(min_length=1)
+    admin_full_name: Annotated[Name, AfterValidator(_not_blank)]
     credential_id: UUID
 
 
