@@ -1,14 +1,16 @@
-"""The FastAPI application: versioned under /api/v1, OpenAPI at /docs, errors as problem+json."""
+"""The FastAPI application: versioned under /api/v1, OpenAPI at /docs and /redoc, errors as
+problem+json."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -82,13 +84,18 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
 
 DOCS_ASSETS = "/docs/assets"
+REDOC_ASSETS = "/redoc/assets"
+REDOC_DIRECTORY = Path(__file__).parent / "static" / "redoc"
+"""ReDoc's standalone bundle, vendored from npm (its version and licence: README.md there)."""
 
 
 def _serve_api_docs(app: FastAPI) -> None:
-    """``/docs``: Swagger UI from the service itself, so it works in a school's network without
-    internet (FastAPI's default page loads it from a CDN and shows a blank page offline). The
-    assets come from the ``swagger-ui-bundle`` package, a pinned copy of Swagger UI's release."""
+    """``/docs`` (Swagger UI) and ``/redoc`` (ReDoc) from the service itself, so they work in a
+    school's network without internet (FastAPI's default pages load them, and ReDoc's fonts,
+    from CDNs and show a blank page offline). Swagger UI comes from the ``swagger-ui-bundle``
+    package, a pinned copy of its release; ReDoc's bundle is vendored in ``api/static/redoc``."""
     app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
+    app.mount(REDOC_ASSETS, StaticFiles(directory=REDOC_DIRECTORY), name="redoc-assets")
 
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(
@@ -99,7 +106,17 @@ def _serve_api_docs(app: FastAPI) -> None:
             swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
         )
 
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="ejournal API",
+            redoc_js_url=f"{REDOC_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+            with_google_fonts=False,
+        )
+
     app.get("/docs", include_in_schema=False)(docs)
+    app.get("/redoc", include_in_schema=False)(redoc)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -1,5 +1,10 @@
 """Login (OAuth2 password flow), logout, one's own password, and API tokens for integrations.
 
+A temporary password (Gymnasium 2 §3.2, §5.4: a new school's first administrator's one-time
+password, or one an administrator set for someone) opens no session: logging in with it answers
+403 ``password-change-required``, and ``POST /auth/password-change`` (login, temporary password,
+new password) replaces it with the person's own.
+
 Failed logins slow the next attempts down by login name *and* client address
 (ejournal.credentials.LoginThrottling): from an address that keeps failing, each attempt waits a
 growing delay (429 with Retry-After), up to fifteen minutes; failures from other addresses slow a
@@ -23,14 +28,16 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
+from api import problems
 from api.dependencies import CurrentSession, DeploymentDep
-from api.problems import NotAuthenticatedError, RateLimitedError
+from api.deployment import Deployment, SchoolServices
+from api.problems import ApiError, NotAuthenticatedError, RateLimitedError
 from api.schemas.requests import RequestModel
 from ejournal.aggregates.account import Account
 from ejournal.aggregates.identity import account_id as account_id_for
 from ejournal.commands import accounts
-from ejournal.credentials import parse_username
-from ejournal.errors import NotFoundError
+from ejournal.credentials import LoginName, check_new_password, parse_username
+from ejournal.errors import AccessDeniedError, NotFoundError
 from ejournal.roles import Actor, Role
 from ejournal.text import Label
 
@@ -49,13 +56,65 @@ class TokenPublic(BaseModel):
     roles: list[Role]
 
 
-@router.post("/token", response_model=TokenPublic, summary="Log in (OAuth2 password flow)")
+class PasswordChangeRequiredError(ApiError):
+    """The password is right but temporary: it opens no session until its holder replaces it
+    (Gymnasium 2 §3.2, §5.4)."""
+
+    slug = "password-change-required"
+    title = "Нужно сменить временный пароль"
+    status = 403
+
+
+@router.post(
+    "/token",
+    response_model=TokenPublic,
+    summary="Log in (OAuth2 password flow)",
+    responses={
+        403: {
+            **problems.RESPONSES[403],
+            "description": "The password is temporary (problem password-change-required):"
+            " change it first with POST /api/v1/auth/password-change",
+        }
+    },
+)
 def login(
     request: Request,
     deployment: DeploymentDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> TokenPublic:
-    name = parse_username(form.username, deployment.settings.school)
+    """A bearer token for a login and its password. A temporary password (the one-time password
+    of a new school's administrator, or one an administrator set) gives no token: the answer is
+    403 ``password-change-required``, and ``POST /auth/password-change`` replaces it."""
+    name, services, account = _signed_in(request, deployment, form.username, form.password)
+    if services.credentials.password_is_temporary(account.id):
+        raise PasswordChangeRequiredError(
+            "Пароль временный: прежде чем войти, смените его на свой"
+            " (POST /api/v1/auth/password-change: логин, временный пароль и новый пароль)."
+        )
+    credentials = services.credentials
+    grant = credentials.issue(account.id, "session", SESSION_TTL)
+    family_role = accounts.sign_in_role(account)
+    if family_role is not None:
+        accounts.record_sign_in(
+            services.app,
+            account.act_as(family_role),
+            accounts.RecordSignIn(account_id=account.id),
+        )
+    return TokenPublic(
+        access_token=grant.token,
+        expires_in=int(SESSION_TTL.total_seconds()),
+        account_id=account.id,
+        school=name.school,
+        roles=sorted(account.roles()),
+    )
+
+
+def _signed_in(
+    request: Request, deployment: Deployment, username: str, password: str
+) -> tuple[LoginName, SchoolServices, Account]:
+    """The account a login and password open, throttled by login name and client address; a
+    missing login, a wrong password and an inactive account are refused alike."""
+    name = parse_username(username, deployment.settings.school)
     services = deployment.school(name.school) if name is not None else None
     refused = NotAuthenticatedError("wrong login or password")
     if name is None or services is None:
@@ -75,25 +134,11 @@ def login(
     except NotFoundError:
         account = None
     # Verified even for a missing login (against a dummy hash): the same work, the same answer.
-    verified = credentials.verify_password(account.id if account else None, form.password)
+    verified = credentials.verify_password(account.id if account else None, password)
     if account is None or not verified or not account.is_active:
         raise refused
     credentials.login_succeeded(name.login, address)
-    grant = credentials.issue(account.id, "session", SESSION_TTL)
-    family_role = accounts.sign_in_role(account)
-    if family_role is not None:
-        accounts.record_sign_in(
-            services.app,
-            account.act_as(family_role),
-            accounts.RecordSignIn(account_id=account.id),
-        )
-    return TokenPublic(
-        access_token=grant.token,
-        expires_in=int(SESSION_TTL.total_seconds()),
-        account_id=account.id,
-        school=name.school,
-        roles=sorted(account.roles()),
-    )
+    return name, services, account
 
 
 def _client_address(request: Request) -> str:
@@ -108,36 +153,76 @@ def logout(session: CurrentSession) -> Response:
     return Response(status_code=204)
 
 
-def _self_actor(session: CurrentSession) -> Actor:
+def _self_actor(account: Account) -> Actor:
     """An account acting on its own credentials, in the first role it holds."""
-    role = sorted(session.account.roles())[0]
-    return session.account.act_as(role)
+    roles = sorted(account.roles())
+    if not roles:
+        raise AccessDeniedError(
+            "У учётной записи нет ни одной роли: пароль ей задаёт администратор."
+        )
+    return account.act_as(roles[0])
 
 
 class PasswordChangeRequest(RequestModel):
-    """One's current password and the new one."""
+    """One's own password, replaced: the current one and the new one."""
 
     # A password is taken as typed: a space at either end is part of it.
     model_config = ConfigDict(str_strip_whitespace=False)
 
-    current_password: str
-    new_password: str = Field(min_length=10, max_length=256)
+    current_password: str = Field(max_length=256)
+    new_password: str = Field(max_length=256)
+    """At least 10 characters, 5 of them different, not holding the login, not the current
+    password."""
+
+
+class TemporaryPasswordChangeRequest(PasswordChangeRequest):
+    """A temporary password replaced before the first login: who, and both passwords."""
+
+    username: str = Field(max_length=200)
+    """As for logging in: ``login`` (in the default school) or ``login@school``."""
 
 
 @router.post("/password", status_code=204, summary="Change one's own password")
 def change_password(session: CurrentSession, body: PasswordChangeRequest) -> Response:
+    """Replace the password of the calling account; the log records that it was set, by whom."""
     credentials = session.school.credentials
     if not credentials.verify_password(session.account.id, body.current_password):
         raise NotAuthenticatedError("the current password is wrong")
-    credential_id = credentials.set_password(session.account.id, body.new_password)
-    accounts.set_credential(
-        session.school.app,
-        _self_actor(session),
-        accounts.SetCredential(
-            account_id=session.account.id, credential_id=credential_id, kind="password"
-        ),
-    )
+    _replace_password(session.school, session.account, body)
     return Response(status_code=204)
+
+
+@router.post(
+    "/password-change",
+    status_code=204,
+    summary="Replace a temporary password (before the first login)",
+)
+def change_temporary_password(
+    request: Request, deployment: DeploymentDep, body: TemporaryPasswordChangeRequest
+) -> Response:
+    """For a person whose password is temporary (``POST /auth/token`` answered 403
+    ``password-change-required``): the login, the temporary password and a new one, which is
+    not temporary. Refused, and throttled, exactly like a login with a wrong password. Then log
+    in with the new password."""
+    _, services, account = _signed_in(request, deployment, body.username, body.current_password)
+    _replace_password(services, account, body)
+    return Response(status_code=204)
+
+
+def _replace_password(
+    services: SchoolServices, account: Account, body: PasswordChangeRequest
+) -> None:
+    """Set the account's own new password (never temporary), after checking its strength, and
+    record that it was set; the secret stays in the credential store."""
+    check_new_password(body.new_password, login=account.login, current=body.current_password)
+    actor = _self_actor(account)
+    credentials = services.credentials
+    credential_id = credentials.set_password(account.id, body.new_password)
+    accounts.set_credential(
+        services.app,
+        actor,
+        accounts.SetCredential(account_id=account.id, credential_id=credential_id, kind="password"),
+    )
 
 
 class ApiTokenRequest(RequestModel):
@@ -163,7 +248,7 @@ def create_api_token(session: CurrentSession, body: ApiTokenRequest) -> ApiToken
     grant = session.school.credentials.issue(session.account.id, "api_token", ttl, body.label)
     accounts.set_credential(
         session.school.app,
-        _self_actor(session),
+        _self_actor(session.account),
         accounts.SetCredential(
             account_id=session.account.id, credential_id=grant.credential_id, kind="api_token"
         ),
@@ -190,7 +275,7 @@ def revoke_api_token(session: CurrentSession, credential_id: UUID) -> Response:
         raise NotFoundError("no such API token")
     accounts.revoke_credential(
         session.school.app,
-        _self_actor(session),
+        _self_actor(session.account),
         accounts.RevokeCredential(
             account_id=session.account.id, credential_id=credential_id, reason="revoked by owner"
         ),

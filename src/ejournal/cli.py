@@ -19,6 +19,7 @@ from importlib.metadata import entry_points
 from typing import Annotated, NoReturn
 
 import typer
+from pydantic import ValidationError
 
 from ejournal import demo as demo_school
 from ejournal import storage
@@ -29,7 +30,7 @@ from ejournal.integrity.cli import log as integrity_log
 from ejournal.integrity.notary import Notary
 from ejournal.projections.catalogue import read_models
 from ejournal.projections.projector import ModelStatus, Projector, open_projector
-from ejournal.schools import open_school
+from ejournal.schools import create_school, open_school
 from ejournal.settings import Settings
 
 app = typer.Typer(
@@ -206,6 +207,93 @@ def migrate(school: SchoolOption = None) -> None:
         journal.close()
     typer.echo(f"Migrated school {school_id!r}: {_storage_summary(settings, school_id)}")
     typer.echo(f"Its log holds {events} event{'s' if events != 1 else ''}.")
+
+
+school_app = typer.Typer(
+    help="Schools of this deployment: create one with its first administrator.",
+    no_args_is_help=True,
+)
+app.add_typer(school_app, name="school")
+
+
+@school_app.command("create")
+def school_create(
+    school: Annotated[str, typer.Argument(help="The new school's id (a-z, 0-9, '_'; at most 40).")],
+    name: Annotated[
+        str, typer.Option("--name", help="The school's name, as it is printed on documents.")
+    ],
+    admin: Annotated[
+        str,
+        typer.Option("--admin", help="The login of the school's first administrator."),
+    ],
+    admin_name: Annotated[
+        str,
+        typer.Option("--admin-name", help="The first administrator's full name."),
+    ] = "Администратор школы",
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="The regulation profile the school adopts (a shipped one's id);"
+            " default: EJOURNAL_PROFILE.",
+            show_default=False,
+        ),
+    ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            help="The school's IANA time zone (Europe/Moscow); default: EJOURNAL_TIMEZONE,"
+            " else the profile's.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Create a school: its storage, its record (name, profile, time zone), its signing key
+    and its first administrator, whose one-time password is printed once and must be changed
+    at the first login. A school that exists is refused."""
+    settings = _settings()
+    school_id = _school_id(settings, school)
+    try:
+        created = create_school(
+            settings,
+            school_id,
+            name=name,
+            admin_login=admin,
+            admin_full_name=admin_name,
+            profile=profile,
+            timezone=timezone,
+        )
+    except ValidationError as error:  # the name or the login, as the command checks them
+        first = error.errors()[0]
+        option = _SCHOOL_OPTIONS.get(str(first["loc"][0]), str(first["loc"][0]))
+        _bad_option(f"недопустимое значение {option}: {first['msg']}")
+    except ValueError as error:  # an unknown profile or time zone
+        _bad_option(str(error))
+    typer.echo(
+        f"Школа {created.school_id!r} создана: «{created.name}», профиль регламента"
+        f" {created.profile}, часовой пояс {created.timezone}"
+        f" ({_safe_url(settings.database_url)})."
+    )
+    _sign(settings, created.school_id)
+    typer.echo(
+        f"Первый администратор: логин {created.admin_login}@{created.school_id}\n"
+        f"Одноразовый пароль (показан один раз): {created.one_time_password}\n"
+        "При первом входе пароль нужно сменить: POST /api/v1/auth/password-change"
+        " (логин, одноразовый пароль, новый пароль)."
+    )
+
+
+_SCHOOL_OPTIONS = {
+    "name": "--name (название школы)",
+    "admin_login": "--admin (логин: латинские буквы, цифры и . _ @ -, от 2 до 64 знаков)",
+    "admin_full_name": "--admin-name (ФИО администратора)",
+}
+
+
+def _bad_option(message: str) -> NoReturn:
+    typer.echo(f"ejournal: {message}", err=True)
+    raise typer.Exit(EXIT_BAD_SETTINGS)
 
 
 projections_app = typer.Typer(

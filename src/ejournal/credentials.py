@@ -7,6 +7,12 @@ without a directory: ``ejs.<school>.<secret>`` for a session, ``eja.<school>.<se
 integration's API token (a dot is in neither a school id nor URL-safe base64). The log records
 only that a credential was set or revoked, and by whom.
 
+A password can be *temporary* (Gymnasium 2 §3.2, §5.4: "временный логин и пароль"): the
+one-time password ``ejournal school create`` prints for a school's first administrator, and any
+password an administrator sets for someone else. It opens no session: its holder must first
+choose a password of their own (``check_new_password`` says which ones are refused), which is
+no longer temporary.
+
 What a request brings (a bearer token, a login form's username) is read by one total function
 each, ``token_school`` and ``parse_username``: any text at all gives an answer, never an error,
 so a malformed token is refused exactly like an unknown one and a malformed login exactly like
@@ -27,7 +33,8 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ejournal.clock import Clock
-from ejournal.database import SchoolDatabase
+from ejournal.database import Cursor, SchoolDatabase
+from ejournal.errors import EjournalError
 from ejournal.storage import is_school_id
 
 CredentialKind = Literal["password", "session", "api_token"]
@@ -55,9 +62,12 @@ _TABLES = (
         label TEXT,
         created_at TEXT NOT NULL,
         expires_at TEXT,
-        revoked_at TEXT
+        revoked_at TEXT,
+        temporary BOOLEAN NOT NULL DEFAULT FALSE
     )
     """,
+    # ``temporary`` (a password its holder must change before anything else) is added to a
+    # table made before it by ``_add_temporary_column``.
     "CREATE UNIQUE INDEX IF NOT EXISTS credentials_by_hash ON credentials (secret_hash)",
     "CREATE INDEX IF NOT EXISTS credentials_by_account ON credentials (account_id, kind)",
     # Login attempts per (login name, client address), and per login name from every address
@@ -77,6 +87,47 @@ _TABLES = (
     """,
     "CREATE INDEX IF NOT EXISTS login_throttle_by_time ON login_throttle (seen_at)",
 )
+
+
+MIN_PASSWORD_LENGTH = 10
+"""The shortest password a person may choose (an administrator's temporary one too)."""
+MIN_DISTINCT_CHARACTERS = 5
+
+
+class WeakPasswordError(EjournalError):
+    """A new password that is too easy to guess: refused, nothing is set."""
+
+    slug = "weak-password"
+    title = "Пароль слишком простой"
+    status = 422
+
+
+def check_new_password(password: str, *, login: str, current: str | None = None) -> None:
+    """Refuse a password a person may not choose: shorter than ``MIN_PASSWORD_LENGTH``, of
+    fewer than ``MIN_DISTINCT_CHARACTERS`` different characters ("aaaaaaaaaa", "1212121212"),
+    holding the login, or the same as the current one (a temporary password changed into
+    itself would stay known to whoever set it). Length over composition rules, as NIST SP
+    800-63B advises."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPasswordError(f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов.")
+    if len(set(password)) < MIN_DISTINCT_CHARACTERS:
+        raise WeakPasswordError(
+            f"В пароле должно быть не меньше {MIN_DISTINCT_CHARACTERS} разных символов."
+        )
+    if login and login.lower() in password.lower():
+        raise WeakPasswordError("Пароль не должен содержать логин.")
+    if current is not None and password == current:
+        raise WeakPasswordError("Новый пароль должен отличаться от прежнего.")
+
+
+def one_time_password() -> str:
+    """A temporary password to hand to a person once: 16 characters of URL-safe base64 (96
+    bits), with no character that reads like another on paper (0/O, 1/l/I)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(16))
+        if len(set(password)) >= MIN_DISTINCT_CHARACTERS:
+            return password
 
 
 @dataclass(frozen=True)
@@ -173,11 +224,28 @@ class CredentialStore:
         with self.database.transaction() as cursor:
             for statement in _TABLES:
                 cursor.execute(statement)
+            self._add_temporary_column(cursor)
+
+    def _add_temporary_column(self, cursor: Cursor) -> None:
+        """Bring a credentials table made before temporary passwords up to date (looked up
+        first: ALTER TABLE would lock the table on every start of the service)."""
+        if self.database.dialect == "sqlite":
+            cursor.execute("SELECT name FROM pragma_table_info('credentials')")
+        else:
+            cursor.execute(
+                "SELECT column_name AS name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = 'credentials'"
+            )
+        if "temporary" not in {row["name"] for row in cursor.fetchall()}:
+            cursor.execute(
+                "ALTER TABLE credentials ADD COLUMN temporary BOOLEAN NOT NULL DEFAULT FALSE"
+            )
 
     # --- passwords ------------------------------------------------------------------------
 
-    def set_password(self, account_id: UUID, password: str) -> UUID:
-        """Replace the account's password; returns the new credential's id."""
+    def set_password(self, account_id: UUID, password: str, *, temporary: bool = False) -> UUID:
+        """Replace the account's password; returns the new credential's id. A ``temporary``
+        one must be changed by its holder before it opens a session (Gymnasium 2 §3.2)."""
         credential_id = uuid4()
         now = self.clock.now().isoformat()
         with self.database.transaction() as cursor:
@@ -188,15 +256,28 @@ class CredentialStore:
             )
             cursor.execute(
                 "INSERT INTO credentials (credential_id, account_id, kind, secret_hash,"
-                " created_at) VALUES (%(id)s, %(account)s, 'password', %(hash)s, %(now)s)",
+                " created_at, temporary) VALUES (%(id)s, %(account)s, 'password', %(hash)s,"
+                " %(now)s, %(temporary)s)",
                 {
                     "id": str(credential_id),
                     "account": str(account_id),
                     "hash": self._hasher.hash(_secret_bytes(password)),
                     "now": now,
+                    "temporary": temporary,
                 },
             )
         return credential_id
+
+    def password_is_temporary(self, account_id: UUID) -> bool:
+        """Whether the account's live password is a temporary one it must change first."""
+        with self.database.transaction(write=False) as cursor:
+            cursor.execute(
+                "SELECT temporary FROM credentials WHERE account_id = %(account)s"
+                " AND kind = 'password' AND revoked_at IS NULL",
+                {"account": str(account_id)},
+            )
+            row = cursor.fetchone()
+        return row is not None and bool(row["temporary"])
 
     def verify_password(self, account_id: UUID | None, password: str) -> bool:
         """Whether the password is the account's; always does the work of one verification."""

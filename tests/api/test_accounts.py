@@ -258,18 +258,32 @@ def test_the_administrator_sets_a_password(api: Api) -> None:
         api.actors["admin"],
     )
     assert new not in str(event.model_dump())
+    # Set by the administrator, it is temporary (Gymnasium 2 §3.2, §5.4): it opens no session.
+    assert event.temporary
     problem(api.login("russian"), 401, "not-authenticated")
-    assert api.login("russian", new).status_code == 200
+    problem(api.login("russian", new), 403, "password-change-required")
     # A retry sets nothing twice: same answer, no new credential.
     again = api.post(path, "admin", {"password": new}, **{"Idempotency-Key": "pw-1"})
     assert (again.status_code, again.json()) == (201, set_)
     assert api.world.school.position() == set_["position"]
-    assert api.login("russian", new).status_code == 200
+    problem(api.login("russian", new), 403, "password-change-required")
+    # Its holder replaces it with their own, which opens a session.
+    own = "my own passphrase 42"
+    login = api.world.school.account(russian).login
+    changed = api.client.post(
+        f"{V1}/auth/password-change",
+        json={"username": f"{login}@{api.school}", "current_password": new, "new_password": own},
+    )
+    assert changed.status_code == 204, changed.text
+    assert not events_of(api, russian)[-1].temporary
+    problem(api.login("russian", new), 401, "not-authenticated")
+    assert api.login("russian", own).status_code == 200
 
+    before = api.world.school.position()
     problem(api.post(path, "admin", {"password": "too short"}), 422, "invalid-request")
     problem(
         api.post(f"{V1}/accounts/{uuid4()}/password", "admin", {"password": PASSWORD}),
         404,
         "not-found",
     )
-    assert api.world.school.position() == set_["position"]
+    assert api.world.school.position() == before

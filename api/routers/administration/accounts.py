@@ -156,15 +156,21 @@ class PasswordSetter:
         self.credentials = credentials
 
     def __call__(self, school: School, actor: Actor, cmd: SetPassword) -> Recorded:
+        # A password someone else chose is temporary (Gymnasium 2 §3.2, §5.4): whoever set it
+        # knows it, so it opens no session until its holder replaces it with their own.
+        temporary = actor.account_id != cmd.account_id
         credential_id = self.credentials.set_password(
-            cmd.account_id, cmd.password.get_secret_value()
+            cmd.account_id, cmd.password.get_secret_value(), temporary=temporary
         )
         try:
             return accounts.set_credential(
                 school,
                 actor,
                 accounts.SetCredential(
-                    account_id=cmd.account_id, credential_id=credential_id, kind="password"
+                    account_id=cmd.account_id,
+                    credential_id=credential_id,
+                    kind="password",
+                    temporary=temporary,
                 ),
             )
         except BaseException:
@@ -288,7 +294,9 @@ def set_password(
 ) -> RecordedPublic:
     """Set the account's password (the previous one stops working); the log records that a
     password was set and by whom, never the password. The answer carries the
-    ``credential_id``."""
+    ``credential_id``. Set for someone else, the password is temporary (Gymnasium 2 §3.2,
+    §5.4): its holder's login answers 403 ``password-change-required`` until they replace it
+    (``POST /auth/password-change``)."""
     return run(
         PasswordSetter(session.school.credentials),
         administrator,

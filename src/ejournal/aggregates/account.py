@@ -155,6 +155,9 @@ class Account(Aggregate):
         credential_id: UUID
         kind: str
         actor: Actor
+        temporary: bool = False
+        """A temporary password (Gymnasium 2 §3.2, §5.4): its holder must replace it before it
+        opens a session. Events from before temporary passwords read as False."""
 
     class CredentialRevoked(Aggregate.Event):
         credential_id: UUID
@@ -301,14 +304,22 @@ class Account(Aggregate):
         self.blocked = True
         self.credentials.clear()
 
-    def set_credential(self, credential_id: UUID, kind: str, actor: Actor) -> None:
+    def set_credential(
+        self, credential_id: UUID, kind: str, actor: Actor, *, temporary: bool = False
+    ) -> None:
         self._check_not_annulled()
         if kind not in ("password", "api_token"):
             raise AccountError(f"unknown credential kind {kind!r}")
-        self._credential_set(credential_id=credential_id, kind=kind, actor=actor)
+        if temporary and kind != "password":
+            raise AccountError("only a password can be temporary")
+        self._credential_set(
+            credential_id=credential_id, kind=kind, actor=actor, temporary=temporary
+        )
 
     @event(CredentialSet)
-    def _credential_set(self, credential_id: UUID, kind: str, actor: Actor) -> None:
+    def _credential_set(
+        self, credential_id: UUID, kind: str, actor: Actor, temporary: bool = False
+    ) -> None:
         if kind == "password":
             for cid in [c for c, k in self.credentials.items() if k == "password"]:
                 del self.credentials[cid]

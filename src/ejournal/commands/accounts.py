@@ -172,6 +172,8 @@ class SetCredential(Command):
     account_id: UUID
     credential_id: UUID
     kind: Literal["password", "api_token"]
+    temporary: bool = False
+    """A temporary password, which its holder must change first (Gymnasium 2 §3.2, §5.4)."""
 
 
 def set_credential(school: School, actor: Actor, cmd: SetCredential) -> Recorded:
@@ -179,7 +181,7 @@ def set_credential(school: School, actor: Actor, cmd: SetCredential) -> Recorded
         resolve(school, actor)
         _self_or_administrator(actor, cmd.account_id, "setting credentials")
         account = school.account(cmd.account_id)
-        account.set_credential(cmd.credential_id, cmd.kind, actor)
+        account.set_credential(cmd.credential_id, cmd.kind, actor, temporary=cmd.temporary)
         return school.record(account, ids={"credential_id": cmd.credential_id})
 
     return school.run(attempt)

@@ -99,7 +99,8 @@ HANDLERS[Account.Annulled] = _state_change(AuditKind.ACCOUNT_ANNULLED, "annulled
 
 @_on(Account.CredentialSet)
 def _credential_set(b: Batch, position: int, e: Account.CredentialSet) -> None:
-    _about_account(b, position, AuditKind.CREDENTIAL_SET, e, value_after=e.kind)
+    note = "временный пароль: сменить при первом входе" if e.temporary else None
+    _about_account(b, position, AuditKind.CREDENTIAL_SET, e, value_after=e.kind, note=note)
 
 
 @_on(Account.CredentialRevoked)

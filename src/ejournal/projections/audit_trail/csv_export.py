@@ -9,24 +9,7 @@ from datetime import tzinfo
 from typing import Any
 
 from ejournal.projections.audit_trail.queries import AuditEntry
-from ejournal.roles import Role
 from ejournal.spreadsheets.cells import csv_cell
-
-ROLE_RU: dict[Role, str] = {
-    Role.TEACHER: "учитель",
-    Role.CLASS_TEACHER: "классный руководитель",
-    Role.DEPUTY: "заместитель директора",
-    Role.ADMINISTRATOR: "администратор",
-    Role.DIRECTOR: "директор",
-    Role.SECRETARY: "секретарь",
-    Role.PARENT: "родитель",
-    Role.STUDENT: "ученик",
-    Role.INSPECTOR: "инспектор",
-    Role.ARCHIVIST: "архивариус",
-    Role.AUDITOR: "аудитор",
-    Role.SYSTEM: "система",
-}
-
 
 # --- the CSV export -----------------------------------------------------------------------------
 
@@ -79,7 +62,7 @@ def csv_lines(entries: Iterable[AuditEntry], zone: tzinfo) -> Iterator[str]:
                 e.recorded_at.astimezone(zone).isoformat(timespec="seconds"),
                 e.kind.title_ru,
                 e.actor_name or str(e.actor_id),
-                ROLE_RU[e.actor_role],
+                e.actor_role.title_ru,
                 e.on_behalf_of_name or "",
                 e.year or "",
                 e.class_code or "",

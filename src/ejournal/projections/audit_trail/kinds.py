@@ -63,6 +63,7 @@ class AuditKind(StrEnum):
     SIGNING_KEY_ROTATED = "signing_key_rotated"
     NOTARY_REFUSED_TO_SIGN = "notary_refused_to_sign"
     NOTARY_SIGNING_RESUMED = "notary_signing_resumed"
+    SCHOOL_REGISTERED = "school_registered"
     STAFF_HIRED = "staff_hired"
     STAFF_TRANSFERRED = "staff_transferred"
     STAFF_DISMISSED = "staff_dismissed"
@@ -146,6 +147,7 @@ _KIND_RU: dict[AuditKind, str] = {
     AuditKind.SIGNING_KEY_ROTATED: "Заменён ключ подписи контрольных точек журнала",
     AuditKind.NOTARY_REFUSED_TO_SIGN: "Отказ в подписи контрольной точки журнала",
     AuditKind.NOTARY_SIGNING_RESUMED: "Подписание контрольных точек журнала возобновлено",
+    AuditKind.SCHOOL_REGISTERED: "Создана школа",
     AuditKind.STAFF_HIRED: "Сотрудник принят на работу",
     AuditKind.STAFF_TRANSFERRED: "Сотрудник переведён на другую должность",
     AuditKind.STAFF_DISMISSED: "Сотрудник уволен",

@@ -11,6 +11,7 @@ from ejournal.projections.audit_trail import (
     control_works,
     integrity,
     journals,
+    school,
     staff,
     students,
     years,
@@ -26,6 +27,7 @@ HANDLERS: dict[type, Handler] = {
     **years.HANDLERS,
     **accounts.HANDLERS,
     **integrity.HANDLERS,
+    **school.HANDLERS,
     **staff.HANDLERS,
     **control_works.HANDLERS,
 }
