@@ -61,7 +61,7 @@ class PasswordChangeRequiredError(ApiError):
     (Gymnasium 2 §3.2, §5.4)."""
 
     slug = "password-change-required"
-    title = "Нужно сменить временный пароль"
+    title = "The temporary password must be changed"
     status = 403
 
 
@@ -88,8 +88,8 @@ def login(
     name, services, account = _signed_in(request, deployment, form.username, form.password)
     if services.credentials.password_is_temporary(account.id):
         raise PasswordChangeRequiredError(
-            "Пароль временный: прежде чем войти, смените его на свой"
-            " (POST /api/v1/auth/password-change: логин, временный пароль и новый пароль)."
+            "the password is temporary: change it before logging in"
+            " (POST /api/v1/auth/password-change: login, temporary password, new password)"
         )
     credentials = services.credentials
     grant = credentials.issue(account.id, "session", SESSION_TTL)

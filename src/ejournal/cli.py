@@ -23,11 +23,13 @@ from pydantic import ValidationError
 
 from ejournal import demo as demo_school
 from ejournal import storage
+from ejournal.commands.school import SchoolExistsError
 from ejournal.database import open_database
 from ejournal.exits import EXIT_BAD_SETTINGS, EXIT_FAILED, ReportingGroup
 from ejournal.generator import seeding
 from ejournal.integrity.cli import log as integrity_log
 from ejournal.integrity.notary import Notary
+from ejournal.messages import problem_text
 from ejournal.projections.catalogue import read_models
 from ejournal.projections.projector import ModelStatus, Projector, open_projector
 from ejournal.schools import create_school, open_school
@@ -270,6 +272,10 @@ def school_create(
         _bad_option(f"недопустимое значение {option}: {first['msg']}")
     except ValueError as error:  # an unknown profile or time zone
         _bad_option(str(error))
+    except SchoolExistsError as error:
+        _, detail = problem_text(error.slug, error.fields()) or ("", str(error))
+        typer.echo(f"ejournal: {detail}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(
         f"Школа {created.school_id!r} создана: «{created.name}», профиль регламента"
         f" {created.profile}, часовой пояс {created.timezone}"

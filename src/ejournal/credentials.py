@@ -98,8 +98,15 @@ class WeakPasswordError(EjournalError):
     """A new password that is too easy to guess: refused, nothing is set."""
 
     slug = "weak-password"
-    title = "Пароль слишком простой"
+    title = "The password is too easy to guess"
     status = 422
+
+    def __init__(self, detail: str, hint_ru: str) -> None:
+        super().__init__(detail)
+        self.hint_ru = hint_ru
+
+    def fields(self) -> dict[str, Any]:
+        return {**super().fields(), "hint": self.hint_ru}
 
 
 def check_new_password(password: str, *, login: str, current: str | None = None) -> None:
@@ -109,15 +116,21 @@ def check_new_password(password: str, *, login: str, current: str | None = None)
     itself would stay known to whoever set it). Length over composition rules, as NIST SP
     800-63B advises."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPasswordError(f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов.")
+        raise WeakPasswordError(
+            f"a password has at least {MIN_PASSWORD_LENGTH} characters",
+            f"не короче {MIN_PASSWORD_LENGTH} символов.",
+        )
     if len(set(password)) < MIN_DISTINCT_CHARACTERS:
         raise WeakPasswordError(
-            f"В пароле должно быть не меньше {MIN_DISTINCT_CHARACTERS} разных символов."
+            f"a password has at least {MIN_DISTINCT_CHARACTERS} different characters",
+            f"не меньше {MIN_DISTINCT_CHARACTERS} разных символов.",
         )
     if login and login.lower() in password.lower():
-        raise WeakPasswordError("Пароль не должен содержать логин.")
+        raise WeakPasswordError("a password does not contain the login", "без логина внутри.")
     if current is not None and password == current:
-        raise WeakPasswordError("Новый пароль должен отличаться от прежнего.")
+        raise WeakPasswordError(
+            "the new password is the current one", "новый пароль должен отличаться от прежнего."
+        )
 
 
 def one_time_password() -> str:

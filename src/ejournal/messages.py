@@ -32,6 +32,23 @@ class ProblemText:
 
 
 PROBLEMS: dict[str, ProblemText] = {
+    # Creating a school and its first login (Gymnasium 2 §3.2, §5.4).
+    "school-exists": ProblemText(
+        "Школа уже создана",
+        "Школа «{school_id}» уже существует (событий в её журнале: {events}); школу создают"
+        " один раз.",
+        "Школа уже существует; школу создают один раз.",
+    ),
+    "password-change-required": ProblemText(
+        "Нужно сменить временный пароль",
+        "Пароль временный: прежде чем войти, смените его на свой (POST"
+        " /api/v1/auth/password-change: логин, временный пароль и новый пароль).",
+    ),
+    "weak-password": ProblemText(
+        "Пароль слишком простой",
+        "Пароль не подходит: {hint}",
+        "Пароль не подходит: не короче 10 символов, из 5 разных, без логина, не прежний.",
+    ),
     # The base classes of the core (ejournal.errors).
     "error": ProblemText("Запрос не может быть выполнен", "Запрос не может быть выполнен."),
     "not-found": ProblemText(
@@ -145,6 +162,11 @@ PROBLEMS: dict[str, ProblemText] = {
     "account-inactive": ProblemText(
         "Учётная запись заблокирована или аннулирована",
         "Учётная запись заблокирована или аннулирована: войти с ней нельзя.",
+    ),
+    "school-record-invariant": ProblemText(
+        "Команда противоречит записи о школе",
+        "Команда противоречит тому, что уже записано о школе (название, профиль регламента,"
+        " часовой пояс); ничего не записано.",
     ),
     "journal-invariant": ProblemText(
         "Команда противоречит записям классного журнала",

@@ -45,13 +45,19 @@ def one_time_password(result: Result) -> str:
 
 
 def login(client: TestClient, username: str, password: str) -> Any:
-    return client.post(f"{V1}/auth/token", data={"username": username, "password": password})
+    """Logging in as a Russian reader's client would (the problems come in Russian)."""
+    return client.post(
+        f"{V1}/auth/token",
+        data={"username": username, "password": password},
+        headers={"Accept-Language": "ru"},
+    )
 
 
 def change(client: TestClient, username: str, current: str, new: str) -> Any:
     return client.post(
         f"{V1}/auth/password-change",
         json={"username": username, "current_password": current, "new_password": new},
+        headers={"Accept-Language": "ru"},
     )
 
 

@@ -27,13 +27,15 @@ class SchoolExistsError(InvariantError):
     """The log already holds a school: a school is created once."""
 
     slug = "school-exists"
-    title = "Школа уже создана"
+    title = "The school exists"
 
     @classmethod
     def of(cls, school_id: str, events: int) -> SchoolExistsError:
         return cls(
-            f"школа {school_id!r} уже существует (событий в её журнале: {events});"
-            " школу создают один раз"
+            f"the school {school_id!r} exists ({events} events in its log); a school is"
+            " created once",
+            school_id=school_id,
+            events=events,
         )
 
 
