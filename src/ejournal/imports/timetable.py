@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from ejournal.aggregates.account import Account
+from ejournal.aggregates.class_journal import ClassJournal
+from ejournal.aggregates.school_year import SchoolYear
 from ejournal.application import School
 from ejournal.commands import year as year_commands
 from ejournal.imports.columns import Column, Sheet
 from ejournal.imports.plan import Step, runs
 from ejournal.imports.references import class_code, journal_of, school_year
+from ejournal.imports.report import RowProblem
 from ejournal.roles import Actor
 
 WEEKDAYS: dict[str, int] = {
@@ -33,6 +36,7 @@ class _ClassWeek:
     """Each lesson (weekday, slot, journal) with its row."""
     whole: dict[tuple[int, int], tuple[UUID, int, bool]] = field(default_factory=dict)
     """What stands in each (weekday, slot): a journal, its row, whether it is a subgroup's."""
+    teachers: dict[tuple[int, int, UUID], frozenset[UUID]] = field(default_factory=dict)
 
 
 class TimetableImport:
@@ -85,6 +89,10 @@ class TimetableImport:
                 continue
             week.entries[lesson] = row.number
             week.whole[(weekday, slot)] = (journal.id, row.number, journal.subgroup is not None)
+            week.teachers[lesson] = frozenset(journal.teachers)
+        _check_teachers_free(school, sheet, the_year, weeks)
+        if sheet.problems:
+            return []
         steps: list[Step] = []
         for code, week in weeks.items():
             entries = tuple(
@@ -111,3 +119,34 @@ class TimetableImport:
                 )
             )
         return steps
+
+
+def _check_teachers_free(
+    school: School, sheet: Sheet, year: SchoolYear, weeks: dict[str, _ClassWeek]
+) -> None:
+    """No teacher in two classrooms at once (as ``set_timetable`` refuses): against the other
+    classes' timetables as the file leaves them, said on the row of the later lesson."""
+    busy: dict[tuple[int, int, UUID], tuple[str, int | None]] = {}
+    for code, entries in sorted(year.timetable.items()):
+        if code in weeks:
+            continue
+        for e in entries:
+            journal = school.view(ClassJournal, e.journal_id, "journal")
+            for teacher in journal.teachers:
+                busy[(e.weekday, e.slot, teacher)] = (code, None)
+    for code, week in weeks.items():
+        for (weekday, slot, journal_id), teachers in week.teachers.items():
+            row = week.entries[(weekday, slot, journal_id)]
+            for teacher in sorted(teachers):
+                other = busy.get((weekday, slot, teacher))
+                if other is not None and other[0] != code:
+                    where = f" (строка {other[1]})" if other[1] else ""
+                    sheet.problems.append(
+                        RowProblem(
+                            row,
+                            sheet.titles["slot"],
+                            f"учитель этого предмета в этот урок уже ведёт урок в {other[0]}"
+                            f"{where}: учитель не бывает в двух классах сразу",
+                        )
+                    )
+                busy.setdefault((weekday, slot, teacher), (code, row))
