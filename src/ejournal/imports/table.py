@@ -146,7 +146,9 @@ def _table(raw: list[list[str]]) -> Table:
     start = next((i for i, r in enumerate(raw) if any(c.strip() for c in r)), None)
     if start is None:
         raise ImportFileError("в файле нет ни одной строки")
-    columns = tuple(c.strip() for c in raw[start])
+    columns = [c.strip() for c in raw[start]]
+    while columns and not columns[-1]:
+        columns.pop()  # a sheet's formatted but empty columns
     rows = []
     for offset, record in enumerate(raw[start + 1 :], start=start + 2):
         if not any(c.strip() for c in record):
@@ -162,4 +164,4 @@ def _table(raw: list[list[str]]) -> Table:
             f"в файле больше {MAX_ROWS} строк; разделите его на несколько файлов",
             limit_rows=MAX_ROWS,
         )
-    return Table(columns=columns, rows=tuple(rows), header_row=start + 1)
+    return Table(columns=tuple(columns), rows=tuple(rows), header_row=start + 1)
