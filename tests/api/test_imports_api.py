@@ -11,7 +11,7 @@ from typing import Any
 
 from api_session import Api
 
-from ejournal.imports import MAX_FILE_BYTES, KINDS, read_table
+from ejournal.imports import KINDS, MAX_FILE_BYTES, read_table
 
 V1 = "/api/v1"
 PROBLEM = "application/problem+json"
