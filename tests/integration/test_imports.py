@@ -387,6 +387,30 @@ def test_a_journals_ktp_once(world: World) -> None:
     assert "нет журнала" in refused.problems[0].message
 
 
+def test_xlsx_cells_typed_as_dates_and_numbers(world: World) -> None:
+    """A sheet where the school typed real dates and numbers, not text."""
+    roll = xlsx_file(
+        [
+            ["Фамилия", "Имя", "Дата рождения", "Класс", "Дата зачисления", "Приказ о зачислении"],
+            ["Орлова", "Ольга", datetime(2019, 7, 30), "1А", date(2026, 9, 2), 121],
+        ]
+    )
+    report = run_import(world.school, world.admin, "students", read_table(roll), year=YEAR)
+    assert report.created == {"student": 1}, report.summary()
+    olga = find_student(world, "Орлова", date(2019, 7, 30))
+    assert olga.movements[0].on == date(2026, 9, 2)
+    ktp = xlsx_file(
+        [
+            ["Класс", "Предмет", "№ урока", "Тема", "Часы"],
+            ["5А", "Литература", 1, "Устное народное творчество", 2.0],
+        ]
+    )
+    report = run_import(world.school, world.deputy, "ktp", read_table(ktp), year=YEAR)
+    assert report.created == {"ktp": 1}, report.summary()
+    journal = world.school.view(ClassJournal, world.journals["literature"], "journal")
+    assert [(i.topic, i.hours) for i in journal.ktp] == [("Устное народное творчество", 2)]
+
+
 def test_a_dry_run_counts_and_records_nothing(world: World) -> None:
     before = world.school.position()
     data = csv_file([STUDENT_HEADER, *STUDENT_ROWS])

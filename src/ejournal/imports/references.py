@@ -19,12 +19,16 @@ from ejournal.subjects import subject_name
 _LATIN_LOOKALIKES = str.maketrans("ABCEHKMOPTXabcehkmoptx", "АВСЕНКМОРТХавсенкмортх")
 
 
-def school_year(school: School, label: str) -> SchoolYear:
-    """The year an import is for; a year not set up refuses the whole file."""
+def school_year(school: School, label: str, *, open_only: bool = False) -> SchoolYear:
+    """The year an import is for; a year not set up (or, for what only an open year takes,
+    a closed one) refuses the whole file."""
     try:
-        return school.year_view(label)
+        year = school.year_view(label)
     except NotFoundError:
         raise ImportFileError(f"учебный год {label} не заведён в журнале") from None
+    if open_only and year.closed:
+        raise ImportFileError(f"учебный год {label} закрыт: в него больше ничего не записывается")
+    return year
 
 
 def _class_key(code: str) -> str:

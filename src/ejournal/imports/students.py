@@ -97,7 +97,7 @@ class StudentsImport:
     def plan(
         self, school: School, actor: Actor, account: Account | None, sheet: Sheet, year: str
     ) -> list[Step]:
-        the_year = school_year(school, year)
+        the_year = school_year(school, year, open_only=True)
         on_roll: dict[StudentKey, Student] = {}
         for student_id in the_year.class_stints:
             student = school.view(Student, student_id, "student")

@@ -53,7 +53,7 @@ class TimetableImport:
     def plan(
         self, school: School, actor: Actor, account: Account | None, sheet: Sheet, year: str
     ) -> list[Step]:
-        the_year = school_year(school, year)
+        the_year = school_year(school, year, open_only=True)
         weeks: dict[str, _ClassWeek] = {}
         for row in sheet.table.rows:
             code = class_code(sheet, row, "class", the_year)
