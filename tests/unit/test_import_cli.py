@@ -119,3 +119,10 @@ def test_templates_are_written_and_read_back(env: dict[str, str], tmp_path: Path
     wrong = runner.invoke(app, ["import", "template", "marks"], env=env)
     assert wrong.exit_code == 1
     assert "нет такого вида импорта" in wrong.output
+
+
+@pytest.mark.parametrize("args", [["import"], ["import", "students"], ["import", "template"]])
+def test_the_import_commands_have_help(args: list[str], env: dict[str, str]) -> None:
+    result = runner.invoke(app, [*args, "--help"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
