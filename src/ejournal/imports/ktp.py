@@ -17,7 +17,6 @@ from ejournal.imports.columns import Column, Sheet
 from ejournal.imports.plan import Step, runs
 from ejournal.imports.references import class_code, journal_of, school_year
 from ejournal.imports.report import RowProblem
-from ejournal.imports.table import Row
 from ejournal.roles import Actor
 
 MAX_HOURS = 100
@@ -54,11 +53,22 @@ class KtpImport:
             topic = sheet.text(row, "topic", 1000, lines=True)
             hours = sheet.number(row, "hours", 1, MAX_HOURS, required=False) or 1
             journal = (
-                journal_of(school, sheet, row, the_year, code, "subject", "subgroup")
+                journal_of(
+                    school,
+                    sheet,
+                    row,
+                    the_year,
+                    code,
+                    "subject",
+                    "subgroup",
+                    visible=lambda j: can_see_journal(actor, account, j),
+                )
                 if code is not None
                 else None
             )
-            if journal is not None and not self._may_set(sheet, row, actor, account, journal):
+            if journal is not None and not can_set_ktp(actor, account, journal):
+                # A substitute sees the journal but does not plan it.
+                sheet.problem(row, "subject", "КТП этого журнала составляет его учитель или завуч")
                 continue
             if journal is None or number is None or topic is None:
                 continue
@@ -90,20 +100,6 @@ class KtpImport:
                 Step(plan.first_row, "ktp", runs(school, actor, journal_commands.set_ktp, command))
             )
         return steps
-
-    def _may_set(
-        self, sheet: Sheet, row: Row, actor: Actor, account: Account | None, journal: ClassJournal
-    ) -> bool:
-        if can_set_ktp(actor, account, journal):
-            return True
-        if can_see_journal(actor, account, journal):
-            sheet.problem(row, "subject", "КТП этого журнала составляет его учитель или завуч")
-        else:
-            # Another teacher's journal looks exactly like a missing one.
-            sheet.problem(
-                row, "subject", f"у класса {journal.class_code} нет журнала по этому предмету"
-            )
-        return False
 
 
 def _gap(sheet: Sheet, first_row: int, journal: ClassJournal, missing: list[int]) -> RowProblem:

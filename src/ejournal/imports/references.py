@@ -4,6 +4,7 @@ subgroup."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -74,14 +75,21 @@ def journal_of(
     class_code: str,
     subject_key: str,
     subgroup_key: str,
+    visible: Callable[[ClassJournal], bool] = lambda _: True,
 ) -> ClassJournal | None:
-    """The class's journal of a subject (and subgroup); None with the row's problem said."""
+    """The class's journal of a subject (and subgroup) among those ``visible`` to the importer
+    (one it may not see is missing, and so is its name); None with the row's problem said."""
     subject = sheet.text(row, subject_key, 200)
     subgroup = sheet.text(row, subgroup_key, 16, required=False)
     if subject is None:
         return None
     journals = [
-        school.view(ClassJournal, jid, "journal") for jid in sorted(year.journals_of(class_code))
+        journal
+        for journal in (
+            school.view(ClassJournal, jid, "journal")
+            for jid in sorted(year.journals_of(class_code))
+        )
+        if visible(journal)
     ]
     of_subject = [j for j in journals if normal(subject) in _subject_keys(j)]
     if not of_subject:
