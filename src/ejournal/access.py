@@ -592,3 +592,48 @@ def require_class_teacher_of(
         raise AccessDeniedError("absence reasons are set by the class teacher")
     if not account.leads(year, class_code):
         raise NotFoundError("no such journal")
+
+
+# --- imports from a school's files --------------------------------------------------------------
+
+IMPORTERS: dict[str, tuple[Role, ...]] = {
+    "students": (Role.ADMINISTRATOR, Role.SECRETARY),
+    "staff": (Role.ADMINISTRATOR,),
+    "timetable": (Role.ADMINISTRATOR, Role.DEPUTY),
+    "ktp": (Role.DEPUTY, Role.TEACHER),
+}
+"""Who imports each kind of file, in the order a person holding several roles acts in: the
+roll is the secretary's and the administrator's (Lyceum 68 §3.8.3), staff accounts the
+administrator's (Lyceum 68 §3.4), the timetable the deputy's and the administrator's (School 77
+§4.6.2), a journal's KTP its teacher's or a deputy's (School 77 §4.4.7). Each row still runs
+through its command's own checks."""
+
+
+def importer(account: Account, kind: str) -> Actor:
+    """The actor an account imports a kind of file as: the first importing role it holds."""
+    for role in IMPORTERS.get(kind, ()):
+        if account.holds(role):
+            return account.act_as(role)
+    allowed = ", ".join(r.value for r in IMPORTERS.get(kind, ()))
+    raise AccessDeniedError(f"importing {kind} is for: {allowed}")
+
+
+def require_importer(actor: Actor, kind: str) -> None:
+    """Refuse an actor whose role does not import this kind of file."""
+    require_role(actor, *IMPORTERS.get(kind, ()), action=f"importing {kind}")
+
+
+def creates_accounts(actor: Actor) -> bool:
+    """Whether the actor may create accounts and grant roles (the administrator, Lyceum 68
+    §3.4): an import by anyone else records no parent account."""
+    return actor.role in (Role.ADMINISTRATOR, Role.SYSTEM)
+
+
+def can_set_ktp(actor: Actor, account: Account | None, journal: ClassJournal) -> bool:
+    """A journal's KTP is set by a deputy or by a teacher of the journal (School 77 §4.4.7), as
+    ``commands.journals.set_ktp`` checks."""
+    return actor.role is Role.DEPUTY or (
+        actor.role is Role.TEACHER
+        and actor.account_id in journal.teachers
+        and can_see_journal(actor, account, journal)
+    )

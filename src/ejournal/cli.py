@@ -16,15 +16,18 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 from pydantic import ValidationError
 
 from ejournal import demo as demo_school
-from ejournal import storage
+from ejournal import imports, storage
+from ejournal.access import importer
 from ejournal.commands.school import SchoolExistsError
 from ejournal.database import open_database
+from ejournal.errors import NotFoundError
 from ejournal.exits import EXIT_BAD_SETTINGS, EXIT_FAILED, ReportingGroup
 from ejournal.generator import seeding
 from ejournal.integrity.cli import log as integrity_log
@@ -391,6 +394,129 @@ def projections_run(
             projector.run(stop, poll)
         except KeyboardInterrupt:
             stop.set()
+
+
+import_app = typer.Typer(
+    help="Import a school's files (XLSX, or CSV in UTF-8 with ';' or ','): the whole file is"
+    " checked first, a file with any wrong row records nothing; the same file again records"
+    " nothing twice.",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+
+FileArgument = Annotated[
+    Path,
+    typer.Argument(exists=True, dir_okay=False, readable=True, help="The XLSX or CSV file."),
+]
+YearOption = Annotated[
+    str, typer.Option("--year", help="The school year the file is for, as 2026/2027.")
+]
+ByOption = Annotated[
+    str,
+    typer.Option(
+        "--by",
+        help="The login of the person importing (the log records them): an administrator,"
+        " or a secretary for students, a deputy for the timetable and KTP, a teacher for their"
+        " journals' KTP.",
+    ),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Check the whole file and record nothing.")
+]
+
+
+def _import_command(kind: str, what: str) -> None:
+    def command(
+        file: FileArgument,
+        year: YearOption,
+        by: ByOption,
+        dry_run: DryRunOption = False,
+        school: SchoolOption = None,
+    ) -> None:
+        _run_import(kind, file, year.replace("-", "/"), by, dry_run, school)
+
+    import_app.command(kind, help=f"Import {what} from FILE.")(command)
+
+
+for _kind, _what in (
+    ("students", "students (class, birth date, admission order), their guardians and parent"
+     " accounts"),
+    ("staff", "staff accounts with their roles and the classes class teachers lead"),
+    ("timetable", "classes' weekly timetables"),
+    ("ktp", "journals' calendar-thematic plans (KTP: topics and hours)"),
+):  # fmt: skip
+    _import_command(_kind, _what)
+
+
+@import_app.command("template")
+def import_template(
+    kind: Annotated[str, typer.Argument(help="students, staff, timetable or ktp")],
+    fmt: Annotated[str, typer.Option("--format", help="xlsx or csv")] = "xlsx",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write; default KIND.FORMAT")
+    ] = None,
+) -> None:
+    """Write the template of a kind of file to fill in."""
+    if fmt not in ("xlsx", "csv"):
+        typer.echo("ejournal: --format is xlsx or csv", err=True)
+        raise typer.Exit(EXIT_BAD_SETTINGS)
+    chosen = imports.import_kind(kind)
+    target = output or Path(f"{kind}.{fmt}")
+    body = imports.template_xlsx(chosen) if fmt == "xlsx" else imports.template_csv(chosen)
+    target.write_bytes(body)
+    typer.echo(f"Wrote the {kind} template to {target} ({len(body)} bytes).")
+
+
+def _run_import(
+    kind: str, file: Path, year: str, login: str, dry_run: bool, school: str | None
+) -> None:
+    settings = _settings()
+    school_id = _school_id(settings, school)
+    with file.open("rb") as stream:
+        data = stream.read(imports.MAX_FILE_BYTES + 1)
+    table = imports.read_table(data)
+    journal = open_school(settings, school_id, migrate=False)
+    try:
+        try:
+            account = journal.account_by_login(login)
+        except NotFoundError:
+            _fail(f"no account {login!r} in school {school_id!r}")
+        actor = importer(account, kind)
+        with _import_progress() as progress:
+            report = imports.run_import(
+                journal, actor, kind, table, year=year, dry_run=dry_run, progress=progress
+            )
+    finally:
+        journal.close()
+    typer.echo(report.summary())
+    if report.events:
+        _sign(settings, school_id)
+    if report.problems:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@contextmanager
+def _import_progress() -> Iterator[imports.Progress]:
+    """A bar on stderr while rows are checked and recorded (nothing when it is no terminal)."""
+    # rich is imported here only: drawing a bar is for an import on a terminal.
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # noqa: PLC0415
+
+    console = Console(stderr=True, highlight=False, emoji=False)
+    stages = {"checking": "проверка строк", "recording": "запись"}
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task(stages["checking"], total=None)
+
+        def advance(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stages.get(stage, stage), completed=done, total=total)
+
+        yield advance
 
 
 @contextmanager

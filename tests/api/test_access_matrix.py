@@ -82,6 +82,14 @@ class Case:
     """Who holds the route's role but whom the school's profile refuses (422 rule-violated)."""
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A multipart body: a file and form fields (what the import endpoint takes)."""
+
+    file: tuple[str, bytes, str]
+    fields: dict[str, str]
+
+
 def _id(value: object) -> str:
     return str(value)
 
@@ -529,6 +537,29 @@ def _by_id(
     )
 
 
+_ROLL_UPLOAD = Upload(
+    file=(
+        "roll.csv",
+        "Фамилия;Имя;Дата рождения;Класс;Приказ о зачислении\r\n"
+        "Орлова;Ольга;30.07.2019;1А;№ 121-у\r\n".encode(),
+        "text/csv",
+    ),
+    fields={"year": "2026/2027", "dry_run": "true"},
+)
+
+
+def _import_job(api: Api) -> Ctx:
+    """A dry-run import job the administrator started: a job is read by its starter only."""
+    response = api.client.post(
+        f"{V1}/imports/students",
+        files={"file": _ROLL_UPLOAD.file},
+        data=_ROLL_UPLOAD.fields,
+        headers=api.headers("admin"),
+    )
+    assert response.status_code == 202, response.text
+    return {"job": response.json()["id"]}
+
+
 def _class_sheet(tail: str) -> Case:
     """A sheet of a class: its class teacher, the administration and the class's subject
     teachers (School 77 §4.3.10, §4.4.11); out of scope another class (1А, where only the
@@ -868,6 +899,21 @@ TABLE: dict[tuple[str, str], Case] = {
         ),
         lambda api, ctx: {"mark_id": ctx["math"]["mark"], "action": "void", "remark": "ошибка"},
         setup=_teaching,
+    ),
+    # --- imports of a school's files ---
+    ("POST", "/api/v1/imports/{kind}"): Case(
+        allowed=("admin", "secretary"),
+        build=_fixed(f"{V1}/imports/students", _ROLL_UPLOAD),
+        success=202,
+    ),
+    ("GET", "/api/v1/imports/jobs/{job_id}"): _by_id(
+        ("admin",),
+        lambda api, ctx, x: f"{V1}/imports/jobs/{ctx['job'] if x == 'in' else x}",
+        lambda api, ctx: None,
+        setup=_import_job,
+    ),
+    ("GET", "/api/v1/imports/templates/{name}"): Case(
+        allowed=EVERYONE, build=_fixed(f"{V1}/imports/templates/students.xlsx")
     ),
     # --- accounts ---
     ("POST", "/api/v1/accounts"): Case(
@@ -1309,6 +1355,10 @@ def without_instance(body: dict[str, Any]) -> dict[str, Any]:
 
 def send(api: Api, method: str, who: str | None, request: tuple[str, Any]) -> Any:
     path, body = request
+    if isinstance(body, Upload):
+        return api.client.request(
+            method, path, files={"file": body.file}, data=body.fields, headers=api.headers(who)
+        )
     return api.client.request(method, path, json=body, headers=api.headers(who))
 
 
@@ -1399,6 +1449,8 @@ UNSCOPED_READS = {
     f"{V1}/integrity/public-key": "the log's key carries no journal content",
     f"{V1}/integrity/inclusion": "a proof of hashes carries no journal content",
     f"{V1}/integrity/consistency": "a proof of hashes carries no journal content",
+    f"{V1}/imports/templates/{{name}}": "an import template holds column titles only",
+    f"{V1}/imports/jobs/{{job_id}}": "the caller's own import job (anyone else's is missing)",
 }
 """The reads that scope nothing, each with the reason; every other read of the API calls one of
 the core's read rules (``ejournal.access.READ_RULES``), or a core query that takes the reader and

@@ -1,5 +1,6 @@
 """Deputy, director and administrator: the year's set-up, accounts, substitutions, late entries,
-correction authorisations, closing periods and the year, the teachers' working-time sheet."""
+correction authorisations, closing periods and the year, the teachers' working-time sheet,
+imports of a school's files."""
 
 from fastapi import APIRouter
 
@@ -7,6 +8,7 @@ from api.routers.administration import (
     accounts,
     closing,
     deputy,
+    imports,
     journals,
     sheets,
     timesheet,
@@ -14,5 +16,5 @@ from api.routers.administration import (
 )
 
 router = APIRouter(tags=["administration"])
-for module in (years, journals, closing, deputy, accounts, sheets, timesheet):
+for module in (years, journals, closing, deputy, accounts, sheets, timesheet, imports):
     router.include_router(module.router)
