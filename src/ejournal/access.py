@@ -478,7 +478,7 @@ def ever_on_page(
     return any(s.place == place for s in year.subgroup_stints.get(student_id, ()))
 
 
-# --- everyday reads (issue 14) ---------------------------------------------------------------------
+# --- everyday reads (issue 14) -------------------------------------------------------------------
 
 TEACHER_SCHEDULE_READERS = ADMINISTRATION
 """Who reads any teacher's journals and lessons: the administration, which forms the timetable
