@@ -33,6 +33,7 @@ class HomeworkDueError(InvariantError):
 
     slug = "homework-due-not-a-school-day"
     title = "Homework is due on a school day after the lesson"
+    status = 422
 
 
 class HoldLesson(Command):
