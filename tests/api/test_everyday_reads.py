@@ -108,7 +108,8 @@ def test_a_teachers_day_shows_each_slot_held_or_not_with_its_deadlines(api: Api)
     }
     assert (first["topic"], first["homework"]) == ("Натуральные числа", "№ 1–5")
     assert (first["starts_at"], first["ends_at"]) == ("08:00:00", "08:45:00")
-    assert second["filled"] is None and second["lesson_id"] is None
+    assert second["filled"] is None
+    assert second["lesson_id"] is None
     # School 77 §4.4.1: the day of the lesson, until 19:00 at the school (Moscow time).
     dues = {(d["entry"], d["work_kind"]): d for d in second["deadlines"]}
     assert dues[("topic", None)]["closes_at"] == "2026-09-07T19:00:00+03:00"
@@ -229,7 +230,8 @@ def test_a_familys_week_is_the_timetable_the_lessons_and_the_homework_due(api: A
     ]
     assert [m["value"] for m in monday["lessons"][0]["marks"]] == ["5"]
     assert [h["homework"] for h in tuesday["homework_due"]] == ["№ 1–5"]
-    assert monday["school_day"] and not week["days"][5]["school_day"]
+    assert monday["school_day"]
+    assert not week["days"][5]["school_day"]
     assert week["days"][5]["timetable"] == []
 
 
