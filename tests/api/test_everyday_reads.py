@@ -243,3 +243,129 @@ def test_another_familys_child_week_answers_as_missing(api: Api) -> None:
     # The student reads their own week.
     own = ok(api.get(url.format(api.world.students[1]), "student"))
     assert own["student_id"] == str(api.world.students[1])
+
+
+# --- a class teacher's absences, and parents' notices ----------------------------------------
+
+
+def absent_on_monday(api: Api, *students: int) -> int:
+    """Monday's mathematics (lesson 1) and Russian (lesson 3), the students absent from both;
+    the position of the last."""
+    api.world.at(MONDAY, 10)
+    position = 0
+    for who, key, slot in (("math", "math", 1), ("russian", "russian", 3)):
+        position = ok(
+            whole_lesson(
+                api,
+                who,
+                key,
+                MONDAY,
+                slot,
+                topic="Урок",
+                attendance={str(api.world.students[s]): "absent" for s in students},
+            )
+        )["position"]
+    return int(position)
+
+
+def test_a_class_teacher_reads_the_weeks_absences_without_reasons(api: Api) -> None:
+    position = absent_on_monday(api, 0, 2)
+    ok(
+        api.post(
+            f"{V1}/classes/5А/absence-reasons?year={YEAR}",
+            "class_teacher",
+            {
+                "student_id": str(api.world.students[2]),
+                "start": MONDAY.isoformat(),
+                "end": MONDAY.isoformat(),
+                "absence_reason": "illness",
+            },
+        )
+    )
+    url = f"{V1}/classes/5А/absences?year={YEAR}&week=2026-09-09&after={position + 2}"
+    everything = ok(api.get(url, "class_teacher"))
+    assert (everything["start"], everything["end"]) == ("2026-09-07", "2026-09-13")
+    assert [
+        (a["student_name"], a["slot"], a["absence_reason"]) for a in everything["absences"]
+    ] == [
+        ("Алексеев Артём Игоревич", 1, None),
+        ("Гусев Глеб Андреевич", 1, "illness"),
+        ("Алексеев Артём Игоревич", 3, None),
+        ("Гусев Глеб Андреевич", 3, "illness"),
+    ]
+    without = ok(api.get(url + "&without_reason=true", "class_teacher"))
+    assert [(a["student_id"], a["subject"]) for a in without["absences"]] == [
+        (str(api.world.students[0]), "mathematics"),
+        (str(api.world.students[0]), "russian_language"),
+    ]
+    # Another week has none; another class's list is not the class teacher's.
+    assert (
+        ok(api.get(f"{V1}/classes/5А/absences?year={YEAR}&week=2026-09-14", "class_teacher"))[
+            "absences"
+        ]
+        == []
+    )
+    other = problem(api.get(f"{V1}/classes/1А/absences?year={YEAR}", "class_teacher"), 404)
+    assert other == problem(api.get(f"{V1}/classes/9Я/absences?year={YEAR}", "class_teacher"), 404)
+    assert ok(api.get(url, "deputy"))["absences"] == everything["absences"]
+
+
+def test_a_parents_notice_becomes_the_reason_for_the_absences_it_covers(api: Api) -> None:
+    api.world.at(date(2026, 9, 4), 18)
+    child = api.world.students[0]
+    notice = ok(
+        api.post(
+            f"{V1}/family/children/{child}/absence-notices",
+            "parent",
+            {"start": "2026-09-07", "end": "2026-09-07", "last_slot": 2, "text": "приём у врача"},
+        )
+    )
+    notice_id = notice["ids"]["notice_id"]
+    # Another family's child: as missing; a student does not give notice for themself.
+    other = problem(
+        api.post(
+            f"{V1}/family/children/{api.world.students[2]}/absence-notices",
+            "parent",
+            {"start": "2026-09-07", "end": "2026-09-07", "text": "семейные обстоятельства"},
+        ),
+        404,
+    )
+    assert other["type"].endswith("not-found")
+    problem(
+        api.post(
+            f"{V1}/family/children/{api.world.students[1]}/absence-notices",
+            "student",
+            {"start": "2026-09-07", "end": "2026-09-07", "text": "болею"},
+        ),
+        403,
+    )
+    notices = ok(api.get(f"{V1}/classes/5А/absence-notices?year={YEAR}", "class_teacher"))
+    assert [(n["notice_id"], n["student_name"], n["last_slot"], n["text"]) for n in notices] == [
+        (notice_id, "Алексеев Артём Игоревич", 2, "приём у врача")
+    ]
+    problem(api.get(f"{V1}/classes/1А/absence-notices?year={YEAR}", "class_teacher"), 404)
+    position = absent_on_monday(api, 0)
+    url = f"{V1}/classes/5А/absences?year={YEAR}&week={MONDAY}&without_reason=true"
+    before = ok(api.get(f"{url}&after={position}", "class_teacher"))["absences"]
+    # The notice covers lessons 1–2: the mathematics absence, not the Russian one (lesson 3).
+    assert [(a["slot"], a["notice_id"]) for a in before] == [(1, notice_id), (3, None)]
+    applied = ok(
+        api.post(
+            f"{V1}/classes/5А/absence-notices/{notice_id}/reason?year={YEAR}",
+            "class_teacher",
+            {"student_id": str(child), "absence_reason": "family"},
+        )
+    )
+    after = ok(api.get(f"{url}&after={applied['position']}", "class_teacher"))["absences"]
+    assert [a["slot"] for a in after] == [3]
+    page = ok(api.get(f"{V1}/journals/{api.world.journals['math']}", "class_teacher"))
+    assert [(a["student_id"], a["reason"]) for a in page["attendance"]] == [(str(child), "family")]
+    # Only the class's own class teacher takes a notice as a reason.
+    problem(
+        api.post(
+            f"{V1}/classes/5А/absence-notices/{uuid4()}/reason?year={YEAR}",
+            "class_teacher",
+            {"student_id": str(child), "absence_reason": "family"},
+        ),
+        404,
+    )
