@@ -369,3 +369,69 @@ def test_a_parents_notice_becomes_the_reason_for_the_absences_it_covers(api: Api
         ),
         404,
     )
+
+
+# --- the accounts' directory and the audit trail by name -----------------------------------------
+
+
+def test_the_administration_and_the_auditor_find_accounts_by_name_or_login(api: Api) -> None:
+    position = api.world.school.position()
+    found = ok(api.get(f"{V1}/accounts?q=иванова&after={position}", "auditor"))
+    assert [(a["login"], a["full_name"], a["state"]) for a in found] == [
+        ("ivanova", "Иванова Мария Петровна", "active")
+    ]
+    # Case, «ё» and word order do not matter; a login is found as well.
+    assert [a["login"] for a in ok(api.get(f"{V1}/accounts?q=ФЁДОРОВ илья", "admin"))] == [
+        "outsider"
+    ]
+    assert [a["login"] for a in ok(api.get(f"{V1}/accounts?q=klass5a", "deputy"))] == ["klass5a"]
+    assert ok(api.get(f"{V1}/accounts?q=нет такого", "director")) == []
+    # Every account whose login or name holds the words, and only those.
+    several = ok(api.get(f"{V1}/accounts?q=ова", "admin"))
+    assert {a["login"] for a in several} == {
+        "admin",
+        "deputy",
+        "secretary",
+        "ivanova",
+        "petrova",
+        "smith",
+        "jones",
+        "director",
+        "auditor",
+        "student1",
+    }
+    blocked = ok(
+        api.post(
+            f"{V1}/accounts/{api.actors['outsider'].account_id}/blocking",
+            "admin",
+            {"reason": "утеря пароля"},
+        )
+    )
+    again = ok(api.get(f"{V1}/accounts?q=outsider&after={blocked['position']}", "admin"))
+    assert [a["state"] for a in again] == ["blocked"]
+    for who in ("math", "class_teacher", "secretary", "parent", "inspector"):
+        problem(api.get(f"{V1}/accounts?q=иванова", who), 403)
+
+
+def test_the_audit_trail_filters_by_an_accounts_name_or_login(api: Api) -> None:
+    api.world.at(MONDAY, 10)
+    ok(whole_lesson(api, "math", "math", MONDAY, 1, topic="Дроби"))
+    position = ok(whole_lesson(api, "russian", "russian", MONDAY, 3, topic="Звуки"))["position"]
+    by_id = ok(
+        api.get(f"{V1}/audit?actor_id={api.actors['math'].account_id}&after={position}", "auditor")
+    )
+    by_name = ok(api.get(f"{V1}/audit?actor=Иванова Мария&after={position}", "auditor"))
+    by_login = ok(api.get(f"{V1}/audit?actor=ivanova", "auditor"))
+    assert by_name["rows"] == by_id["rows"] == by_login["rows"]
+    assert {e["actor_id"] for e in by_name["rows"]} == {str(api.actors["math"].account_id)}
+    assert by_name["rows"]
+    csv = api.get(f"{V1}/audit.csv?actor=ivanova", "auditor")
+    assert csv.status_code == 200
+    assert "Дроби" in csv.text
+    assert "Звуки" not in csv.text
+    # A name that matches several accounts is refused with their logins; none, as missing.
+    several = problem(api.get(f"{V1}/audit?actor=ова", "auditor"), 422)
+    assert "ivanova" in several["logins"]
+    problem(api.get(f"{V1}/audit?actor=нет такого", "auditor"), 404)
+    # The directory is not a teacher's: a name filter is refused to them.
+    problem(api.get(f"{V1}/audit?actor=ivanova", "math"), 403)

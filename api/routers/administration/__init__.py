@@ -7,6 +7,7 @@ from api.routers.administration import (
     accounts,
     closing,
     deputy,
+    directory,
     journals,
     sheets,
     timesheet,
@@ -14,5 +15,5 @@ from api.routers.administration import (
 )
 
 router = APIRouter(tags=["administration"])
-for module in (years, journals, closing, deputy, accounts, sheets, timesheet):
+for module in (years, journals, closing, deputy, directory, accounts, sheets, timesheet):
     router.include_router(module.router)
