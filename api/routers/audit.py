@@ -17,15 +17,24 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
-from api.dependencies import CurrentSession, DeploymentDep, SchoolApp, wait_for_read_models
-from api.schemas.audit import AuditExportQuery, AuditPageQuery
+from api.dependencies import (
+    CurrentSession,
+    DeploymentDep,
+    SchoolApp,
+    Session,
+    wait_for_read_models,
+)
+from api.schemas.audit import AuditExportQuery, AuditPageQuery, AuditQuery
 from api.tabular import csv_stream
-from ejournal.access import audit_scope
+from ejournal.access import account_directory, audit_scope
 from ejournal.database import Cursor
+from ejournal.projections.account_directory import one_account
 from ejournal.projections.audit_trail.csv_export import csv_lines
 from ejournal.projections.audit_trail.queries import (
+    AuditFilter,
     AuditPage,
     audit_page,
     check_in_scope,
@@ -60,6 +69,7 @@ def read_audit(
     selected = query.to_filter()
     wait_for_read_models(session, response, query.after)
     with session.school.database.transaction(write=False) as cursor:
+        selected = by_actor_name(session, cursor, query, selected)
         check_in_scope(school, cursor, scope, selected)
         return audit_page(cursor, scope, selected, after=query.cursor, limit=query.limit)
 
@@ -85,6 +95,7 @@ def export_audit(
     read_at = wait_for_read_models(session, response, query.after)
     database = session.school.database
     with database.transaction(write=False) as cursor:
+        selected = by_actor_name(session, cursor, query, selected)
         check_in_scope(school, cursor, scope, selected)
         # Times print in the school's own zone, the one its deadlines use.
         zone_name = school_timezone(cursor) or deployment.settings.timezone or "UTC"
@@ -102,3 +113,26 @@ def export_audit(
             "X-Read-Position": str(read_at),
         },
     )
+
+
+def by_actor_name(
+    session: Session, cursor: Cursor, query: AuditQuery, selected: AuditFilter
+) -> AuditFilter:
+    """The filter with ``actor`` (a login or a name) turned into the one account it names, from
+    the accounts' directory, which only its readers look into (the core's
+    ``account_directory``)."""
+    if query.actor is None:
+        return selected
+    account_directory(session.account)
+    found = one_account(cursor, query.actor)
+    if query.actor_id is not None and query.actor_id != found.id:
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("query", "actor"),
+                    "msg": "actor and actor_id name different accounts",
+                    "type": "value_error",
+                }
+            ]
+        )
+    return selected.model_copy(update={"actor_id": found.id})

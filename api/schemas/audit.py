@@ -22,6 +22,13 @@ class AuditQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     actor_id: UUID | None = Field(default=None, description="Who made the change.")
+    actor: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Who made the change, by login or name (for the administration and the"
+        " auditor): one account must match.",
+    )
     role: Role | None = Field(default=None, description="The role they acted in.")
     student_id: UUID | None = Field(
         default=None, description="About this student (out of scope answers as missing)."

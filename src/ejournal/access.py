@@ -10,8 +10,9 @@ command handlers call them). Reads: one function per kind of resource, taking th
 account and answering the resource it may read (``readable_journal``, ``history_journal``,
 ``story_mark``, ``monitored_journal``, ``class_list``, ``class_sheets``, ``reported_class``,
 ``movement_of``, ``student_record``, ``followed_student``, ``followed_students``, ``diary_of``,
-``audit_scope``); a route calls one and renders what the read model answers for it, so no route
-decides scope itself.
+``audit_scope``, ``teacher_schedule``, ``account_directory``); a route calls one and renders
+what the read model answers for it, so no route decides scope itself. ``followed_child`` scopes a
+parent's own writes about their child (an absence notice).
 
 A class teacher's scope is a class *of a school year*: every check of it compares the year as
 well as the class code (Account.leads), since "5А" names a different class every year.
@@ -500,6 +501,63 @@ def ever_on_page(
     return any(s.place == place for s in year.subgroup_stints.get(student_id, ()))
 
 
+# --- everyday reads (issue 14) -------------------------------------------------------------------
+
+TEACHER_SCHEDULE_READERS = ADMINISTRATION
+"""Who reads any teacher's journals and lessons: the administration, which forms the timetable
+and assigns substitutions (DESIGN.md §1: the deputy; Lyceum 68 §3.7)."""
+
+DIRECTORY_READERS = frozenset({*ADMINISTRATION, Role.AUDITOR})
+"""Who looks accounts up by name or login: the administration, which keeps accounts (Lyceum 68
+§3.4), and the auditor, who asks who changed what (DESIGN.md §1)."""
+
+
+def teacher_schedule(school: School, account: Account, teacher_id: UUID) -> Account:
+    """A teacher whose journals and lessons the account reads: a teacher their own, the
+    administration any teacher's; for anyone else (and for an account that teaches nothing) the
+    teacher does not exist."""
+    if teacher_id == account.id:
+        teacher = account
+    elif _reads_all(account, TEACHER_SCHEDULE_READERS):
+        teacher = school.view(Account, teacher_id, "teacher")
+    else:
+        raise NotFoundError("no such teacher")
+    if not teacher.holds(Role.TEACHER):
+        raise NotFoundError("no such teacher")
+    return teacher
+
+
+def taught_journals(school: School, teacher: Account, year: str) -> list[ClassJournal]:
+    """The journals of a year a teacher keeps or substitutes in (a substitution a deputy
+    assigned and did not cancel: Lyceum 68 §5.1), in class, subject and subgroup order. The
+    teacher comes from ``teacher_schedule``."""
+    school_year = school.year_view(year)
+    journals = [
+        school.view(ClassJournal, journal_id, "journal") for journal_id in school_year.journals
+    ]
+    return sorted(
+        (j for j in journals if _teaches(teacher.id, j)),
+        key=lambda j: (j.class_code, j.subject, j.subgroup or ""),
+    )
+
+
+def followed_child(school: School, account: Account, student_id: UUID) -> Student:
+    """A child of a parent (not a student themself): who gives the school notice of the child's
+    absence (Gymnasium 2 §3.7: the parent, the legal representative). Any other student does not
+    exist for the account."""
+    if not any(
+        g.role is Role.PARENT and g.student_id == student_id for g in account.grants.values()
+    ):
+        raise NotFoundError("no such student")
+    return school.view(Student, student_id, "student")
+
+
+def account_directory(account: Account) -> None:
+    """The accounts' directory (search by name or login): ``DIRECTORY_READERS`` only."""
+    if not _reads_all(account, DIRECTORY_READERS):
+        raise AccessDeniedError("looking accounts up is for the administration and the auditor")
+
+
 READ_RULES = (
     "readable_journal",
     "history_journal",
@@ -515,6 +573,8 @@ READ_RULES = (
     "followed_students",
     "diary_of",
     "audit_scope",
+    "teacher_schedule",
+    "account_directory",
 )
 """The read rules a route calls: a test holds every read route of the API to calling one."""
 

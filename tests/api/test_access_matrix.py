@@ -23,6 +23,7 @@ from scenario import class_teacher_as
 
 from ejournal import access
 from ejournal.commands import (
+    absence_notices,
     accounts,
     additional_education,
     attendance,
@@ -461,6 +462,24 @@ def _child_marked(api: Api) -> Ctx:
                 work_kind="written",
             ),
         ).ids["mark_id"]
+    )
+    return ctx
+
+
+NOTICE = {"start": "2026-09-08", "end": "2026-09-08", "text": "приём у врача"}
+
+
+def _noticed(api: Api) -> Ctx:
+    """The teaching set-up (Алексеев absent on Monday), and his parent's notice covering it."""
+    ctx = _teaching(api)
+    ctx["notice"] = str(
+        absence_notices.give_absence_notice(
+            api.world.school,
+            api.actors["parent"],
+            absence_notices.GiveAbsenceNotice(
+                student_id=api.world.students[0], start=MONDAY, end=MONDAY, text="болел"
+            ),
+        ).ids["notice_id"]
     )
     return ctx
 
@@ -1304,6 +1323,85 @@ TABLE: dict[tuple[str, str], Case] = {
         lambda api, ctx, x: f"{V1}/accounts/{ctx['account'] if x == 'in' else x}/annulment-notice",
         lambda api, ctx: None,
         setup=_annulled,
+    ),
+    # --- everyday reads (issue 14) ---
+    # A teacher's journals and lessons: their own, and any teacher's for the administration; out
+    # of scope another teacher's (the Russian teacher reads her own), missing an unknown id.
+    **{
+        ("GET", f"{V1}/teachers/{{teacher_id}}/{tail}"): Case(
+            allowed=("math", *ADMINISTRATION),
+            allowed_out=("russian", *ADMINISTRATION),
+            build=_scoped(
+                lambda api, ctx, q=f"{tail}?year={YEAR}{query}": (
+                    f"{V1}/teachers/{api.actors['math'].account_id}/{q}",
+                    None,
+                ),
+                lambda api, ctx, q=f"{tail}?year={YEAR}{query}": (
+                    f"{V1}/teachers/{api.actors['russian'].account_id}/{q}",
+                    None,
+                ),
+                lambda api, ctx, q=f"{tail}?year={YEAR}{query}": (
+                    f"{V1}/teachers/{uuid4()}/{q}",
+                    None,
+                ),
+            ),
+            setup=_teaching,
+        )
+        for tail, query in (("journals", ""), ("lessons", f"&start={MONDAY.isoformat()}"))
+    },
+    # A family's week: the parent's own child; out of scope another child of 5А.
+    ("GET", "/api/v1/family/children/{student_id}/week"): Case(
+        allowed=("parent",),
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/family/children/{_s(api, 0)}/week?from=2026-09-07", None),
+            lambda api, ctx: (f"{V1}/family/children/{_s(api, 2)}/week?from=2026-09-07", None),
+            lambda api, ctx: (f"{V1}/family/children/{uuid4()}/week?from=2026-09-07", None),
+        ),
+        setup=_teaching,
+    ),
+    # A parent's notice of absence: for their own child only.
+    ("POST", "/api/v1/family/children/{student_id}/absence-notices"): Case(
+        allowed=("parent",),
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/family/children/{_s(api, 0)}/absence-notices", NOTICE),
+            lambda api, ctx: (f"{V1}/family/children/{_s(api, 2)}/absence-notices", NOTICE),
+        ),
+    ),
+    # A class's absences and its families' notices: its class teacher and the administration.
+    **{
+        ("GET", f"{V1}/classes/{{class_code}}/{tail}"): Case(
+            allowed=("class_teacher", *ADMINISTRATION),
+            allowed_out=ADMINISTRATION,
+            build=_scoped(
+                lambda api, ctx, q=f"{tail}?year={YEAR}{query}": (f"{V1}/classes/5А/{q}", None),
+                lambda api, ctx, q=f"{tail}?year={YEAR}{query}": (f"{V1}/classes/1А/{q}", None),
+                lambda api, ctx, q=f"{tail}?year={YEAR}{query}": (f"{V1}/classes/9Я/{q}", None),
+            ),
+            setup=_noticed,
+        )
+        for tail, query in (
+            ("absences", "&week=2026-09-07&without_reason=true"),
+            ("absence-notices", ""),
+        )
+    },
+    # A notice taken as the reason for absences: the class's own class teacher.
+    ("POST", "/api/v1/classes/{class_code}/absence-notices/{notice_id}/reason"): Case(
+        allowed=("class_teacher",),
+        build=_scoped(
+            lambda api, ctx: (
+                f"{V1}/classes/5А/absence-notices/{ctx['notice']}/reason?year={YEAR}",
+                {"student_id": _s(api, 0), "absence_reason": "family"},
+            ),
+            lambda api, ctx: (
+                f"{V1}/classes/1А/absence-notices/{ctx['notice']}/reason?year={YEAR}",
+                {"student_id": _s(api, 0), "absence_reason": "family"},
+            ),
+        ),
+        setup=_noticed,
+    ),
+    # The accounts' directory: the administration and the auditor.
+    ("GET", "/api/v1/accounts"): Case(
+        allowed=(*ADMINISTRATION, "auditor"), build=_fixed(f"{V1}/accounts?q=иванова")
     ),
 }
 

@@ -8,6 +8,7 @@ from api.routers.administration import (
     accounts,
     closing,
     deputy,
+    directory,
     imports,
     journals,
     sheets,
@@ -16,5 +17,5 @@ from api.routers.administration import (
 )
 
 router = APIRouter(tags=["administration"])
-for module in (years, journals, closing, deputy, accounts, sheets, timesheet, imports):
+for module in (years, journals, closing, deputy, directory, accounts, sheets, timesheet, imports):
     router.include_router(module.router)

@@ -33,7 +33,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from api.dependencies import CurrentSession
-from api.routers.administration.year_labels import YearLabel
+from api.schemas.school_year import YearLabel
 from ejournal.access import importer
 from ejournal.application import School
 from ejournal.errors import EjournalError, NotFoundError

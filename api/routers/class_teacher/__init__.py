@@ -3,8 +3,14 @@ personal data, family access, and students' additional education."""
 
 from fastapi import APIRouter
 
-from api.routers.class_teacher import additional_education, classes, family_roles, students
+from api.routers.class_teacher import (
+    absences,
+    additional_education,
+    classes,
+    family_roles,
+    students,
+)
 
 router = APIRouter(tags=["class teacher"])
-for _module in (classes, students, family_roles, additional_education):
+for _module in (classes, students, family_roles, additional_education, absences):
     router.include_router(_module.router)

@@ -19,6 +19,7 @@ from api.dependencies import CurrentFamily, CurrentSession, ReadPosition, School
 from api.schemas.requests import IsoDate
 from ejournal.access import diary_of
 from ejournal.projections.diary import DiaryView, SubjectAverage, diary_averages, diary_week
+from ejournal.queries.family_week import FamilyWeek, family_week
 
 router = APIRouter()
 
@@ -81,3 +82,27 @@ def read_averages(
     diary_of(school, session.account, student_id)
     with session.school.database.transaction(write=False) as cursor:
         return diary_averages(cursor, student_id, period)
+
+
+@router.get(
+    "/family/children/{student_id}/week",
+    response_model=FamilyWeek,
+    summary="A child's week: timetable, lessons and homework due",
+)
+def read_week(
+    student_id: UUID,
+    family: CurrentFamily,
+    session: CurrentSession,
+    school: SchoolApp,
+    read_at: ReadPosition,
+    start: Annotated[
+        IsoDate, Query(alias="from", description="The first day of the week shown (7 days).")
+    ],
+) -> FamilyWeek:
+    """Seven days from ``from``: each day's timetable of the child's class in the child's
+    subgroups, the lessons held as the diary shows them, and the homework due that day (by
+    default at the subject's next lesson, or on the day the teacher gave), wherever it was
+    set."""
+    student = diary_of(school, session.account, student_id)
+    with session.school.database.transaction(write=False) as cursor:
+        return family_week(school, cursor, student, start)

@@ -11,8 +11,18 @@ from api.routers.teacher import (
     lessons,
     marks,
     period_marks,
+    schedule,
 )
 
 router = APIRouter(tags=["teacher"])
-for _module in (journals, grid, lessons, attendance, marks, period_marks, control_works):
+for _module in (
+    journals,
+    grid,
+    lessons,
+    attendance,
+    marks,
+    period_marks,
+    control_works,
+    schedule,
+):
     router.include_router(_module.router)

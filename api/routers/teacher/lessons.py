@@ -28,6 +28,11 @@ class WholeLessonRequest(RequestModel):
     slot: int = Field(ge=0, le=12, description="The lesson's number in the day's bell schedule.")
     topic: Topic | None = None
     homework: Homework | None = None
+    homework_due: IsoDate | None = Field(
+        default=None,
+        description="The school day the homework is due; by default the journal's next lesson"
+        " in the class's timetable.",
+    )
     ktp_item: int | None = Field(
         default=None, ge=1, description="The number of the KTP line this lesson covers."
     )
@@ -44,6 +49,11 @@ class LessonDetailsRequest(RequestModel):
 
     topic: Topic | None = None
     homework: Homework | None = None
+    homework_due: IsoDate | None = Field(
+        default=None,
+        description="The school day the homework is due; by default the journal's next lesson"
+        " in the class's timetable.",
+    )
 
 
 class LessonCorrectionRequest(RequestModel):
@@ -56,6 +66,11 @@ class LessonCorrectionRequest(RequestModel):
     )
     homework: Homework | None = Field(
         default=None, description="The homework after the correction (see topic)."
+    )
+    homework_due: IsoDate | None = Field(
+        default=None,
+        description="A new due date; left out, it stays (for changed homework: the journal's"
+        " next lesson).",
     )
     reason: Reason = Field(description="Why the recorded text is corrected.")
 
@@ -77,6 +92,7 @@ def record_whole_lesson(
             slot=body.slot,
             topic=body.topic,
             homework=body.homework,
+            homework_due=body.homework_due,
             ktp_item=body.ktp_item,
             attendance=body.attendance,
             marks=tuple(mark.entry() for mark in body.marks),
@@ -101,7 +117,11 @@ def record_lesson_details(
         lessons.record_lesson_details,
         teacher,
         lessons.RecordLessonDetails(
-            journal_id=journal_id, lesson_id=lesson_id, topic=body.topic, homework=body.homework
+            journal_id=journal_id,
+            lesson_id=lesson_id,
+            topic=body.topic,
+            homework=body.homework,
+            homework_due=body.homework_due,
         ),
     )
 
@@ -127,6 +147,7 @@ def correct_lesson_details(
             lesson_id=lesson_id,
             topic=body.topic,
             homework=body.homework,
+            homework_due=body.homework_due,
             reason=body.reason,
         ),
     )

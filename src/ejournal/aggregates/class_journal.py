@@ -75,6 +75,9 @@ class Lesson(Value):
     substitution_id: UUID | None = None
     ktp_item: int | None = None
     late: LateEntry | None = None
+    homework_due: date | None = None
+    """The school day the homework is due on (kept last: a lesson recorded before due dates
+    were kept decodes with none)."""
 
 
 class AttendanceEntry(Value):
@@ -236,13 +239,15 @@ class ClassJournal(Aggregate):
         actor: Actor
 
     class LessonDetailsRecorded(Aggregate.Event):
-        """Topic or homework filled in where none was recorded yet."""
+        """Topic or homework filled in where none was recorded yet; homework with the day it
+        is due (None in events recorded before due dates were kept)."""
 
         lesson_id: UUID
         topic: str | None
         homework: str | None
         late: LateEntry | None
         actor: Actor
+        homework_due: date | None = None
 
     class LessonDetailsCorrected(Aggregate.Event):
         """A recorded topic or homework was corrected, with the values it supersedes."""
@@ -254,6 +259,8 @@ class ClassJournal(Aggregate):
         previous_homework: str | None
         reason: str
         actor: Actor
+        homework_due: date | None = None
+        previous_homework_due: date | None = None
 
     class AttendanceRecorded(Aggregate.Event):
         lesson_id: UUID
@@ -543,6 +550,7 @@ class ClassJournal(Aggregate):
     def hold_lesson(self, lesson: Lesson, actor: Actor) -> None:
         if lesson.id in self.lessons:
             raise ClassJournalError("this lesson is already recorded")
+        _check_due(lesson.on, lesson.homework, lesson.homework_due)
         existing = self.lesson_at(lesson.on, lesson.slot)
         if existing is not None:
             raise ClassJournalError(
@@ -582,6 +590,7 @@ class ClassJournal(Aggregate):
         homework: str | None,
         late: LateEntry | None,
         actor: Actor,
+        homework_due: date | None = None,
     ) -> None:
         """Fill in a topic or homework not yet recorded (changing one is a correction)."""
         lesson = self.lesson(lesson_id)
@@ -594,8 +603,14 @@ class ClassJournal(Aggregate):
             raise ClassJournalError(
                 "the lesson already has this recorded; change it by a correction with a reason"
             )
+        _check_due(lesson.on, homework, homework_due)
         self._lesson_details_recorded(
-            lesson_id=lesson_id, topic=topic, homework=homework, late=late, actor=actor
+            lesson_id=lesson_id,
+            topic=topic,
+            homework=homework,
+            late=late,
+            actor=actor,
+            homework_due=homework_due,
         )
 
     @event(LessonDetailsRecorded)
@@ -606,6 +621,7 @@ class ClassJournal(Aggregate):
         homework: str | None,
         late: LateEntry | None,
         actor: Actor,
+        homework_due: date | None = None,
     ) -> None:
         lesson = self.lessons[lesson_id]
         update: dict[str, object] = {}
@@ -613,6 +629,7 @@ class ClassJournal(Aggregate):
             update["topic"] = topic
         if homework is not None:
             update["homework"] = homework
+            update["homework_due"] = homework_due
         self.lessons[lesson_id] = lesson.model_copy(update=update)
 
     def correct_lesson_details(
@@ -622,12 +639,14 @@ class ClassJournal(Aggregate):
         homework: str | None,
         reason: str,
         actor: Actor,
+        homework_due: date | None = None,
     ) -> None:
         lesson = self.lesson(lesson_id)
         self._check_period_open(lesson.on)
         _require_reason(reason)
-        if (topic, homework) == (lesson.topic, lesson.homework):
+        if (topic, homework, homework_due) == (lesson.topic, lesson.homework, lesson.homework_due):
             raise ClassJournalError("the correction changes nothing")
+        _check_due(lesson.on, homework, homework_due)
         self._lesson_details_corrected(
             lesson_id=lesson_id,
             topic=topic,
@@ -636,6 +655,8 @@ class ClassJournal(Aggregate):
             previous_homework=lesson.homework,
             reason=reason,
             actor=actor,
+            homework_due=homework_due,
+            previous_homework_due=lesson.homework_due,
         )
 
     @event(LessonDetailsCorrected)
@@ -648,9 +669,11 @@ class ClassJournal(Aggregate):
         previous_homework: str | None,
         reason: str,
         actor: Actor,
+        homework_due: date | None = None,
+        previous_homework_due: date | None = None,
     ) -> None:
         self.lessons[lesson_id] = self.lessons[lesson_id].model_copy(
-            update={"topic": topic, "homework": homework}
+            update={"topic": topic, "homework": homework, "homework_due": homework_due}
         )
 
     # --- attendance -----------------------------------------------------------------------
@@ -1091,6 +1114,16 @@ class ClassJournal(Aggregate):
 def _check_roster(student_id: UUID, roster: frozenset[UUID]) -> None:
     if student_id not in roster:
         raise StudentNotOnRosterError("the student is not on this journal's page on that date")
+
+
+def _check_due(on: date, homework: str | None, due: date | None) -> None:
+    """Homework is due on a day after the lesson it was set at; no homework, no due date."""
+    if due is None:
+        return
+    if homework is None:
+        raise ClassJournalError("a due date goes with homework")
+    if due <= on:
+        raise ClassJournalError(f"homework set on {on} is due on a later day, not {due}")
 
 
 def _require_reason(reason: str | None) -> None:

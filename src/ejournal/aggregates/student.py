@@ -82,6 +82,28 @@ class AdditionalEducation(Value):
     end: date | None = None
 
 
+class AbsenceNotice(Value):
+    """A parent's advance notice that their child will miss school: the days, optionally only
+    some lessons of each (``first_slot`` to ``last_slot``), and why, in the parent's words."""
+
+    id: UUID
+    start: date
+    end: date
+    first_slot: int | None = None
+    last_slot: int | None = None
+    text: str
+    given_by: UUID
+    """The parent's account."""
+
+    def covers(self, day: date, slot: int) -> bool:
+        """Whether an absence from a lesson on a day is one the notice told of."""
+        return (
+            self.start <= day <= self.end
+            and (self.first_slot is None or self.first_slot <= slot)
+            and (self.last_slot is None or slot <= self.last_slot)
+        )
+
+
 class Student(Aggregate):
     """A student of the school."""
 
@@ -95,6 +117,7 @@ class Student(Aggregate):
         movements: list[Movement]
         withdrawn: bool
         additional_education: dict[UUID, AdditionalEducation] = {}
+        notices: dict[UUID, AbsenceNotice] = {}
 
     class Snapshot(AggregateSnapshot):
         state: Student.State
@@ -503,6 +526,40 @@ class Student(Aggregate):
         activities = self.activities()
         activities[activity_id] = activities[activity_id].model_copy(update={"end": on})
         self.additional_education = activities
+
+    # --- a parent's notice of absence (issue 14) -----------------------------------------------
+    # Kept last, as above: a snapshot taken before these events has no notices.
+
+    class AbsenceNoticeGiven(Aggregate.Event):
+        """A parent gave notice of their child's absence (Gymnasium 2 §3.7: the parent, the
+        legal representative, speaks for the child); the class teacher decides the reason."""
+
+        notice: AbsenceNotice
+        actor: Actor
+
+    def absence_notices(self) -> dict[UUID, AbsenceNotice]:
+        """The notices of absence the family gave, by id."""
+        return dict(self.__dict__.get("notices", {}))
+
+    def give_absence_notice(self, notice: AbsenceNotice, actor: Actor) -> None:
+        self._check_on_roll()
+        if notice.id in self.absence_notices():
+            raise StudentError("this notice is already recorded")
+        if notice.end < notice.start:
+            raise StudentError("a notice's last day is on or after its first")
+        if (
+            notice.first_slot is not None
+            and notice.last_slot is not None
+            and notice.last_slot < notice.first_slot
+        ):
+            raise StudentError("a notice's last lesson is at or after its first")
+        if not notice.text.strip():
+            raise StudentError("a notice says why the child will be absent")
+        self._absence_notice_given(notice=notice, actor=actor)
+
+    @event(AbsenceNoticeGiven)
+    def _absence_notice_given(self, notice: AbsenceNotice, actor: Actor) -> None:
+        self.notices = {**self.absence_notices(), notice.id: notice}
 
     def _check_on_roll(self) -> None:
         if self.withdrawn:

@@ -104,6 +104,10 @@ class SetAbsenceReason(Command):
     note: Comment | None = None
     reason: Reason | None = None
     """Why an absence reason already recorded is changed."""
+    first_slot: int | None = Field(default=None, ge=0, le=12)
+    """Only lessons from this one of each day (a notice of a few lessons' absence)."""
+    last_slot: int | None = Field(default=None, ge=0, le=12)
+    """Only lessons up to this one of each day."""
 
 
 def set_absence_reason(school: School, actor: Actor, cmd: SetAbsenceReason) -> Recorded:
@@ -117,7 +121,7 @@ def set_absence_reason(school: School, actor: Actor, cmd: SetAbsenceReason) -> R
             journal = school.journal(journal_id)
             changed = False
             for lesson in journal.lessons.values():
-                if not cmd.start <= lesson.on <= cmd.end:
+                if not cmd.start <= lesson.on <= cmd.end or not _in_slots(cmd, lesson.slot):
                     continue
                 entry = journal.attendance_of(lesson.id, cmd.student_id)
                 if (
@@ -139,3 +143,9 @@ def set_absence_reason(school: School, actor: Actor, cmd: SetAbsenceReason) -> R
         return school.record(*touched)
 
     return school.run(attempt)
+
+
+def _in_slots(cmd: SetAbsenceReason, slot: int) -> bool:
+    return (cmd.first_slot is None or cmd.first_slot <= slot) and (
+        cmd.last_slot is None or slot <= cmd.last_slot
+    )

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID, uuid4
 
 from pydantic import Field
@@ -18,6 +18,7 @@ from ejournal.commands.timing import (
     check_correction_window,
     check_lesson_day,
     first_grade_check,
+    is_school_day,
     lateness,
 )
 from ejournal.errors import InvariantError
@@ -27,15 +28,62 @@ from ejournal.roles import Actor
 from ejournal.text import Homework, Reason, Topic
 
 
+class HomeworkDueError(InvariantError):
+    """A due date the teacher gave is not a school day of the class after the lesson."""
+
+    slug = "homework-due-not-a-school-day"
+    title = "Homework is due on a school day after the lesson"
+    status = 422
+
+
 class HoldLesson(Command):
-    """Record that a lesson was held: its date and slot, topic and homework."""
+    """Record that a lesson was held: its date and slot, topic and homework (due by default at
+    the journal's next lesson in the class's timetable, or on the school day the teacher gives)."""
 
     journal_id: UUID
     on: date
     slot: int = Field(ge=0, le=12)
     topic: Topic | None = None
     homework: Homework | None = None
+    homework_due: date | None = None
     ktp_item: int | None = Field(default=None, ge=1)
+
+
+def next_lesson_day(year: SchoolYear, journal: ClassJournal, after: date) -> date | None:
+    """The next school day after ``after`` on which the class's timetable has a lesson of the
+    journal (the same subject, and subgroup), or None when the year has none left."""
+    weekdays = {
+        e.weekday for e in year.timetable.get(journal.class_code, ()) if e.journal_id == journal.id
+    }
+    day = after + timedelta(days=1)
+    while weekdays and day <= year.ends_on:
+        if day.isoweekday() in weekdays and is_school_day(year, journal.class_code, day):
+            return day
+        day += timedelta(days=1)
+    return None
+
+
+def homework_due(
+    year: SchoolYear,
+    journal: ClassJournal,
+    on: date,
+    homework: str | None,
+    given: date | None,
+) -> date | None:
+    """When homework set at a lesson on ``on`` is due: the day the teacher gives, which must be
+    a school day of the class after the lesson, or else the journal's next lesson."""
+    if homework is None:
+        if given is not None:
+            raise HomeworkDueError("a due date goes with homework")
+        return None
+    if given is None:
+        return next_lesson_day(year, journal, on)
+    if given <= on or not is_school_day(year, journal.class_code, given):
+        raise HomeworkDueError(
+            f"homework set on {on.isoformat()} is due on a school day of class"
+            f" {journal.class_code} after the lesson; {given.isoformat()} is not one"
+        )
+    return given
 
 
 def _year_of(school: School, journal: ClassJournal) -> SchoolYear:
@@ -54,6 +102,7 @@ def _new_lesson(
     topic: str | None,
     homework: str | None,
     ktp_item: int | None,
+    due: date | None = None,
 ) -> Lesson:
     substitution = writer_of_lesson(actor, journal, on, slot, year.profile)
     check_lesson_day(year, journal.class_code, on)
@@ -65,6 +114,7 @@ def _new_lesson(
         slot=slot,
         topic=topic,
         homework=homework,
+        homework_due=homework_due(year, journal, on, homework, due),
         taught_by=actor.account_id,
         substitution_id=substitution.id if substitution else None,
         ktp_item=ktp_item,
@@ -104,6 +154,7 @@ def hold_lesson(school: School, actor: Actor, cmd: HoldLesson) -> Recorded:
             topic=cmd.topic,
             homework=cmd.homework,
             ktp_item=cmd.ktp_item,
+            due=cmd.homework_due,
         )
         journal.hold_lesson(lesson, actor)
         return school.record(journal, ids={"lesson_id": lesson.id})
@@ -118,6 +169,7 @@ class RecordLessonDetails(Command):
     lesson_id: UUID
     topic: Topic | None = None
     homework: Homework | None = None
+    homework_due: date | None = None
 
 
 def record_lesson_details(school: School, actor: Actor, cmd: RecordLessonDetails) -> Recorded:
@@ -131,7 +183,10 @@ def record_lesson_details(school: School, actor: Actor, cmd: RecordLessonDetails
         late = _details_lateness(
             year, journal, actor, lesson.on, lesson.slot, cmd.topic, cmd.homework
         )
-        journal.record_lesson_details(cmd.lesson_id, cmd.topic, cmd.homework, late, actor)
+        due = homework_due(year, journal, lesson.on, cmd.homework, cmd.homework_due)
+        journal.record_lesson_details(
+            cmd.lesson_id, cmd.topic, cmd.homework, late, actor, homework_due=due
+        )
         return school.record(journal)
 
     return school.run(attempt)
@@ -145,6 +200,9 @@ class CorrectLessonDetails(Command):
     lesson_id: UUID
     topic: Topic | None = None
     homework: Homework | None = None
+    homework_due: date | None = None
+    """A new due date for the homework; left out, it stays (or, for changed homework, is the
+    journal's next lesson)."""
     reason: Reason
 
 
@@ -163,7 +221,15 @@ def correct_lesson_details(school: School, actor: Actor, cmd: CorrectLessonDetai
             check_correction_window(year, windows.topic_window, lesson.on, record="topic")
         if homework != lesson.homework:
             check_correction_window(year, windows.homework_window, lesson.on, record="homework")
-        journal.correct_lesson_details(cmd.lesson_id, topic, homework, cmd.reason, actor)
+        if cmd.homework_due is None and homework == lesson.homework:
+            due = lesson.homework_due
+        else:
+            due = homework_due(year, journal, lesson.on, homework, cmd.homework_due)
+        if due != lesson.homework_due and homework == lesson.homework:
+            check_correction_window(year, windows.homework_window, lesson.on, record="homework")
+        journal.correct_lesson_details(
+            cmd.lesson_id, topic, homework, cmd.reason, actor, homework_due=due
+        )
         return school.record(journal)
 
     return school.run(attempt)
@@ -179,6 +245,7 @@ class RecordWholeLesson(Command):
     slot: int = Field(ge=0, le=12)
     topic: Topic | None = None
     homework: Homework | None = None
+    homework_due: date | None = None
     ktp_item: int | None = Field(default=None, ge=1)
     attendance: dict[UUID, Attendance] = {}
     marks: tuple[MarkEntry, ...] = ()
@@ -200,6 +267,7 @@ def record_whole_lesson(school: School, actor: Actor, cmd: RecordWholeLesson) ->
                 topic=cmd.topic,
                 homework=cmd.homework,
                 ktp_item=cmd.ktp_item,
+                due=cmd.homework_due,
             )
             journal.hold_lesson(lesson, actor)
         else:
@@ -211,7 +279,10 @@ def record_whole_lesson(school: School, actor: Actor, cmd: RecordWholeLesson) ->
                 late = _details_lateness(
                     year, journal, actor, lesson.on, lesson.slot, topic, homework
                 )
-                journal.record_lesson_details(lesson.id, topic, homework, late, actor)
+                due = homework_due(year, journal, lesson.on, homework, cmd.homework_due)
+                journal.record_lesson_details(
+                    lesson.id, topic, homework, late, actor, homework_due=due
+                )
         roster = year.roster(year.journals[journal.id], lesson.on)
         if cmd.attendance:
             late = lateness(

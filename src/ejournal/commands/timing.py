@@ -60,6 +60,16 @@ def check_lesson_day(year: SchoolYear, class_code: str, on: date) -> None:
         raise NoLessonsThatDayError(f"class {class_code} has no lessons on {on} ({why})")
 
 
+def is_school_day(year: SchoolYear, class_code: str, on: date) -> bool:
+    """Whether a class has lessons on a day: in the year, in one of its grade's periods, and a
+    working day of its calendar (not a weekend, a public holiday or a closure)."""
+    return (
+        year.starts_on <= on <= year.ends_on
+        and year.period_of_class(on, class_code) is not None
+        and year.calendar().is_working_day(on, class_code)
+    )
+
+
 def lateness(
     year: SchoolYear,
     journal: ClassJournal,
@@ -72,19 +82,45 @@ def lateness(
     results_date: date | None = None,
 ) -> LateEntry | None:
     """None for an entry in time; a LateEntry under a permission; otherwise refused."""
-    deadline = entry_deadline(
+    deadline = lesson_deadline(
+        year,
+        journal.class_code,
+        journal.subject,
+        entry=entry,
+        on=on,
+        slot=slot,
+        work_kind=work_kind,
+        results_date=results_date,
+    )
+    return _judge(year, RecordKind(entry.value), deadline, journal, on, actor)
+
+
+def lesson_deadline(
+    year: SchoolYear,
+    class_code: str,
+    subject: str,
+    *,
+    entry: EntryKind,
+    on: date,
+    slot: int,
+    work_kind: WorkKind | None = None,
+    results_date: date | None = None,
+) -> Deadline | None:
+    """The deadline the year's regulation profile sets for one entry about a lesson of a class
+    (in the school's zone, on its working-day calendar, from the bells and the timetable): the
+    one rule commands judge entries by and a teacher's day shows."""
+    return entry_deadline(
         year.profile,
         year.calendar(),
         entry=entry,
         lesson_date=on,
-        class_code=journal.class_code,
-        subject=journal.subject,
+        class_code=class_code,
+        subject=subject,
         work_kind=work_kind,
         lesson_end=year.lesson_end(slot),
-        class_day_end=year.class_day_end(journal.class_code, on),
+        class_day_end=year.class_day_end(class_code, on),
         results_date=results_date,
     )
-    return _judge(year, RecordKind(entry.value), deadline, journal, on, actor)
 
 
 def period_mark_lateness(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ejournal.projections.account_directory import AccountDirectory
 from ejournal.projections.audit_trail.projection import AuditTrail
 from ejournal.projections.diary import Diary
 from ejournal.projections.journal_grid import JournalGrid
@@ -12,4 +13,11 @@ from ejournal.projections.summary_sheets import SummarySheets
 
 def read_models() -> list[ReadModel]:
     """A fresh instance of each read model, in the order they are reported."""
-    return [JournalGrid(), Diary(), SummarySheets(), Reporting(), AuditTrail()]
+    return [
+        JournalGrid(),
+        Diary(),
+        SummarySheets(),
+        Reporting(),
+        AuditTrail(),
+        AccountDirectory(),
+    ]

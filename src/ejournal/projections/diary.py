@@ -111,9 +111,11 @@ _DDL = (
         lesson_date TEXT NOT NULL,
         slot INTEGER NOT NULL,
         topic TEXT,
-        homework TEXT
+        homework TEXT,
+        homework_due TEXT
     )""",
     "CREATE INDEX IF NOT EXISTS diary_lessons_journal ON diary_lessons (journal_id, lesson_date)",
+    "CREATE INDEX IF NOT EXISTS diary_lessons_due ON diary_lessons (journal_id, homework_due)",
     """CREATE TABLE IF NOT EXISTS diary_marks (
         mark_id TEXT PRIMARY KEY,
         journal_id TEXT NOT NULL,
@@ -151,8 +153,9 @@ class Diary(ReadModel):
     """The diary read model: each student's days, marks, averages and forecasts."""
 
     name: ClassVar[str] = "diary"
-    version: ClassVar[int] = 2
-    """2: the year's results (year, exam, final marks) show as periods of the whole year."""
+    version: ClassVar[int] = 3
+    """2: the year's results (year, exam, final marks) show as periods of the whole year.
+    3: homework carries the day it is due."""
     tables: ClassVar[tuple[str, ...]] = (
         "diary_periods",
         "diary_journals",
@@ -271,12 +274,13 @@ def _lesson_held(e: ClassJournal.LessonHeld) -> _Statements:
     return [
         (
             """INSERT INTO diary_lessons (lesson_id, journal_id, lesson_date, slot, topic,
-                homework)
+                homework, homework_due)
             VALUES (%(lesson_id)s, %(journal_id)s, %(lesson_date)s, %(slot)s, %(topic)s,
-                %(homework)s)
+                %(homework)s, %(homework_due)s)
             ON CONFLICT (lesson_id) DO UPDATE SET journal_id = excluded.journal_id,
                 lesson_date = excluded.lesson_date, slot = excluded.slot,
-                topic = excluded.topic, homework = excluded.homework""",
+                topic = excluded.topic, homework = excluded.homework,
+                homework_due = excluded.homework_due""",
             {
                 "lesson_id": str(lesson.id),
                 "journal_id": str(e.originator_id),
@@ -284,6 +288,7 @@ def _lesson_held(e: ClassJournal.LessonHeld) -> _Statements:
                 "slot": lesson.slot,
                 "topic": lesson.topic,
                 "homework": lesson.homework,
+                "homework_due": _iso(lesson.homework_due),
             },
         )
     ]
@@ -294,9 +299,17 @@ def _lesson_details_recorded(e: ClassJournal.LessonDetailsRecorded) -> _Statemen
     return [
         (
             """UPDATE diary_lessons SET topic = COALESCE(%(topic)s, topic),
-                homework = COALESCE(%(homework)s, homework)
+                homework = COALESCE(%(homework)s, homework),
+                homework_due = CASE WHEN %(set_homework)s THEN %(homework_due)s
+                    ELSE homework_due END
             WHERE lesson_id = %(lesson_id)s""",
-            {"lesson_id": str(e.lesson_id), "topic": e.topic, "homework": e.homework},
+            {
+                "lesson_id": str(e.lesson_id),
+                "topic": e.topic,
+                "homework": e.homework,
+                "set_homework": e.homework is not None,
+                "homework_due": _iso(e.homework_due),
+            },
         )
     ]
 
@@ -305,11 +318,21 @@ def _lesson_details_recorded(e: ClassJournal.LessonDetailsRecorded) -> _Statemen
 def _lesson_details_corrected(e: ClassJournal.LessonDetailsCorrected) -> _Statements:
     return [
         (
-            """UPDATE diary_lessons SET topic = %(topic)s, homework = %(homework)s
+            """UPDATE diary_lessons SET topic = %(topic)s, homework = %(homework)s,
+                homework_due = %(homework_due)s
             WHERE lesson_id = %(lesson_id)s""",
-            {"lesson_id": str(e.lesson_id), "topic": e.topic, "homework": e.homework},
+            {
+                "lesson_id": str(e.lesson_id),
+                "topic": e.topic,
+                "homework": e.homework,
+                "homework_due": _iso(e.homework_due),
+            },
         )
     ]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 # --- attendance ---------------------------------------------------------------------------------
@@ -483,6 +506,8 @@ class DiaryLesson(DiaryModel):
     subject_name: str
     topic: str | None
     homework: str | None
+    homework_due: date | None
+    """The school day the homework is due (None for homework set before due dates were kept)."""
     marks: tuple[DiaryMark, ...]
     attendance: DiaryAttendance | None
 
@@ -591,6 +616,9 @@ def diary_week(cursor: Cursor, student_id: UUID, start: date, end: date) -> Diar
                 subject_name=subject_name,
                 topic=row["topic"],
                 homework=row["homework"],
+                homework_due=date.fromisoformat(row["homework_due"])
+                if row["homework_due"]
+                else None,
                 marks=tuple(marks.get(row["lesson_id"], ())),
                 attendance=attendance.get(row["lesson_id"]),
             )
@@ -609,6 +637,54 @@ def diary_week(cursor: Cursor, student_id: UUID, start: date, end: date) -> Diar
         )
         day += _ONE_DAY
     return DiaryView(student_id=student_id, start=start, end=end, days=tuple(days))
+
+
+class HomeworkDue(DiaryModel):
+    """Homework as the day it is due shows it: what, in which subject, set at which lesson."""
+
+    due: date
+    lesson_id: UUID
+    journal_id: UUID
+    subject: str
+    subject_name: str
+    set_on: date
+    homework: str
+
+
+def homework_due_between(
+    cursor: Cursor, student_id: UUID, start: date, end: date
+) -> list[HomeworkDue]:
+    """The homework a student has due from ``start`` to ``end`` (inclusive): set at lessons of
+    the journals the student was on the day it was set, in due date and subject order."""
+    student = str(student_id)
+    # Homework is set before it is due, at any time before: every journal the student was on
+    # up to ``end`` may have some due within the range.
+    journals = _journals_on(cursor, student, date.min, end)
+    due: list[HomeworkDue] = []
+    subjects = _subjects(cursor, set(journals))
+    for journal_id, spans in sorted(journals.items()):
+        cursor.execute(
+            """SELECT * FROM diary_lessons WHERE journal_id = %(journal_id)s
+                AND homework IS NOT NULL
+                AND homework_due BETWEEN %(start)s AND %(end)s""",
+            {"journal_id": journal_id, "start": start.isoformat(), "end": end.isoformat()},
+        )
+        subject, subject_name = subjects[journal_id]
+        for row in cursor.fetchall():
+            if not any(_covers(s, row["lesson_date"]) for s in spans):
+                continue
+            due.append(
+                HomeworkDue(
+                    due=date.fromisoformat(row["homework_due"]),
+                    lesson_id=UUID(row["lesson_id"]),
+                    journal_id=UUID(journal_id),
+                    subject=subject,
+                    subject_name=subject_name,
+                    set_on=date.fromisoformat(row["lesson_date"]),
+                    homework=row["homework"],
+                )
+            )
+    return sorted(due, key=lambda h: (h.due, h.subject_name, h.set_on, str(h.lesson_id)))
 
 
 def diary_averages(cursor: Cursor, student_id: UUID, period_id: str) -> list[SubjectAverage]:

@@ -3,9 +3,11 @@ what they supersede."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
+import orjson
 import pytest
 
 from ejournal import clock
@@ -21,6 +23,7 @@ from ejournal.aggregates.class_journal import (
 )
 from ejournal.marks import Attendance, WorkKind
 from ejournal.roles import Actor, Role
+from ejournal.transcoding import OrjsonTranscoder, PydanticMapper
 
 TEACHER = Actor(account_id=uuid4(), role=Role.TEACHER)
 DEPUTY = Actor(account_id=uuid4(), role=Role.DEPUTY)
@@ -230,3 +233,72 @@ def test_a_year_mark_is_kept_with_the_time_it_was_recorded() -> None:
     year_mark = journal.period_mark("Y", STUDENT)
     assert year_mark is not None
     assert (year_mark.value, year_mark.recorded_at) == ("5", datetime(2027, 5, 20, 9, tzinfo=UTC))
+
+
+# --- homework due dates (issue 14) ------------------------------------------------------------
+
+
+def test_homework_is_due_on_a_later_day_and_only_with_homework() -> None:
+    journal = new_journal()
+    lesson = held(journal)
+    journal.collect_events()
+    with pytest.raises(ClassJournalError, match="later day"):
+        journal.record_lesson_details(lesson.id, None, "№ 1", None, TEACHER, homework_due=lesson.on)
+    with pytest.raises(ClassJournalError, match="goes with homework"):
+        journal.hold_lesson(
+            Lesson(
+                id=uuid4(),
+                on=date(2026, 9, 7),
+                slot=2,
+                taught_by=TEACHER.account_id,
+                homework_due=date(2026, 9, 8),
+            ),
+            TEACHER,
+        )
+    assert journal.collect_events() == []
+    journal.record_lesson_details(
+        lesson.id, None, "№ 1", None, TEACHER, homework_due=date(2026, 9, 8)
+    )
+    (recorded,) = journal.collect_events()
+    assert isinstance(recorded, ClassJournal.LessonDetailsRecorded)
+    assert recorded.homework_due == date(2026, 9, 8)
+    assert journal.lesson(lesson.id).homework_due == date(2026, 9, 8)
+
+
+def test_a_due_date_is_corrected_by_a_new_event_naming_the_one_it_supersedes() -> None:
+    journal = new_journal()
+    lesson = held(journal)
+    journal.record_lesson_details(
+        lesson.id, None, "№ 1", None, TEACHER, homework_due=date(2026, 9, 8)
+    )
+    journal.collect_events()
+    journal.correct_lesson_details(
+        lesson.id, "Дроби", "№ 1", "перенос урока", TEACHER, homework_due=date(2026, 9, 9)
+    )
+    (corrected,) = journal.collect_events()
+    assert isinstance(corrected, ClassJournal.LessonDetailsCorrected)
+    assert (corrected.previous_homework_due, corrected.homework_due) == (
+        date(2026, 9, 8),
+        date(2026, 9, 9),
+    )
+
+
+def test_homework_recorded_before_due_dates_were_kept_still_decodes() -> None:
+    """Old events have no ``homework_due`` in their stored form; they decode with none."""
+    mapper = PydanticMapper(transcoder=OrjsonTranscoder())
+    journal = new_journal()
+    lesson = held(journal)
+    journal.record_lesson_details(
+        lesson.id, None, "№ 1", None, TEACHER, homework_due=date(2026, 9, 8)
+    )
+    held_event, details = journal.collect_events()
+    for event, field in ((held_event, "lesson"), (details, None)):
+        stored = mapper.to_stored_event(event)
+        state = orjson.loads(stored.state)
+        if field is None:
+            del state["homework_due"]
+        else:
+            del state[field]["homework_due"]
+        old = mapper.to_domain_event(dataclasses.replace(stored, state=orjson.dumps(state)))
+        replayed = old.lesson.homework_due if field else old.homework_due  # type: ignore[attr-defined]
+        assert replayed is None
