@@ -220,6 +220,7 @@ ROLE_RU: dict[Role, str] = {
     Role.STUDENT: "ученик",
     Role.INSPECTOR: "инспектор",
     Role.ARCHIVIST: "архивариус",
+    Role.PSYCHOLOGIST: "педагог-психолог",
     Role.AUDITOR: "аудитор",
     Role.SYSTEM: "система",
 }
