@@ -131,6 +131,9 @@ CurrentDeputy = Annotated[Actor, Depends(acting_as(Role.DEPUTY))]
 CurrentAdministrator = Annotated[Actor, Depends(acting_as(Role.ADMINISTRATOR))]
 CurrentSecretary = Annotated[Actor, Depends(acting_as(Role.SECRETARY, Role.ADMINISTRATOR))]
 CurrentAdministration = Annotated[Actor, Depends(acting_as(*sorted(ADMINISTRATION)))]
+CurrentAccessKeeper = Annotated[Actor, Depends(acting_as(Role.ADMINISTRATOR, Role.CLASS_TEACHER))]
+"""Who gives and controls access: the administrator, and a class teacher for their class's
+families (Lyceum 68 §3.5.6, §3.5.10; the core decides which accounts)."""
 CurrentRollKeeper = Annotated[
     Actor, Depends(acting_as(Role.CLASS_TEACHER, Role.SECRETARY, Role.ADMINISTRATOR))
 ]
@@ -159,10 +162,12 @@ CurrentReader = Annotated[
             Role.ARCHIVIST,
             Role.CLASS_TEACHER,
             Role.TEACHER,
+            Role.PSYCHOLOGIST,
         )
     ),
 ]
-"""Anyone who may read journals at all; each read is further scoped to what they may see."""
+"""Anyone who may read journals or a class's sheets at all; each read is further scoped to what
+they may see."""
 CurrentIntegrityReader = Annotated[
     Actor,
     Depends(

@@ -256,11 +256,12 @@ def class_sheets(school: School, account: Account, year: str, class_code: str) -
     teacher (School 77 §4.3.10), and a subject teacher who teaches in the class (School 77
     §4.4.11: «Отчет по итогам успеваемости класса за учебный период», «Сводная ведомость учета
     успеваемости обучающихся класса»; Gymnasium 2 §3.1: a teacher sees every mark of the classes
-    they teach their subject in)."""
+    they teach their subject in), and the psychologist assigned to the class (School 77 §1.6)."""
     school_year = _school_class(school, year, class_code)
     if not (
         _reads_all(account, ADMINISTRATION)
         or account.leads(year, class_code)
+        or account.counsels(year, class_code)
         or teaches_class(school, account, year, class_code)
     ):
         raise NotFoundError("no such class")

@@ -22,6 +22,10 @@ class Role(StrEnum):
     INSPECTOR = "inspector"
     ARCHIVIST = "archivist"
     AUDITOR = "auditor"
+    PSYCHOLOGIST = "psychologist"
+    """A school psychologist (School 77 §1.6 counts «психологи» among the journal's users). The
+    regulations give them no entries to make: they read the progress and attendance of the
+    classes the administration assigns them, and nothing else."""
     SYSTEM = "system"
     """The service itself (year set-up from a migration, the archive recording a verification)."""
 
@@ -43,6 +47,7 @@ ROLE_NAMES_RU: dict[Role, str] = {
     Role.INSPECTOR: "инспектор",
     Role.ARCHIVIST: "архивариус",
     Role.AUDITOR: "аудитор",
+    Role.PSYCHOLOGIST: "педагог-психолог",
     Role.SYSTEM: "система",
 }
 

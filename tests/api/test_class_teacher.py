@@ -390,3 +390,108 @@ def test_the_class_teacher_corrects_attendance_in_the_classs_journals(api: Api) 
     )
     assert other["detail"] == missing["detail"]
     assert world.school.position() == position
+
+
+def test_the_class_teacher_gives_and_controls_a_familys_access(api: Api) -> None:
+    """Lyceum 68 §3.5.6 «предоставляют реквизиты доступа родителям … и учащимся», §3.5.10
+    «осуществляют контроль доступа»: the class teacher creates the parent's account, gives it
+    the parent role, sets its password, and blocks and unblocks it, for their own class only."""
+    child = api.world.students[3]
+    made = api.post(
+        "/api/v1/accounts", "class_teacher", {"login": "zueva", "full_name": "Зуева Анна Ильинична"}
+    )
+    assert made.status_code == 201, made.text
+    parent = UUID(made.json()["ids"]["account_id"])
+    password_url = f"/api/v1/accounts/{parent}/password"
+    # No password for an account that is nobody's family yet: it is not the class teacher's.
+    before = api.world.school.position()
+    assert_refused(
+        api.post(password_url, "class_teacher", {"password": "a family passphrase"}),
+        404,
+        "not-found",
+    )
+    assert api.world.school.position() == before
+    api.world.guardian_account(child, parent, "Зуева Анна Ильинична")
+    granted = api.post(
+        f"/api/v1/accounts/{parent}/family-roles",
+        "class_teacher",
+        {"role": "parent", "student_id": str(child)},
+    )
+    assert granted.status_code == 201, granted.text
+    set_ = api.post(password_url, "class_teacher", {"password": "a one-time passphrase"})
+    assert set_.status_code == 201, set_.text
+    event = list(api.world.school.events.get(parent))[-1]
+    assert isinstance(event, Account.CredentialSet)
+    assert (event.actor, event.temporary) == (api.actors["class_teacher"], True)
+    # The class teacher knows it: the parent replaces it before the first login (Gymnasium 2
+    # §3.2, §5.4).
+    first = api.client.post(
+        "/api/v1/auth/token",
+        data={"username": f"zueva@{api.school}", "password": "a one-time passphrase"},
+    )
+    assert_refused(first, 403, "password-change-required")
+    changed = api.client.post(
+        "/api/v1/auth/password-change",
+        json={
+            "username": f"zueva@{api.school}",
+            "current_password": "a one-time passphrase",
+            "new_password": "a family passphrase",
+        },
+    )
+    assert changed.status_code == 204, changed.text
+
+    def login(password: str) -> int:
+        return int(
+            api.client.post(
+                "/api/v1/auth/token",
+                data={"username": f"zueva@{api.school}", "password": password},
+            ).status_code
+        )
+
+    assert login("a family passphrase") == 200
+    blocked = api.post(
+        f"/api/v1/accounts/{parent}/blocking", "class_teacher", {"reason": "утерян телефон"}
+    )
+    assert blocked.status_code == 201, blocked.text
+    assert login("a family passphrase") != 200
+    unblocked = api.post(
+        f"/api/v1/accounts/{parent}/unblocking", "class_teacher", {"reason": "новый телефон"}
+    )
+    assert unblocked.status_code == 201, unblocked.text
+    assert login("a family passphrase") == 200
+
+    # Staff accounts and other classes' families are not the class teacher's: they answer as
+    # missing ones, and a refused password leaves the old one working.
+    first_grader_parent = accounts.register_account(
+        api.world.school,
+        api.world.admin,
+        accounts.RegisterAccount(login="lapina", full_name="Лапина Ольга Юрьевна"),
+    ).ids["account_id"]
+    api.world.guardian_account(
+        api.world.first_graders[0], first_grader_parent, "Лапина Ольга Юрьевна"
+    )
+    accounts.grant_role(
+        api.world.school,
+        api.world.admin,
+        accounts.GrantRole(
+            account_id=first_grader_parent, role=Role.PARENT, student_id=api.world.first_graders[0]
+        ),
+    )
+    position = api.world.school.position()
+    for account_id in (api.actors["math"].account_id, first_grader_parent, uuid4()):
+        for path, body in (
+            ("password", {"password": "taken over passphrase"}),
+            ("blocking", {"reason": "r"}),
+            ("unblocking", {"reason": "r"}),
+        ):
+            assert_refused(
+                api.post(f"/api/v1/accounts/{account_id}/{path}", "class_teacher", body),
+                404,
+                "not-found",
+            )
+    assert api.world.school.position() == position
+    assert api.login("math").status_code == 200
+    for who in ("math", "parent", "secretary"):
+        assert_refused(
+            api.post(password_url, who, {"password": "another passphrase"}), 403, "forbidden"
+        )

@@ -158,3 +158,57 @@ def test_a_class_teacher_reads_their_own_classs_movement(api: Api) -> None:
     assert {row["to_class"] for row in everything} == {"5А", "1А"}
     assert own == [row for row in everything if "5А" in (row["from_class"], row["to_class"])]
     assert own
+
+
+def test_a_psychologist_reads_the_sheets_of_the_classes_assigned_only(api: Api) -> None:
+    """School 77 §1.6: psychologists are users of the journal. They read the progress and the
+    attendance of the class the administration assigns them; no journal, diary or other class."""
+    made = api.post(
+        f"{V1}/accounts",
+        "admin",
+        {"login": "psychologist", "full_name": "Орлова Нина Петровна"},
+    )
+    assert made.status_code == 201, made.text
+    account_id = made.json()["ids"]["account_id"]
+    unscoped = api.post(f"{V1}/accounts/{account_id}/roles", "admin", {"role": "psychologist"})
+    assert unscoped.status_code in (409, 422), unscoped.text
+    granted = api.post(
+        f"{V1}/accounts/{account_id}/roles",
+        "admin",
+        {"role": "psychologist", "class_code": "5А", "year": "2026/2027"},
+    )
+    assert granted.status_code == 201, granted.text
+    temporary = "a temporary passphrase"
+    assert api.post(f"{V1}/accounts/{account_id}/password", "admin", {"password": temporary})
+    password = "a psychologist's passphrase"
+    changed = api.client.post(
+        f"{V1}/auth/password-change",
+        json={
+            "username": f"psychologist@{api.school}",
+            "current_password": temporary,
+            "new_password": password,
+        },
+    )
+    assert changed.status_code == 204, changed.text
+    token = api.client.post(
+        f"{V1}/auth/token",
+        data={"username": f"psychologist@{api.school}", "password": password},
+    )
+    assert token.status_code == 200, token.text
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    after = granted.json()["position"]
+
+    def read(path: str) -> int:
+        return int(api.client.get(f"{V1}{path}", headers=headers).status_code)
+
+    assert read(f"/years/{YEAR}/classes/5А/sheets/progress?after={after}") == 200
+    assert read(f"/years/{YEAR}/classes/5А/sheets/attendance?after={after}") == 200
+    assert read(f"/years/{YEAR}/classes/1А/sheets/progress") == 404
+    assert read(f"/journals/{api.world.journals['math']}/grid") == 404
+    assert read(f"/family/children/{api.world.students[0]}/diary") == 403
+    recorded = api.client.post(
+        f"{V1}/journals/{api.world.journals['math']}/lessons",
+        json={"on": "2026-09-07", "slot": 1, "topic": "Дроби"},
+        headers=headers,
+    )
+    assert recorded.status_code in (403, 404)

@@ -15,7 +15,13 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, computed_field
 
 from api.commanding import RecordedPublic, Run
-from api.dependencies import CurrentAdministration, CurrentAdministrator, CurrentSession, SchoolApp
+from api.dependencies import (
+    CurrentAccessKeeper,
+    CurrentAdministration,
+    CurrentAdministrator,
+    CurrentSession,
+    SchoolApp,
+)
 from api.schemas.requests import RequestModel
 from api.schemas.school_year import YearLabel, url_label
 from ejournal.aggregates.account import Account, Grant
@@ -156,6 +162,7 @@ class PasswordSetter:
         self.credentials = credentials
 
     def __call__(self, school: School, actor: Actor, cmd: SetPassword) -> Recorded:
+        accounts.require_access_keeper(school, actor, cmd.account_id)
         # A password someone else chose is temporary (Gymnasium 2 §3.2, §5.4): whoever set it
         # knows it, so it opens no session until its holder replaces it with their own.
         temporary = actor.account_id != cmd.account_id
@@ -180,14 +187,11 @@ class PasswordSetter:
 
 
 @router.post("/accounts", status_code=201, summary="Create an account")
-def register_account(
-    administrator: CurrentAdministrator, body: AccountRequest, run: Run
-) -> RecordedPublic:
+def register_account(keeper: CurrentAccessKeeper, body: AccountRequest, run: Run) -> RecordedPublic:
     """Create a person's account, without roles or a password yet; the answer carries its
-    ``account_id``."""
-    return run(
-        accounts.register_account, administrator, accounts.RegisterAccount(**body.model_dump())
-    )
+    ``account_id``. The administrator creates any account; a class teacher creates those of
+    their class's families, and can then give them only a family role (Lyceum 68 §3.5.6)."""
+    return run(accounts.register_account, keeper, accounts.RegisterAccount(**body.model_dump()))
 
 
 @router.get("/accounts/{account_id}", summary="An account")
@@ -232,20 +236,20 @@ def revoke_role(
 
 @router.post("/accounts/{account_id}/blocking", status_code=201, summary="Block an account")
 def block_account(
-    administrator: CurrentAdministrator, account_id: UUID, body: BlockingRequest, run: Run
+    keeper: CurrentAccessKeeper, account_id: UUID, body: BlockingRequest, run: Run
 ) -> RecordedPublic:
     """Block the account's access at once (School 117 §10.1): each of its tokens is refused
     from the next request on (problem ``account-inactive``), and revoked if it is unblocked."""
     return run(
         accounts.block_account,
-        administrator,
+        keeper,
         accounts.BlockAccount(account_id=account_id, reason=body.reason),
     )
 
 
 @router.post("/accounts/{account_id}/unblocking", status_code=201, summary="Unblock an account")
 def unblock_account(
-    administrator: CurrentAdministrator,
+    keeper: CurrentAccessKeeper,
     account_id: UUID,
     body: BlockingRequest,
     session: CurrentSession,
@@ -253,13 +257,14 @@ def unblock_account(
 ) -> RecordedPublic:
     """Restore a blocked account's access: it logs in again, and the tokens it held when it was
     blocked stay dead."""
+    accounts.require_access_keeper(session.school.app, keeper, account_id)
     if session.school.app.view(Account, account_id, "account").blocked:
         # Revoked before access returns, so no old token works for a moment in between; a
         # blocked account could get no new token (login and API tokens need an active one).
         session.school.credentials.revoke_all(account_id)
     return run(
         accounts.unblock_account,
-        administrator,
+        keeper,
         accounts.UnblockAccount(account_id=account_id, reason=body.reason),
     )
 
@@ -286,7 +291,7 @@ def annul_account(
 
 @router.post("/accounts/{account_id}/password", status_code=201, summary="Set a password")
 def set_password(
-    administrator: CurrentAdministrator,
+    keeper: CurrentAccessKeeper,
     account_id: UUID,
     body: PasswordRequest,
     session: CurrentSession,
@@ -299,6 +304,6 @@ def set_password(
     (``POST /auth/password-change``)."""
     return run(
         PasswordSetter(session.school.credentials),
-        administrator,
+        keeper,
         SetPassword(account_id=account_id, password=body.password),
     )

@@ -220,6 +220,13 @@ class Account(Aggregate):
         """Whether this account is class teacher of a class in a school year."""
         return (year, class_code) in self.classes_led()
 
+    def counsels(self, year: str, class_code: str) -> bool:
+        """Whether this account is the psychologist assigned to a class in a school year."""
+        return any(
+            g.role is Role.PSYCHOLOGIST and g.year == year and g.class_code == class_code
+            for g in self.grants.values()
+        )
+
     def students_followed(self) -> frozenset[UUID]:
         """The children of a parent, or the student themself."""
         return frozenset(
@@ -242,6 +249,8 @@ class Account(Aggregate):
         self._check_not_annulled()
         if grant.role is Role.CLASS_TEACHER and grant.class_code is None:
             raise AccountError("a class teacher's role names the class")
+        if grant.role is Role.PSYCHOLOGIST and grant.class_code is None:
+            raise AccountError("a psychologist's role names the class they work with")
         if (grant.class_code is None) != (grant.year is None):
             raise AccountError("a role's class and its school year are named together")
         if grant.role in (Role.PARENT, Role.STUDENT) and grant.student_id is None:

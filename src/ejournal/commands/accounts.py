@@ -26,7 +26,11 @@ class RegisterAccount(Command):
 def register_account(school: School, actor: Actor, cmd: RegisterAccount) -> Recorded:
     def attempt() -> Recorded:
         resolve(school, actor)
-        require_role(actor, Role.ADMINISTRATOR, action="creating accounts")
+        # The administrator creates every account; a class teacher creates the accounts of
+        # their class's families, to give them access (Lyceum 68 §3.5.6; School 77 §3.1,
+        # §4.3.9; Belogorsk Instr. 3.2): an account is born without roles, and a class teacher
+        # can then grant it only a family role over a student of their class.
+        require_role(actor, Role.ADMINISTRATOR, Role.CLASS_TEACHER, action="creating accounts")
         if school.exists(account_id_for(cmd.login)):
             raise InvariantError(f"the login {cmd.login!r} is taken")
         account = Account.register(
@@ -112,9 +116,9 @@ class BlockAccount(Command):
 
 def block_account(school: School, actor: Actor, cmd: BlockAccount) -> Recorded:
     def attempt() -> Recorded:
-        resolve(school, actor)
-        require_role(actor, Role.ADMINISTRATOR, action="blocking accounts")
+        keeper = resolve(school, actor)
         account = school.account(cmd.account_id)
+        _require_access_keeper(school, actor, keeper, account, "blocking accounts")
         account.block(cmd.reason, actor)
         return school.record(account)
 
@@ -128,9 +132,9 @@ class UnblockAccount(Command):
 
 def unblock_account(school: School, actor: Actor, cmd: UnblockAccount) -> Recorded:
     def attempt() -> Recorded:
-        resolve(school, actor)
-        require_role(actor, Role.ADMINISTRATOR, action="unblocking accounts")
+        keeper = resolve(school, actor)
         account = school.account(cmd.account_id)
+        _require_access_keeper(school, actor, keeper, account, "unblocking accounts")
         account.unblock(cmd.reason, actor)
         return school.record(account)
 
@@ -178,13 +182,25 @@ class SetCredential(Command):
 
 def set_credential(school: School, actor: Actor, cmd: SetCredential) -> Recorded:
     def attempt() -> Recorded:
-        resolve(school, actor)
-        _self_or_administrator(actor, cmd.account_id, "setting credentials")
+        keeper = resolve(school, actor)
         account = school.account(cmd.account_id)
+        if actor.account_id != cmd.account_id:
+            _require_access_keeper(school, actor, keeper, account, "setting credentials")
         account.set_credential(cmd.credential_id, cmd.kind, actor, temporary=cmd.temporary)
         return school.record(account, ids={"credential_id": cmd.credential_id})
 
     return school.run(attempt)
+
+
+def require_access_keeper(school: School, actor: Actor, account_id: UUID) -> None:
+    """Refuse, before any secret or token is touched, an actor who may not give or control
+    this account's access (its own holder may set its own password): a refused attempt must
+    not leave the account without the password or tokens it had."""
+    keeper = resolve(school, actor)
+    if actor.account_id != account_id:
+        _require_access_keeper(
+            school, actor, keeper, school.account(account_id), "setting credentials"
+        )
 
 
 class RevokeCredential(Command):
@@ -245,6 +261,38 @@ def _check_class_exists(school: School, year: str | None, class_code: str | None
     formed would lead nobody and stand in the log as if it did (answered as a missing one)."""
     if year is not None and class_code is not None:
         school.year_view(year).school_class(class_code)
+
+
+def _require_access_keeper(
+    school: School, actor: Actor, keeper: Account | None, account: Account, action: str
+) -> None:
+    """Who gives and controls an account's access: the administrator for every account; the
+    class teacher for a family account of their own class, whose every role is a parent's or a
+    student's over students of classes they lead (Lyceum 68 §3.5.6 «предоставляют реквизиты
+    доступа родителям … и учащимся», §3.5.10 «осуществляют контроль доступа родителей … и
+    учащихся»; School 77 §3.1; Belogorsk Instr. 3.2, 4.2). Anyone else's account is not theirs to
+    touch, and answers as a missing one."""
+    if actor.role is Role.CLASS_TEACHER and keeper is not None:
+        if not family_of_class(school, keeper, account):
+            raise NotFoundError("no such account")
+        return
+    require_role(actor, Role.ADMINISTRATOR, action=action)
+
+
+def family_of_class(school: School, keeper: Account, account: Account) -> bool:
+    """Whether an account is a family account of a class the keeper leads: it holds roles, all
+    of them a parent's or a student's, over students each in a class the keeper leads now."""
+    if not account.grants or account.roles() - set(FAMILY_ROLES):
+        return False
+    for student_id in account.students_followed():
+        student = school.student(student_id)
+        if (
+            student.year is None
+            or student.class_code is None
+            or not keeper.leads(student.year, student.class_code)
+        ):
+            return False
+    return True
 
 
 def _self_or_administrator(actor: Actor, account_id: UUID, action: str) -> None:

@@ -16,6 +16,7 @@ from ejournal.commands import attendance, lessons, marks, period_marks
 from ejournal.commands.marking import MarkEntry
 from ejournal.errors import AccessDeniedError, DeadlinePassedError, RuleViolationError
 from ejournal.marks import Attendance
+from ejournal.roles import Role
 
 MakeWorld = Callable[[str], World]
 MONDAY = date(2026, 9, 7)
@@ -136,6 +137,41 @@ def test_lyceum68_voids_only_on_a_deputys_remark(make_world: MakeWorld) -> None:
     voided = [e for e in journal_events(world) if isinstance(e, ClassJournal.MarkVoided)]
     assert voided[0].authorization_id == authorization
     assert voided[0].previous == "3"
+
+
+def test_lyceum68_director_authorises_a_voiding_like_a_deputy(make_world: MakeWorld) -> None:
+    """Lyceum 68 §3.9.2: the director views every page «с правом их редактирования»."""
+    world = make_world("lyceum68")
+    director = world.account("director", "Ковалёва Галина Викторовна", Role.DIRECTOR)
+    mark_id = marked(world)
+    authorization = marks.authorize_correction(
+        world.school,
+        director,
+        marks.AuthorizeCorrection(
+            journal_id=world.journals["math"],
+            mark_id=mark_id,
+            action="void",
+            remark="отметка выставлена не тому ученику",
+        ),
+    ).ids["authorization_id"]
+    void(world, mark_id, authorization)
+    assert world.school.journal(world.journals["math"]).marks[mark_id].voided
+
+
+def test_director_remarks_only_where_the_profile_names_the_director(
+    make_world: MakeWorld,
+) -> None:
+    world = make_world("school77")
+    director = world.account("director", "Ковалёва Галина Викторовна", Role.DIRECTOR)
+    mark_id = marked(world)
+    with pytest.raises(AccessDeniedError):
+        marks.authorize_correction(
+            world.school,
+            director,
+            marks.AuthorizeCorrection(
+                journal_id=world.journals["math"], mark_id=mark_id, action="void", remark="нет"
+            ),
+        )
 
 
 def test_gymnasium2_voids_within_seven_days_only(make_world: MakeWorld) -> None:

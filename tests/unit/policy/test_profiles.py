@@ -263,7 +263,7 @@ def test_issue_12_rules_are_profile_data() -> None:
         assert (window.days, window.clause.ref) == (7, "§8.6")
     assert corrections.voiding_on_remark_days == 7
     assert corrections.remark_by_roles == {"deputy", "administrator"}
-    assert lyceum.corrections.remark_by_roles == {"deputy"}
+    assert lyceum.corrections.remark_by_roles == {"deputy", "director"}
     for profile_id in SCHOOLS.keys() - {"gymnasium2"}:
         other = load_profile(profile_id).corrections
         assert other.attendance_window is other.topic_window is other.homework_window is None
