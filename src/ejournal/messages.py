@@ -32,6 +32,22 @@ class ProblemText:
 
 
 PROBLEMS: dict[str, ProblemText] = {
+    # Imports, everyday reads and homework due dates (issue 14).
+    "import-file-refused": ProblemText(
+        "Файл нельзя импортировать",
+        "Файл нельзя импортировать: {reason}. Ничего не записано.",
+        "Файл нельзя импортировать; ничего не записано.",
+    ),
+    "account-ambiguous": ProblemText(
+        "Под это имя подходит несколько учётных записей",
+        "Под это имя подходит несколько учётных записей ({logins}); укажите логин.",
+        "Под это имя подходит несколько учётных записей; укажите логин или идентификатор.",
+    ),
+    "homework-due-not-a-school-day": ProblemText(
+        "Срок домашнего задания — учебный день после урока",
+        "Срок домашнего задания должен быть учебным днём класса после урока, и задаётся он"
+        " только вместе с заданием.",
+    ),
     # Creating a school and its first login (Gymnasium 2 §3.2, §5.4).
     "school-exists": ProblemText(
         "Школа уже создана",
@@ -459,6 +475,8 @@ def _shown(value: Any) -> Any:
             return f"{datetime.fromisoformat(value):%d.%m.%Y %H:%M}"
         except ValueError:
             return value
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
     return value
 
 

@@ -4,6 +4,7 @@ and what was created or found already recorded."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ejournal.errors import EjournalError
 
@@ -26,6 +27,10 @@ class ImportFileError(EjournalError):
     slug = "import-file-refused"
     title = "The file cannot be imported"
     status = 422
+
+    def fields(self) -> dict[str, Any]:
+        # The detail is already a Russian sentence (an import is a school's own file).
+        return {**super().fields(), "reason": self.detail}
 
 
 @dataclass(frozen=True)
