@@ -38,6 +38,7 @@ from api.routers import (
     secretary,
     teacher,
 )
+from api.routers.administration.imports import app_import_jobs
 from ejournal import messages
 from ejournal.aggregates.base import request_id
 from ejournal.clock import Clock
@@ -46,13 +47,19 @@ from ejournal.settings import Settings
 API_PREFIX = "/api/v1"
 
 
+IMPORT_SHUTDOWN_WAIT_SECONDS = 30.0
+"""How long a stopping service waits for running imports before closing storage."""
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     """The service over one deployment's schools."""
     deployment = Deployment(settings or Settings(), clock)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(started: FastAPI) -> AsyncIterator[None]:
         yield
+        # Imports run in their own threads: let them end before the storage they write closes.
+        app_import_jobs(started.state).wait(IMPORT_SHUTDOWN_WAIT_SECONDS)
         deployment.close()
 
     app = FastAPI(

@@ -143,12 +143,18 @@ CurrentRollReader = Annotated[
     Actor,
     Depends(
         acting_as(
-            Role.SECRETARY, Role.ADMINISTRATOR, Role.DEPUTY, Role.DIRECTOR, Role.CLASS_TEACHER
+            Role.SECRETARY,
+            Role.ADMINISTRATOR,
+            Role.DEPUTY,
+            Role.DIRECTOR,
+            Role.CLASS_TEACHER,
+            Role.TEACHER,
         )
     ),
 ]
-"""Who reads students' records at all: the roll keepers, the administration, and class teachers
-(their own class's students only: the core scopes each student)."""
+"""Who reads students' records at all: the roll keepers, the administration, class teachers
+(their own class's students only: the core scopes each student), and teachers where the
+school's profile grants it (Gymnasium 2 §3.1; the core decides)."""
 CurrentFamily = Annotated[Actor, Depends(acting_as(Role.PARENT, Role.STUDENT))]
 CurrentReader = Annotated[
     Actor,

@@ -215,6 +215,27 @@ def test_a_class_teacher_reads_their_students_records(world: World) -> None:
         access.student_record(world.school, account_of(world, world.math), world.students[0])
 
 
+def test_gymnasium2_teachers_read_the_records_of_the_classes_they_teach(
+    make_world: Callable[[str], World],
+) -> None:
+    """Gymnasium 2 §3.1: a teacher reads the children's personal data «в том числе в
+    экстренных ситуациях»; elsewhere a subject teacher reads no student's record."""
+    world = make_world("gymnasium2")
+    math = account_of(world, world.math)
+    assert access.student_record(world.school, math, world.students[0]).id == world.students[0]
+    outsider = account_of(world, world.outsider)
+    with pytest.raises(NotFoundError):
+        access.student_record(world.school, outsider, world.students[0])
+    russian = account_of(world, world.russian)
+    with pytest.raises(NotFoundError):  # teaches 5А, not 1А
+        access.student_record(world.school, russian, world.first_graders[0])
+    school77 = make_world("school77")
+    with pytest.raises(NotFoundError):
+        access.student_record(
+            school77.school, account_of(school77, school77.math), school77.students[0]
+        )
+
+
 def test_a_class_teacher_corrects_attendance_in_their_class(world: World) -> None:
     # School 77 §4.3.8: the class teacher checks the absences daily and corrects them.
     world.at(MONDAY, 10)

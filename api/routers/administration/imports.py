@@ -25,7 +25,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
@@ -152,7 +152,25 @@ class ImportJobs:
 
     def __init__(self) -> None:
         self._jobs: OrderedDict[UUID, ImportJob] = OrderedDict()
+        self._workers: set[threading.Thread] = set()
         self._lock = threading.Lock()
+
+    def start(self, worker: threading.Thread) -> None:
+        """Run a job's worker, known until it ends, so a shutdown can wait for it."""
+        with self._lock:
+            self._workers = {w for w in self._workers if w.is_alive()}
+            self._workers.add(worker)
+        worker.start()
+
+    def wait(self, timeout: float) -> None:
+        """Let the running imports finish before the schools' storage closes: a worker cut off
+        mid-command would use a closed connection (on SQLite, a crash of the process). An
+        import's rows are each a whole command, so one stopped by the timeout loses nothing
+        recorded; its file is imported again."""
+        with self._lock:
+            workers = list(self._workers)
+        for worker in workers:
+            worker.join(timeout)
 
     def add(self, job: ImportJob) -> None:
         with self._lock:
@@ -174,11 +192,16 @@ _jobs_lock = threading.Lock()
 
 
 def _jobs(request: Request) -> ImportJobs:
+    return app_import_jobs(request.app.state)
+
+
+def app_import_jobs(state: Any) -> ImportJobs:
+    """The import jobs of one app (its ``state``), made on first use."""
     with _jobs_lock:
-        jobs = getattr(request.app.state, "import_jobs", None)
+        jobs = getattr(state, "import_jobs", None)
         if jobs is None:
             jobs = ImportJobs()
-            request.app.state.import_jobs = jobs
+            state.import_jobs = jobs
         return jobs
 
 
@@ -225,14 +248,16 @@ async def upload(
         started_at=session.school.app.clock.now(),
         total=len(table.rows),
     )
-    _jobs(request).add(job)
-    worker = threading.Thread(
-        target=_run,
-        args=(job, session.school.app, actor, table, year),
-        name=f"import-{job.id}",
-        daemon=True,
+    jobs = _jobs(request)
+    jobs.add(job)
+    jobs.start(
+        threading.Thread(
+            target=_run,
+            args=(job, session.school.app, actor, table, year),
+            name=f"import-{job.id}",
+            daemon=True,
+        )
     )
-    worker.start()
     response.headers["Location"] = str(request.url_for("import_job", job_id=job.id).path)
     return job.public()
 

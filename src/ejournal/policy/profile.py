@@ -287,6 +287,17 @@ class ConsentRule(_Rule):
     clause: Clause | None = None
 
 
+class PersonalDataRule(_Rule):
+    """Whether a subject teacher reads the records (guardians and their contacts) of the students
+    of the classes they teach: only where the regulation grants it (Gymnasium 2 §3.1: the teacher
+    «имеет право доступа … к персональным данным детей для уточнения информации, в том числе в
+    экстренных ситуациях»); elsewhere those records are the class teacher's and the roll
+    keepers'."""
+
+    teachers_read_students_records: bool = False
+    clause: Clause | None = None
+
+
 class RegulationProfile(BaseModel):
     """One school's regulation, as data."""
 
@@ -320,6 +331,7 @@ class RegulationProfile(BaseModel):
     late_entries: LateEntryRule = LateEntryRule()
     presence: PresenceRule = PresenceRule()
     consent: ConsentRule = ConsentRule()
+    personal_data: PersonalDataRule = PersonalDataRule()
 
     def weight(self, kind: WorkKind) -> float:
         return self.weights.get(kind, 1.0)
