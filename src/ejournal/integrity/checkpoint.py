@@ -19,6 +19,7 @@ import binascii
 import hashlib
 import os
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -279,10 +280,20 @@ class SigningKey:
         """Write the key to a new file readable by its owner only (mode 0600); an existing key
         is never overwritten, since every checkpoint it signed would lose its verifier."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Created with its final mode: the secret is never readable by others, even briefly.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as file:
-            file.write(self.text + "\n")
+        # Written whole under a temporary name, then linked into place: another process that
+        # finds the key file finds all of it, never an empty or half-written one; the link
+        # fails, like O_EXCL, when a key is there already. Created with its final mode: the
+        # secret is never readable by others, even briefly.
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as file:
+                file.write(self.text + "\n")
+                file.flush()
+                os.fsync(file.fileno())
+            os.link(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
 
     def verifier(self) -> VerifierKey:
         """The public half, to verify this key's signatures."""

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import re
 import stat
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -276,3 +277,30 @@ def test_the_default_installation_is_the_host_name_in_origin_characters() -> Non
     name = default_installation()
     assert re.fullmatch(INSTALLATION_PATTERN, name)
     assert Settings(_env_file=None).installation == name
+
+
+def test_a_key_file_appears_whole_or_not_at_all(tmp_path: Path, key: SigningKey) -> None:
+    """Two notaries making a school's first key at once: whoever reads the file reads a whole
+    key (it is linked into place once written), and the loser's key is never left behind."""
+    path = tmp_path / "keys" / "lyceum68.key"
+    seen: list[str] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            try:
+                seen.append(path.read_text())
+            except FileNotFoundError:
+                continue
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        key.save(path)
+        with pytest.raises(FileExistsError):
+            SigningKey.generate(ORIGIN).save(path)
+    finally:
+        stop.set()
+        watcher.join()
+    assert all(text == key.text + "\n" for text in seen)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["lyceum68.key"]
