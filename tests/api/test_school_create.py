@@ -111,7 +111,12 @@ def test_a_new_school_and_its_first_administrators_first_login(
     finally:
         school.close()
 
-    settings = Settings(database_url=database_url, school=school_id, password_hashing="cheapest")
+    settings = Settings(
+        database_url=database_url,
+        school=school_id,
+        password_hashing="cheapest",
+        timezone="Europe/Kaliningrad",
+    )
     username = f"petrova.ai@{school_id}"
     with TestClient(create_app(settings)) as client:
         # The one-time password is right, but opens no session: it must be changed first.
@@ -147,6 +152,32 @@ def test_a_new_school_and_its_first_administrators_first_login(
             headers={"Authorization": f"Bearer {token}"},
         )
         assert made.status_code == 201, made.text
+        # The first year takes the profile and the zone the school was created with, even
+        # where the deployment names another zone (issue 14: set once, at creation).
+        started = client.post(
+            f"{V1}/years",
+            json={
+                "label": "2026-2027",
+                "starts_on": "2026-09-01",
+                "ends_on": "2027-05-31",
+                "periods": [
+                    {"id": "H1", "name": "1 полугодие", "start": "2026-09-01", "end": "2026-12-28"},
+                    {"id": "H2", "name": "2 полугодие", "start": "2027-01-11", "end": "2027-05-31"},
+                ],
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert started.status_code == 201, started.text
+
+    school = open_school(Settings(database_url=database_url), school_id, migrate=False)
+    try:
+        first_year = school.year_view("2026/2027")
+        assert (first_year.profile.id, first_year.profile.timezone) == (
+            "gymnasium2",
+            "Asia/Yekaterinburg",
+        )
+    finally:
+        school.close()
 
     school = open_school(Settings(database_url=database_url), school_id, migrate=False)
     try:

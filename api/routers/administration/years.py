@@ -36,6 +36,7 @@ from api.dependencies import (
 )
 from api.schemas.requests import IsoDate, RequestModel
 from api.schemas.school_year import SchoolYearLabel, YearLabel
+from ejournal.aggregates.school_record import school_record_id
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.commands import year
 from ejournal.marks import PeriodKind
@@ -129,9 +130,10 @@ class SchoolYearRequest(RequestModel):
     ends_on: IsoDate
     periods: list[PeriodRequest] = []
     schemes: list[SchemeRequest] = []
-    profile: ProfileChoice
+    profile: ProfileChoice | None = None
+    """None: the profile the school was created with (``ejournal school create``)."""
     timezone: TimeZone | None = None
-    """The school's zone, when it differs from the profile's."""
+    """The school's zone; None: the one the school was created with, else the profile's."""
     week_length: Literal[5, 6] | None = None
 
     @model_validator(mode="after")
@@ -368,12 +370,16 @@ def start_school_year(
     body: SchoolYearRequest,
     run: Run,
     deployment: DeploymentDep,
+    school: SchoolApp,
 ) -> RecordedPublic:
     """Set up a school year with its reporting periods and the regulation profile in force.
-    Its time zone is ``timezone``, else the deployment's ``EJOURNAL_TIMEZONE``, else the
-    profile's; it is recorded with the year and never changes while the year runs."""
+    Its profile is ``profile``, else the one the school was created with; its time zone is
+    ``timezone``, else the school's (``ejournal school create``), else the deployment's
+    ``EJOURNAL_TIMEZONE``, else the profile's. The zone is recorded with the year and never
+    changes while the year runs."""
     command = year.StartSchoolYear(**body.model_dump())
-    if command.timezone is None and deployment.settings.timezone is not None:
+    created = school.exists(school_record_id())
+    if command.timezone is None and not created and deployment.settings.timezone is not None:
         command = command.model_copy(update={"timezone": deployment.settings.timezone})
     return run(year.start_school_year, administrator, command)
 

@@ -12,6 +12,7 @@ from ejournal.access import require_role, resolve
 from ejournal.aggregates.account import Account, Grant
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.identity import school_year_id
+from ejournal.aggregates.school_record import SchoolRecord, school_record_id
 from ejournal.aggregates.school_year import (
     BellSlot,
     ClosureRecord,
@@ -57,9 +58,11 @@ class StartSchoolYear(Command):
     ends_on: date
     periods: tuple[PeriodSpec, ...] = ()
     schemes: tuple[SchemeSpec, ...] = ()
-    profile: Label | Annotated[RegulationProfile, TextWithin(4000)]
-    """A shipped profile's id, or the school's own profile."""
+    profile: Label | Annotated[RegulationProfile, TextWithin(4000)] | None = None
+    """A shipped profile's id, or the school's own profile; None: the one the school was created
+    with (``ejournal school create``)."""
     timezone: Label | None = None
+    """None: the zone the school was created with, else the profile's."""
     week_length: Literal[5, 6] | None = None
 
     @field_validator("timezone")
@@ -74,10 +77,24 @@ def start_school_year(school: School, actor: Actor, cmd: StartSchoolYear) -> Rec
         require_role(actor, Role.ADMINISTRATOR, action="setting up a school year")
         if school.exists(school_year_id(cmd.label)):
             raise InvariantError(f"school year {cmd.label} is already set up")
-        profile = shipped_profile(cmd.profile) if isinstance(cmd.profile, str) else cmd.profile
-        if cmd.timezone:
-            # Deadlines are computed in the school's own zone, whatever the shipped profile says.
-            profile = profile.model_copy(update={"timezone": cmd.timezone})
+        record = (
+            school.view(SchoolRecord, school_record_id(), "school")
+            if school.exists(school_record_id())
+            else None
+        )
+        chosen = cmd.profile
+        if chosen is None and record is not None:
+            chosen = record.profile
+        if chosen is None:
+            raise InvariantError(
+                "name the year's regulation profile: this school was not created with one"
+            )
+        profile = shipped_profile(chosen) if isinstance(chosen, str) else chosen
+        zone = cmd.timezone or (record.timezone if record is not None else None)
+        if zone:
+            # Deadlines are computed in the school's own zone, whatever the shipped profile says:
+            # the zone given, else the one the school was created with.
+            profile = profile.model_copy(update={"timezone": zone})
         if cmd.week_length:
             profile = profile.model_copy(update={"week_length": cmd.week_length})
         year = SchoolYear.start(
