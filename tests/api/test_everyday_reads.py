@@ -321,6 +321,17 @@ def test_a_parents_notice_becomes_the_reason_for_the_absences_it_covers(api: Api
         )
     )
     notice_id = notice["ids"]["notice_id"]
+    # The auditor sees who gave notice, for which days, in the parent's words.
+    trail = ok(
+        api.get(f"{V1}/audit?kind=absence_notice_given&after={notice['position']}", "auditor")
+    )["rows"]
+    assert [(r["value_after"], r["reason"], r["actor_id"]) for r in trail] == [
+        (
+            "07.09.2026 – 07.09.2026, уроки 1–2",
+            "приём у врача",
+            str(api.actors["parent"].account_id),
+        )
+    ]
     # Another family's child: as missing; a student does not give notice for themself.
     other = problem(
         api.post(

@@ -23,8 +23,14 @@ from ejournal.text import ONE_LINE_PATTERN
 V1 = "/api/v1"
 MONDAY = date(2026, 9, 7)
 PROBLEM = "application/problem+json"
-SECRETS = {"PasswordChangeRequest.current_password", "PasswordChangeRequest.new_password"}
-"""Passwords: whatever characters a person chooses, hashed, never recorded nor shown."""
+SECRETS = {
+    f"{model}.{field}"
+    for model in ("PasswordChangeRequest", "TemporaryPasswordChangeRequest")
+    for field in ("current_password", "new_password")
+} | {"TemporaryPasswordChangeRequest.username"}
+"""Passwords: whatever characters a person chooses, hashed, never recorded nor shown; and the
+login a temporary password is changed for, which is only looked up (as at logging in), never
+recorded."""
 
 
 def hold(api: Api, slot: int, topic: str) -> Any:

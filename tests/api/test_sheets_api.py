@@ -180,7 +180,7 @@ def test_a_psychologist_reads_the_sheets_of_the_classes_assigned_only(api: Api) 
     assert granted.status_code == 201, granted.text
     temporary = "a temporary passphrase"
     assert api.post(f"{V1}/accounts/{account_id}/password", "admin", {"password": temporary})
-    password = "a psychologist's passphrase"
+    password = "orlova's own passphrase"
     changed = api.client.post(
         f"{V1}/auth/password-change",
         json={

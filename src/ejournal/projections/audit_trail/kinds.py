@@ -37,6 +37,7 @@ class AuditKind(StrEnum):
     CONSENT_RECORDED = "consent_recorded"
     CONSENT_WITHDRAWN = "consent_withdrawn"
     PROGRESS_PRINTOUT_ISSUED = "progress_printout_issued"
+    ABSENCE_NOTICE_GIVEN = "absence_notice_given"
     STUDENT_TRANSFERRED = "student_transferred"
     SUBGROUP_CHANGED = "subgroup_changed"
     STUDENT_PROMOTED = "student_promoted"
@@ -121,6 +122,7 @@ _KIND_RU: dict[AuditKind, str] = {
     AuditKind.CONSENT_RECORDED: "Получено согласие на обработку персональных данных",
     AuditKind.CONSENT_WITHDRAWN: "Отозвано согласие на обработку персональных данных",
     AuditKind.PROGRESS_PRINTOUT_ISSUED: "Выдана распечатка результатов обучения",
+    AuditKind.ABSENCE_NOTICE_GIVEN: "Родитель сообщил о предстоящем отсутствии",
     AuditKind.STUDENT_TRANSFERRED: "Перевод в другой класс",
     AuditKind.SUBGROUP_CHANGED: "Перевод в другую группу",
     AuditKind.STUDENT_PROMOTED: "Перевод в следующий класс",

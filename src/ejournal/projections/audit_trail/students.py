@@ -109,6 +109,23 @@ def _progress_printout_issued(b: Batch, position: int, e: Student.ProgressPrinto
     )
 
 
+@_on(Student.AbsenceNoticeGiven)
+def _absence_notice_given(b: Batch, position: int, e: Student.AbsenceNoticeGiven) -> None:
+    # The parent's own words are the reason the class teacher may then set (Gymnasium 2 §3.7).
+    notice = e.notice
+    days = f"{notice.start:%d.%m.%Y} – {notice.end:%d.%m.%Y}"
+    if notice.first_slot is not None or notice.last_slot is not None:
+        days += f", уроки {notice.first_slot or 1}–{notice.last_slot or '…'}"
+    b.about_student(
+        position,
+        AuditKind.ABSENCE_NOTICE_GIVEN,
+        e,
+        lesson_date=notice.start,
+        value_after=days,
+        reason=notice.text,
+    )
+
+
 @_on(Student.Transferred)
 def _transferred(b: Batch, position: int, e: Student.Transferred) -> None:
     # The row stands in the class the student left: its movement record lists the departure.
