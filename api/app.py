@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         lifespan=lifespan,
         docs_url=None,  # FastAPI's pages load Swagger UI and ReDoc from a CDN: served below
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.state.deployment = deployment
     app.state.on_storage_unavailable = deployment.storage_failed
@@ -88,6 +90,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     _serve_api_docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def operation_id(route: APIRoute) -> str:
+    """A route's ``operationId``: its handler's name ("record_whole_lesson"), which clients'
+    generated code is named after. FastAPI's default adds the path and the method, so moving a
+    route would rename every client's function; a name stays while the operation does."""
+    return route.name
 
 
 DOCS_ASSETS = "/docs/assets"

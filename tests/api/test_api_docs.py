@@ -30,3 +30,19 @@ def test_the_docs_page_loads_everything_from_the_service_itself(api: Api, page_p
     assert scripts
     assert "/openapi.json" in sources
     assert all(MARKERS[page_path] in api.client.get(url).content for url in scripts)
+
+
+def test_every_operation_id_is_its_handlers_name_and_unique(api: Api) -> None:
+    """Clients' generated code is named after operationIds: each is the handler's own name, so
+    it stays when a route's path moves, and no two operations share one."""
+    document = api.client.get("/openapi.json").json()
+    operations = [
+        operation
+        for item in document["paths"].values()
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+    ids = [operation["operationId"] for operation in operations]
+    assert len(ids) == len(set(ids)) > 100
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", i) and "_api_v1" not in i for i in ids), ids
+    assert {"record_whole_lesson", "login", "read_audit", "grant_family_role"} <= set(ids)
