@@ -8,7 +8,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import acting_as
@@ -32,6 +32,20 @@ class AbsenceNoticeRequest(RequestModel):
         default=None, ge=0, le=12, description="Only up to this lesson of each day."
     )
     text: Comment = Field(description='Why, in the parent\'s words: "приём у врача".')
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "start": "2026-10-05",
+                    "end": "2026-10-05",
+                    "first_slot": 3,
+                    "last_slot": 4,
+                    "text": "Приём у стоматолога в 11:00, вернётся к 5-му уроку",
+                }
+            ]
+        }
+    )
 
 
 @router.post(

@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from api.commanding import RecordedPublic, Run
 from api.conditional import Fresh
@@ -34,6 +34,21 @@ class KtpRequest(RequestModel):
 
     items: list[KtpLineRequest] = Field(min_length=1)
     reason: Reason | None = Field(default=None, description="Why a plan already set is replaced.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {"topic": "Повторение курса начальной школы", "hours": 3},
+                        {"topic": "Натуральные числа и шкалы", "hours": 15},
+                        {"topic": "Сложение и вычитание натуральных чисел", "hours": 21},
+                    ],
+                    "reason": None,
+                }
+            ]
+        }
+    )
 
 
 @router.get("/journals/{journal_id}", summary="A class journal's page", tags=["journals"])
