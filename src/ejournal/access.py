@@ -558,6 +558,16 @@ def followed_child(school: School, account: Account, student_id: UUID) -> Studen
     return school.view(Student, student_id, "student")
 
 
+def noticed_children(school: School, account: Account) -> list[Student]:
+    """The children whose notices of absence the account reads: those it is the parent of
+    (who gives the notices, Gymnasium 2 §3.7), in id order; another guardian's notices for the
+    same child included, since either may give one."""
+    children = sorted(
+        {g.student_id for g in account.grants.values() if g.role is Role.PARENT and g.student_id}
+    )
+    return [school.view(Student, student_id, "student") for student_id in children]
+
+
 def account_directory(account: Account) -> None:
     """The accounts' directory (search by name or login): ``DIRECTORY_READERS`` only."""
     if not _reads_all(account, DIRECTORY_READERS):
@@ -577,6 +587,8 @@ READ_RULES = (
     "student_record",
     "followed_student",
     "followed_students",
+    "followed_child",
+    "noticed_children",
     "diary_of",
     "audit_scope",
     "teacher_schedule",
