@@ -707,9 +707,28 @@ def creates_accounts(actor: Actor) -> bool:
     return actor.role in (Role.ADMINISTRATOR, Role.SYSTEM)
 
 
+KTP_AUTHORS = "the journal's teacher or a deputy"
+"""Who writes a journal's KTP, for a refusal to name."""
+
+
 def can_set_ktp(actor: Actor, account: Account | None, journal: ClassJournal) -> bool:
-    """A journal's KTP is set by a deputy or by a teacher of the journal (School 77 §4.4.7), as
-    ``commands.journals.set_ktp`` checks."""
+    """A journal's KTP is set by a teacher of the journal or by a deputy; ``set_ktp`` and the
+    KTP import both ask here.
+
+    Every seed gives the writing of the KTP to the subject teacher: Lyceum 68 §3.6.2, School 77
+    §4.4.7 («Создаёт календарно-тематическое планирование и размещает его в АИС СГО»),
+    Gymnasium 2 §8.2 («Своевременно вносят … календарно-тематическое планирование по своему
+    учебному предмету»), Belogorsk's instruction for the subject teacher («до начала учебного
+    года создает календарно-тематическое планирование и внедряет его в ЭЖ»). The deputy may
+    correct it: Gymnasium 2 §3.1 gives the school's administration (the deputy director) access
+    to all data «для … внесения необходимых корректировок». The administrator is refused on
+    purpose: no seed gives the journal's administrator the writing of a plan; Belogorsk's
+    administrator and deputy only check that the teachers' plans are there before the year
+    («проверяет наличие календарно-тематического планирования в ЭЖ школы у учителей -
+    предметников»), Lyceum 68 §3.4 and Gymnasium 2 §5 give the administrator technical duties
+    and the monitoring of journal keeping, and School 77 §4.1.5 has them enter classes,
+    teachers and the timetable, not plans. A plan is the teacher's teaching content; an
+    administrator who also teaches or deputises sets it in that role."""
     return actor.role is Role.DEPUTY or (
         actor.role is Role.TEACHER
         and actor.account_id in journal.teachers
