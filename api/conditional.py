@@ -8,8 +8,10 @@ events), what was asked (path, query, ``Accept``, ``Accept-Language``), and, for
 says whether a deadline has passed or what "to date" is, the time. The tag is a digest of all
 of these, so it changes whenever the answer could, and it names the account: one reader's
 cached page is never another's (and ``Vary: Authorization, Cookie`` says so to every cache on
-the way). A route calls ``fresh.check()`` after its scope check (a reader who lost access gets
-404, never a 304) and before it queries anything.
+the way). The log's part of the tag is taken when the ``Fresh`` dependency runs, before the
+route reads anything, so an answer is never older than its tag; the route calls
+``fresh.check()`` after its scope check (a reader who lost access gets 404, never a 304) and
+before it queries the read model.
 
 ``after`` (read-your-writes) is left out of the tag: it only says how long to wait, and the
 positions the read models stand at once the wait is over are in the tag.
@@ -21,12 +23,15 @@ import hashlib
 from base64 import urlsafe_b64encode
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, FastAPI, Request, Response
 from starlette.responses import Response as StarletteResponse
 
-from api.dependencies import CurrentSession, Session
+from api.dependencies import CurrentSession
+
+if TYPE_CHECKING:
+    from hashlib import _Hash as Hash
 
 TAG_FORMAT = b"ejournal-etag-1"
 """Changed whenever what goes into a tag, or the shape of the pages it covers, changes: a tag
@@ -55,7 +60,8 @@ class Freshness:
 
     request: Request
     response: Response
-    session: Session
+    state: Hash
+    """The tag's digest so far, taken before the route reads anything (see ``freshness``)."""
 
     def check(self, moment: date | None = None) -> None:
         """Tag the answer; answer 304 now if the reader's copy has the same tag. ``moment``:
@@ -70,33 +76,9 @@ class Freshness:
             raise NotModifiedError({k: headers[k] for k in _CARRIED if k in headers})
 
     def tag(self, moment: date | None = None) -> str:
-        """The strong entity tag of the answer this request would get now."""
-        digest = hashlib.sha256(TAG_FORMAT)
-        services = self.session.school
-        account = self.session.account
-        parts: list[object] = [
-            services.app.school_id,
-            account.id,
-            account.version,
-            self.request.method,
-            self.request.url.path,
-            sorted(
-                (k, v)
-                for k, v in self.request.query_params.multi_items()
-                if k not in _IGNORED_PARAMS
-            ),
-            self.request.headers.get("accept", ""),
-            self.request.headers.get("accept-language", ""),
-            moment.isoformat() if moment is not None else "",
-        ]
-        # One query each for the log's head and the read models' positions: the answer is made
-        # from these (the read models) or from aggregates (any change moves the head).
-        for status in services.projector.status():
-            parts.append((status.name, status.version, status.position))
-            parts.append(status.head)
-        for part in parts:
-            digest.update(repr(part).encode())
-            digest.update(b"\x00")
+        """The strong entity tag of the answer."""
+        digest = self.state.copy()
+        digest.update((moment.isoformat() if moment is not None else "").encode())
         return '"' + urlsafe_b64encode(digest.digest()[:18]).decode() + '"'
 
 
@@ -109,9 +91,36 @@ def _matches(if_none_match: str | None, tag: str) -> bool:
     return any(t == "*" or t.removeprefix("W/") == tag for t in given)
 
 
-async def freshness(request: Request, response: Response, session: CurrentSession) -> Freshness:
-    """The conditional part of a read (see the module)."""
-    return Freshness(request, response, session)
+def freshness(request: Request, response: Response, session: CurrentSession) -> Freshness:
+    """The conditional part of a read (see the module).
+
+    The state of the log goes into the tag here, before the route loads anything it answers
+    with (its scope check loads aggregates it may answer from): the answer is then at least as
+    new as its tag says, and a tag never stands for an answer older than the log it names. A
+    route that waits for a position (``ReadPosition``) names it before ``Fresh``, so the tag is
+    taken once the wait is over. Not ``async``: two queries, off the event loop."""
+    digest = hashlib.sha256(TAG_FORMAT)
+    services = session.school
+    account = session.account
+    parts: list[object] = [
+        services.app.school_id,
+        account.id,
+        account.version,
+        request.method,
+        request.url.path,
+        sorted((k, v) for k, v in request.query_params.multi_items() if k not in _IGNORED_PARAMS),
+        request.headers.get("accept", ""),
+        request.headers.get("accept-language", ""),
+    ]
+    # The log's head and each read model's position (two queries): the answer is made from the
+    # read models, or from aggregates (any change to one moves the head).
+    for status in services.projector.status():
+        parts.append((status.name, status.version, status.position))
+        parts.append(status.head)
+    for part in parts:
+        digest.update(repr(part).encode())
+        digest.update(b"\x00")
+    return Freshness(request, response, digest)
 
 
 Fresh = Annotated[Freshness, Depends(freshness)]
