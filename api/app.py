@@ -19,7 +19,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from swagger_ui_bundle import swagger_ui_path
 
-from api import problems
+from api import conditional, problems
 from api.deployment import Deployment
 from api.json_bodies import UniqueKeysMiddleware
 from api.request_limits import RequestLimitsMiddleware, document_url_rule
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.deployment = deployment
     app.state.on_storage_unavailable = deployment.storage_failed
     problems.install(app)
+    conditional.install(app)
     # The last added runs first: the request id, so every refusal carries it; then the limits,
     # so an oversized body is refused before the duplicate-key check buffers it.
     app.add_middleware(UniqueKeysMiddleware)

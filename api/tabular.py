@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from fastapi import Query, Response
 
+from api.conditional import carried_headers
 from api.dependencies import CurrentSession
 from ejournal.database import Cursor
 from ejournal.projections.summary_sheets import SheetView
@@ -106,7 +107,7 @@ def render_view(
 ) -> Response:
     """The view in the format asked for (json, csv in ``dialect``, or xlsx); a file is offered
     for download under ``name``."""
-    headers = {"X-Read-Position": response.headers["X-Read-Position"]}
+    headers = carried_headers(response)
     if fmt.value == "json":
         return Response(view.model_dump_json(), media_type="application/json", headers=headers)
     filename = f"{name}.{fmt.value}"

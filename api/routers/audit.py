@@ -20,6 +20,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
+from api.conditional import Fresh
 from api.dependencies import (
     CurrentSession,
     DeploymentDep,
@@ -59,6 +60,7 @@ def read_audit(
     session: CurrentSession,
     school: SchoolApp,
     response: Response,
+    fresh: Fresh,
 ) -> AuditPage:
     """One row per change: actor and role (and, for a substitute's entry, the teacher replaced),
     kind, journal, class, subject, student, lesson date, value before and after, reason, the
@@ -71,6 +73,7 @@ def read_audit(
     with session.school.database.transaction(write=False) as cursor:
         selected = by_actor_name(session, cursor, query, selected)
         check_in_scope(school, cursor, scope, selected)
+        fresh.check()
         return audit_page(cursor, scope, selected, after=query.cursor, limit=query.limit)
 
 

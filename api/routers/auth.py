@@ -65,10 +65,25 @@ class PasswordChangeRequiredError(ApiError):
     status = 403
 
 
+FORM = "application/x-www-form-urlencoded"
+LOGIN_EXAMPLES = {
+    "login": {
+        "summary": "A teacher of the default school",
+        "value": {"grant_type": "password", "username": "morozova.ev", "password": "Осень-2026!"},
+    },
+    "in a school": {
+        "summary": "An administrator of the school gym2",
+        "value": {"username": "petrova@gym2", "password": "Гимназия № 2, кабинет 31"},
+    },
+}
+"""Examples of the login form (OpenAPI ``examples`` of the request body)."""
+
+
 @router.post(
     "/token",
     response_model=TokenPublic,
     summary="Log in (OAuth2 password flow)",
+    openapi_extra={"requestBody": {"content": {FORM: {"examples": LOGIN_EXAMPLES}}}},
     responses={
         403: {
             **problems.RESPONSES[403],
@@ -166,13 +181,18 @@ def _self_actor(account: Account) -> Actor:
 class PasswordChangeRequest(RequestModel):
     """One's own password, replaced: the current one and the new one."""
 
-    # A password is taken as typed: a space at either end is part of it.
-    model_config = ConfigDict(str_strip_whitespace=False)
-
     current_password: str = Field(max_length=256)
     new_password: str = Field(max_length=256)
     """At least 10 characters, 5 of them different, not holding the login, not the current
     password."""
+
+    # A password is taken as typed: a space at either end is part of it.
+    model_config = ConfigDict(
+        str_strip_whitespace=False,
+        json_schema_extra={
+            "examples": [{"current_password": "Осень-2026!", "new_password": "Журнал 5А, каб. 214"}]
+        },
+    )
 
 
 class TemporaryPasswordChangeRequest(PasswordChangeRequest):
@@ -180,6 +200,18 @@ class TemporaryPasswordChangeRequest(PasswordChangeRequest):
 
     username: str = Field(max_length=200)
     """As for logging in: ``login`` (in the default school) or ``login@school``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "petrova@gym2",
+                    "current_password": "k7Rw-2mQp-9xTz",
+                    "new_password": "Гимназия № 2, кабинет 31",
+                }
+            ]
+        }
+    )
 
 
 @router.post("/password", status_code=204, summary="Change one's own password")

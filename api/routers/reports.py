@@ -17,6 +17,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response
 
+from api.conditional import Fresh
 from api.dependencies import CurrentReader, CurrentSession, ReadPosition, SchoolApp, acting_as
 from api.schemas.reports import (
     FILE_RESPONSES,
@@ -83,6 +84,7 @@ def read_class_attendance(
     school: SchoolApp,
     response: Response,
     read_at: ReadPosition,
+    fresh: Fresh,
     fmt: Format = ReportFormat.JSON,
     dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
@@ -90,6 +92,7 @@ def read_class_attendance(
     held, the student-lessons, the lessons missed and of them for a valid reason, and the
     attendance rate; the same for each student. Coming late is not missing a lesson."""
     reported_class(school, session.account, year, class_code)
+    fresh.check()
     view = read_view(session, lambda c: class_attendance(c, year, class_code))
     return render_view(
         view, fmt, _file_name("attendance-by-month", year, class_code), response, dialect
@@ -111,6 +114,7 @@ def read_marks_accumulation(
     school: SchoolApp,
     response: Response,
     read_at: ReadPosition,
+    fresh: Fresh,
     fmt: Format = ReportFormat.JSON,
     dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
@@ -119,6 +123,7 @@ def read_marks_accumulation(
     a minimum number of marks, so nothing is flagged: the counts are for the reader to judge."""
     reported_class(school, session.account, year, class_code)
     school.year_view(year).period(period)
+    fresh.check()
     view = read_view(session, lambda c: marks_accumulation(c, year, class_code, period))
     return render_view(
         view, fmt, _file_name("marks-accumulation", year, class_code, period), response, dialect
@@ -139,6 +144,7 @@ def read_class_monitoring(
     school: SchoolApp,
     response: Response,
     read_at: ReadPosition,
+    fresh: Fresh,
     period: PeriodParam = None,
     start: Start = None,
     end: End = None,
@@ -152,6 +158,7 @@ def read_class_monitoring(
     school_year = school.year_view(year)
     days = report_days(school_year, period, start, end)
     today = _today(school, school_year)
+    fresh.check(today)
     view = read_view(
         session,
         lambda c: journal_monitoring(
@@ -177,6 +184,7 @@ def read_class_family_activity(
     school: SchoolApp,
     response: Response,
     read_at: ReadPosition,
+    fresh: Fresh,
     fmt: Format = ReportFormat.JSON,
     dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
@@ -184,6 +192,7 @@ def read_class_family_activity(
     journal): per month the parents and students with an account, how many signed in, and the
     number of sign-ins."""
     reported_class(school, session.account, year, class_code)
+    fresh.check()
     view = read_view(session, lambda c: family_activity(c, year, class_code))
     return render_view(
         view, fmt, _file_name("family-activity", year, class_code), response, dialect
@@ -203,6 +212,7 @@ def read_class_teacher_report(
     session: CurrentSession,
     school: SchoolApp,
     read_at: ReadPosition,
+    fresh: Fresh,
 ) -> ClassTeacherReportView:
     """Отчет классного руководителя за учебный период (School 77 §4.3.10): the class results
     of the period (counts of "5", "4", "3", "2", success and quality rates, per subject and for
@@ -212,6 +222,7 @@ def read_class_teacher_report(
     school_year = reported_class(school, session.account, year, class_code)
     grade = school_year.school_class(class_code).grade
     chosen = school_year.period(period, grade)
+    fresh.check()
     with session.school.database.transaction(write=False) as cursor:
         return class_teacher_report(cursor, year, class_code, chosen)
 
@@ -232,6 +243,7 @@ def read_journal_monitoring(
     school: SchoolApp,
     response: Response,
     read_at: ReadPosition,
+    fresh: Fresh,
     period: PeriodParam = None,
     start: Start = None,
     end: End = None,
@@ -244,6 +256,7 @@ def read_journal_monitoring(
     school_year = school.year_view(journal.year)
     days = report_days(school_year, period, start, end)
     today = _today(school, school_year)
+    fresh.check(today)
     view = read_view(
         session,
         lambda c: journal_monitoring(
@@ -277,6 +290,7 @@ def read_school_monitoring(
     school: SchoolApp,
     response: Response,
     read_at: ReadPosition,
+    fresh: Fresh,
     period: PeriodParam = None,
     start: Start = None,
     end: End = None,
@@ -289,6 +303,7 @@ def read_school_monitoring(
     school_year = school.year_view(year)
     days = report_days(school_year, period, start, end)
     today = _today(school, school_year)
+    fresh.check(today)
     view = read_view(
         session,
         lambda c: journal_monitoring(
@@ -311,6 +326,7 @@ def read_class_occupancy(
     school: SchoolApp,
     response: Response,
     read_at: ReadPosition,
+    fresh: Fresh,
     period: PeriodParam = None,
     start: Start = None,
     end: End = None,
@@ -321,6 +337,7 @@ def read_class_occupancy(
     at each month's start, who came and who left, and the subgroups' sizes."""
     require_school_reports(session.account)
     days = report_days(school.year_view(year), period, start, end)
+    fresh.check()
     view = read_view(
         session,
         lambda c: class_occupancy(c, year, days.start, days.end, period_id=days.period_id),
@@ -341,6 +358,7 @@ def read_family_activity(
     school: SchoolApp,
     response: Response,
     read_at: ReadPosition,
+    fresh: Fresh,
     fmt: Format = ReportFormat.JSON,
     dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
@@ -348,5 +366,6 @@ def read_family_activity(
     §3.4.6): per class and month, and for the school."""
     require_school_reports(session.account)
     school.year_view(year)
+    fresh.check()
     view = read_view(session, lambda c: family_activity(c, year))
     return render_view(view, fmt, _file_name("family-activity", year), response, dialect)

@@ -558,6 +558,16 @@ def followed_child(school: School, account: Account, student_id: UUID) -> Studen
     return school.view(Student, student_id, "student")
 
 
+def noticed_children(school: School, account: Account) -> list[Student]:
+    """The children whose notices of absence the account reads: those it is the parent of
+    (who gives the notices, Gymnasium 2 §3.7), in id order; another guardian's notices for the
+    same child included, since either may give one."""
+    children = sorted(
+        {g.student_id for g in account.grants.values() if g.role is Role.PARENT and g.student_id}
+    )
+    return [school.view(Student, student_id, "student") for student_id in children]
+
+
 def account_directory(account: Account) -> None:
     """The accounts' directory (search by name or login): ``DIRECTORY_READERS`` only."""
     if not _reads_all(account, DIRECTORY_READERS):
@@ -577,6 +587,8 @@ READ_RULES = (
     "student_record",
     "followed_student",
     "followed_students",
+    "followed_child",
+    "noticed_children",
     "diary_of",
     "audit_scope",
     "teacher_schedule",
@@ -695,9 +707,28 @@ def creates_accounts(actor: Actor) -> bool:
     return actor.role in (Role.ADMINISTRATOR, Role.SYSTEM)
 
 
+KTP_AUTHORS = "the journal's teacher or a deputy"
+"""Who writes a journal's KTP, for a refusal to name."""
+
+
 def can_set_ktp(actor: Actor, account: Account | None, journal: ClassJournal) -> bool:
-    """A journal's KTP is set by a deputy or by a teacher of the journal (School 77 §4.4.7), as
-    ``commands.journals.set_ktp`` checks."""
+    """A journal's KTP is set by a teacher of the journal or by a deputy; ``set_ktp`` and the
+    KTP import both ask here.
+
+    Every seed gives the writing of the KTP to the subject teacher: Lyceum 68 §3.6.2, School 77
+    §4.4.7 («Создаёт календарно-тематическое планирование и размещает его в АИС СГО»),
+    Gymnasium 2 §8.2 («Своевременно вносят … календарно-тематическое планирование по своему
+    учебному предмету»), Belogorsk's instruction for the subject teacher («до начала учебного
+    года создает календарно-тематическое планирование и внедряет его в ЭЖ»). The deputy may
+    correct it: Gymnasium 2 §3.1 gives the school's administration (the deputy director) access
+    to all data «для … внесения необходимых корректировок». The administrator is refused on
+    purpose: no seed gives the journal's administrator the writing of a plan; Belogorsk's
+    administrator and deputy only check that the teachers' plans are there before the year
+    («проверяет наличие календарно-тематического планирования в ЭЖ школы у учителей -
+    предметников»), Lyceum 68 §3.4 and Gymnasium 2 §5 give the administrator technical duties
+    and the monitoring of journal keeping, and School 77 §4.1.5 has them enter classes,
+    teachers and the timetable, not plans. A plan is the teacher's teaching content; an
+    administrator who also teaches or deputises sets it in that role."""
     return actor.role is Role.DEPUTY or (
         actor.role is Role.TEACHER
         and actor.account_id in journal.teachers

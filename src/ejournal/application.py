@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.domain import CanMutateAggregate
+from eventsourcing.domain import CanMutateAggregate, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, Notification
 from pydantic import BaseModel, ConfigDict
 
@@ -36,6 +38,19 @@ A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
 
 _fresh: ContextVar[bool] = ContextVar("ejournal_cache_fresh", default=False)
+
+
+@dataclass
+class _Batch:
+    """What the commands of an all-or-nothing block recorded, not yet saved."""
+
+    events: list[DomainEventProtocol[UUID]] = field(default_factory=list)
+    """Every event, in the order the commands recorded them."""
+    aggregates: dict[UUID, Aggregate] = field(default_factory=dict)
+    """The newest state of each aggregate the block changed (its events are in ``events``)."""
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("ejournal_batch", default=None)
 """True inside a command attempt, whose start already caught the cache up to the log."""
 
 CATCH_UP_PAGE = 500
@@ -106,6 +121,12 @@ class School(Application[UUID]):
         """
         if not _fresh.get():
             self.catch_up()
+        batch = _batch.get()
+        if batch is not None and aggregate_id in batch.aggregates:
+            changed = batch.aggregates[aggregate_id]
+            if not isinstance(changed, cls):
+                raise NotFoundError(f"no such {what}")
+            return changed
         with self._cache_lock:
             cached = self._cache.get(aggregate_id)
             if cached is not None:
@@ -163,7 +184,11 @@ class School(Application[UUID]):
                 self._cache.popitem(last=False)
 
     def exists(self, aggregate_id: UUID) -> bool:
-        """Whether the log holds an aggregate with this id."""
+        """Whether the log holds an aggregate with this id (or an all-or-nothing block made
+        it)."""
+        batch = _batch.get()
+        if batch is not None and aggregate_id in batch.aggregates:
+            return True
         with self._cache_lock:
             if aggregate_id in self._cache:
                 return True
@@ -224,6 +249,9 @@ class School(Application[UUID]):
         Under an idempotency key (``ejournal.idempotency.keyed``) the command's answer is
         recorded in the same transaction as the events.
         """
+        batch = _batch.get()
+        if batch is not None:
+            return self._keep(batch, aggregates, ids)
         key = current_key()
         answer = (
             None
@@ -244,6 +272,50 @@ class School(Application[UUID]):
             events=len(recordings),
             ids=dict(ids or {}),
         )
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[list[Recorded]]:
+        """Run several commands as one: what they record is saved in one transaction when
+        the block ends, or nothing is (an error in the block, or another writer's save of one
+        of its aggregates first: ``IntegrityError``). Each command still runs every check,
+        and sees what the block's earlier commands did; its ``Recorded`` has position 0, and
+        the block's (the last event's position) is put in the list yielded once it is saved.
+        Not under an idempotency key: a block is not one request's command."""
+        if _batch.get() is not None:
+            raise RuntimeError("all-or-nothing blocks do not nest")
+        batch = _Batch()
+        saved: list[Recorded] = []
+        token = _batch.set(batch)
+        try:
+            yield saved
+        finally:
+            _batch.reset(token)
+        if not batch.events:
+            return
+        # One save of every event, in the commands' order (the aggregates only add nothing
+        # but tell the snapshots which state is the newest): one insert, one transaction.
+        recordings = self.save(*batch.events, *batch.aggregates.values())
+        for aggregate in batch.aggregates.values():
+            self._remember(aggregate)
+        position = max(r.notification.id for r in recordings)
+        for hook in self.recorded_hooks:
+            hook(position)
+        saved.append(Recorded(position=position, events=len(recordings)))
+
+    @staticmethod
+    def _keep(
+        batch: _Batch, aggregates: tuple[Aggregate, ...], ids: Mapping[str, UUID] | None
+    ) -> Recorded:
+        """``record`` in an all-or-nothing block: the events are kept for the block's save."""
+        events = [event for aggregate in aggregates for event in aggregate.collect_events()]
+        if not events:
+            raise ValueError("a command must record at least one event")
+        if current_key() is not None:
+            raise RuntimeError("an all-or-nothing block is not run under an idempotency key")
+        batch.events.extend(events)
+        for aggregate in aggregates:
+            batch.aggregates[aggregate.id] = aggregate
+        return Recorded(position=0, events=len(events), ids=dict(ids or {}))
 
     def command_answer(self, key: CommandKey) -> StoredAnswer | None:
         """The answer recorded under an idempotency key, if its command was recorded."""

@@ -1368,6 +1368,19 @@ TABLE: dict[tuple[str, str], Case] = {
             lambda api, ctx: (f"{V1}/family/children/{_s(api, 2)}/absence-notices", NOTICE),
         ),
     ),
+    # The notices given for one's children: a parent's own child only.
+    ("GET", "/api/v1/family/children/{student_id}/absence-notices"): Case(
+        allowed=("parent",),
+        build=_scoped(
+            lambda api, ctx: (f"{V1}/family/children/{_s(api, 0)}/absence-notices", None),
+            lambda api, ctx: (f"{V1}/family/children/{_s(api, 2)}/absence-notices", None),
+            lambda api, ctx: (f"{V1}/family/children/{uuid4()}/absence-notices", None),
+        ),
+        setup=_noticed,
+    ),
+    ("GET", "/api/v1/family/absence-notices"): Case(
+        allowed=("parent",), build=_fixed(f"{V1}/family/absence-notices"), setup=_noticed
+    ),
     # A class's absences and its families' notices: its class teacher and the administration.
     **{
         ("GET", f"{V1}/classes/{{class_code}}/{tail}"): Case(

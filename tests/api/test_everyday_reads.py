@@ -382,6 +382,38 @@ def test_a_parents_notice_becomes_the_reason_for_the_absences_it_covers(api: Api
     )
 
 
+def test_a_parent_reads_back_the_notices_given_for_their_own_children(api: Api) -> None:
+    api.world.at(date(2026, 9, 4), 18)
+    child = api.world.students[0]
+    given = [
+        ok(
+            api.post(
+                f"{V1}/family/children/{child}/absence-notices",
+                "parent",
+                {"start": start, "end": end, "text": text},
+            )
+        )["ids"]["notice_id"]
+        for start, end, text in (
+            ("2026-09-07", "2026-09-07", "приём у врача"),
+            ("2026-09-14", "2026-09-15", "семейные обстоятельства"),
+        )
+    ]
+    mine = ok(api.get(f"{V1}/family/absence-notices", "parent"))
+    assert [(n["notice_id"], n["start"], n["text"], n["given_by"]) for n in mine] == [
+        (given[1], "2026-09-14", "семейные обстоятельства", str(api.actors["parent"].account_id)),
+        (given[0], "2026-09-07", "приём у врача", str(api.actors["parent"].account_id)),
+    ]
+    assert ok(api.get(f"{V1}/family/children/{child}/absence-notices", "parent")) == mine
+    # Another family's child is as missing; the student and the class teacher read elsewhere.
+    other = api.world.students[2]
+    problem(api.get(f"{V1}/family/children/{other}/absence-notices", "parent"), 404)
+    problem(api.get(f"{V1}/family/children/{uuid4()}/absence-notices", "parent"), 404)
+    problem(api.get(f"{V1}/family/absence-notices", "student"), 403)
+    problem(api.get(f"{V1}/family/absence-notices", "class_teacher"), 403)
+    of_class = ok(api.get(f"{V1}/classes/5А/absence-notices?year={YEAR}", "class_teacher"))
+    assert sorted(n["notice_id"] for n in of_class) == sorted(given)
+
+
 # --- the accounts' directory and the audit trail by name -----------------------------------------
 
 

@@ -486,6 +486,8 @@ def test_the_ktp_is_set_by_the_journals_teacher_or_a_deputy(api: Api) -> None:
     position = api.world.school.position()
     assert_refused(api.post(url, "math", plan), 409, "journal-invariant")  # a reason is due
     assert_refused(api.post(url, "inspector", plan), 403, "forbidden")
+    # The administrator checks that plans are there, and writes none (access.can_set_ktp).
+    assert_refused(api.post(url, "admin", plan), 403, "forbidden")
     assert_refused(api.post(url, "english1", plan), 404, "not-found")
     assert api.world.school.position() == position
     replaced = api.post(url, "deputy", {**plan, "reason": "корректировка по итогам проверки"})

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
@@ -17,6 +19,7 @@ from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.identity import account_id
 from ejournal.aggregates.student import Student
 from ejournal.clock import MovableClock
+from ejournal.commands import accounts, year
 from ejournal.errors import AccessDeniedError
 from ejournal.imports import (
     MAX_FILE_BYTES,
@@ -148,6 +151,112 @@ def test_students_with_guardians_and_parent_accounts_once(world: World, encode: 
     assert again.unchanged == {"student": 3, "guardian": 3, "account": 1, "role": 1}
     assert again.events == 0
     assert world.school.position() == at
+
+
+def elsewhere(action: Callable[[], object]) -> None:
+    """Run a command as another writer does: in a thread of its own, outside the import."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            action()
+        except BaseException as error:
+            failures.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
+def new_students(world: World) -> set[str]:
+    """The file's new students (Новиков, Орлова) found on the roll of the year."""
+    roll = world.school.year_view(YEAR).class_stints
+    names = {world.school.view(Student, sid, "student").name.last for sid in roll}
+    return names & {"Новиков", "Орлова"}
+
+
+def test_a_row_refused_while_applying_records_nothing_of_the_file(world: World) -> None:
+    """The check passes, then another administrator takes the parent login the file creates:
+    that row's command refuses, and nothing of the file is in the log, not even its rows
+    before the refused one."""
+    data = csv_file([STUDENT_HEADER, *STUDENT_ROWS])
+    taken: list[int] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "recording" and done == 0:
+            register = accounts.RegisterAccount(login="novikova.op", full_name="Новикова О. П.")
+            elsewhere(
+                lambda: taken.append(
+                    accounts.register_account(world.school, world.admin, register).position
+                )
+            )
+
+    report = run_import(
+        world.school, world.admin, "students", read_table(data), year=YEAR, progress=progress
+    )
+
+    assert not report.applied
+    assert [p.message for p in report.problems if "ничего не записано" in p.message], (
+        report.summary()
+    )
+    assert "ничего не записано" in report.summary()
+    assert report.events == 0
+    assert world.school.position() == taken[0]  # the other writer's events, none of the file's
+    assert new_students(world) == set()
+
+
+def test_another_writer_first_means_the_file_is_checked_and_applied_again(world: World) -> None:
+    """Another writer saves the school year (a new class) while the file's commands run: the
+    import's one save fails whole on the year's version, and the file is checked again on the
+    record as it stands and applied, once."""
+    data = csv_file([STUDENT_HEADER, *STUDENT_ROWS])
+    stages: list[tuple[str, int]] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        stages.append((stage, done))
+        if stage == "recording" and done == total - 1 and stages.count(("checking", 0)) == 1:
+            form = year.FormClass(year=YEAR, grade=6, letter="Б")
+            elsewhere(lambda: year.form_class(world.school, world.admin, form))
+
+    report = run_import(
+        world.school, world.admin, "students", read_table(data), year=YEAR, progress=progress
+    )
+
+    assert report.applied, report.summary()
+    assert stages.count(("checking", 0)) == 2  # checked twice: the first save conflicted
+    assert report.created == {"student": 2, "guardian": 3, "account": 1, "role": 1}
+    assert new_students(world) == {"Новиков", "Орлова"}
+    assert world.school.year_view(YEAR).school_class("6Б")
+    at = world.school.position()
+    again = run_import(world.school, world.admin, "students", read_table(data), year=YEAR)
+    assert (again.created, again.events, world.school.position()) == ({}, 0, at)
+
+
+class ProcessDiedError(Exception):
+    """Stands for the import's process dying part-way (a crash, a kill)."""
+
+
+def test_an_import_that_dies_part_way_leaves_nothing_and_runs_again_whole(world: World) -> None:
+    data = csv_file([STUDENT_HEADER, *STUDENT_ROWS])
+    before = world.school.position()
+
+    def dies(stage: str, done: int, total: int) -> None:
+        if stage == "recording" and done == total - 1:
+            raise ProcessDiedError
+
+    with pytest.raises(ProcessDiedError):
+        run_import(
+            world.school, world.admin, "students", read_table(data), year=YEAR, progress=dies
+        )
+    assert world.school.position() == before
+    assert new_students(world) == set()
+
+    report = run_import(world.school, world.admin, "students", read_table(data), year=YEAR)
+    assert report.applied, report.summary()
+    assert world.school.position() - before == report.events > 0
+    assert new_students(world) == {"Новиков", "Орлова"}
 
 
 def test_a_file_with_wrong_rows_records_nothing_and_says_every_problem(world: World) -> None:

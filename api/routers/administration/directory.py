@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from api.conditional import Fresh
 from api.dependencies import CurrentSession, ReadPosition, acting_as
 from ejournal.access import account_directory
 from ejournal.projections.account_directory import AccountFound, search_accounts
@@ -26,6 +27,7 @@ def find_accounts(
     reader: DirectoryReader,
     session: CurrentSession,
     read_at: ReadPosition,
+    fresh: Fresh,
     q: Annotated[
         str,
         Query(
@@ -38,5 +40,6 @@ def find_accounts(
     """The accounts whose login or full name holds every word given (50 at most): an exact
     login first, then by name; each with its state (active, blocked, annulled)."""
     account_directory(session.account)
+    fresh.check()
     with session.school.database.transaction(write=False) as cursor:
         return search_accounts(cursor, q)

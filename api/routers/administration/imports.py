@@ -225,7 +225,27 @@ def download_template(name: str, session: CurrentSession) -> Response:
     )
 
 
-@router.post("/{kind}", status_code=202, response_model=ImportJobPublic)
+MULTIPART = "multipart/form-data"
+UPLOAD_EXAMPLES = {
+    "check first": {
+        "summary": "Students of 5А with their guardians, checked without recording anything",
+        "value": {"file": "ученики-5А.xlsx", "year": "2026/2027", "dry_run": True},
+    },
+    "import": {
+        "summary": "The same file, imported",
+        "value": {"file": "ученики-5А.xlsx", "year": "2026/2027", "dry_run": False},
+    },
+}
+"""Examples of the upload form (OpenAPI ``examples`` of the request body; ``file`` is the
+file's content, named here)."""
+
+
+@router.post(
+    "/{kind}",
+    status_code=202,
+    response_model=ImportJobPublic,
+    openapi_extra={"requestBody": {"content": {MULTIPART: {"examples": UPLOAD_EXAMPLES}}}},
+)
 async def upload(
     kind: ImportKindName,
     file: Annotated[UploadFile, File(description="XLSX, or CSV in UTF-8 separated by ; or ,")],

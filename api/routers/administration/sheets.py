@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from api.conditional import Fresh
 from api.dependencies import (
     CurrentReader,
     CurrentSession,
@@ -86,12 +87,14 @@ def read_progress_sheet(
     school: SchoolApp,
     response: Response,
     read_at: ReadPosition,
+    fresh: Fresh,
     fmt: Format = SheetFormat.JSON,
     dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """Сводная ведомость учёта успеваемости: students × subjects, each period's mark and the
     year mark, as they stand after corrections."""
     class_sheets(school, session.account, year, class_code)
+    fresh.check()
     view = read_view(session, lambda c: progress_sheet(c, year, class_code))
     return render_view(view, fmt, _file_name("progress", year, class_code), response, dialect)
 
@@ -111,12 +114,14 @@ def read_attendance_sheet(
     school: SchoolApp,
     response: Response,
     read_at: ReadPosition,
+    fresh: Fresh,
     fmt: Format = SheetFormat.JSON,
     dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """Сводная ведомость учёта посещаемости: students × months (September to May), lessons
     missed and of them for a valid reason; coming late is not missing a lesson."""
     class_sheets(school, session.account, year, class_code)
+    fresh.check()
     view = read_view(session, lambda c: attendance_sheet(c, year, class_code))
     return render_view(view, fmt, _file_name("attendance", year, class_code), response, dialect)
 
@@ -135,6 +140,7 @@ def read_movement_sheet(
     school: SchoolApp,
     response: Response,
     read_at: ReadPosition,
+    fresh: Fresh,
     fmt: Format = SheetFormat.JSON,
     dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
@@ -142,6 +148,7 @@ def read_movement_sheet(
     withdrawals of the year, with their dates and orders; the whole school's for the
     administration, a class teacher's own class's (School 77 §4.3.10)."""
     classes = movement_of(school, session.account, year)
+    fresh.check()
     view = read_view(session, lambda c: movement_sheet(c, year, classes))
     return render_view(view, fmt, _file_name("movement", year), response, dialect)
 
@@ -162,6 +169,7 @@ def read_class_results(
     school: SchoolApp,
     response: Response,
     read_at: ReadPosition,
+    fresh: Fresh,
     fmt: Format = SheetFormat.JSON,
     dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
@@ -169,6 +177,7 @@ def read_class_results(
     of "5", "4", "3", "2", the success rate and the quality rate."""
     class_sheets(school, session.account, year, class_code)
     school.year_view(year).period(period_id)
+    fresh.check()
     view = read_view(session, lambda c: class_results(c, year, class_code, period_id))
     return render_view(
         view, fmt, _file_name(f"results-{period_id}", year, class_code), response, dialect

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 
+from api.conditional import Fresh, carried_headers
 from api.dependencies import CurrentAdministration, CurrentSession, ReadPosition
 from api.schemas.school_year import SchoolYearLabel
 from api.tabular import CSV, XLSX, CsvDialect, CsvDialectParam, csv_table
@@ -50,12 +51,15 @@ def read_working_time(
     session: CurrentSession,
     month: Month,
     read_at: ReadPosition,
+    fresh: Fresh,
+    response: Response,
     fmt: Annotated[SheetFormat, Query(alias="format")] = SheetFormat.JSON,
     dialect: CsvDialectParam = CsvDialect.RFC4180,
 ) -> Response:
     """Per teacher and day, the lessons held, from the journals; a substitute's lesson is the
     substitute's hour (and counted in their substitution hours)."""
-    headers = {"X-Read-Position": str(read_at)}
+    fresh.check()
+    headers = carried_headers(response)
     with session.school.database.transaction(write=False) as cursor:
         view = working_time_sheet(cursor, year, date.fromisoformat(f"{month}-01"))
     if fmt is SheetFormat.JSON:

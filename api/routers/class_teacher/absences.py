@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from api.commanding import RecordedPublic, Run
+from api.conditional import Fresh
 from api.dependencies import (
     CurrentClassTeacher,
     CurrentReader,
@@ -61,6 +62,7 @@ def read_class_absences(
     session: CurrentSession,
     school: SchoolApp,
     read_at: ReadPosition,
+    fresh: Fresh,
     week: Annotated[
         IsoDate | None,
         Query(description="A day of the week shown (Monday to Sunday); by default today."),
@@ -73,6 +75,7 @@ def read_class_absences(
     day, lesson and student, each with the parent's notice that covers it, if any."""
     school_year = class_list(school, session.account, year, class_code)
     start, end = week_of(week or today_within(school, school_year))
+    fresh.check(start)
     with session.school.database.transaction(write=False) as cursor:
         return class_absences(
             school, cursor, school_year, class_code, start, end, without_reason=without_reason

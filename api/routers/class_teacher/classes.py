@@ -12,7 +12,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentClassTeacher, CurrentReader, CurrentSession, SchoolApp
@@ -40,6 +40,20 @@ class AbsenceReasonRequest(RequestModel):
     note: Comment | None = Field(default=None, description='E.g. "справка № 12 от 05.09.2026".')
     reason: Reason | None = Field(
         default=None, description="Why an absence reason already recorded changes."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "student_id": "5b0c7d1e-2f3a-4b5c-8d6e-7f8091a2b3c4",
+                    "start": "2026-09-14",
+                    "end": "2026-09-18",
+                    "absence_reason": "illness",
+                    "note": "Справка № 12 от 19.09.2026, детская поликлиника № 3",
+                }
+            ]
+        }
     )
 
 

@@ -15,6 +15,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
 
+from api.conditional import Fresh
 from api.dependencies import CurrentFamily, CurrentSession, ReadPosition, SchoolApp
 from api.schemas.requests import IsoDate
 from ejournal.access import diary_of
@@ -38,6 +39,7 @@ def read_diary(
     session: CurrentSession,
     school: SchoolApp,
     read_at: ReadPosition,
+    fresh: Fresh,
     start: Annotated[IsoDate, Query(description="The first day shown.")],
     end: Annotated[
         IsoDate | None, Query(description="The last day shown; by default a week from start.")
@@ -59,6 +61,7 @@ def read_diary(
                 }
             ]
         )
+    fresh.check()
     with session.school.database.transaction(write=False) as cursor:
         return diary_week(cursor, student_id, start, last)
 
@@ -74,12 +77,14 @@ def read_averages(
     session: CurrentSession,
     school: SchoolApp,
     read_at: ReadPosition,
+    fresh: Fresh,
     period: Annotated[str, Query(min_length=1, description='The period\'s id, as "Q1".')],
 ) -> list[SubjectAverage]:
     """Per subject, the marks of the period that count, their weighted average (the weights
     recorded with each mark; pass/fail marks do not count) and, from three marks, the forecast
     of the period mark rounded half up (School 77 §9.3); the period mark once given."""
     diary_of(school, session.account, student_id)
+    fresh.check()
     with session.school.database.transaction(write=False) as cursor:
         return diary_averages(cursor, student_id, period)
 
@@ -95,6 +100,7 @@ def read_week(
     session: CurrentSession,
     school: SchoolApp,
     read_at: ReadPosition,
+    fresh: Fresh,
     start: Annotated[
         IsoDate, Query(alias="from", description="The first day of the week shown (7 days).")
     ],
@@ -104,5 +110,6 @@ def read_week(
     default at the subject's next lesson, or on the day the teacher gave), wherever it was
     set."""
     student = diary_of(school, session.account, student_id)
+    fresh.check()
     with session.school.database.transaction(write=False) as cursor:
         return family_week(school, cursor, student, start)

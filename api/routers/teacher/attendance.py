@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentTeacher, acting_as
@@ -29,12 +29,33 @@ class AttendanceRequest(RequestModel):
         min_length=1, description='Student id -> present, absent ("н") or late.'
     )
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "attendance": {
+                        "6c1d8e2f-3a4b-4c5d-9e7f-8091a2b3c4d5": "absent",
+                        "5b0c7d1e-2f3a-4b5c-8d6e-7f8091a2b3c4": "late",
+                    }
+                }
+            ]
+        }
+    )
+
 
 class AttendanceCorrectionRequest(RequestModel):
     """A student's recorded attendance superseded, with the reason."""
 
     status: Attendance
     reason: Reason = Field(description="Why the recorded attendance is corrected.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"status": "late", "reason": "Ученик опоздал на 10 минут, а не отсутствовал"}
+            ]
+        }
+    )
 
 
 @router.post(

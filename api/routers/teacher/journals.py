@@ -6,9 +6,10 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from api.commanding import RecordedPublic, Run
+from api.conditional import Fresh
 from api.dependencies import CurrentReader, CurrentSession, SchoolApp, acting_as
 from api.schemas.journal_page import JournalPagePublic, journal_page
 from api.schemas.requests import RequestModel
@@ -34,15 +35,36 @@ class KtpRequest(RequestModel):
     items: list[KtpLineRequest] = Field(min_length=1)
     reason: Reason | None = Field(default=None, description="Why a plan already set is replaced.")
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {"topic": "Повторение курса начальной школы", "hours": 3},
+                        {"topic": "Натуральные числа и шкалы", "hours": 15},
+                        {"topic": "Сложение и вычитание натуральных чисел", "hours": 21},
+                    ],
+                    "reason": None,
+                }
+            ]
+        }
+    )
+
 
 @router.get("/journals/{journal_id}", summary="A class journal's page", tags=["journals"])
 def read_journal(
-    journal_id: UUID, reader: CurrentReader, session: CurrentSession, school: SchoolApp
+    journal_id: UUID,
+    reader: CurrentReader,
+    session: CurrentSession,
+    school: SchoolApp,
+    fresh: Fresh,
 ) -> JournalPagePublic:
     """The journal as it stands: lessons, roster, attendance, marks, period marks, plan and
     grants. A journal outside the caller's scope answers exactly as a missing one."""
     # ``reader`` turns away whoever reads no journals at all (403); the core scopes the journal.
-    return journal_page(school, readable_journal(school, session.account, journal_id))
+    journal = readable_journal(school, session.account, journal_id)
+    fresh.check()
+    return journal_page(school, journal)
 
 
 @router.post("/journals/{journal_id}/ktp", status_code=201, summary="Set a journal's KTP")

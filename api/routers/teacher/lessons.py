@@ -6,7 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentTeacher
@@ -43,6 +43,32 @@ class WholeLessonRequest(RequestModel):
     )
     marks: list[MarkEntryRequest] = []
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "on": "2026-09-07",
+                    "slot": 2,
+                    "topic": "Сложение и вычитание натуральных чисел",
+                    "homework": "§ 5, № 112, 115 (устно № 110)",
+                    "ktp_item": 4,
+                    "attendance": {
+                        "6c1d8e2f-3a4b-4c5d-9e7f-8091a2b3c4d5": "absent",
+                        "5b0c7d1e-2f3a-4b5c-8d6e-7f8091a2b3c4": "late",
+                    },
+                    "marks": [
+                        {
+                            "student_id": "5b0c7d1e-2f3a-4b5c-8d6e-7f8091a2b3c4",
+                            "value": "5",
+                            "work_kind": "oral",
+                            "comment": "Ответ у доски",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
 
 class LessonDetailsRequest(RequestModel):
     """A topic or homework filled in where none is recorded yet."""
@@ -73,6 +99,18 @@ class LessonCorrectionRequest(RequestModel):
         " next lesson).",
     )
     reason: Reason = Field(description="Why the recorded text is corrected.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "topic": "Сложение натуральных чисел и его свойства",
+                    "homework": "§ 5, № 112, 115",
+                    "reason": "В теме урока опечатка",
+                }
+            ]
+        }
+    )
 
 
 @router.post("/journals/{journal_id}/lessons", status_code=201, summary="Record a whole lesson")

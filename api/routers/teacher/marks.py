@@ -9,7 +9,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentTeacher
@@ -62,6 +62,20 @@ class MarkRequest(MarkEntryRequest):
 
     lesson_id: UUID
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "lesson_id": "9e4f1a2b-6c7d-4e8f-a0b1-c2d3e4f5a6b7",
+                    "student_id": "5b0c7d1e-2f3a-4b5c-8d6e-7f8091a2b3c4",
+                    "value": "4",
+                    "work_kind": "control",
+                    "comment": "Контрольная работа № 1 «Натуральные числа»",
+                }
+            ]
+        }
+    )
+
 
 class MarkCorrectionRequest(RequestModel):
     """A mark's value superseded by another; the superseded value stays in the log."""
@@ -70,12 +84,35 @@ class MarkCorrectionRequest(RequestModel):
     reason: Reason = Field(description="Why the value is changed.")
     authorization_id: UUID | None = _AUTHORIZATION
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "value": "4",
+                    "reason": "Ошибка при переносе отметки из тетради: за работу «4», а не «3»",
+                    "authorization_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                }
+            ]
+        }
+    )
+
 
 class MarkVoidingRequest(RequestModel):
     """A mark entered in error (wrong student, wrong lesson) voided; it stays in the log."""
 
     reason: Reason = Field(description="What the error was.")
     authorization_id: UUID | None = _AUTHORIZATION
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reason": "Отметка выставлена не тому ученику: перепутаны фамилии",
+                    "authorization_id": None,
+                }
+            ]
+        }
+    )
 
 
 @router.post("/journals/{journal_id}/marks", status_code=201, summary="Record a mark")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from api.commanding import RecordedPublic, Run
 from api.dependencies import CurrentTeacher
@@ -29,6 +29,18 @@ class PeriodMarkRequest(RequestModel):
         description='"1".."5", or "зач"/"незач" in the subjects the profile assesses pass/fail.'
         ' Checked by the core rather than here, so that a banned entry ("н/а", "осв.") is'
         " refused with the clause that bans it.",
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "period_id": "Q1",
+                    "student_id": "5b0c7d1e-2f3a-4b5c-8d6e-7f8091a2b3c4",
+                    "value": "4",
+                }
+            ]
+        }
     )
 
 

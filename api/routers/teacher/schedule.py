@@ -13,6 +13,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from fastapi.exceptions import RequestValidationError
 
+from api.conditional import Fresh
 from api.dependencies import CurrentSession, SchoolApp, acting_as
 from api.schemas.requests import IsoDate
 from api.schemas.school_year import SchoolYearQuery
@@ -45,10 +46,12 @@ def read_teacher_journals(
     reader: ScheduleReader,
     session: CurrentSession,
     school: SchoolApp,
+    fresh: Fresh,
 ) -> list[TaughtJournal]:
     """Every journal of the year the teacher keeps or substitutes in, in one answer (a
     teacher's own id is in ``GET /me``)."""
     teacher = teacher_schedule(school, session.account, teacher_id)
+    fresh.check()
     return journals_of(school, teacher, year)
 
 
@@ -63,6 +66,7 @@ def read_teacher_lessons(
     reader: ScheduleReader,
     session: CurrentSession,
     school: SchoolApp,
+    fresh: Fresh,
     start: Annotated[IsoDate, Query(description="The first day.")],
     end: Annotated[
         IsoDate | None, Query(description="The last day; by default the first (one day).")
@@ -83,4 +87,7 @@ def read_teacher_lessons(
                 }
             ]
         )
+    # Whether each entry's deadline has passed is in the answer: deadlines close on a
+    # minute (a time of day) or at a day's very end, so the minute is what the answer depends on.
+    fresh.check(school.clock.now().replace(second=0, microsecond=0))
     return lessons_of(school, teacher, year, start, last)

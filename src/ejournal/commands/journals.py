@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from ejournal.access import require_role, resolve, visible_journal
+from ejournal.access import KTP_AUTHORS, can_set_ktp, require_role, resolve, visible_journal
 from ejournal.aggregates.class_journal import ClassJournal, KtpItem
 from ejournal.aggregates.school_year import JournalRef
 from ejournal.application import Recorded, School
@@ -109,11 +109,11 @@ def set_ktp(school: School, actor: Actor, cmd: SetKtp) -> Recorded:
     def attempt() -> Recorded:
         account = resolve(school, actor)
         journal = visible_journal(school, actor, account, cmd.journal_id)
-        if not (
-            actor.role is Role.DEPUTY
-            or (actor.role is Role.TEACHER and actor.account_id in journal.teachers)
-        ):
-            raise AccessDeniedError("the KTP is set by the journal's teacher or a deputy")
+        if not can_set_ktp(actor, account, journal):
+            raise AccessDeniedError(
+                f"the KTP is set by {KTP_AUTHORS} (Lyceum 68 §3.6.2, School 77 §4.4.7,"
+                " Gymnasium 2 §8.2, §3.1)"
+            )
         items = tuple(
             KtpItem(number=i, topic=line.topic, hours=line.hours)
             for i, line in enumerate(cmd.items, start=1)

@@ -7,15 +7,20 @@ real command handlers, with all their checks. What the record already holds is f
 natural key and left alone, so importing the same file again records nothing. A file with
 problems is answered with every one of them, by row and column, in Russian, and records nothing.
 
-Applying is not one transaction: each row's commands save on their own, as they do when a
-person enters them. Were a command to refuse a row the check let through (a race with another
-writer, a teacher booked in two classes at once), the import stops at that row and says so; the
-rows before it stay recorded, and importing the file again picks up from there.
+Applying is all or nothing: the rows' commands run in the file's order inside one
+``School.all_or_nothing`` block, each seeing what the rows before it did, and every event they
+make is saved in one transaction at the end. Were a command to refuse a row the check let
+through (a teacher booked in two classes at once), the import stops there and nothing of the
+file is recorded; a crash before the save leaves nothing either. Were another writer to save
+one of the same aggregates first, the save fails whole and the file is checked and applied
+again on the record as it now stands (``ATTEMPTS`` times at most).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from eventsourcing.persistence import IntegrityError
 
 from ejournal.access import require_importer, resolve
 from ejournal.application import School
@@ -34,6 +39,9 @@ from ejournal.roles import Actor
 KINDS: dict[str, ImportKind] = {
     kind.name: kind for kind in (StudentsImport(), StaffImport(), TimetableImport(), KtpImport())
 }
+
+ATTEMPTS = 3
+"""How many times a file is checked and applied when other writers keep changing the record."""
 
 Progress = Callable[[str, int, int], None]
 """Told the stage ("checking" or "recording"), how much of it is done, and of how much."""
@@ -74,10 +82,40 @@ def run_import(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Check a whole table and, if no row has a problem and it is not a dry run, apply it."""
+    """Check a whole table and, if no row has a problem and it is not a dry run, apply it, all
+    of it or nothing."""
     kind = import_kind(kind_name)
-    account = resolve(school, actor)
     require_importer(actor, kind.name)
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return _check_and_apply(school, actor, kind, table, year, dry_run, progress)
+        except IntegrityError:
+            continue  # another writer came first: check again on the record as it stands
+    try:
+        return _check_and_apply(school, actor, kind, table, year, dry_run, progress)
+    except IntegrityError:
+        report = ImportReport(kind=kind.name, dry_run=dry_run, rows=len(table.rows))
+        report.problems.append(
+            RowProblem(
+                1,
+                None,
+                "ничего не записано: записи школы менялись во время импорта; импортируйте файл"
+                " ещё раз",
+            )
+        )
+        return report
+
+
+def _check_and_apply(
+    school: School,
+    actor: Actor,
+    kind: ImportKind,
+    table: Table,
+    year: str,
+    dry_run: bool,
+    progress: Progress | None,
+) -> ImportReport:
+    account = resolve(school, actor)
     report = ImportReport(kind=kind.name, dry_run=dry_run, rows=len(table.rows))
     if progress:
         progress("checking", 0, len(table.rows))
@@ -94,26 +132,41 @@ def run_import(
         elif dry_run:
             _created(report, step)
     if not dry_run:
-        _apply([step for step in steps if step.run is not None], report, progress)
+        _apply(school, [step for step in steps if step.run is not None], report, progress)
     return report
 
 
-def _apply(todo: list[Step], report: ImportReport, progress: Progress | None) -> None:
-    """Run each step's command in the file's order; stop at the first refusal."""
-    for done, step in enumerate(todo):
-        if progress:
-            progress("recording", done, len(todo))
-        assert step.run is not None
-        try:
-            recorded = step.run()
-        except EjournalError as error:
-            report.problems.append(
-                RowProblem(step.row, None, f"не записано, импорт остановлен: {error.detail}")
-            )
-            return
+class _RowRefusedError(Exception):
+    """A row's command refused it: the block ends, and nothing of the file is saved."""
+
+
+def _apply(
+    school: School, todo: list[Step], report: ImportReport, progress: Progress | None
+) -> None:
+    """Run each step's command in the file's order, all saved together at the end; at the
+    first refusal nothing is saved. Raises ``IntegrityError`` when another writer came first."""
+    try:
+        with school.all_or_nothing() as saved:
+            for done, step in enumerate(todo):
+                if progress:
+                    progress("recording", done, len(todo))
+                assert step.run is not None
+                try:
+                    step.run()
+                except EjournalError as error:
+                    report.problems.append(
+                        RowProblem(
+                            step.row, None, f"импорт остановлен, ничего не записано: {error.detail}"
+                        )
+                    )
+                    raise _RowRefusedError from error
+    except _RowRefusedError:
+        return
+    for step in todo:
         _created(report, step)
-        report.events += recorded.events
-        report.position = recorded.position
+    if saved:
+        report.events = saved[0].events
+        report.position = saved[0].position
     if progress:
         progress("recording", len(todo), len(todo))
     report.applied = True

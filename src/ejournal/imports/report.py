@@ -70,7 +70,8 @@ class ImportReport:
     """Parent accounts this import created: they have no password yet, the administrator gives
     one (or a temporary one) before the parent can sign in."""
     applied: bool = False
-    """Every row's commands ran; False when refused, dry, or stopped part-way."""
+    """Every row's commands ran and were saved together; False when refused, dry, or stopped
+    (then nothing of the file is recorded)."""
 
     @property
     def refused(self) -> bool:
@@ -90,7 +91,7 @@ class ImportReport:
             if self.dry_run
             else "Импорт выполнен."
             if self.applied
-            else "Импорт остановлен на ошибке; записанное до неё осталось в журнале."
+            else "Импорт остановлен на ошибке; ничего не записано."
         ]
         verb = "будет создано" if self.dry_run else "создано"
         for thing, title in THINGS.items():

@@ -149,20 +149,29 @@ def class_notices(school: School, year: SchoolYear, class_code: str) -> list[Not
         for notice in _notices(student):
             if notice.end < year.starts_on or notice.start > year.ends_on:
                 continue
-            notices.append(
-                NoticePublic(
-                    notice_id=notice.id,
-                    student_id=student.id,
-                    student_name=str(student.name),
-                    start=notice.start,
-                    end=notice.end,
-                    first_slot=notice.first_slot,
-                    last_slot=notice.last_slot,
-                    text=notice.text,
-                    given_by=notice.given_by,
-                )
-            )
+            notices.append(_public(student, notice))
     return sorted(notices, key=lambda n: (n.start, n.student_name, str(n.notice_id)))
+
+
+def family_notices(children: list[Student]) -> list[NoticePublic]:
+    """Every notice of absence given for these children (a parent's own, from the core's
+    ``noticed_children``), newest first day first."""
+    notices = [_public(child, notice) for child in children for notice in _notices(child)]
+    return sorted(notices, key=lambda n: (n.start, n.student_name, str(n.notice_id)), reverse=True)
+
+
+def _public(student: Student, notice: AbsenceNotice) -> NoticePublic:
+    return NoticePublic(
+        notice_id=notice.id,
+        student_id=student.id,
+        student_name=str(student.name),
+        start=notice.start,
+        end=notice.end,
+        first_slot=notice.first_slot,
+        last_slot=notice.last_slot,
+        text=notice.text,
+        given_by=notice.given_by,
+    )
 
 
 def _notices(student: Student) -> list[AbsenceNotice]:

@@ -12,8 +12,8 @@ from scenario import YEAR, World, class_teacher_as
 
 from ejournal.aggregates.class_journal import PeriodClosedError
 from ejournal.aggregates.school_year import ClosureRecord, SchoolYearError
-from ejournal.commands import accounts, period_marks, students, year
-from ejournal.errors import InvariantError, NotFoundError
+from ejournal.commands import accounts, journals, period_marks, students, year
+from ejournal.errors import AccessDeniedError, InvariantError, NotFoundError
 from ejournal.policy.profile import UnknownProfileError
 
 
@@ -131,3 +131,18 @@ def test_a_class_teachers_grant_names_a_class_of_its_year(world: World) -> None:
         ),
     )
     assert granted.position == before + 1
+
+
+def test_the_administrator_does_not_write_a_journals_ktp(world: World) -> None:
+    """The seeds give the KTP to the journal's teacher (Lyceum 68 §3.6.2, School 77 §4.4.7,
+    Gymnasium 2 §8.2) and its corrections to a deputy (Gymnasium 2 §3.1); the administrator only
+    checks it is there (Belogorsk): refused, citing the clauses, and nothing is recorded."""
+    command = journals.SetKtp(
+        journal_id=world.journals["math"], items=(journals.KtpLine(topic="Дроби", hours=2),)
+    )
+    position = world.school.position()
+    with pytest.raises(AccessDeniedError, match=r"School 77 §4\.4\.7"):
+        journals.set_ktp(world.school, world.admin, command)
+    assert world.school.position() == position
+    journals.set_ktp(world.school, world.math, command)
+    assert [item.topic for item in world.school.journal(world.journals["math"]).ktp] == ["Дроби"]
