@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from api.dependencies import CurrentFamily, CurrentSession, ReadPosition, SchoolApp
 from api.schemas.requests import IsoDate
 from ejournal.access import diary_of
-from ejournal.projections.diary import DiaryView, SubjectAverage, diary_averages, diary_week
+from ejournal.projections.diary.queries import DiaryView, SubjectAverage, diary_averages, diary_week
 from ejournal.queries.family_week import FamilyWeek, family_week
 
 router = APIRouter()

@@ -14,8 +14,9 @@ from datetime import timedelta
 from typing import Any
 
 from ejournal.aggregates.school_year import SchoolYear
+from ejournal.projections.read_model import Handlers
+from ejournal.projections.writes import Statement, Writes
 
-Statement = tuple[str, dict[str, Any]]
 _ONE_DAY = timedelta(days=1)
 _PREFIX = re.compile(r"^[a-z]{1,20}$")
 
@@ -131,6 +132,27 @@ def subgroup_assigned(prefix: str, e: SchoolYear.SubgroupAssigned) -> list[State
             params,
         ),
     ]
+
+
+def handlers(prefix: str, *, subgroups: bool = True) -> Handlers[Writes]:
+    """The handlers keeping one read model's stint tables: merged into the model's own."""
+    on: Handlers[Writes] = Handlers()
+
+    @on.on(SchoolYear.StudentEnrolled)
+    def _enrolled(e: SchoolYear.StudentEnrolled, _position: int, w: Writes) -> None:
+        w.extend(enrolled(prefix, e))
+
+    @on.on(SchoolYear.StudentLeftClass)
+    def _left_class(e: SchoolYear.StudentLeftClass, _position: int, w: Writes) -> None:
+        w.extend(left_class(prefix, e, subgroups=subgroups))
+
+    if subgroups:
+
+        @on.on(SchoolYear.SubgroupAssigned)
+        def _subgroup_assigned(e: SchoolYear.SubgroupAssigned, _position: int, w: Writes) -> None:
+            w.extend(subgroup_assigned(prefix, e))
+
+    return on
 
 
 def overlap(a: dict[str, Any], b: dict[str, Any]) -> tuple[str, str | None] | None:

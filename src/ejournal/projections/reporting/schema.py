@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from ejournal.projections import stints
-from ejournal.projections.conventions import Writes
 
 # --- tables -------------------------------------------------------------------------------------
 
@@ -146,10 +143,6 @@ DDL = (
     )""",
     "CREATE INDEX IF NOT EXISTS rpt_sign_ins_account ON rpt_sign_ins (account_id)",
 )
-
-
-Handler = Callable[[Any, int, Writes], None]
-"""What writes the facts of one kind of event."""
 
 
 def instant(moment: datetime) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.policy.profile import RegulationProfile
 from ejournal.projections import stints
-from ejournal.projections.conventions import Writes, grades_column, registrar
-from ejournal.projections.reporting.schema import Handler, instant
+from ejournal.projections.conventions import grades_column
+from ejournal.projections.read_model import Handlers
+from ejournal.projections.reporting.schema import instant
+from ejournal.projections.writes import Writes
 
-HANDLERS: dict[type, Handler] = {}
-_on = registrar(HANDLERS)
+HANDLERS: Handlers[Writes] = Handlers(stints.handlers("rpt"))
+_on = HANDLERS.on
 
 
 def _first_grade(profile: RegulationProfile) -> dict[str, bool]:
@@ -134,21 +136,3 @@ def _timetable_set(e: SchoolYear.TimetableSet, position: int, w: Writes) -> None
             slot=entry.slot,
             journal_id=str(entry.journal_id),
         )
-
-
-@_on(SchoolYear.StudentEnrolled)
-def _student_enrolled(e: SchoolYear.StudentEnrolled, _position: int, w: Writes) -> None:
-    for statement, params in stints.enrolled("rpt", e):
-        w.add(statement, **params)
-
-
-@_on(SchoolYear.StudentLeftClass)
-def _student_left_class(e: SchoolYear.StudentLeftClass, _position: int, w: Writes) -> None:
-    for statement, params in stints.left_class("rpt", e):
-        w.add(statement, **params)
-
-
-@_on(SchoolYear.SubgroupAssigned)
-def _subgroup_assigned(e: SchoolYear.SubgroupAssigned, _position: int, w: Writes) -> None:
-    for statement, params in stints.subgroup_assigned("rpt", e):
-        w.add(statement, **params)
