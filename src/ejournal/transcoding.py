@@ -8,7 +8,6 @@ through their declared types, and the bytes are what integrity hashing reads.
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
-from functools import cache
 from typing import Annotated, Any, TypeVar, cast
 
 import orjson
@@ -45,11 +44,16 @@ _VERSION_KEY = b'"class_version"'
 """The key a stored event of a versioned class carries (``to_stored_event``)."""
 
 
-@cache
-def _class_version(cls: type) -> int:
+_CLASS_VERSIONS: dict[type[Any], int] = {}
+
+
+def _class_version(cls: type[Any]) -> int:
     # Looking up a missing attribute on a pydantic model class costs ~20 µs (its metaclass's
     # __getattr__); each event class is asked once.
-    return int(getattr(cls, "class_version", 1))
+    version = _CLASS_VERSIONS.get(cls)
+    if version is None:
+        version = _CLASS_VERSIONS[cls] = int(getattr(cls, "class_version", 1))
+    return version
 
 
 class PydanticMapper(Mapper[Any]):
