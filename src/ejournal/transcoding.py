@@ -40,16 +40,12 @@ class OrjsonTranscoder(Transcoder):
         return orjson.loads(data)
 
 
-_VERSION_KEY = b'"class_version"'
-"""The key a stored event of a versioned class carries (``to_stored_event``)."""
-
-
 _CLASS_VERSIONS: dict[type[Any], int] = {}
 
 
 def _class_version(cls: type[Any]) -> int:
-    # Looking up a missing attribute on a pydantic model class costs ~20 µs (its metaclass's
-    # __getattr__); each event class is asked once.
+    # A missing attribute of a pydantic model class goes through its metaclass's __getattr__
+    # and an AttributeError: ~0.6 µs of CPU, a sixth of decoding an event. Asked once a class.
     version = _CLASS_VERSIONS.get(cls)
     if version is None:
         version = _CLASS_VERSIONS[cls] = int(getattr(cls, "class_version", 1))
@@ -88,25 +84,8 @@ class PydanticMapper(Mapper[Any]):
             stored_state = self.cipher.decrypt(stored_state)
         if self.compressor:
             stored_state = self.compressor.decompress(stored_state)
-        cls = resolve_topic(stored_event.topic)
-        if _class_version(cls) == 1 and _VERSION_KEY not in stored_state:
-            # Nearly every event: validated straight from its JSON with the originator's id
-            # and version spliced in, ~5x faster than decoding to a dict and validating that
-            # (a rebuild decodes every event of the log). Same fields, same types.
-            head = b'{"originator_id":"%s","originator_version":%d' % (
-                str(stored_event.originator_id).encode(),
-                stored_event.originator_version,
-            )
-            rest = b"}" if stored_state == b"{}" else b"," + stored_state[1:]
-            return cast(DomainEventProtocol[Any], cls.model_validate_json(head + rest))
-        return self.from_state(cls, stored_event, stored_state)
-
-    def from_state(
-        self, cls: type[Any], stored_event: StoredEvent, stored_state: bytes
-    ) -> DomainEventProtocol[Any]:
-        """An event decoded to a dict, brought up to its class's version, then validated: the
-        way every event can take (and an event of a versioned class does)."""
         state: dict[str, Any] = self.transcoder.decode(stored_state)
+        cls = resolve_topic(stored_event.topic)
         version = state.pop("class_version", 1)
         while version < _class_version(cls):
             getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
