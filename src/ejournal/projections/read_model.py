@@ -102,6 +102,11 @@ class ReadModel(ABC):
         for statement in self.ddl:
             cursor.execute(statement.replace("{real}", REAL[dialect]))
 
+    def events(self) -> frozenset[type] | None:
+        """The event classes the model applies (the projector decodes no other for it); None
+        for a model of every event, such as the integrity tree."""
+        return self.handlers.events()
+
     def writes(self, cursor: Cursor) -> Writes:
         """The write buffer of one batch; a model that keeps more per batch has its own."""
         return Writes()
