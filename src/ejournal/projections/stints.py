@@ -155,6 +155,22 @@ def handlers(prefix: str, *, subgroups: bool = True) -> Handlers[Writes]:
     return on
 
 
+def page_spans(
+    stint: dict[str, Any], journal: dict[str, Any], subgroup_stints: list[dict[str, Any]]
+) -> list[tuple[str, str | None]]:
+    """The days of a class stint a student is on a journal's page: the whole stint for a
+    journal of the whole class; for a subgroup's, its overlaps with the student's stints in
+    that subgroup (``subgroup_stints``: the student's, in the stint's class and year)."""
+    if journal["subgroup"] is None:
+        return [(stint["since_date"], stint["until_date"])]
+    return [
+        span
+        for sub in subgroup_stints
+        if (sub["subject"], sub["subgroup"]) == (journal["subject"], journal["subgroup"])
+        and (span := overlap(stint, sub)) is not None
+    ]
+
+
 def overlap(a: dict[str, Any], b: dict[str, Any]) -> tuple[str, str | None] | None:
     """The days two stints share (``until`` None = open-ended), or None if they share none."""
     since = max(a["since_date"], b["since_date"])

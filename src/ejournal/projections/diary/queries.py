@@ -308,22 +308,13 @@ def _journals_on(cursor: Cursor, student: str, start: date, end: date) -> dict[s
             WHERE year_id = %(year_id)s AND class_code = %(class_code)s""",
             {"year_id": stint["year_id"], "class_code": stint["class_code"]},
         )
+        in_class = [
+            sub
+            for sub in subgroup_stints
+            if (sub["year_id"], sub["class_code"]) == (stint["year_id"], stint["class_code"])
+        ]
         for journal in cursor.fetchall():
-            if journal["subgroup"] is None:
-                spans = [(stint["since_date"], stint["until_date"])]
-            else:
-                spans = [
-                    span
-                    for sub in subgroup_stints
-                    if (sub["year_id"], sub["class_code"], sub["subject"], sub["subgroup"])
-                    == (
-                        stint["year_id"],
-                        stint["class_code"],
-                        journal["subject"],
-                        journal["subgroup"],
-                    )
-                    and (span := stints.overlap(stint, sub)) is not None
-                ]
+            spans = stints.page_spans(stint, journal, in_class)
             journals.setdefault(journal["journal_id"], []).extend(spans)
     return journals
 

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.identity import school_year_id
 from ejournal.aggregates.school_year import SchoolYear
-from ejournal.database import Cursor, Dialect
+from ejournal.database import Cursor, Dialect, Row
 from ejournal.projections import stints
 from ejournal.projections.journal_grid.handlers import HANDLERS
 from ejournal.projections.journal_grid.schema import DDL, TABLES
@@ -73,7 +73,9 @@ def _refresh_pages(cursor: Cursor, year_id: str, class_code: str) -> None:
         WHERE year_id = %(year_id)s AND class_code = %(class_code)s""",
         key,
     )
-    subgroup_stints = cursor.fetchall()
+    by_student: dict[str, list[Row]] = {}
+    for sub in cursor.fetchall():
+        by_student.setdefault(sub["student_id"], []).append(sub)
     rows: list[dict[str, Any]] = []
     for journal in journals:
         cursor.execute(
@@ -81,17 +83,7 @@ def _refresh_pages(cursor: Cursor, year_id: str, class_code: str) -> None:
             {"journal_id": journal["journal_id"]},
         )
         for stint in class_stints:
-            if journal["subgroup"] is None:
-                spans = [(stint["since_date"], stint["until_date"])]
-            else:
-                spans = [
-                    span
-                    for sub in subgroup_stints
-                    if sub["student_id"] == stint["student_id"]
-                    and (sub["subject"], sub["subgroup"])
-                    == (journal["subject"], journal["subgroup"])
-                    and (span := stints.overlap(stint, sub)) is not None
-                ]
+            spans = stints.page_spans(stint, journal, by_student.get(stint["student_id"], []))
             rows.extend(
                 {
                     "journal_id": journal["journal_id"],
