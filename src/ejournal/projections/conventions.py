@@ -46,8 +46,14 @@ id_text = lru_cache(maxsize=4096)(str)
 def column_value(value: Any) -> Any:
     """A value as a column stores it: an id as its text, a day as an ISO date, an enum as its
     value; None stays NULL."""
-    if isinstance(value, UUID):
+    kind = type(value)
+    # Most values are text or NULL already: an audit row asks this of a dozen fields an event.
+    if kind is str or value is None or kind is int or kind is bool:
+        return value
+    if kind is UUID:
         return id_text(value)
+    if isinstance(value, UUID):
+        return str(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, StrEnum):
