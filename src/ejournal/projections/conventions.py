@@ -4,6 +4,7 @@ the write buffer are ``read_model`` and ``writes``.)"""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
@@ -59,3 +60,14 @@ def column_value(value: Any) -> Any:
     if isinstance(value, StrEnum):
         return value.value
     return value
+
+
+_PREFIX = re.compile(r"^[a-z]{1,20}$")
+
+
+def table_prefix(prefix: str) -> str:
+    """A read model's table prefix: a constant of its code, never anything a request carries;
+    checked all the same, since it is put into SQL text."""
+    if not _PREFIX.match(prefix):
+        raise ValueError(f"not a table prefix: {prefix!r}")
+    return prefix

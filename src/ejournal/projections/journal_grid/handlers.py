@@ -7,8 +7,8 @@ from ejournal.aggregates.identity import school_year_id
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.aggregates.student import Student
 from ejournal.marks import Attendance
-from ejournal.projections import stints
-from ejournal.projections.conventions import column_value, grades_column, late_columns
+from ejournal.projections import periods, stints
+from ejournal.projections.conventions import column_value, late_columns
 from ejournal.projections.read_model import Handlers
 from ejournal.projections.writes import Writes
 
@@ -21,22 +21,7 @@ _on = HANDLERS.on
 
 @_on(SchoolYear.Started)
 def _year_started(e: SchoolYear.Started, _position: int, w: Writes) -> None:
-    for period in e.periods:
-        w.add(
-            """INSERT INTO grid_periods (year_id, period_id, name, start_date, end_date,
-                grades)
-            VALUES (%(year_id)s, %(period_id)s, %(name)s, %(start_date)s, %(end_date)s,
-                %(grades)s)
-            ON CONFLICT (year_id, period_id) DO UPDATE SET name = excluded.name,
-                start_date = excluded.start_date, end_date = excluded.end_date,
-                grades = excluded.grades""",
-            year_id=str(e.originator_id),
-            period_id=period.id,
-            name=period.name,
-            start_date=period.start.isoformat(),
-            end_date=period.end.isoformat(),
-            grades=grades_column(period.grades),
-        )
+    w.extend(periods.started("grid", e))
 
 
 # --- students' names ----------------------------------------------------------------------------

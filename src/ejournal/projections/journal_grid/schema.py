@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ejournal.projections import stints
+from ejournal.projections import periods, stints
 
 # Ids are stored as their text, dates as ISO text: both sort and compare the same on SQLite and
 # PostgreSQL. Only the floating-point type differs (PostgreSQL's REAL is single precision).
@@ -19,15 +19,7 @@ DDL = (
         subgroup TEXT
     )""",
     "CREATE INDEX IF NOT EXISTS grid_journals_class ON grid_journals (year_id, class_code)",
-    """CREATE TABLE IF NOT EXISTS grid_periods (
-        year_id TEXT NOT NULL,
-        period_id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        start_date TEXT NOT NULL,
-        end_date TEXT NOT NULL,
-        grades TEXT,
-        PRIMARY KEY (year_id, period_id)
-    )""",
+    periods.ddl("grid"),
     """CREATE TABLE IF NOT EXISTS grid_student_names (
         student_id TEXT PRIMARY KEY,
         full_name TEXT NOT NULL

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ejournal.projections import stints
+from ejournal.projections import periods, stints
 
 # --- tables -------------------------------------------------------------------------------------
 
@@ -22,15 +22,7 @@ DDL = (
         first_grade_no_marks BOOLEAN NOT NULL,
         first_grade_no_homework BOOLEAN NOT NULL
     )""",
-    """CREATE TABLE IF NOT EXISTS rpt_periods (
-        year_id TEXT NOT NULL,
-        period_id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        start_date TEXT NOT NULL,
-        end_date TEXT NOT NULL,
-        grades TEXT,
-        PRIMARY KEY (year_id, period_id)
-    )""",
+    periods.ddl("rpt"),
     """CREATE TABLE IF NOT EXISTS rpt_closures (
         closure_id TEXT PRIMARY KEY,
         year_id TEXT NOT NULL,

@@ -11,8 +11,7 @@ from ejournal.aggregates.identity import school_year_id
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.aggregates.student import Student
 from ejournal.marks import Attendance
-from ejournal.projections import stints
-from ejournal.projections.conventions import grades_column
+from ejournal.projections import periods, stints
 from ejournal.projections.read_model import Handlers
 from ejournal.projections.writes import Writes
 
@@ -32,22 +31,7 @@ def _year_started(e: SchoolYear.Started, _position: int, w: Writes) -> None:
         year_id=year_id,
         label=e.label,
     )
-    for period in e.periods:
-        w.add(
-            """INSERT INTO sheet_periods (year_id, period_id, name, start_date, end_date,
-                grades)
-            VALUES (%(year_id)s, %(period_id)s, %(name)s, %(start_date)s, %(end_date)s,
-                %(grades)s)
-            ON CONFLICT (year_id, period_id) DO UPDATE SET name = excluded.name,
-                start_date = excluded.start_date, end_date = excluded.end_date,
-                grades = excluded.grades""",
-            year_id=year_id,
-            period_id=period.id,
-            name=period.name,
-            start_date=period.start.isoformat(),
-            end_date=period.end.isoformat(),
-            grades=grades_column(period.grades),
-        )
+    w.extend(periods.started("sheet", e))
 
 
 @_on(SchoolYear.ClassFormed)

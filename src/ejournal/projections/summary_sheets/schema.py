@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ejournal.projections import stints
+from ejournal.projections import periods, stints
 
 DDL = (
     *stints.ddl("sheet", subgroups=False),
@@ -10,15 +10,7 @@ DDL = (
         year_id TEXT PRIMARY KEY,
         label TEXT NOT NULL
     )""",
-    """CREATE TABLE IF NOT EXISTS sheet_periods (
-        year_id TEXT NOT NULL,
-        period_id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        start_date TEXT NOT NULL,
-        end_date TEXT NOT NULL,
-        grades TEXT,
-        PRIMARY KEY (year_id, period_id)
-    )""",
+    periods.ddl("sheet"),
     """CREATE TABLE IF NOT EXISTS sheet_classes (
         year_id TEXT NOT NULL,
         class_code TEXT NOT NULL,
