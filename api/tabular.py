@@ -24,7 +24,7 @@ from fastapi import Query, Response
 from api.conditional import carried_headers
 from api.dependencies import CurrentSession
 from ejournal.database import Cursor
-from ejournal.projections.summary_sheets import SheetView
+from ejournal.projections.summary_sheets.queries import SheetView
 from ejournal.spreadsheets.cells import csv_cell
 from ejournal.spreadsheets.exports import table, to_xlsx
 from ejournal.spreadsheets.report_layouts import ReportView

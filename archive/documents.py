@@ -57,10 +57,10 @@ from ejournal.errors import ConcurrencyError, EjournalError, NotFoundError
 from ejournal.integrity.checkpoint import CheckpointError, VerifierKey
 from ejournal.marks import ResultKind
 from ejournal.projections.catalogue import read_models
-from ejournal.projections.diary import diary_averages, diary_week
-from ejournal.projections.journal_grid import grid
+from ejournal.projections.diary.queries import diary_averages, diary_week
+from ejournal.projections.journal_grid.queries import grid
 from ejournal.projections.projector import ProjectionRaceError, Projector, ReadModelStalledError
-from ejournal.projections.summary_sheets import (
+from ejournal.projections.summary_sheets.queries import (
     MovementSheetView,
     attendance_sheet,
     class_results,

@@ -41,7 +41,7 @@ from ejournal.clock import MovableClock
 from ejournal.commands import accounts
 from ejournal.credentials import CredentialStore
 from ejournal.database import open_database
-from ejournal.projections.diary import diary_week
+from ejournal.projections.diary.queries import diary_week
 from ejournal.projections.projector import open_projector
 from ejournal.roles import Role
 from ejournal.schools import open_school

@@ -49,7 +49,8 @@ from ejournal.clock import MovableClock
 from ejournal.commands import marks
 from ejournal.database import SchoolDatabase, open_database
 from ejournal.history.as_of import journal_as_of
-from ejournal.projections.journal_grid import JournalGrid, grid
+from ejournal.projections.journal_grid.projection import JournalGrid
+from ejournal.projections.journal_grid.queries import grid
 from ejournal.projections.projector import Projector
 from ejournal.roles import Actor
 from ejournal.schools import open_school

@@ -21,7 +21,7 @@ from ejournal.access import HISTORY_READERS, history_journal, story_mark
 from ejournal.history.as_of import journal_as_of
 from ejournal.history.diff import JournalDiff, journal_diff
 from ejournal.history.story import MarkStory, mark_story
-from ejournal.projections.journal_grid import JournalGridView
+from ejournal.projections.journal_grid.queries import JournalGridView
 from ejournal.roles import Actor, Role
 
 router = APIRouter(tags=["history"])

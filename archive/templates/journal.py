@@ -23,7 +23,7 @@ from itertools import groupby
 from uuid import UUID
 
 from archive.templates import MONTHS, esc, ru_date
-from ejournal.projections.journal_grid import (
+from ejournal.projections.journal_grid.queries import (
     AttendanceCell,
     GridCell,
     GridRow,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from archive.templates import esc, ru_date, signature_block
 from ejournal.marks import AbsenceReason, Attendance
-from ejournal.projections.diary import DiaryAttendance, DiaryMark, DiaryView, SubjectAverage
+from ejournal.projections.diary.queries import DiaryAttendance, DiaryMark, DiaryView, SubjectAverage
 
 ABSENCE_REASONS = {
     AbsenceReason.ILLNESS: "по болезни",

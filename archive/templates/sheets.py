@@ -9,7 +9,7 @@ as it stands (ejournal.projections.summary_sheets).
 from __future__ import annotations
 
 from archive.templates import SHORT_MONTHS, esc, ru_date
-from ejournal.projections.summary_sheets import (
+from ejournal.projections.summary_sheets.queries import (
     AttendanceSheetView,
     ClassResultsView,
     MovementSheetView,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from uuid import uuid4
 
 from archive.templates.sheets import progress_sheet_html
-from ejournal.projections.summary_sheets import (
+from ejournal.projections.summary_sheets.queries import (
     PeriodHeading,
     ProgressRow,
     ProgressSheetView,

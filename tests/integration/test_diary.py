@@ -28,8 +28,8 @@ from ejournal.commands import (
 from ejournal.commands.marking import MarkEntry
 from ejournal.database import SchoolDatabase, open_database
 from ejournal.marks import AbsenceReason, Attendance, ResultKind, WorkKind
-from ejournal.projections.diary import (
-    Diary,
+from ejournal.projections.diary.projection import Diary
+from ejournal.projections.diary.queries import (
     DiaryDay,
     DiaryView,
     SubjectAverage,

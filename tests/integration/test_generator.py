@@ -31,7 +31,7 @@ from ejournal.generator.seeding import GeneratorOptions, GeneratorReport, genera
 from ejournal.generator.year_calendar import BELLS, DEMO_YEAR
 from ejournal.marks import Attendance
 from ejournal.policy.profile import load_profile
-from ejournal.projections.journal_grid import LessonColumn, grid
+from ejournal.projections.journal_grid.queries import LessonColumn, grid
 from ejournal.projections.projector import open_projector
 from ejournal.schools import open_school
 from ejournal.settings import Settings

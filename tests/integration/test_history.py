@@ -34,7 +34,8 @@ from ejournal.history.as_of import journal_as_of
 from ejournal.history.diff import journal_diff
 from ejournal.history.story import mark_story
 from ejournal.marks import AbsenceReason, Attendance, WorkKind
-from ejournal.projections.journal_grid import JournalGrid, JournalGridView, grid
+from ejournal.projections.journal_grid.projection import JournalGrid
+from ejournal.projections.journal_grid.queries import JournalGridView, grid
 from ejournal.projections.projector import Projector
 from ejournal.roles import Role
 from ejournal.schools import open_school

@@ -28,9 +28,9 @@ from ejournal.commands.marking import MarkEntry
 from ejournal.database import SchoolDatabase, open_database
 from ejournal.marks import AbsenceReason, Attendance, WorkKind
 from ejournal.policy.profile import PeriodMarkBasis
-from ejournal.projections.journal_grid import (
+from ejournal.projections.journal_grid.projection import JournalGrid
+from ejournal.projections.journal_grid.queries import (
     GridRow,
-    JournalGrid,
     JournalGridView,
     LessonColumn,
     PeriodColumn,

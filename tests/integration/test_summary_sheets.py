@@ -18,9 +18,9 @@ from ejournal.commands import attendance, lessons, period_marks, results, studen
 from ejournal.database import SchoolDatabase, open_database
 from ejournal.marks import AbsenceReason, Attendance, ResultKind
 from ejournal.projections.projector import Projector
-from ejournal.projections.summary_sheets import (
+from ejournal.projections.summary_sheets.projection import SummarySheets
+from ejournal.projections.summary_sheets.queries import (
     SheetNotProjectedError,
-    SummarySheets,
     attendance_sheet,
     class_results,
     movement_sheet,

@@ -23,8 +23,8 @@ from ejournal.commands import accounts, lessons, students
 from ejournal.database import Cursor, SchoolDatabase, open_database
 from ejournal.projections.audit_trail.queries import AuditFilter, AuditPage, every_entry
 from ejournal.projections.catalogue import read_models
-from ejournal.projections.diary import diary_week
-from ejournal.projections.journal_grid import LessonColumn, grid
+from ejournal.projections.diary.queries import diary_week
+from ejournal.projections.journal_grid.queries import LessonColumn, grid
 from ejournal.projections.projector import Projector
 from ejournal.schools import open_school
 from ejournal.settings import Settings

@@ -24,7 +24,7 @@ from api.dependencies import (
 from api.schemas.school_year import SchoolYearLabel
 from api.tabular import CSV, XLSX, CsvDialect, CsvDialectParam, read_view, render_view
 from ejournal.access import class_sheets, movement_of
-from ejournal.projections.summary_sheets import (
+from ejournal.projections.summary_sheets.queries import (
     AttendanceSheetView,
     ClassResultsView,
     MovementSheetView,

@@ -19,7 +19,7 @@ from api.conditional import Fresh
 from api.dependencies import CurrentFamily, CurrentSession, ReadPosition, SchoolApp
 from api.schemas.requests import IsoDate
 from ejournal.access import diary_of
-from ejournal.projections.diary import DiaryView, SubjectAverage, diary_averages, diary_week
+from ejournal.projections.diary.queries import DiaryView, SubjectAverage, diary_averages, diary_week
 from ejournal.queries.family_week import FamilyWeek, family_week
 
 router = APIRouter()

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from api.conditional import Fresh
 from api.dependencies import CurrentReader, CurrentSession, ReadPosition, SchoolApp
 from ejournal.access import readable_journal
-from ejournal.projections.journal_grid import JournalGridView, grid
+from ejournal.projections.journal_grid.queries import JournalGridView, grid
 
 router = APIRouter()
 

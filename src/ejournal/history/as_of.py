@@ -25,7 +25,7 @@ from ejournal.aggregates.student import Student
 from ejournal.application import School
 from ejournal.errors import NotFoundError
 from ejournal.history.superseded import Superseded, superseded
-from ejournal.projections.journal_grid import (
+from ejournal.projections.journal_grid.queries import (
     AttendanceCell,
     GridCell,
     GridRow,

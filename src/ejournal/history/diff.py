@@ -13,7 +13,7 @@ from ejournal.errors import NotFoundError
 from ejournal.history.answer import HistoryModel
 from ejournal.history.as_of import alphabetical, column_order, journal_as_of
 from ejournal.marks import AbsenceReason
-from ejournal.projections.journal_grid import (
+from ejournal.projections.journal_grid.queries import (
     AttendanceCell,
     GridCell,
     GridRow,

@@ -52,6 +52,10 @@ class MerkleTree(ReadModel):
         self.mapper = mapper
         """The school application's mapper: it decrypts a stored state when a cipher is set."""
 
+    def events(self) -> frozenset[type] | None:
+        """Every event: the tree hashes the whole log."""
+        return None
+
     def create_tables(self, cursor: Cursor, dialect: Dialect) -> None:
         blob = _BYTES[dialect]
         cursor.execute(

@@ -9,16 +9,16 @@ indexed table read per search.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
 from ejournal.aggregates.account import Account
-from ejournal.database import Cursor, Dialect
+from ejournal.database import Cursor
 from ejournal.errors import EjournalError, NotFoundError
-from ejournal.projections.read_model import ReadModel, Recorded
+from ejournal.projections.read_model import Handler, Handlers, ReadModel
+from ejournal.projections.writes import Writes
 
 _DDL = (
     """CREATE TABLE IF NOT EXISTS directory_accounts (
@@ -36,57 +36,50 @@ MAX_FOUND = 50
 State = Literal["active", "blocked", "annulled"]
 
 
+HANDLERS: Handlers[Writes] = Handlers()
+_on = HANDLERS.on
+
+
+@_on(Account.Registered)
+def _registered(e: Account.Registered, _position: int, w: Writes) -> None:
+    w.add(
+        """INSERT INTO directory_accounts (account_id, login, full_name, email, state)
+        VALUES (%(account_id)s, %(login)s, %(full_name)s, %(email)s, 'active')
+        ON CONFLICT (account_id) DO UPDATE SET login = excluded.login,
+            full_name = excluded.full_name, email = excluded.email,
+            state = excluded.state""",
+        account_id=str(e.originator_id),
+        login=e.login,
+        full_name=e.full_name,
+        email=e.email,
+    )
+
+
+def _state_change(state: State) -> Handler[Writes]:
+    def handle(e: Any, _position: int, w: Writes) -> None:
+        # An annulled account stays annulled (School 117 §10): nothing unblocks it.
+        w.add(
+            """UPDATE directory_accounts SET state = %(state)s
+            WHERE account_id = %(account_id)s AND state <> 'annulled'""",
+            account_id=str(e.originator_id),
+            state=state,
+        )
+
+    return handle
+
+
+_on(Account.Blocked)(_state_change("blocked"))
+_on(Account.Unblocked)(_state_change("active"))
+_on(Account.Annulled)(_state_change("annulled"))
+
+
 class AccountDirectory(ReadModel):
     """Every account by login and name, with its state."""
 
     name: ClassVar[str] = "account_directory"
     tables: ClassVar[tuple[str, ...]] = ("directory_accounts",)
-
-    def create_tables(self, cursor: Cursor, dialect: Dialect) -> None:
-        for statement in _DDL:
-            cursor.execute(statement)
-
-    def apply(self, cursor: Cursor, dialect: Dialect, batch: Sequence[Recorded]) -> None:
-        for recorded in batch:
-            for statement, params in _statements(recorded.event):
-                cursor.execute(statement, params)
-
-
-def _statements(event: Any) -> list[tuple[str, dict[str, Any]]]:
-    account = {"account_id": str(event.originator_id)} if hasattr(event, "originator_id") else {}
-    match event:
-        case Account.Registered():
-            return [
-                (
-                    """INSERT INTO directory_accounts (account_id, login, full_name, email, state)
-                    VALUES (%(account_id)s, %(login)s, %(full_name)s, %(email)s, 'active')
-                    ON CONFLICT (account_id) DO UPDATE SET login = excluded.login,
-                        full_name = excluded.full_name, email = excluded.email,
-                        state = excluded.state""",
-                    {
-                        **account,
-                        "login": event.login,
-                        "full_name": event.full_name,
-                        "email": event.email,
-                    },
-                )
-            ]
-        case Account.Blocked():
-            return [_state("blocked", account)]
-        case Account.Unblocked():
-            return [_state("active", account)]
-        case Account.Annulled():
-            return [_state("annulled", account)]
-    return []
-
-
-def _state(state: State, account: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    # An annulled account stays annulled (School 117 §10): nothing unblocks it.
-    return (
-        """UPDATE directory_accounts SET state = %(state)s
-        WHERE account_id = %(account_id)s AND state <> 'annulled'""",
-        {**account, "state": state},
-    )
+    ddl: ClassVar[tuple[str, ...]] = _DDL
+    handlers: ClassVar[Handlers[Writes]] = HANDLERS
 
 
 class AccountFound(BaseModel):

@@ -15,7 +15,7 @@ from ejournal.aggregates.school_year import Period
 from ejournal.database import Cursor
 from ejournal.projections.attendance_report import ClassAttendanceView, class_attendance
 from ejournal.projections.reporting.queries import ReportModel
-from ejournal.projections.summary_sheets import ClassResultsView, class_results
+from ejournal.projections.summary_sheets.queries import ClassResultsView, class_results
 
 
 class ClassTeacherReportView(ReportModel):

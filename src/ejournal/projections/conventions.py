@@ -1,58 +1,22 @@
-"""What every read model does the same way: finding the handler of an event, writing a batch's
-statements, the type of a floating-point column, the order of names, the columns of a late
-entry."""
+"""What every read model writes or orders the same way: the type of a floating-point column, the
+order of names, a scheme's grades, the columns of a late entry. (The registry of handlers and
+the write buffer are ``read_model`` and ``writes``.)"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from itertools import groupby
-from typing import Any, TypeVar
+import re
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+from uuid import UUID
 
 from ejournal.aggregates.class_journal import LateEntry
-from ejournal.database import Cursor, Dialect
+from ejournal.database import Dialect
 
 REAL: dict[Dialect, str] = {"sqlite": "REAL", "postgres": "DOUBLE PRECISION"}
 """A floating-point column: PostgreSQL's REAL is single precision (a weight of 1.1 would come
 back as 1.100000023841858)."""
-
-Handler = TypeVar("Handler", bound=Callable[..., object])
-
-
-def registrar(handlers: dict[type, Handler]) -> Callable[..., Callable[[Handler], Handler]]:
-    """A decorator ``on(*event_types)`` that files a read model's handler under the events it
-    applies, in ``handlers``."""
-
-    def on(*event_types: type) -> Callable[[Handler], Handler]:
-        def register(handler: Handler) -> Handler:
-            for event_type in event_types:
-                handlers[event_type] = handler
-            return handler
-
-        return register
-
-    return on
-
-
-class Writes:
-    """The statements a batch makes, in log order; nothing is read back mid-batch, so
-    PostgreSQL's pipeline never has to wait."""
-
-    def __init__(self) -> None:
-        self.statements: list[tuple[str, dict[str, Any]]] = []
-
-    def add(self, statement: str, **params: Any) -> None:
-        self.statements.append((statement, params))
-
-    def flush(self, cursor: Cursor) -> None:
-        # Consecutive runs of one statement (a lesson's marks, a class's enrolments) go in one
-        # executemany; the order of the log is kept across runs.
-        for statement, run in groupby(self.statements, key=lambda s: s[0]):
-            params = [p for _, p in run]
-            if len(params) == 1:
-                cursor.execute(statement, params[0])
-            else:
-                cursor.executemany(statement, params)
-        self.statements.clear()
 
 
 def alphabetical(name: str) -> str:
@@ -74,3 +38,36 @@ def late_columns(late: LateEntry | None) -> dict[str, Any]:
         "late": late is not None,
         "late_permission_id": str(late.permission_id) if late else None,
     }
+
+
+# The same few ids (a journal, its lessons, its students) recur in every event of a batch.
+id_text = lru_cache(maxsize=4096)(str)
+
+
+def column_value(value: Any) -> Any:
+    """A value as a column stores it: an id as its text, a day as an ISO date, an enum as its
+    value; None stays NULL."""
+    kind = type(value)
+    # Most values are text or NULL already: an audit row asks this of a dozen fields an event.
+    if kind is str or value is None or kind is int or kind is bool:
+        return value
+    if kind is UUID:
+        return id_text(value)
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+_PREFIX = re.compile(r"^[a-z]{1,20}$")
+
+
+def table_prefix(prefix: str) -> str:
+    """A read model's table prefix: a constant of its code, never anything a request carries;
+    checked all the same, since it is put into SQL text."""
+    if not _PREFIX.match(prefix):
+        raise ValueError(f"not a table prefix: {prefix!r}")
+    return prefix

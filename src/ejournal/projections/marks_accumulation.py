@@ -28,7 +28,7 @@ from uuid import UUID
 from ejournal.database import Cursor
 from ejournal.marks import points
 from ejournal.projections.conventions import alphabetical
-from ejournal.projections.diary import weighted_average
+from ejournal.projections.diary.forecast import weighted_average
 from ejournal.projections.reporting.calendar import timetables
 from ejournal.projections.reporting.queries import (
     ReportModel,

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from eventsourcing.persistence import Notification
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import get_topic, resolve_topic
 
 from ejournal import storage
 from ejournal.application import School
@@ -44,6 +44,8 @@ from ejournal.projections.read_model import ReadModel, Recorded
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+REBUILD_BATCH_SIZE = 5000
+"""A rebuild's page of the log: ten times fewer commits and page refreshes than following it."""
 RETRY_SECONDS = 1.0
 """The first pause before a stalled read model tries its event again; it doubles each time."""
 MAX_RETRY_SECONDS = 300.0
@@ -142,11 +144,16 @@ class Projector:
         models: Sequence[ReadModel],
         batch_size: int = BATCH_SIZE,
         retry_seconds: float = RETRY_SECONDS,
+        rebuild_batch_size: int = REBUILD_BATCH_SIZE,
     ) -> None:
         self.school = school
         self.database = database
         self.models = {model.name: model for model in models}
         self.batch_size = batch_size
+        self.rebuild_batch_size = rebuild_batch_size
+        self._wanted: dict[str, bool] = {}
+        """Whether an event of a topic is decoded: some model applies it, or its topic does not
+        resolve (then it fails to decode, and stops the models, as it must)."""
         self.retry_seconds = retry_seconds
         self._retries: dict[str, _Retry] = {}
         self._applied = threading.Condition()
@@ -229,7 +236,11 @@ class Projector:
     # --- applying the log -----------------------------------------------------------------
 
     def catch_up(
-        self, progress: Progress | None = None, limit: int | None = None, until: int | None = None
+        self,
+        progress: Progress | None = None,
+        limit: int | None = None,
+        until: int | None = None,
+        batch_size: int | None = None,
     ) -> int:
         """Apply the log up to its head (or ``limit`` events, or up to the position ``until``:
         the read models as they stood then); returns how many were applied.
@@ -250,15 +261,17 @@ class Projector:
                 if not positions:
                     break
                 start = min(positions.values())
-                page = self.batch_size if limit is None else min(self.batch_size, limit - applied)
+                size = batch_size or self.batch_size
+                page = size if limit is None else min(size, limit - applied)
                 notifications = self.school.recorder.select_notifications(
                     start=start + 1, limit=page, stop=until
                 )
                 if not notifications:
                     break
                 behind = [self.models[name] for name, pos in positions.items() if pos == start]
-                batch, undecodable = self._decode(notifications)
-                failures = self._apply_or_isolate(behind, start, batch) if batch else {}
+                batch, undecodable, covered = self._decode(notifications, behind)
+                end = notifications[covered - 1].id if covered else start
+                failures = self._apply_or_isolate(behind, start, batch, end) if covered else {}
                 if undecodable is not None:
                     # No model can read past an event that does not decode.
                     for model in behind:
@@ -270,34 +283,65 @@ class Projector:
                         resting.add(model.name)
                     elif model.name in self._retries:
                         self._resume(model)
-                applied += len(batch)
-                if progress is not None and batch:
-                    progress(batch[-1].position, self.school.position())
+                applied += covered
+                if progress is not None and covered:
+                    progress(end, self.school.position())
         if applied or self._retries:
             with self._applied:
                 self._applied.notify_all()
         return applied
 
     def _decode(
-        self, notifications: Sequence[Notification]
-    ) -> tuple[list[Recorded], _Failure | None]:
-        """The page's events up to the first that does not decode, and that one's failure."""
+        self, notifications: Sequence[Notification], models: Sequence[ReadModel]
+    ) -> tuple[list[Recorded], _Failure | None, int]:
+        """The page's events that some of the models apply, up to the first that does not
+        decode; that one's failure; how many of the page's notifications the batch covers.
+
+        An event no model of the pass applies is not decoded (a rebuild of one model skips most
+        of the log's kinds); its position is passed all the same.
+        """
         batch: list[Recorded] = []
-        for n in notifications:
+        wanted = self._wanted_topics(models)
+        for covered, n in enumerate(notifications):
+            if not wanted(n.topic):
+                continue
             try:
                 batch.append(Recorded(n.id, self.school.mapper.to_domain_event(n), n))
             except Exception as error:
                 # Whatever the reason (a class gone, a key changed), no model reads past it.
-                return batch, (n.id, n.topic, error)
-        return batch, None
+                return batch, (n.id, n.topic, error), covered
+        return batch, None, len(notifications)
+
+    def _wanted_topics(self, models: Sequence[ReadModel]) -> Callable[[str], bool]:
+        """Whether an event of a topic is to be decoded for these models."""
+        kinds: set[type] = set()
+        for model in models:
+            events = model.events()
+            if events is None:
+                return lambda _topic: True
+            kinds |= events
+        key = ",".join(sorted(model.name for model in models))
+
+        def wanted(topic: str) -> bool:
+            known = self._wanted.get(f"{key}:{topic}")
+            if known is None:
+                try:
+                    known = resolve_topic(topic) in kinds
+                except Exception:
+                    known = True  # decoded, so that it fails and stops the models
+                self._wanted[f"{key}:{topic}"] = known
+            return known
+
+        return wanted
 
     def _apply_or_isolate(
-        self, models: Sequence[ReadModel], start: int, batch: Sequence[Recorded]
+        self, models: Sequence[ReadModel], start: int, batch: Sequence[Recorded], end: int
     ) -> dict[str, _Failure]:
-        """Apply a batch to the models in one transaction; if that fails, model by model,
-        each as far as it goes. Returns the event each failing model stopped at."""
+        """Apply a batch to the models in one transaction, taking them from ``start`` to
+        ``end``; if that fails, model by model, each as far as it goes. Returns the event each
+        failing model stopped at."""
         try:
-            self._apply(models, start, batch)
+            self._apply(models, start, batch, end)
         except ProjectionRaceError:
             raise
         except Exception as error:
@@ -307,40 +351,42 @@ class Projector:
             return {}
         failures: dict[str, _Failure] = {}
         for model in models:
-            failure = self._apply_until_failure(model, start, batch)
+            failure = self._apply_until_failure(model, start, batch, end)
             if failure is not None:
                 failures[model.name] = failure
         return failures
 
     def _apply_until_failure(
-        self, model: ReadModel, start: int, batch: Sequence[Recorded]
+        self, model: ReadModel, start: int, batch: Sequence[Recorded], end: int
     ) -> _Failure | None:
         """Apply as much of a batch to one model as applies, committing it as it goes, and
         halving what fails: the event that fails on its own, or None if all of it applied.
         About 2·log2(batch) transactions, paid only when something fails."""
         try:
-            self._apply([model], start, batch)
+            self._apply([model], start, batch, end)
         except ProjectionRaceError:
             raise
         except Exception as error:
-            if storage.unavailable(error) is not None:
-                raise
+            if storage.unavailable(error) is not None or not batch:
+                raise  # not an event's doing: nothing of the batch was kept
             if len(batch) == 1:
                 return batch[0].position, get_topic(type(batch[0].event)), error
         else:
             return None
         half = len(batch) // 2
-        failure = self._apply_until_failure(model, start, batch[:half])
+        middle = batch[half - 1].position
+        failure = self._apply_until_failure(model, start, batch[:half], middle)
         if failure is not None:
             return failure
-        return self._apply_until_failure(model, batch[half - 1].position, batch[half:])
+        return self._apply_until_failure(model, middle, batch[half:], end)
 
     def step(self) -> int:
         """Apply the next batch of the log, if there is one; returns how many events it held."""
         return self.catch_up(limit=self.batch_size)
 
-    def _apply(self, models: Sequence[ReadModel], start: int, batch: Sequence[Recorded]) -> None:
-        end = batch[-1].position
+    def _apply(
+        self, models: Sequence[ReadModel], start: int, batch: Sequence[Recorded], end: int
+    ) -> None:
         with self.database.transaction() as cursor:
             for model in models:
                 # A batch is many small statements: pipelined, they do not each wait for a
@@ -453,7 +499,7 @@ class Projector:
                 # Started over: a stall is found again (and reported) if the event still fails.
                 self._forget_stalls([model.name], cursor)
                 self._retries.pop(model.name, None)
-        return self.catch_up(progress)
+        return self.catch_up(progress, batch_size=self.rebuild_batch_size)
 
     # --- running --------------------------------------------------------------------------
 

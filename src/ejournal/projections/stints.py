@@ -9,28 +9,20 @@ subgroup of that subject the day before. Dates are ISO text; ``until`` NULL mean
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any
 
 from ejournal.aggregates.school_year import SchoolYear
+from ejournal.projections.conventions import table_prefix
+from ejournal.projections.read_model import Handlers
+from ejournal.projections.writes import Statement, Writes
 
-Statement = tuple[str, dict[str, Any]]
 _ONE_DAY = timedelta(days=1)
-_PREFIX = re.compile(r"^[a-z]{1,20}$")
-
-
-def _checked(prefix: str) -> str:
-    """A read model's table prefix: a constant of its code, never anything a request carries;
-    checked all the same, since it is put into SQL text."""
-    if not _PREFIX.match(prefix):
-        raise ValueError(f"not a table prefix: {prefix!r}")
-    return prefix
 
 
 def ddl(prefix: str, *, subgroups: bool = True) -> tuple[str, ...]:
     """The stint tables of one read model."""
-    prefix = _checked(prefix)
+    prefix = table_prefix(prefix)
     tables = [
         f"""CREATE TABLE IF NOT EXISTS {prefix}_class_stints (
             year_id TEXT NOT NULL,
@@ -58,10 +50,10 @@ def ddl(prefix: str, *, subgroups: bool = True) -> tuple[str, ...]:
 
 
 def enrolled(prefix: str, e: SchoolYear.StudentEnrolled) -> list[Statement]:
-    prefix = _checked(prefix)
+    prefix = table_prefix(prefix)
     return [
         (
-            # The prefix is checked (_checked); values go in as parameters.
+            # The prefix is checked (table_prefix); values go in as parameters.
             f"""INSERT INTO {prefix}_class_stints
                 (year_id, student_id, class_code, since_date, until_date)
             VALUES (%(year_id)s, %(student_id)s, %(class_code)s, %(since)s, NULL)
@@ -80,7 +72,7 @@ def enrolled(prefix: str, e: SchoolYear.StudentEnrolled) -> list[Statement]:
 def left_class(
     prefix: str, e: SchoolYear.StudentLeftClass, *, subgroups: bool = True
 ) -> list[Statement]:
-    prefix = _checked(prefix)
+    prefix = table_prefix(prefix)
     params = {
         "year_id": str(e.originator_id),
         "student_id": str(e.student_id),
@@ -90,7 +82,7 @@ def left_class(
     ends = [f"{prefix}_class_stints", *([f"{prefix}_subgroup_stints"] if subgroups else [])]
     return [
         (
-            # The prefix is checked (_checked); values go in as parameters.
+            # The prefix is checked (table_prefix); values go in as parameters.
             f"""UPDATE {table} SET until_date = %(until)s
             WHERE year_id = %(year_id)s AND student_id = %(student_id)s
                 AND class_code = %(class_code)s AND until_date IS NULL""",
@@ -101,7 +93,7 @@ def left_class(
 
 
 def subgroup_assigned(prefix: str, e: SchoolYear.SubgroupAssigned) -> list[Statement]:
-    prefix = _checked(prefix)
+    prefix = table_prefix(prefix)
     params = {
         "year_id": str(e.originator_id),
         "student_id": str(e.student_id),
@@ -113,7 +105,7 @@ def subgroup_assigned(prefix: str, e: SchoolYear.SubgroupAssigned) -> list[State
     }
     return [
         (
-            # The prefix is checked (_checked); values go in as parameters.
+            # The prefix is checked (table_prefix); values go in as parameters.
             f"""UPDATE {prefix}_subgroup_stints SET until_date = %(day_before)s
             WHERE year_id = %(year_id)s AND student_id = %(student_id)s
                 AND class_code = %(class_code)s AND subject = %(subject)s
@@ -121,7 +113,7 @@ def subgroup_assigned(prefix: str, e: SchoolYear.SubgroupAssigned) -> list[State
             params,
         ),
         (
-            # The prefix is checked (_checked); values go in as parameters.
+            # The prefix is checked (table_prefix); values go in as parameters.
             f"""INSERT INTO {prefix}_subgroup_stints
                 (year_id, student_id, class_code, subject, subgroup, since_date, until_date)
             VALUES (%(year_id)s, %(student_id)s, %(class_code)s, %(subject)s, %(subgroup)s,
@@ -130,6 +122,43 @@ def subgroup_assigned(prefix: str, e: SchoolYear.SubgroupAssigned) -> list[State
             DO UPDATE SET until_date = NULL""",
             params,
         ),
+    ]
+
+
+def handlers(prefix: str, *, subgroups: bool = True) -> Handlers[Writes]:
+    """The handlers keeping one read model's stint tables: merged into the model's own."""
+    on: Handlers[Writes] = Handlers()
+
+    @on.on(SchoolYear.StudentEnrolled)
+    def _enrolled(e: SchoolYear.StudentEnrolled, _position: int, w: Writes) -> None:
+        w.extend(enrolled(prefix, e))
+
+    @on.on(SchoolYear.StudentLeftClass)
+    def _left_class(e: SchoolYear.StudentLeftClass, _position: int, w: Writes) -> None:
+        w.extend(left_class(prefix, e, subgroups=subgroups))
+
+    if subgroups:
+
+        @on.on(SchoolYear.SubgroupAssigned)
+        def _subgroup_assigned(e: SchoolYear.SubgroupAssigned, _position: int, w: Writes) -> None:
+            w.extend(subgroup_assigned(prefix, e))
+
+    return on
+
+
+def page_spans(
+    stint: dict[str, Any], journal: dict[str, Any], subgroup_stints: list[dict[str, Any]]
+) -> list[tuple[str, str | None]]:
+    """The days of a class stint a student is on a journal's page: the whole stint for a
+    journal of the whole class; for a subgroup's, its overlaps with the student's stints in
+    that subgroup (``subgroup_stints``: the student's, in the stint's class and year)."""
+    if journal["subgroup"] is None:
+        return [(stint["since_date"], stint["until_date"])]
+    return [
+        span
+        for sub in subgroup_stints
+        if (sub["subject"], sub["subgroup"]) == (journal["subject"], journal["subgroup"])
+        and (span := overlap(stint, sub)) is not None
     ]
 
 

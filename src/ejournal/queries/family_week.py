@@ -20,7 +20,7 @@ from ejournal.application import School
 from ejournal.commands.timing import is_school_day
 from ejournal.database import Cursor
 from ejournal.errors import NotFoundError
-from ejournal.projections.diary import (
+from ejournal.projections.diary.queries import (
     DiaryLesson,
     DiaryPeriodMark,
     HomeworkDue,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ejournal.projections.summary_sheets import SheetView
+from ejournal.projections.summary_sheets.queries import SheetView
 from ejournal.spreadsheets.report_layouts import ReportView, report_table
 from ejournal.spreadsheets.sheet_layouts import sheet_table
 from ejournal.spreadsheets.tables import Table, table_csv, table_xlsx

@@ -3,7 +3,7 @@ class's results."""
 
 from __future__ import annotations
 
-from ejournal.projections.summary_sheets import (
+from ejournal.projections.summary_sheets.queries import (
     AttendanceSheetView,
     ClassResultsView,
     MovementSheetView,

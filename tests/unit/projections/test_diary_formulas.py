@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ejournal.projections.diary import counted, forecast, weighted_average
+from ejournal.projections.diary.forecast import counted, forecast, weighted_average
 
 
 def test_plain_marks_of_equal_weight_average_arithmetically() -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from ejournal.projections.summary_sheets import (
+from ejournal.projections.summary_sheets.queries import results_line
+from ejournal.projections.summary_sheets.rates import (
     counts_for_quality,
     is_successful,
     quality_rate,
-    results_line,
     success_rate,
 )
 

@@ -6,13 +6,13 @@ from typing import Any
 from uuid import UUID
 
 from ejournal.aggregates.account import Account, Grant
-from ejournal.projections.audit_trail.batch import Batch, Handler
+from ejournal.projections.audit_trail.batch import Batch
 from ejournal.projections.audit_trail.kinds import AuditKind
 from ejournal.projections.audit_trail.memory import account_key
-from ejournal.projections.conventions import registrar
+from ejournal.projections.read_model import Handler, Handlers
 
-HANDLERS: dict[type, Handler] = {}
-_on = registrar(HANDLERS)
+HANDLERS: Handlers[Batch] = Handlers()
+_on = HANDLERS.on
 
 
 def _grant(grant: Grant) -> str:
@@ -25,7 +25,7 @@ def _grant(grant: Grant) -> str:
 
 
 def _about_account(b: Batch, position: int, kind: AuditKind, e: Any, **fields: Any) -> None:
-    b.add(position, kind, e, **({"account_id": e.originator_id} | fields))
+    b.row(position, kind, e, **({"account_id": e.originator_id} | fields))
 
 
 def _account_state(b: Batch, account_id: UUID) -> str:
@@ -34,7 +34,7 @@ def _account_state(b: Batch, account_id: UUID) -> str:
 
 
 @_on(Account.Registered)
-def _registered(b: Batch, position: int, e: Account.Registered) -> None:
+def _registered(e: Account.Registered, position: int, b: Batch) -> None:
     b.memory.put(account_key(e.originator_id), {"name": e.full_name, "state": "active"})
     _about_account(
         b, position, AuditKind.ACCOUNT_REGISTERED, e, value_after=e.full_name, note=e.login
@@ -42,7 +42,7 @@ def _registered(b: Batch, position: int, e: Account.Registered) -> None:
 
 
 @_on(Account.RoleGranted)
-def _role_granted(b: Batch, position: int, e: Account.RoleGranted) -> None:
+def _role_granted(e: Account.RoleGranted, position: int, b: Batch) -> None:
     grant = e.grant
     b.memory.put(
         f"grant/{grant.id}",
@@ -66,7 +66,7 @@ def _role_granted(b: Batch, position: int, e: Account.RoleGranted) -> None:
 
 
 @_on(Account.RoleRevoked)
-def _role_revoked(b: Batch, position: int, e: Account.RoleRevoked) -> None:
+def _role_revoked(e: Account.RoleRevoked, position: int, b: Batch) -> None:
     known = b.memory.get(f"grant/{e.grant_id}") or {}
     _about_account(
         b,
@@ -81,8 +81,8 @@ def _role_revoked(b: Batch, position: int, e: Account.RoleRevoked) -> None:
     )
 
 
-def _state_change(kind: AuditKind, state: str) -> Handler:
-    def handle(b: Batch, position: int, e: Any) -> None:
+def _state_change(kind: AuditKind, state: str) -> Handler[Batch]:
+    def handle(e: Any, position: int, b: Batch) -> None:
         before = _account_state(b, e.originator_id)
         b.memory.update(account_key(e.originator_id), state=state)
         _about_account(
@@ -92,17 +92,17 @@ def _state_change(kind: AuditKind, state: str) -> Handler:
     return handle
 
 
-HANDLERS[Account.Blocked] = _state_change(AuditKind.ACCOUNT_BLOCKED, "blocked")
-HANDLERS[Account.Unblocked] = _state_change(AuditKind.ACCOUNT_UNBLOCKED, "active")
-HANDLERS[Account.Annulled] = _state_change(AuditKind.ACCOUNT_ANNULLED, "annulled")
+_on(Account.Blocked)(_state_change(AuditKind.ACCOUNT_BLOCKED, "blocked"))
+_on(Account.Unblocked)(_state_change(AuditKind.ACCOUNT_UNBLOCKED, "active"))
+_on(Account.Annulled)(_state_change(AuditKind.ACCOUNT_ANNULLED, "annulled"))
 
 
 @_on(Account.CredentialSet)
-def _credential_set(b: Batch, position: int, e: Account.CredentialSet) -> None:
+def _credential_set(e: Account.CredentialSet, position: int, b: Batch) -> None:
     note = "временный пароль: сменить при первом входе" if e.temporary else None
     _about_account(b, position, AuditKind.CREDENTIAL_SET, e, value_after=e.kind, note=note)
 
 
 @_on(Account.CredentialRevoked)
-def _credential_revoked(b: Batch, position: int, e: Account.CredentialRevoked) -> None:
+def _credential_revoked(e: Account.CredentialRevoked, position: int, b: Batch) -> None:
     _about_account(b, position, AuditKind.CREDENTIAL_REVOKED, e, reason=e.reason)

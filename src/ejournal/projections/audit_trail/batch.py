@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from ejournal.database import Row
+from ejournal.database import Cursor, Row
 from ejournal.projections.audit_trail.kinds import AuditKind
 from ejournal.projections.audit_trail.memory import (
     Memory,
@@ -18,18 +16,28 @@ from ejournal.projections.audit_trail.memory import (
     lesson_key,
     student_key,
 )
-from ejournal.projections.audit_trail.schema import EMPTY_ROW, column_value, id_text, micros
+from ejournal.projections.audit_trail.schema import (
+    EMPTY_ROW,
+    INSERT_ROW,
+    micros,
+)
+from ejournal.projections.conventions import column_value, id_text
+from ejournal.projections.writes import Writes
 
 # --- applying events ----------------------------------------------------------------------------
 
 
-@dataclass
-class Batch:
-    """What one batch writes: the rows, the memory, and the scope tables' statements."""
+class Batch(Writes):
+    """What one batch writes: the rows and the scope tables' statements, and the memory of
+    current values they are worked out from."""
 
-    memory: Memory
-    rows: list[Row] = field(default_factory=list)
-    statements: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    def __init__(self, memory: Memory) -> None:
+        super().__init__()
+        self.memory = memory
+
+    def flush(self, cursor: Cursor) -> None:
+        self.memory.flush()
+        super().flush(cursor)
 
     def name_of(self, account_id: UUID | None) -> str | None:
         if account_id is None:
@@ -50,7 +58,7 @@ class Batch:
             return {}
         return self.memory.get(lesson_key(lesson_id)) or {}
 
-    def add(self, position: int, kind: AuditKind, event: Any, **fields: Any) -> None:
+    def row(self, position: int, kind: AuditKind, event: Any, **fields: Any) -> None:
         """A row for an event: who and when from the event, the rest as given."""
         student = fields.get("student_id")
         if student is not None and "student_name" not in fields:
@@ -72,7 +80,7 @@ class Batch:
             if key not in row:
                 raise KeyError(f"the audit trail has no column {key!r}")
             row[key] = column_value(value)
-        self.rows.append(row)
+        self.add(INSERT_ROW, **row)
 
     def in_journal(
         self,
@@ -103,7 +111,7 @@ class Batch:
                 replaced = lesson.get("replaced_id")
                 where["on_behalf_of"] = replaced
                 where["on_behalf_of_name"] = self.name_of(UUID(replaced)) if replaced else None
-        self.add(position, kind, event, **(where | fields))
+        self.row(position, kind, event, **(where | fields))
 
     def about_student(self, position: int, kind: AuditKind, event: Any, **fields: Any) -> None:
         """A row of a student's record: their class and year as they stood before the change."""
@@ -113,7 +121,7 @@ class Batch:
             "year": student.get("year"),
             "class_code": student.get("class_code"),
         }
-        self.add(position, kind, event, **(where | fields))
+        self.row(position, kind, event, **(where | fields))
 
     def approval(self, authorization_id: UUID | None) -> dict[str, Any]:
         """The deputy's remark a correction was made under (Lyceum 68 §3.6.7)."""
@@ -127,10 +135,3 @@ class Batch:
             "approved_by_name": self.name_of(UUID(approver)) if approver else None,
             "approval_remark": known.get("remark"),
         }
-
-    def execute(self, statement: str, **params: Any) -> None:
-        self.statements.append((statement, params))
-
-
-Handler = Callable[[Batch, int, Any], None]
-"""What makes the rows of one kind of event."""

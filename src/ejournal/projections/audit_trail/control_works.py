@@ -7,13 +7,13 @@ from typing import Any
 from uuid import UUID
 
 from ejournal.aggregates.control_works import ControlWorkSchedule
-from ejournal.projections.audit_trail.batch import Batch, Handler
+from ejournal.projections.audit_trail.batch import Batch
 from ejournal.projections.audit_trail.kinds import AuditKind
 from ejournal.projections.audit_trail.memory import Value
-from ejournal.projections.conventions import registrar
+from ejournal.projections.read_model import Handlers
 
-HANDLERS: dict[type, Handler] = {}
-_on = registrar(HANDLERS)
+HANDLERS: Handlers[Batch] = Handlers()
+_on = HANDLERS.on
 
 
 # --- schedules of control and laboratory works (Gymnasium 2 §6.3) -------------------------------
@@ -30,11 +30,11 @@ def _in_schedule(b: Batch, position: int, kind: AuditKind, e: Any, **fields: Any
         "subject_name": journal.get("subject_name"),
         "subgroup": journal.get("subgroup"),
     }
-    b.add(position, kind, e, **(where | fields))
+    b.row(position, kind, e, **(where | fields))
 
 
 @_on(ControlWorkSchedule.WorkPlanned)
-def _work_planned(b: Batch, position: int, e: ControlWorkSchedule.WorkPlanned) -> None:
+def _work_planned(e: ControlWorkSchedule.WorkPlanned, position: int, b: Batch) -> None:
     text = f"{e.kind.title_ru}: {e.topic}"
     b.memory.put(f"work/{e.work_id}", {"text": text, "on": e.on.isoformat()})
     _in_schedule(
@@ -51,7 +51,7 @@ def _work_day(work: Value) -> date | None:
 
 
 @_on(ControlWorkSchedule.WorkAgreed)
-def _work_agreed(b: Batch, position: int, e: ControlWorkSchedule.WorkAgreed) -> None:
+def _work_agreed(e: ControlWorkSchedule.WorkAgreed, position: int, b: Batch) -> None:
     work = _work(b, e.work_id)
     _in_schedule(
         b,
@@ -64,7 +64,7 @@ def _work_agreed(b: Batch, position: int, e: ControlWorkSchedule.WorkAgreed) -> 
 
 
 @_on(ControlWorkSchedule.WorkCancelled)
-def _work_cancelled(b: Batch, position: int, e: ControlWorkSchedule.WorkCancelled) -> None:
+def _work_cancelled(e: ControlWorkSchedule.WorkCancelled, position: int, b: Batch) -> None:
     work = _work(b, e.work_id)
     _in_schedule(
         b,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ejournal.aggregates.integrity_register import IntegrityRegister
-from ejournal.projections.audit_trail.batch import Batch, Handler
+from ejournal.projections.audit_trail.batch import Batch
 from ejournal.projections.audit_trail.kinds import AuditKind
-from ejournal.projections.conventions import registrar
+from ejournal.projections.read_model import Handlers
 
-HANDLERS: dict[type, Handler] = {}
-_on = registrar(HANDLERS)
+HANDLERS: Handlers[Batch] = Handlers()
+_on = HANDLERS.on
 
 
 # --- the log's integrity -----------------------------------------------------------------------
@@ -17,13 +17,13 @@ _on = registrar(HANDLERS)
 
 
 @_on(IntegrityRegister.SigningKeyRegistered)
-def _key_registered(b: Batch, position: int, e: IntegrityRegister.SigningKeyRegistered) -> None:
-    b.add(position, AuditKind.SIGNING_KEY_REGISTERED, e, value_after=e.fingerprint, note=e.origin)
+def _key_registered(e: IntegrityRegister.SigningKeyRegistered, position: int, b: Batch) -> None:
+    b.row(position, AuditKind.SIGNING_KEY_REGISTERED, e, value_after=e.fingerprint, note=e.origin)
 
 
 @_on(IntegrityRegister.SigningKeyRotated)
-def _key_rotated(b: Batch, position: int, e: IntegrityRegister.SigningKeyRotated) -> None:
-    b.add(
+def _key_rotated(e: IntegrityRegister.SigningKeyRotated, position: int, b: Batch) -> None:
+    b.row(
         position,
         AuditKind.SIGNING_KEY_ROTATED,
         e,
@@ -34,12 +34,12 @@ def _key_rotated(b: Batch, position: int, e: IntegrityRegister.SigningKeyRotated
 
 
 @_on(IntegrityRegister.NotaryRefusedToSign)
-def _notary_refused(b: Batch, position: int, e: IntegrityRegister.NotaryRefusedToSign) -> None:
-    b.add(
+def _notary_refused(e: IntegrityRegister.NotaryRefusedToSign, position: int, b: Batch) -> None:
+    b.row(
         position, AuditKind.NOTARY_REFUSED_TO_SIGN, e, value_after=e.reason.value, reason=e.detail
     )
 
 
 @_on(IntegrityRegister.NotarySigningResumed)
-def _notary_resumed(b: Batch, position: int, e: IntegrityRegister.NotarySigningResumed) -> None:
-    b.add(position, AuditKind.NOTARY_SIGNING_RESUMED, e, value_after=str(e.checkpoint_size))
+def _notary_resumed(e: IntegrityRegister.NotarySigningResumed, position: int, b: Batch) -> None:
+    b.row(position, AuditKind.NOTARY_SIGNING_RESUMED, e, value_after=str(e.checkpoint_size))

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from ejournal.aggregates.class_journal import ClassJournal, KtpItem
-from ejournal.projections.audit_trail.batch import Batch, Handler
+from ejournal.projections.audit_trail.batch import Batch
 from ejournal.projections.audit_trail.kinds import AuditKind
 from ejournal.projections.audit_trail.memory import (
     Value,
@@ -18,10 +18,11 @@ from ejournal.projections.audit_trail.memory import (
     mark_key,
     period_mark_key,
 )
-from ejournal.projections.conventions import late_columns, registrar
+from ejournal.projections.conventions import late_columns
+from ejournal.projections.read_model import Handlers
 
-HANDLERS: dict[type, Handler] = {}
-_on = registrar(HANDLERS)
+HANDLERS: Handlers[Batch] = Handlers()
+_on = HANDLERS.on
 
 
 def _details(topic: str | None, homework: str | None) -> str | None:
@@ -41,7 +42,7 @@ def _ktp(items: Sequence[KtpItem]) -> str | None:
 
 
 def _reader(b: Batch, journal_id: UUID, account_id: UUID, via: str, *, active: bool) -> None:
-    b.execute(
+    b.add(
         """INSERT INTO audit_journal_readers (journal_id, account_id, via, active)
         VALUES (%(journal_id)s, %(account_id)s, %(via)s, %(active)s)
         ON CONFLICT (account_id, journal_id, via) DO UPDATE SET active = excluded.active""",
@@ -53,7 +54,7 @@ def _reader(b: Batch, journal_id: UUID, account_id: UUID, via: str, *, active: b
 
 
 @_on(ClassJournal.Opened)
-def _journal_opened(b: Batch, position: int, e: ClassJournal.Opened) -> None:
+def _journal_opened(e: ClassJournal.Opened, position: int, b: Batch) -> None:
     b.memory.put(
         journal_key(e.originator_id),
         {
@@ -65,7 +66,7 @@ def _journal_opened(b: Batch, position: int, e: ClassJournal.Opened) -> None:
             "ktp": None,
         },
     )
-    b.execute(
+    b.add(
         """INSERT INTO audit_journals (journal_id, year, class_code, subject, subgroup)
         VALUES (%(journal_id)s, %(year)s, %(class_code)s, %(subject)s, %(subgroup)s)
         ON CONFLICT (journal_id) DO UPDATE SET year = excluded.year,
@@ -84,7 +85,7 @@ def _journal_opened(b: Batch, position: int, e: ClassJournal.Opened) -> None:
 
 
 @_on(ClassJournal.TeacherAssigned)
-def _teacher_assigned(b: Batch, position: int, e: ClassJournal.TeacherAssigned) -> None:
+def _teacher_assigned(e: ClassJournal.TeacherAssigned, position: int, b: Batch) -> None:
     _reader(b, e.originator_id, e.account_id, "teacher", active=True)
     b.in_journal(
         position,
@@ -96,7 +97,7 @@ def _teacher_assigned(b: Batch, position: int, e: ClassJournal.TeacherAssigned) 
 
 
 @_on(ClassJournal.TeacherRelieved)
-def _teacher_relieved(b: Batch, position: int, e: ClassJournal.TeacherRelieved) -> None:
+def _teacher_relieved(e: ClassJournal.TeacherRelieved, position: int, b: Batch) -> None:
     _reader(b, e.originator_id, e.account_id, "teacher", active=False)
     b.in_journal(
         position,
@@ -109,7 +110,7 @@ def _teacher_relieved(b: Batch, position: int, e: ClassJournal.TeacherRelieved) 
 
 
 @_on(ClassJournal.KtpSet)
-def _ktp_set(b: Batch, position: int, e: ClassJournal.KtpSet) -> None:
+def _ktp_set(e: ClassJournal.KtpSet, position: int, b: Batch) -> None:
     before = b.journal(e.originator_id).get("ktp")
     after = _ktp(e.items)
     b.memory.update(journal_key(e.originator_id), ktp=after)
@@ -128,7 +129,7 @@ def _ktp_set(b: Batch, position: int, e: ClassJournal.KtpSet) -> None:
 
 
 @_on(ClassJournal.LessonHeld)
-def _lesson_held(b: Batch, position: int, e: ClassJournal.LessonHeld) -> None:
+def _lesson_held(e: ClassJournal.LessonHeld, position: int, b: Batch) -> None:
     lesson = e.lesson
     substitution = (
         b.memory.get(f"substitution/{lesson.substitution_id}") or {}
@@ -159,7 +160,7 @@ def _lesson_held(b: Batch, position: int, e: ClassJournal.LessonHeld) -> None:
 
 @_on(ClassJournal.LessonDetailsRecorded)
 def _lesson_details_recorded(
-    b: Batch, position: int, e: ClassJournal.LessonDetailsRecorded
+    e: ClassJournal.LessonDetailsRecorded, position: int, b: Batch
 ) -> None:
     lesson = b.lesson(e.lesson_id)
     changes = {k: v for k, v in (("topic", e.topic), ("homework", e.homework)) if v is not None}
@@ -180,7 +181,7 @@ def _lesson_details_recorded(
 
 @_on(ClassJournal.LessonDetailsCorrected)
 def _lesson_details_corrected(
-    b: Batch, position: int, e: ClassJournal.LessonDetailsCorrected
+    e: ClassJournal.LessonDetailsCorrected, position: int, b: Batch
 ) -> None:
     lesson = b.lesson(e.lesson_id)
     before = (
@@ -205,7 +206,7 @@ def _lesson_details_corrected(
 
 
 @_on(ClassJournal.AttendanceRecorded)
-def _attendance_recorded(b: Batch, position: int, e: ClassJournal.AttendanceRecorded) -> None:
+def _attendance_recorded(e: ClassJournal.AttendanceRecorded, position: int, b: Batch) -> None:
     key = attendance_key(e.lesson_id, e.student_id)
     before = b.memory.get(key)
     b.memory.put(key, {"status": e.status.value, "reason": None})
@@ -222,7 +223,7 @@ def _attendance_recorded(b: Batch, position: int, e: ClassJournal.AttendanceReco
 
 
 @_on(ClassJournal.AttendanceCorrected)
-def _attendance_corrected(b: Batch, position: int, e: ClassJournal.AttendanceCorrected) -> None:
+def _attendance_corrected(e: ClassJournal.AttendanceCorrected, position: int, b: Batch) -> None:
     key = attendance_key(e.lesson_id, e.student_id)
     before = b.memory.get(key) or {"status": e.previous.value, "reason": None}
     # As in the aggregate: a student corrected to present keeps no absence reason.
@@ -242,7 +243,7 @@ def _attendance_corrected(b: Batch, position: int, e: ClassJournal.AttendanceCor
 
 
 @_on(ClassJournal.AbsenceReasonSet)
-def _absence_reason_set(b: Batch, position: int, e: ClassJournal.AbsenceReasonSet) -> None:
+def _absence_reason_set(e: ClassJournal.AbsenceReasonSet, position: int, b: Batch) -> None:
     key = attendance_key(e.lesson_id, e.student_id)
     known = b.memory.get(key)
     before = known.get("reason") if known else (e.previous.value if e.previous else None)
@@ -265,7 +266,7 @@ def _absence_reason_set(b: Batch, position: int, e: ClassJournal.AbsenceReasonSe
 
 
 @_on(ClassJournal.MarkRecorded)
-def _mark_recorded(b: Batch, position: int, e: ClassJournal.MarkRecorded) -> None:
+def _mark_recorded(e: ClassJournal.MarkRecorded, position: int, b: Batch) -> None:
     b.memory.put(
         mark_key(e.mark_id),
         {
@@ -298,7 +299,7 @@ def _mark_place(mark: Value) -> dict[str, Any]:
 
 
 @_on(ClassJournal.MarkCorrected)
-def _mark_corrected(b: Batch, position: int, e: ClassJournal.MarkCorrected) -> None:
+def _mark_corrected(e: ClassJournal.MarkCorrected, position: int, b: Batch) -> None:
     mark = b.memory.get(mark_key(e.mark_id)) or {"value": e.previous}
     b.memory.update(mark_key(e.mark_id), value=e.value)
     b.in_journal(
@@ -316,7 +317,7 @@ def _mark_corrected(b: Batch, position: int, e: ClassJournal.MarkCorrected) -> N
 
 
 @_on(ClassJournal.MarkVoided)
-def _mark_voided(b: Batch, position: int, e: ClassJournal.MarkVoided) -> None:
+def _mark_voided(e: ClassJournal.MarkVoided, position: int, b: Batch) -> None:
     mark = b.memory.get(mark_key(e.mark_id)) or {"value": e.previous}
     b.memory.update(mark_key(e.mark_id), voided=True)
     b.in_journal(
@@ -334,7 +335,7 @@ def _mark_voided(b: Batch, position: int, e: ClassJournal.MarkVoided) -> None:
 
 
 @_on(ClassJournal.CorrectionAuthorized)
-def _correction_authorized(b: Batch, position: int, e: ClassJournal.CorrectionAuthorized) -> None:
+def _correction_authorized(e: ClassJournal.CorrectionAuthorized, position: int, b: Batch) -> None:
     auth = e.authorization
     b.memory.put(
         f"authorization/{auth.id}",
@@ -367,7 +368,7 @@ def _correction_authorized(b: Batch, position: int, e: ClassJournal.CorrectionAu
 
 
 @_on(ClassJournal.PeriodMarkRecorded)
-def _period_mark_recorded(b: Batch, position: int, e: ClassJournal.PeriodMarkRecorded) -> None:
+def _period_mark_recorded(e: ClassJournal.PeriodMarkRecorded, position: int, b: Batch) -> None:
     b.memory.put(period_mark_key(e.originator_id, e.period_id, e.student_id), {"value": e.value})
     b.in_journal(
         position,
@@ -381,7 +382,7 @@ def _period_mark_recorded(b: Batch, position: int, e: ClassJournal.PeriodMarkRec
 
 
 @_on(ClassJournal.PeriodMarkCorrected)
-def _period_mark_corrected(b: Batch, position: int, e: ClassJournal.PeriodMarkCorrected) -> None:
+def _period_mark_corrected(e: ClassJournal.PeriodMarkCorrected, position: int, b: Batch) -> None:
     key = period_mark_key(e.originator_id, e.period_id, e.student_id)
     known = b.memory.get(key)
     b.memory.put(key, {"value": e.value})
@@ -403,7 +404,7 @@ def _period_mark_corrected(b: Batch, position: int, e: ClassJournal.PeriodMarkCo
 
 
 @_on(ClassJournal.SubstitutionAssigned)
-def _substitution_assigned(b: Batch, position: int, e: ClassJournal.SubstitutionAssigned) -> None:
+def _substitution_assigned(e: ClassJournal.SubstitutionAssigned, position: int, b: Batch) -> None:
     sub = e.substitution
     b.memory.put(
         f"substitution/{sub.id}",
@@ -429,7 +430,7 @@ def _substitution_assigned(b: Batch, position: int, e: ClassJournal.Substitution
 
 
 @_on(ClassJournal.SubstitutionCancelled)
-def _substitution_cancelled(b: Batch, position: int, e: ClassJournal.SubstitutionCancelled) -> None:
+def _substitution_cancelled(e: ClassJournal.SubstitutionCancelled, position: int, b: Batch) -> None:
     sub = b.memory.get(f"substitution/{e.substitution_id}") or {}
     substitute = UUID(sub["substitute_id"]) if sub.get("substitute_id") else None
     if substitute is not None:
@@ -447,7 +448,7 @@ def _substitution_cancelled(b: Batch, position: int, e: ClassJournal.Substitutio
 
 
 @_on(ClassJournal.LateEntryPermitted)
-def _late_entry_permitted(b: Batch, position: int, e: ClassJournal.LateEntryPermitted) -> None:
+def _late_entry_permitted(e: ClassJournal.LateEntryPermitted, position: int, b: Batch) -> None:
     permission = e.permission
     b.in_journal(
         position,
@@ -463,7 +464,7 @@ def _late_entry_permitted(b: Batch, position: int, e: ClassJournal.LateEntryPerm
 
 
 @_on(ClassJournal.PeriodClosed)
-def _period_closed(b: Batch, position: int, e: ClassJournal.PeriodClosed) -> None:
+def _period_closed(e: ClassJournal.PeriodClosed, position: int, b: Batch) -> None:
     period = e.period
     b.in_journal(
         position,

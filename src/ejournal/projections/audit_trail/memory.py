@@ -14,7 +14,7 @@ from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.aggregates.student import Student
 from ejournal.database import Cursor
-from ejournal.projections.audit_trail.schema import id_text
+from ejournal.projections.conventions import id_text
 
 # --- the model's memory of current values -------------------------------------------------------
 

@@ -16,21 +16,21 @@ from ejournal.projections.audit_trail import (
     students,
     years,
 )
-from ejournal.projections.audit_trail.batch import Batch, Handler
+from ejournal.projections.audit_trail.batch import Batch
 from ejournal.projections.audit_trail.memory import Memory, keys_of
-from ejournal.projections.audit_trail.schema import DDL, INSERT_ROW
-from ejournal.projections.read_model import ReadModel, Recorded
+from ejournal.projections.audit_trail.schema import DDL
+from ejournal.projections.read_model import Handlers, ReadModel, Recorded
 
-HANDLERS: dict[type, Handler] = {
-    **journals.HANDLERS,
-    **students.HANDLERS,
-    **years.HANDLERS,
-    **accounts.HANDLERS,
-    **integrity.HANDLERS,
-    **school.HANDLERS,
-    **staff.HANDLERS,
-    **control_works.HANDLERS,
-}
+HANDLERS: Handlers[Batch] = Handlers(
+    journals.HANDLERS,
+    students.HANDLERS,
+    years.HANDLERS,
+    accounts.HANDLERS,
+    integrity.HANDLERS,
+    school.HANDLERS,
+    staff.HANDLERS,
+    control_works.HANDLERS,
+)
 """The handler of every event the trail makes a row of."""
 
 
@@ -46,21 +46,15 @@ class AuditTrail(ReadModel):
         "audit_journal_readers",
     )
 
-    def create_tables(self, cursor: Cursor, dialect: Dialect) -> None:
-        for statement in DDL:
-            cursor.execute(statement)
+    ddl: ClassVar[tuple[str, ...]] = DDL
+    handlers: ClassVar[Handlers[Batch]] = HANDLERS
 
     def apply(self, cursor: Cursor, dialect: Dialect, batch: Sequence[Recorded]) -> None:
-        changes = Batch(Memory(cursor))
-        kept = [r for r in batch if type(r.event) in HANDLERS]
-        changes.memory.prefetch(key for r in kept for key in keys_of(r.event))
-        for recorded in kept:
-            HANDLERS[type(recorded.event)](changes, recorded.position, recorded.event)
-        changes.memory.flush()
-        for statement, params in changes.statements:
-            cursor.execute(statement, params)
-        if changes.rows:
-            cursor.executemany(INSERT_ROW, changes.rows)
+        writes = Batch(Memory(cursor))
+        # The memory every kept event reads, in one query rather than one per event.
+        writes.memory.prefetch(key for r in HANDLERS.kept(batch) for key in keys_of(r.event))
+        HANDLERS.apply(batch, writes)
+        writes.flush(cursor)
 
 
 LEFT_OUT = frozenset(
@@ -90,4 +84,4 @@ LEFT_OUT = frozenset(
 
 def kept_events() -> frozenset[type]:
     """The event classes the trail makes a row of."""
-    return frozenset(HANDLERS)
+    return HANDLERS.events()

@@ -20,7 +20,8 @@ from ejournal.errors import NotFoundError
 from ejournal.marks import WorkKind
 from ejournal.projections.audit_trail.cursor import decode_cursor, encode_cursor
 from ejournal.projections.audit_trail.kinds import MARK_KINDS, AuditKind
-from ejournal.projections.audit_trail.schema import column_value, from_micros, micros
+from ejournal.projections.audit_trail.schema import from_micros, micros
+from ejournal.projections.conventions import column_value
 from ejournal.roles import Role
 
 # --- the query ----------------------------------------------------------------------------------

@@ -3,11 +3,7 @@ dates as text)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
-from functools import lru_cache
-from typing import Any
-from uuid import UUID
+from datetime import UTC, datetime, timedelta
 
 from ejournal.database import Row
 
@@ -146,18 +142,3 @@ def micros(moment: datetime) -> int:
 
 def from_micros(value: int) -> datetime:
     return _EPOCH + value * _MICROSECOND
-
-
-# The same few ids (a journal, its lessons, its students) recur in every event of a batch.
-id_text = lru_cache(maxsize=4096)(str)
-
-
-def column_value(value: Any) -> Any:
-    """A value as a column of the trail stores it."""
-    if isinstance(value, UUID):
-        return id_text(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, StrEnum):
-        return value.value
-    return value

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from ejournal.aggregates.school_record import SchoolRecord
-from ejournal.projections.audit_trail.batch import Batch, Handler
+from ejournal.projections.audit_trail.batch import Batch
 from ejournal.projections.audit_trail.kinds import AuditKind
-from ejournal.projections.conventions import registrar
+from ejournal.projections.read_model import Handlers
 
-HANDLERS: dict[type, Handler] = {}
-_on = registrar(HANDLERS)
+HANDLERS: Handlers[Batch] = Handlers()
+_on = HANDLERS.on
 
 
 @_on(SchoolRecord.Registered)
-def _school_registered(b: Batch, position: int, e: SchoolRecord.Registered) -> None:
-    b.add(
+def _school_registered(e: SchoolRecord.Registered, position: int, b: Batch) -> None:
+    b.row(
         position,
         AuditKind.SCHOOL_REGISTERED,
         e,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from ejournal.aggregates.staff_register import StaffRegister
-from ejournal.projections.audit_trail.batch import Batch, Handler
+from ejournal.projections.audit_trail.batch import Batch
 from ejournal.projections.audit_trail.kinds import AuditKind
 from ejournal.projections.audit_trail.memory import Value
-from ejournal.projections.conventions import registrar
+from ejournal.projections.read_model import Handlers
 
-HANDLERS: dict[type, Handler] = {}
-_on = registrar(HANDLERS)
+HANDLERS: Handlers[Batch] = Handlers()
+_on = HANDLERS.on
 
 
 # --- the staff list (Lyceum 68 §3.7.9, §3.8.1–3.8.2) --------------------------------------------
@@ -28,9 +28,9 @@ def _staff_note(b: Batch, member_id: UUID, order: str | None) -> str:
 
 
 @_on(StaffRegister.Hired)
-def _staff_hired(b: Batch, position: int, e: StaffRegister.Hired) -> None:
+def _staff_hired(e: StaffRegister.Hired, position: int, b: Batch) -> None:
     b.memory.put(f"staff/{e.member_id}", {"name": e.full_name, "position": e.position})
-    b.add(
+    b.row(
         position,
         AuditKind.STAFF_HIRED,
         e,
@@ -42,9 +42,9 @@ def _staff_hired(b: Batch, position: int, e: StaffRegister.Hired) -> None:
 
 
 @_on(StaffRegister.Transferred)
-def _staff_transferred(b: Batch, position: int, e: StaffRegister.Transferred) -> None:
+def _staff_transferred(e: StaffRegister.Transferred, position: int, b: Batch) -> None:
     b.memory.update(f"staff/{e.member_id}", position=e.to_position)
-    b.add(
+    b.row(
         position,
         AuditKind.STAFF_TRANSFERRED,
         e,
@@ -57,8 +57,8 @@ def _staff_transferred(b: Batch, position: int, e: StaffRegister.Transferred) ->
 
 
 @_on(StaffRegister.Dismissed)
-def _staff_dismissed(b: Batch, position: int, e: StaffRegister.Dismissed) -> None:
-    b.add(
+def _staff_dismissed(e: StaffRegister.Dismissed, position: int, b: Batch) -> None:
+    b.row(
         position,
         AuditKind.STAFF_DISMISSED,
         e,
@@ -70,8 +70,8 @@ def _staff_dismissed(b: Batch, position: int, e: StaffRegister.Dismissed) -> Non
 
 
 @_on(StaffRegister.AttestationRecorded)
-def _staff_attested(b: Batch, position: int, e: StaffRegister.AttestationRecorded) -> None:
-    b.add(
+def _staff_attested(e: StaffRegister.AttestationRecorded, position: int, b: Batch) -> None:
+    b.row(
         position,
         AuditKind.STAFF_ATTESTATION_RECORDED,
         e,
@@ -82,8 +82,8 @@ def _staff_attested(b: Batch, position: int, e: StaffRegister.AttestationRecorde
 
 
 @_on(StaffRegister.TrainingRecorded)
-def _staff_trained(b: Batch, position: int, e: StaffRegister.TrainingRecorded) -> None:
-    b.add(
+def _staff_trained(e: StaffRegister.TrainingRecorded, position: int, b: Batch) -> None:
+    b.row(
         position,
         AuditKind.STAFF_TRAINING_RECORDED,
         e,

@@ -4,20 +4,20 @@ additional education."""
 from __future__ import annotations
 
 from ejournal.aggregates.student import Student
-from ejournal.projections.audit_trail.batch import Batch, Handler
+from ejournal.projections.audit_trail.batch import Batch
 from ejournal.projections.audit_trail.kinds import AuditKind
 from ejournal.projections.audit_trail.memory import student_key
-from ejournal.projections.conventions import registrar
+from ejournal.projections.read_model import Handlers
 
-HANDLERS: dict[type, Handler] = {}
-_on = registrar(HANDLERS)
+HANDLERS: Handlers[Batch] = Handlers()
+_on = HANDLERS.on
 
 
 # --- students -----------------------------------------------------------------------------------
 
 
 @_on(Student.Admitted)
-def _admitted(b: Batch, position: int, e: Student.Admitted) -> None:
+def _admitted(e: Student.Admitted, position: int, b: Batch) -> None:
     b.memory.put(
         student_key(e.originator_id),
         {"name": str(e.name), "class_code": e.class_code, "year": e.year},
@@ -33,7 +33,7 @@ def _admitted(b: Batch, position: int, e: Student.Admitted) -> None:
 
 
 @_on(Student.PersonalDataCorrected)
-def _personal_data_corrected(b: Batch, position: int, e: Student.PersonalDataCorrected) -> None:
+def _personal_data_corrected(e: Student.PersonalDataCorrected, position: int, b: Batch) -> None:
     # The row names the student as they were known when the change was made.
     b.about_student(
         position,
@@ -48,7 +48,7 @@ def _personal_data_corrected(b: Batch, position: int, e: Student.PersonalDataCor
 
 
 @_on(Student.GuardianAdded)
-def _guardian_added(b: Batch, position: int, e: Student.GuardianAdded) -> None:
+def _guardian_added(e: Student.GuardianAdded, position: int, b: Batch) -> None:
     guardian = f"{e.guardian.name!s} ({e.guardian.relation})"
     b.memory.put(f"guardian/{e.guardian.id}", {"guardian": guardian})
     b.about_student(
@@ -61,7 +61,7 @@ def _guardian_added(b: Batch, position: int, e: Student.GuardianAdded) -> None:
 
 
 @_on(Student.GuardianRemoved)
-def _guardian_removed(b: Batch, position: int, e: Student.GuardianRemoved) -> None:
+def _guardian_removed(e: Student.GuardianRemoved, position: int, b: Batch) -> None:
     known = b.memory.get(f"guardian/{e.guardian_id}") or {}
     b.about_student(
         position,
@@ -73,7 +73,7 @@ def _guardian_removed(b: Batch, position: int, e: Student.GuardianRemoved) -> No
 
 
 @_on(Student.ConsentRecorded)
-def _consent_recorded(b: Batch, position: int, e: Student.ConsentRecorded) -> None:
+def _consent_recorded(e: Student.ConsentRecorded, position: int, b: Batch) -> None:
     b.memory.put(f"consent/{e.consent.id}", {"document": e.consent.document})
     b.about_student(
         position,
@@ -85,7 +85,7 @@ def _consent_recorded(b: Batch, position: int, e: Student.ConsentRecorded) -> No
 
 
 @_on(Student.ConsentWithdrawn)
-def _consent_withdrawn(b: Batch, position: int, e: Student.ConsentWithdrawn) -> None:
+def _consent_withdrawn(e: Student.ConsentWithdrawn, position: int, b: Batch) -> None:
     known = b.memory.get(f"consent/{e.consent_id}") or {}
     b.about_student(
         position,
@@ -98,7 +98,7 @@ def _consent_withdrawn(b: Batch, position: int, e: Student.ConsentWithdrawn) -> 
 
 
 @_on(Student.ProgressPrintoutIssued)
-def _progress_printout_issued(b: Batch, position: int, e: Student.ProgressPrintoutIssued) -> None:
+def _progress_printout_issued(e: Student.ProgressPrintoutIssued, position: int, b: Batch) -> None:
     # School 77 §4.3.5, §9.2: the record that the two-weekly printout was made for the family.
     b.about_student(
         position,
@@ -110,7 +110,7 @@ def _progress_printout_issued(b: Batch, position: int, e: Student.ProgressPrinto
 
 
 @_on(Student.AbsenceNoticeGiven)
-def _absence_notice_given(b: Batch, position: int, e: Student.AbsenceNoticeGiven) -> None:
+def _absence_notice_given(e: Student.AbsenceNoticeGiven, position: int, b: Batch) -> None:
     # The parent's own words are the reason the class teacher may then set (Gymnasium 2 §3.7).
     notice = e.notice
     days = f"{notice.start:%d.%m.%Y} – {notice.end:%d.%m.%Y}"
@@ -127,7 +127,7 @@ def _absence_notice_given(b: Batch, position: int, e: Student.AbsenceNoticeGiven
 
 
 @_on(Student.Transferred)
-def _transferred(b: Batch, position: int, e: Student.Transferred) -> None:
+def _transferred(e: Student.Transferred, position: int, b: Batch) -> None:
     # The row stands in the class the student left: its movement record lists the departure.
     b.about_student(
         position,
@@ -144,7 +144,7 @@ def _transferred(b: Batch, position: int, e: Student.Transferred) -> None:
 
 
 @_on(Student.SubgroupMoved)
-def _subgroup_moved(b: Batch, position: int, e: Student.SubgroupMoved) -> None:
+def _subgroup_moved(e: Student.SubgroupMoved, position: int, b: Batch) -> None:
     b.about_student(
         position,
         AuditKind.SUBGROUP_CHANGED,
@@ -158,7 +158,7 @@ def _subgroup_moved(b: Batch, position: int, e: Student.SubgroupMoved) -> None:
 
 
 @_on(Student.Promoted)
-def _promoted(b: Batch, position: int, e: Student.Promoted) -> None:
+def _promoted(e: Student.Promoted, position: int, b: Batch) -> None:
     b.about_student(
         position,
         AuditKind.STUDENT_PROMOTED,
@@ -174,7 +174,7 @@ def _promoted(b: Batch, position: int, e: Student.Promoted) -> None:
 
 
 @_on(Student.Withdrawn)
-def _withdrawn(b: Batch, position: int, e: Student.Withdrawn) -> None:
+def _withdrawn(e: Student.Withdrawn, position: int, b: Batch) -> None:
     b.about_student(
         position,
         AuditKind.STUDENT_WITHDRAWN,
@@ -189,7 +189,7 @@ def _withdrawn(b: Batch, position: int, e: Student.Withdrawn) -> None:
 
 
 @_on(Student.AdditionalEducationRecorded)
-def _education_recorded(b: Batch, position: int, e: Student.AdditionalEducationRecorded) -> None:
+def _education_recorded(e: Student.AdditionalEducationRecorded, position: int, b: Batch) -> None:
     activity = e.activity
     text = f"{activity.name} ({activity.organisation})"
     b.memory.put(f"activity/{activity.id}", {"text": text})
@@ -203,7 +203,7 @@ def _education_recorded(b: Batch, position: int, e: Student.AdditionalEducationR
 
 
 @_on(Student.AdditionalEducationEnded)
-def _education_ended(b: Batch, position: int, e: Student.AdditionalEducationEnded) -> None:
+def _education_ended(e: Student.AdditionalEducationEnded, position: int, b: Batch) -> None:
     known = b.memory.get(f"activity/{e.activity_id}") or {}
     b.about_student(
         position,

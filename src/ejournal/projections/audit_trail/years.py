@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from ejournal.aggregates.school_year import BellSlot, ClosureRecord, SchoolYear
-from ejournal.projections.audit_trail.batch import Batch, Handler
+from ejournal.projections.audit_trail.batch import Batch
 from ejournal.projections.audit_trail.kinds import AuditKind
 from ejournal.projections.audit_trail.memory import year_key
-from ejournal.projections.conventions import registrar
+from ejournal.projections.read_model import Handlers
 
-HANDLERS: dict[type, Handler] = {}
-_on = registrar(HANDLERS)
+HANDLERS: Handlers[Batch] = Handlers()
+_on = HANDLERS.on
 
 
 def _closure(closure: ClosureRecord) -> str:
@@ -32,11 +32,11 @@ def _bells(slots: Sequence[BellSlot]) -> str:
 
 def _in_year(b: Batch, position: int, kind: AuditKind, e: Any, **fields: Any) -> None:
     year = b.memory.get(year_key(e.originator_id)) or {}
-    b.add(position, kind, e, **({"year": year.get("label")} | fields))
+    b.row(position, kind, e, **({"year": year.get("label")} | fields))
 
 
 @_on(SchoolYear.Started)
-def _year_started(b: Batch, position: int, e: SchoolYear.Started) -> None:
+def _year_started(e: SchoolYear.Started, position: int, b: Batch) -> None:
     b.memory.put(year_key(e.originator_id), {"label": e.label, "profile": e.profile.school})
     _in_year(
         b,
@@ -49,7 +49,7 @@ def _year_started(b: Batch, position: int, e: SchoolYear.Started) -> None:
 
 
 @_on(SchoolYear.ProfileAdopted)
-def _profile_adopted(b: Batch, position: int, e: SchoolYear.ProfileAdopted) -> None:
+def _profile_adopted(e: SchoolYear.ProfileAdopted, position: int, b: Batch) -> None:
     year = b.memory.get(year_key(e.originator_id)) or {}
     b.memory.update(year_key(e.originator_id), profile=e.profile.school)
     _in_year(
@@ -65,7 +65,7 @@ def _profile_adopted(b: Batch, position: int, e: SchoolYear.ProfileAdopted) -> N
 
 
 @_on(SchoolYear.PeriodMarksDueSet)
-def _period_marks_due_set(b: Batch, position: int, e: SchoolYear.PeriodMarksDueSet) -> None:
+def _period_marks_due_set(e: SchoolYear.PeriodMarksDueSet, position: int, b: Batch) -> None:
     key = f"marks-due/{e.originator_id}/{e.period_id}"
     known = b.memory.get(key)
     b.memory.put(key, {"due": e.due.isoformat()})
@@ -83,7 +83,7 @@ def _period_marks_due_set(b: Batch, position: int, e: SchoolYear.PeriodMarksDueS
 
 
 @_on(SchoolYear.ClosureDeclared)
-def _closure_declared(b: Batch, position: int, e: SchoolYear.ClosureDeclared) -> None:
+def _closure_declared(e: SchoolYear.ClosureDeclared, position: int, b: Batch) -> None:
     shown = _closure(e.closure)
     b.memory.put(f"closure/{e.closure.id}", {"closure": shown})
     _in_year(
@@ -98,7 +98,7 @@ def _closure_declared(b: Batch, position: int, e: SchoolYear.ClosureDeclared) ->
 
 
 @_on(SchoolYear.ClosureLifted)
-def _closure_lifted(b: Batch, position: int, e: SchoolYear.ClosureLifted) -> None:
+def _closure_lifted(e: SchoolYear.ClosureLifted, position: int, b: Batch) -> None:
     known = b.memory.get(f"closure/{e.closure_id}") or {}
     _in_year(
         b,
@@ -112,7 +112,7 @@ def _closure_lifted(b: Batch, position: int, e: SchoolYear.ClosureLifted) -> Non
 
 
 @_on(SchoolYear.BellScheduleSet)
-def _bell_schedule_set(b: Batch, position: int, e: SchoolYear.BellScheduleSet) -> None:
+def _bell_schedule_set(e: SchoolYear.BellScheduleSet, position: int, b: Batch) -> None:
     key = f"bells/{e.originator_id}"
     known = b.memory.get(key)
     shown = _bells(e.slots)
@@ -130,7 +130,7 @@ def _bell_schedule_set(b: Batch, position: int, e: SchoolYear.BellScheduleSet) -
 
 
 @_on(SchoolYear.ClassFormed)
-def _class_formed(b: Batch, position: int, e: SchoolYear.ClassFormed) -> None:
+def _class_formed(e: SchoolYear.ClassFormed, position: int, b: Batch) -> None:
     _in_year(
         b,
         position,
@@ -142,7 +142,7 @@ def _class_formed(b: Batch, position: int, e: SchoolYear.ClassFormed) -> None:
 
 
 @_on(SchoolYear.ClassTeacherAssigned)
-def _class_teacher_assigned(b: Batch, position: int, e: SchoolYear.ClassTeacherAssigned) -> None:
+def _class_teacher_assigned(e: SchoolYear.ClassTeacherAssigned, position: int, b: Batch) -> None:
     _in_year(
         b,
         position,
@@ -158,7 +158,7 @@ def _class_teacher_assigned(b: Batch, position: int, e: SchoolYear.ClassTeacherA
 
 
 @_on(SchoolYear.TimetableSet)
-def _timetable_set(b: Batch, position: int, e: SchoolYear.TimetableSet) -> None:
+def _timetable_set(e: SchoolYear.TimetableSet, position: int, b: Batch) -> None:
     key = f"timetable/{e.originator_id}/{e.class_code}"
     known = b.memory.get(key)
     shown = f"{len(e.entries)} уроков в неделю"
@@ -177,5 +177,5 @@ def _timetable_set(b: Batch, position: int, e: SchoolYear.TimetableSet) -> None:
 
 
 @_on(SchoolYear.Closed)
-def _year_closed(b: Batch, position: int, e: SchoolYear.Closed) -> None:
+def _year_closed(e: SchoolYear.Closed, position: int, b: Batch) -> None:
     _in_year(b, position, AuditKind.YEAR_CLOSED, e)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from ejournal.aggregates.account import Account
-from ejournal.projections.conventions import Writes, registrar
-from ejournal.projections.reporting.schema import Handler, instant
+from ejournal.projections.read_model import Handlers
+from ejournal.projections.reporting.schema import instant
+from ejournal.projections.writes import Writes
 from ejournal.roles import Role
 
 FAMILY_ROLES = (Role.PARENT, Role.STUDENT)
 
 
-HANDLERS: dict[type, Handler] = {}
-_on = registrar(HANDLERS)
+HANDLERS: Handlers[Writes] = Handlers()
+_on = HANDLERS.on
 
 
 # --- accounts: names, family access, sign-ins ---------------------------------------------------

@@ -8,11 +8,11 @@ from uuid import UUID
 from ejournal.aggregates.class_journal import ClassJournal, LateEntry
 from ejournal.aggregates.identity import school_year_id
 from ejournal.marks import Attendance
-from ejournal.projections.conventions import Writes, registrar
-from ejournal.projections.reporting.schema import Handler
+from ejournal.projections.read_model import Handlers
+from ejournal.projections.writes import Writes
 
-HANDLERS: dict[type, Handler] = {}
-_on = registrar(HANDLERS)
+HANDLERS: Handlers[Writes] = Handlers()
+_on = HANDLERS.on
 
 
 # --- journals: teachers, plan, lessons, attendance, marks, late entries -------------------------

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import ClassVar
 
-from ejournal.database import Cursor, Dialect
-from ejournal.projections.conventions import REAL, Writes
-from ejournal.projections.read_model import ReadModel, Recorded
+from ejournal.projections.read_model import Handlers, ReadModel
 from ejournal.projections.reporting import accounts, journals, students, years
-from ejournal.projections.reporting.schema import DDL, Handler
-
-HANDLERS: dict[type, Handler] = {
-    **years.HANDLERS,
-    **students.HANDLERS,
-    **accounts.HANDLERS,
-    **journals.HANDLERS,
-}
-"""The handler of every event the reports rest on."""
+from ejournal.projections.reporting.schema import DDL
+from ejournal.projections.writes import Writes
 
 
 class Reporting(ReadModel):
@@ -47,14 +37,8 @@ class Reporting(ReadModel):
         "rpt_sign_ins",
     )
 
-    def create_tables(self, cursor: Cursor, dialect: Dialect) -> None:
-        for statement in DDL:
-            cursor.execute(statement.replace("{real}", REAL[dialect]))
-
-    def apply(self, cursor: Cursor, dialect: Dialect, batch: Sequence[Recorded]) -> None:
-        writes = Writes()
-        for recorded in batch:
-            handler = HANDLERS.get(type(recorded.event))
-            if handler is not None:
-                handler(recorded.event, recorded.position, writes)
-        writes.flush(cursor)
+    ddl: ClassVar[tuple[str, ...]] = DDL
+    handlers: ClassVar[Handlers[Writes]] = Handlers(
+        years.HANDLERS, students.HANDLERS, accounts.HANDLERS, journals.HANDLERS
+    )
+    """The handler of every event the reports rest on."""

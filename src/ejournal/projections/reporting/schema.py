@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
-from ejournal.projections import stints
-from ejournal.projections.conventions import Writes
+from ejournal.projections import periods, stints
 
 # --- tables -------------------------------------------------------------------------------------
 
@@ -25,15 +22,7 @@ DDL = (
         first_grade_no_marks BOOLEAN NOT NULL,
         first_grade_no_homework BOOLEAN NOT NULL
     )""",
-    """CREATE TABLE IF NOT EXISTS rpt_periods (
-        year_id TEXT NOT NULL,
-        period_id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        start_date TEXT NOT NULL,
-        end_date TEXT NOT NULL,
-        grades TEXT,
-        PRIMARY KEY (year_id, period_id)
-    )""",
+    periods.ddl("rpt"),
     """CREATE TABLE IF NOT EXISTS rpt_closures (
         closure_id TEXT PRIMARY KEY,
         year_id TEXT NOT NULL,
@@ -146,10 +135,6 @@ DDL = (
     )""",
     "CREATE INDEX IF NOT EXISTS rpt_sign_ins_account ON rpt_sign_ins (account_id)",
 )
-
-
-Handler = Callable[[Any, int, Writes], None]
-"""What writes the facts of one kind of event."""
 
 
 def instant(moment: datetime) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ejournal.aggregates.student import Student
-from ejournal.projections.conventions import Writes, registrar
-from ejournal.projections.reporting.schema import Handler
+from ejournal.projections.read_model import Handlers
+from ejournal.projections.writes import Writes
 
-HANDLERS: dict[type, Handler] = {}
-_on = registrar(HANDLERS)
+HANDLERS: Handlers[Writes] = Handlers()
+_on = HANDLERS.on
 
 
 # --- students and their movement (движение учащихся) --------------------------------------------

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.policy.profile import RegulationProfile
-from ejournal.projections import stints
-from ejournal.projections.conventions import Writes, grades_column, registrar
-from ejournal.projections.reporting.schema import Handler, instant
+from ejournal.projections import periods, stints
+from ejournal.projections.read_model import Handlers
+from ejournal.projections.reporting.schema import instant
+from ejournal.projections.writes import Writes
 
-HANDLERS: dict[type, Handler] = {}
-_on = registrar(HANDLERS)
+HANDLERS: Handlers[Writes] = Handlers(stints.handlers("rpt"))
+_on = HANDLERS.on
 
 
 def _first_grade(profile: RegulationProfile) -> dict[str, bool]:
@@ -46,22 +47,7 @@ def _year_started(e: SchoolYear.Started, _position: int, w: Writes) -> None:
         week_length=e.week_length,
         **_first_grade(e.profile),
     )
-    for period in e.periods:
-        w.add(
-            """INSERT INTO rpt_periods (year_id, period_id, name, start_date, end_date,
-                grades)
-            VALUES (%(year_id)s, %(period_id)s, %(name)s, %(start_date)s, %(end_date)s,
-                %(grades)s)
-            ON CONFLICT (year_id, period_id) DO UPDATE SET name = excluded.name,
-                start_date = excluded.start_date, end_date = excluded.end_date,
-                grades = excluded.grades""",
-            year_id=year_id,
-            period_id=period.id,
-            name=period.name,
-            start_date=period.start.isoformat(),
-            end_date=period.end.isoformat(),
-            grades=grades_column(period.grades),
-        )
+    w.extend(periods.started("rpt", e))
 
 
 @_on(SchoolYear.ProfileAdopted)
@@ -134,21 +120,3 @@ def _timetable_set(e: SchoolYear.TimetableSet, position: int, w: Writes) -> None
             slot=entry.slot,
             journal_id=str(entry.journal_id),
         )
-
-
-@_on(SchoolYear.StudentEnrolled)
-def _student_enrolled(e: SchoolYear.StudentEnrolled, _position: int, w: Writes) -> None:
-    for statement, params in stints.enrolled("rpt", e):
-        w.add(statement, **params)
-
-
-@_on(SchoolYear.StudentLeftClass)
-def _student_left_class(e: SchoolYear.StudentLeftClass, _position: int, w: Writes) -> None:
-    for statement, params in stints.left_class("rpt", e):
-        w.add(statement, **params)
-
-
-@_on(SchoolYear.SubgroupAssigned)
-def _subgroup_assigned(e: SchoolYear.SubgroupAssigned, _position: int, w: Writes) -> None:
-    for statement, params in stints.subgroup_assigned("rpt", e):
-        w.add(statement, **params)
