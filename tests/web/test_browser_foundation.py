@@ -1,0 +1,37 @@
+"""The foundation in a real browser: log in, the home page of one's role, the 360-pixel screen,
+logging out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from web_site import Site, log_in, screenshot
+
+pytestmark = pytest.mark.xdist_group("web-browser")
+
+
+def test_a_teacher_logs_in_and_out(page: Any, live: Site) -> None:
+    page.goto("/")
+    assert "/login" in page.url
+    screenshot(page, "login")
+    log_in(page, live, "math")
+    assert page.url.endswith("/teacher")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert page.locator("main h1").inner_text().startswith("Уроки")
+    screenshot(page, "teacher-today")
+    page.set_viewport_size({"width": 360, "height": 740})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the page is {width} px wide on a 360 px screen"
+    page.click("text=Выйти")
+    page.wait_for_url("**/login")
+    page.goto("/teacher")
+    assert "/login" in page.url
+
+
+def test_a_wrong_password_is_said_in_russian(page: Any, live: Site) -> None:
+    page.goto("/login")
+    page.fill("#username", live.login_of("math"))
+    page.fill("#password", "не тот пароль")
+    page.click("button[type=submit]")
+    assert "Неверный логин или пароль" in page.locator("[role=alert]").inner_text()

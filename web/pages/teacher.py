@@ -1,0 +1,60 @@
+"""A teacher's pages: their journals, their lessons of a day, a journal's grid for a month and
+the whole-lesson entry.
+
+Every read goes through the core's scope checks (``ejournal.access``) and queries
+(``ejournal.queries.teaching``, the journal-grid read model) exactly as the API's teacher
+routes do; every write through the command handlers (``ejournal.commands``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ejournal.access import teacher_schedule
+from ejournal.queries.teaching import journals_of, lessons_of
+from ejournal.roles import Role
+from web.auth import WebPage, acting_as
+from web.rendering import render
+from web.routing import WebRoute
+from web.school_year import page_today, page_year
+from web.services import url_label
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+TeacherPage = Annotated[WebPage, acting_as(Role.TEACHER)]
+YearParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{4}$")]
+
+
+@router.get("/teacher")
+def today(request: Request, page: TeacherPage, year: YearParam = None) -> Response:
+    """Today's lessons from the timetable: held or not, filled or not, until when."""
+    school = page.session.school.app
+    teacher = teacher_schedule(school, page.account, page.account.id)
+    school_year = page_year(school, year)
+    day = page_today(school, school_year)
+    lessons = lessons_of(school, teacher, school_year.label, day, day)
+    return render(
+        request,
+        "teacher/today.html",
+        {"day": day, "lessons": lessons.days[0].lessons, "year": url_label(school_year.label)},
+    )
+
+
+@router.get("/teacher/journals")
+def journals(request: Request, page: TeacherPage, year: YearParam = None) -> Response:
+    """The journals of the year the teacher keeps or substitutes in."""
+    school = page.session.school.app
+    teacher = teacher_schedule(school, page.account, page.account.id)
+    school_year = page_year(school, year)
+    return render(
+        request,
+        "teacher/journals.html",
+        {
+            "journals": journals_of(school, teacher, school_year.label),
+            "year": url_label(school_year.label),
+        },
+    )
