@@ -12,6 +12,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.commanding import CommandRunner, RecordedPublic
 from api.dependencies import Session, current_session, wait_for_read_models
 from api.deployment import Deployment, SchoolServices
 from api.problems import NotAuthenticatedError, RateLimitedError
@@ -20,9 +21,11 @@ from api.signing_in import SESSION_TTL, open_session, replace_password, signed_i
 
 __all__ = [
     "SESSION_TTL",
+    "CommandRunner",
     "Deployment",
     "NotAuthenticatedError",
     "RateLimitedError",
+    "RecordedPublic",
     "SchoolServices",
     "Session",
     "core_label",

@@ -1,32 +1,22 @@
-"""A teacher's pages: their journals, their lessons of a day, a journal's grid for a month and
-the whole-lesson entry.
-
-Every read goes through the core's scope checks (``ejournal.access``) and queries
-(``ejournal.queries.teaching``, the journal-grid read model) exactly as the API's teacher
-routes do; every write through the command handlers (``ejournal.commands``).
-"""
+"""A teacher's day and journals: the lessons of today from the timetable (which are not filled
+in, and until when each entry may be made) and the journals of the year, from the same queries
+as ``GET /teachers/{id}/lessons`` and ``GET /teachers/{id}/journals``."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ejournal.access import teacher_schedule
 from ejournal.queries.teaching import journals_of, lessons_of
-from ejournal.roles import Role
-from web.auth import WebPage, acting_as
+from web.pages.teacher.common import TeacherPage, YearParam
 from web.rendering import render
 from web.routing import WebRoute
 from web.school_year import page_today, page_year
 from web.services import url_label
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
-
-TeacherPage = Annotated[WebPage, acting_as(Role.TEACHER)]
-YearParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{4}$")]
 
 
 @router.get("/teacher")
