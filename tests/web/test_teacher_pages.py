@@ -208,3 +208,14 @@ def test_a_mark_is_corrected_only_with_a_reason(teacher: TestClient, site: Site)
     assert "<s>5</s>" in lesson.text  # the voided mark stays, struck through
     grid = teacher.get(f"/teacher/journals/{site.world.journals['math']}/grid?month=2026-09")
     assert 'class="voided"' in grid.text
+
+
+def test_another_day_is_a_link_away(teacher: TestClient, site: Site) -> None:
+    page = teacher.get("/teacher?day=2026-09-03")
+    assert page.status_code == 200
+    assert "3 сентября 2026" in page.text
+    assert "Открыть урок" in page.text  # lesson 1 was held, with marks
+    assert "отметок: 2" in page.text
+    assert 'href="/teacher?day=2026-09-04"' in page.text
+    assert teacher.get("/teacher?day=2027-07-01").status_code == 404  # after the year
+    assert teacher.get("/teacher?day=вчера").status_code == 422

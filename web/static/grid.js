@@ -1,6 +1,8 @@
 // The lesson-entry grid's keyboard, as in a spreadsheet: arrows move between cells (left and
 // right only at the edge of the text typed), Enter moves down, Tab goes on as usual,
-// Ctrl+Enter saves the lesson. Without this script the form works as a plain form.
+// Ctrl+Enter saves the lesson. In a list cell (the kind of work) up and down change the value,
+// as a drop-down cell does, and letters pick by name. Without this script the form works as a
+// plain form.
 (function () {
   "use strict";
 
@@ -57,6 +59,8 @@
         table.closest("form").requestSubmit();
         return;
       }
+      var list = element instanceof HTMLSelectElement;
+      if (list && (event.key === "ArrowUp" || event.key === "ArrowDown")) return;
       switch (event.key) {
         case "ArrowUp":
           target = vertical(grid, r, c, -1, element);

@@ -4,11 +4,14 @@ as ``GET /teachers/{id}/lessons`` and ``GET /teachers/{id}/journals``."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ejournal.access import teacher_schedule
+from ejournal.errors import NotFoundError
 from ejournal.queries.teaching import journals_of, lessons_of
 from web.pages.teacher.common import TeacherPage, YearParam
 from web.rendering import render
@@ -20,17 +23,31 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 
 @router.get("/teacher")
-def today(request: Request, page: TeacherPage, year: YearParam = None) -> Response:
-    """Today's lessons from the timetable: held or not, filled or not, until when."""
+def today(
+    request: Request, page: TeacherPage, year: YearParam = None, day: date | None = None
+) -> Response:
+    """The lessons of a day (today by default) from the timetable: held or not, filled or
+    not, until when each entry may be made."""
     school = page.session.school.app
     teacher = teacher_schedule(school, page.account, page.account.id)
     school_year = page_year(school, year)
-    day = page_today(school, school_year)
-    lessons = lessons_of(school, teacher, school_year.label, day, day)
+    today = page_today(school, school_year)
+    shown = day or today
+    if not school_year.starts_on <= shown <= school_year.ends_on:
+        raise NotFoundError(f"{shown} is outside school year {school_year.label}")
+    lessons = lessons_of(school, teacher, school_year.label, shown, shown)
+    one = timedelta(days=1)
     return render(
         request,
         "teacher/today.html",
-        {"day": day, "lessons": lessons.days[0].lessons, "year": url_label(school_year.label)},
+        {
+            "day": shown,
+            "today": today,
+            "previous": shown - one if shown > school_year.starts_on else None,
+            "following": shown + one if shown < school_year.ends_on else None,
+            "lessons": lessons.days[0].lessons,
+            "year": url_label(school_year.label),
+        },
     )
 
 

@@ -61,7 +61,7 @@ class MonthPage:
 
     @property
     def title(self) -> str:
-        return f"{MONTHS[self.month.month - 1]} {self.month.year}"
+        return f"{MONTHS[self.month.month - 1].capitalize()} {self.month.year}"
 
     @property
     def lessons(self) -> tuple[LessonColumn, ...]:
