@@ -16,6 +16,7 @@ from api.commanding import CommandRunner, RecordedPublic
 from api.dependencies import Session, current_session, wait_for_read_models
 from api.deployment import Deployment, SchoolServices
 from api.problems import NotAuthenticatedError, RateLimitedError
+from api.schemas.requests import IsoDate
 from api.schemas.school_year import core_label, today_within, url_label
 from api.signing_in import SESSION_TTL, open_session, replace_password, signed_in
 
@@ -23,6 +24,7 @@ __all__ = [
     "SESSION_TTL",
     "CommandRunner",
     "Deployment",
+    "IsoDate",
     "NotAuthenticatedError",
     "RateLimitedError",
     "RecordedPublic",

@@ -95,6 +95,12 @@ def login(
     )
 
 
+@router.post("/logout", status_code=204, summary="Revoke the token of this request")
+def logout(session: CurrentSession) -> Response:
+    session.school.credentials.revoke(session.account.id, session.holder.credential_id)
+    return Response(status_code=204)
+
+
 class PasswordChangeRequest(RequestModel):
     """One's own password, replaced: the current one and the new one."""
 

@@ -4,7 +4,7 @@ as ``GET /teachers/{id}/lessons`` and ``GET /teachers/{id}/journals``."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter
 from starlette.requests import Request
@@ -17,14 +17,14 @@ from web.pages.teacher.common import TeacherPage, YearParam
 from web.rendering import render
 from web.routing import WebRoute
 from web.school_year import page_today, page_year
-from web.services import url_label
+from web.services import IsoDate, url_label
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 
 @router.get("/teacher")
 def today(
-    request: Request, page: TeacherPage, year: YearParam = None, day: date | None = None
+    request: Request, page: TeacherPage, year: YearParam = None, day: IsoDate | None = None
 ) -> Response:
     """The lessons of a day (today by default) from the timetable: held or not, filled or
     not, until when each entry may be made."""

@@ -45,7 +45,7 @@ from web.auth import PostedPage, WebPage
 from web.pages.teacher.common import AfterParam, TeacherPage
 from web.rendering import Refusal, render
 from web.routing import WebRoute
-from web.services import read_position
+from web.services import IsoDate, read_position
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -297,7 +297,7 @@ LESSON_PATH = "/teacher/journals/{journal_id}/lessons/{on}/{slot}"
 def lesson_page(
     request: Request,
     journal_id: UUID,
-    on: date,
+    on: IsoDate,
     slot: int,
     page: TeacherPage,
     after: AfterParam = None,
@@ -310,7 +310,7 @@ def lesson_page(
 def save_lesson(
     request: Request,
     journal_id: UUID,
-    on: date,
+    on: IsoDate,
     slot: int,
     posted: PostedPage,
     form: PostedForm,
@@ -400,7 +400,7 @@ def _corrected(
 def correct_mark(
     request: Request,
     journal_id: UUID,
-    on: date,
+    on: IsoDate,
     slot: int,
     mark_id: UUID,
     posted: PostedPage,
@@ -431,7 +431,7 @@ def correct_mark(
 def void_mark(
     request: Request,
     journal_id: UUID,
-    on: date,
+    on: IsoDate,
     slot: int,
     mark_id: UUID,
     posted: PostedPage,
@@ -457,7 +457,7 @@ def void_mark(
 def correct_details(
     request: Request,
     journal_id: UUID,
-    on: date,
+    on: IsoDate,
     slot: int,
     posted: PostedPage,
     form: PostedForm,
