@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from web_site import Site, log_in, screenshot
+from web_site import Site, contrast_failures, log_in, screenshot
 
 pytestmark = pytest.mark.xdist_group("web-browser")
 
@@ -47,9 +47,11 @@ def test_a_teacher_enters_todays_lesson_from_the_keyboard(page: Any, live: Site)
         keys.press("ArrowDown")
     keys.type("3")  # Егоров
     screenshot(page, "teacher-lesson-typed")
+    assert contrast_failures(page) == []
     keys.press("Control+Enter")
     page.wait_for_url("**/grid?month=2026-09*")
     screenshot(page, "teacher-grid")
+    assert contrast_failures(page) == []
     header = page.locator("#journal-grid thead th").nth(2)  # 03.09, then 07.09
     assert "07.09" in header.inner_text()
     column = 1  # the data cells: 03.09 (lesson 1), 07.09 (lesson 1)
@@ -83,3 +85,4 @@ def test_a_deadline_refusal_shows_the_clause_at_the_cell(page: Any, live: Site) 
     assert "School 77, §4.4.1" in text
     assert page.get_by_label("Посещаемость: Гусев Глеб Андреевич").input_value() == "н"
     screenshot(page, "teacher-lesson-refused")
+    assert contrast_failures(page) == []
