@@ -177,3 +177,18 @@ def test_an_unknown_page_is_a_russian_404(client: TestClient) -> None:
     api = client.get("/api/v1/no-such-thing", headers={"Accept": "text/html"})
     assert api.status_code == 404
     assert api.headers["content-type"] == "application/problem+json"
+
+
+def test_failed_logins_are_throttled_as_the_apis(client: TestClient, site: Site) -> None:
+    token = _form_token(client.get("/login").text)
+    wrong = {"username": site.login_of("math"), "password": "wrong", "csrf_token": token}
+    answers = [client.post("/login", data=wrong).status_code for _ in range(4)]
+    assert answers == [401, 401, 401, 429]  # three free failures from one address, then a wait
+    refused = client.post("/login", data={**wrong, "password": PASSWORD})
+    assert refused.status_code == 429  # even the right password waits its turn
+    assert "Слишком много попыток входа; повторите через" in refused.text
+    # The API counts the same failures: one throttle for both doors.
+    api = client.post(
+        "/api/v1/auth/token", data={"username": site.login_of("math"), "password": PASSWORD}
+    )
+    assert api.status_code == 429
