@@ -219,3 +219,19 @@ def test_another_day_is_a_link_away(teacher: TestClient, site: Site) -> None:
     assert 'href="/teacher?day=2026-09-04"' in page.text
     assert teacher.get("/teacher?day=2027-07-01").status_code == 404  # after the year
     assert teacher.get("/teacher?day=вчера").status_code == 422
+
+
+def test_a_held_lesson_sent_unchanged_records_nothing(teacher: TestClient, site: Site) -> None:
+    thursday = date(2026, 9, 3)
+    form = teacher.get(_lesson_path(site, thursday, 1))
+    position = site.world.school.position()
+    answer = teacher.post(
+        _lesson_path(site, thursday, 1),
+        data={
+            "csrf_token": _form_token(form.text),
+            "idempotency_key": _hidden(form.text, "idempotency_key"),
+        },
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"].endswith("/grid?month=2026-09")
+    assert site.world.school.position() == position

@@ -323,6 +323,10 @@ def save_lesson(
     command = _command(place, typed)
     if command is None:
         return _show(request, place, typed, status=422)
+    grid_path = f"/teacher/journals/{journal_id}/grid?month={on:%Y-%m}"
+    nothing_typed = not (command.topic or command.homework or command.attendance or command.marks)
+    if place.column is not None and nothing_typed:
+        return RedirectResponse(grid_path, status_code=303)  # a held lesson, nothing new: no-op
     try:
         recorded = commanding.run(
             request, page, _text(form, commanding.KEY_FIELD), lessons.record_whole_lesson, command
