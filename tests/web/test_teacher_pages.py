@@ -11,6 +11,8 @@ from api_session import PASSWORD
 from fastapi.testclient import TestClient
 from web_site import MONDAY, Site
 
+from ejournal.commands import substitutions
+
 
 def _form_token(html: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
@@ -235,3 +237,39 @@ def test_a_held_lesson_sent_unchanged_records_nothing(teacher: TestClient, site:
     assert answer.status_code == 303
     assert answer.headers["location"].endswith("/grid?month=2026-09")
     assert site.world.school.position() == position
+
+
+def test_a_late_entry_under_a_permission_is_marked_in_the_grid(
+    teacher: TestClient, site: Site
+) -> None:
+    friday = date(2026, 9, 4)
+    substitutions.permit_late_entry(
+        site.world.school,
+        site.world.deputy,
+        substitutions.PermitLateEntry(
+            journal_id=site.world.journals["math"],
+            from_date=friday,
+            to_date=friday,
+            reason="Учитель болел, журнал заполняется после выхода",
+        ),
+    )
+    form = teacher.get(_lesson_path(site, friday, 2))
+    s = site.world.students
+    answer = teacher.post(
+        _lesson_path(site, friday, 2),
+        data={
+            "csrf_token": _form_token(form.text),
+            "idempotency_key": _hidden(form.text, "idempotency_key"),
+            "topic": "Сложение",
+            f"mark.{s[0]}.1": "4",
+        },
+    )
+    assert answer.status_code == 303, answer.text
+    grid = teacher.get(answer.headers["location"])
+    header = re.search(
+        r'<th scope="col" id="lesson-[^"]+" class="([^"]*)">\s*<a [^>]*>04\.09', grid.text
+    )
+    assert header is not None
+    assert "late" in header.group(1)
+    row = grid.text[grid.text.index("Алексеев Артём") :]
+    assert re.search(r'<span class="late"[^>]*>4\*</span>', row[: row.index("</tr>")])
