@@ -166,6 +166,11 @@ def browser(chromium_path: str) -> Iterator[Any]:
             launched.close()
 
 
+def _asset_failed(answer: Any, errors: list[str]) -> None:
+    if "/static/" in answer.url and not answer.ok:
+        errors.append(f"{answer.url}: {answer.status}")
+
+
 @pytest.fixture
 def page(browser: Any, live: Site) -> Iterator[Any]:
     """A fresh browser context (no cookies) on the live site, 1280 px wide."""
@@ -174,7 +179,13 @@ def page(browser: Any, live: Site) -> Iterator[Any]:
     )
     context.set_default_timeout(10_000)
     tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("requestfailed", lambda request: errors.append(f"{request.url}: {request.failure}"))
+    tab.on("response", lambda answer: _asset_failed(answer, errors))
     try:
         yield tab
     finally:
         context.close()
+    # Every script runs without an error and every asset loads from the service itself.
+    assert errors == []

@@ -20,6 +20,7 @@ def test_a_teacher_logs_in_and_out(page: Any, live: Site) -> None:
     assert page.locator("html").get_attribute("lang") == "ru"
     assert page.locator("main h1").inner_text().startswith("Уроки")
     screenshot(page, "teacher-today")
+    assert page.evaluate("typeof htmx") == "object"  # served by the service itself
     page.set_viewport_size({"width": 360, "height": 740})
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page is {width} px wide on a 360 px screen"
