@@ -53,3 +53,23 @@ def test_a_parent_on_a_phone_sees_only_their_child(page: Any, live: Site) -> Non
     assert answer.status == 404
     assert page.locator("main h1").inner_text() == "Не найдено"
     screenshot(page, "not-found")
+
+
+def test_reading_pages_work_without_javascript(browser: Any, live: Site) -> None:
+    context = browser.new_context(base_url=live.base_url, java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        log_in(tab, live, "math")
+        assert tab.url.endswith("/teacher")
+        tab.goto("/teacher/journals")
+        tab.locator("tr", has_text="5А").get_by_role("link", name="Математика").click()
+        tab.wait_for_load_state()
+        assert tab.locator("#journal-grid tbody tr").count() == 5
+        assert "5" in tab.locator("#journal-grid tbody tr").first.inner_text()
+        tab.get_by_role("link", name="октябрь →").click()  # the months around, as plain links
+        tab.wait_for_load_state()
+        assert "Октябрь 2026" in tab.locator("main").inner_text()
+        tab.click("text=Выйти")
+        tab.wait_for_url("**/login")
+    finally:
+        context.close()
