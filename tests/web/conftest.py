@@ -177,7 +177,7 @@ def page(browser: Any, live: Site) -> Iterator[Any]:
     context = browser.new_context(
         base_url=live.base_url, viewport={"width": 1280, "height": 900}, locale="ru-RU"
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)  # a shared CI machine is slow at times
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
