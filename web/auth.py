@@ -101,10 +101,12 @@ def acting_as(*roles: Role) -> object:
     """A page's dependency: the person, acting in the first of ``roles`` they hold (403 for
     anyone holding none); the core scopes what they then see."""
 
-    def page_in_role(page: CurrentPage) -> WebPage:
+    def page_in_role(request: Request, page: CurrentPage) -> WebPage:
         for role in roles:
             if page.account.holds(role):
-                return page if page.role is role else _in_role(page, role)
+                acted = page if page.role is role else _in_role(page, role)
+                request.state.web = acted  # the navigation is the role's the page acts in
+                return acted
         raise AccessDeniedError(f"this page is for: {', '.join(r.value for r in roles)}")
 
     return Depends(page_in_role)
