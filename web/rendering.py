@@ -78,6 +78,18 @@ _environment.filters.update(day_long=day_long, day_short=day_short, moment=momen
 _environment.globals.update(MONTHS=MONTHS)
 
 
+PAGE_HEADERS = {
+    "Content-Language": "ru",
+    "Cache-Control": "no-store",  # a journal page may hold a child's marks: never kept
+    # Everything comes from the service itself, and no other site may frame a page (a form
+    # under a forged overlay) or receive its forms. htmx adds its own small <style>.
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline';"
+    " frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
 @dataclass(frozen=True)
 class Refusal:
     """A refused request as a page shows it: the Russian title and sentence, and for a
@@ -131,9 +143,5 @@ def render(
     return HTMLResponse(
         html,
         status_code=status,
-        headers={
-            "Content-Language": "ru",
-            "Cache-Control": "no-store",
-            **(headers or {}),
-        },
+        headers={**PAGE_HEADERS, **(headers or {})},
     )

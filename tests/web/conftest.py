@@ -171,6 +171,11 @@ def _asset_failed(answer: Any, errors: list[str]) -> None:
         errors.append(f"{answer.url}: {answer.status}")
 
 
+def _policy_violated(message: Any, errors: list[str]) -> None:
+    if message.type == "error" and "Content Security Policy" in message.text:
+        errors.append(message.text)
+
+
 @pytest.fixture
 def page(browser: Any, live: Site) -> Iterator[Any]:
     """A fresh browser context (no cookies) on the live site, 1280 px wide."""
@@ -183,6 +188,7 @@ def page(browser: Any, live: Site) -> Iterator[Any]:
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.on("requestfailed", lambda request: errors.append(f"{request.url}: {request.failure}"))
     tab.on("response", lambda answer: _asset_failed(answer, errors))
+    tab.on("console", lambda message: _policy_violated(message, errors))
     try:
         yield tab
     finally:

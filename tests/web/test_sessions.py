@@ -192,3 +192,11 @@ def test_failed_logins_are_throttled_as_the_apis(client: TestClient, site: Site)
         "/api/v1/auth/token", data={"username": site.login_of("math"), "password": PASSWORD}
     )
     assert api.status_code == 429
+
+
+def test_pages_are_not_kept_nor_framed(client: TestClient) -> None:
+    page = client.get("/login")
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["content-language"] == "ru"
