@@ -147,6 +147,31 @@ def record_one_mark(base: str, logins: dict[str, list[str]], password: str) -> N
         )
 
 
+def open_the_web_journal(base: str, logins: dict[str, list[str]], password: str) -> None:
+    """The README's promise: the web journal at /, a teacher signs in through its form."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        start = client.get("/", headers={"Accept": "text/html"})
+        if start.status_code != 303 or not start.headers["location"].startswith("/login"):
+            raise SystemExit(f"GET / should lead to the login page, got {start.status_code}")
+        form = client.get("/login")
+        if form.status_code != 200 or '<html lang="ru">' not in form.text:
+            raise SystemExit(f"GET /login: no Russian login page ({form.status_code})")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        if token is None:
+            raise SystemExit("the login page has no CSRF token")
+        teacher = logins["teacher"][0]
+        signed = client.post(
+            "/login",
+            data={"username": teacher, "password": password, "csrf_token": token.group(1)},
+        )
+        if signed.status_code != 303:
+            raise SystemExit(f"POST /login as {teacher}: {signed.status_code} {signed.text}")
+        journals = client.get("/teacher/journals")
+        if journals.status_code != 200 or "Мои журналы" not in journals.text:
+            raise SystemExit(f"GET /teacher/journals as {teacher}: {journals.status_code}")
+        print(f"http check: {teacher} signed in to the web journal at {base}/")
+
+
 def main() -> int:
     command = readme_first_command()
     with tempfile.TemporaryDirectory(prefix="ejournal-ci-") as directory:
@@ -172,6 +197,7 @@ def main() -> int:
             wait_for_health(base, process, log)
             logins, password = printed_logins(log.read_text(encoding="utf-8"))
             record_one_mark(base, logins, password)
+            open_the_web_journal(base, logins, password)
         finally:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)

@@ -44,6 +44,7 @@ from ejournal import messages
 from ejournal.aggregates.base import request_id
 from ejournal.clock import Clock
 from ejournal.settings import Settings
+from web.app import install as install_web
 
 API_PREFIX = "/api/v1"
 
@@ -89,6 +90,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(integrity.public_router, prefix=API_PREFIX, responses=public)
     app.get("/problems/{slug}", include_in_schema=False)(_problem_type)
     _serve_api_docs(app)
+    # The web journal's pages at / (web/): over the same deployment, handlers and queries.
+    install_web(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -58,7 +58,8 @@ def serve(
         typer.echo(demo_school.describe_report(outcome.report))
         _sign(settings, outcome.report.school)
     typer.echo(
-        f"ejournal serves http://{host}:{port}/api/v1 (OpenAPI at http://{host}:{port}/docs)"
+        f"ejournal serves the web journal at http://{host}:{port}/ and the API at"
+        f" http://{host}:{port}/api/v1 (OpenAPI at http://{host}:{port}/docs)"
     )
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

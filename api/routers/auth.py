@@ -19,7 +19,6 @@ the proxy's address, or every client looks like the proxy and shares one throttl
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 from typing import Annotated
 from uuid import UUID
@@ -30,20 +29,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api import problems
 from api.dependencies import CurrentSession, DeploymentDep
-from api.deployment import Deployment, SchoolServices
-from api.problems import ApiError, NotAuthenticatedError, RateLimitedError
+from api.problems import ApiError, NotAuthenticatedError
 from api.schemas.requests import RequestModel
-from ejournal.aggregates.account import Account
-from ejournal.aggregates.identity import account_id as account_id_for
+from api.signing_in import SESSION_TTL, open_session, replace_password, self_actor, signed_in
 from ejournal.commands import accounts
-from ejournal.credentials import LoginName, check_new_password, parse_username
-from ejournal.errors import AccessDeniedError, NotFoundError
-from ejournal.roles import Actor, Role
+from ejournal.errors import NotFoundError
+from ejournal.roles import Role
 from ejournal.text import Label
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-
-SESSION_TTL = timedelta(hours=12)
 
 
 class TokenPublic(BaseModel):
@@ -100,21 +94,13 @@ def login(
     """A bearer token for a login and its password. A temporary password (the one-time password
     of a new school's administrator, or one an administrator set) gives no token: the answer is
     403 ``password-change-required``, and ``POST /auth/password-change`` replaces it."""
-    name, services, account = _signed_in(request, deployment, form.username, form.password)
+    name, services, account = signed_in(request, deployment, form.username, form.password)
     if services.credentials.password_is_temporary(account.id):
         raise PasswordChangeRequiredError(
             "the password is temporary: change it before logging in"
             " (POST /api/v1/auth/password-change: login, temporary password, new password)"
         )
-    credentials = services.credentials
-    grant = credentials.issue(account.id, "session", SESSION_TTL)
-    family_role = accounts.sign_in_role(account)
-    if family_role is not None:
-        accounts.record_sign_in(
-            services.app,
-            account.act_as(family_role),
-            accounts.RecordSignIn(account_id=account.id),
-        )
+    grant = open_session(services, account)
     return TokenPublic(
         access_token=grant.token,
         expires_in=int(SESSION_TTL.total_seconds()),
@@ -124,58 +110,10 @@ def login(
     )
 
 
-def _signed_in(
-    request: Request, deployment: Deployment, username: str, password: str
-) -> tuple[LoginName, SchoolServices, Account]:
-    """The account a login and password open, throttled by login name and client address; a
-    missing login, a wrong password and an inactive account are refused alike."""
-    name = parse_username(username, deployment.settings.school)
-    services = deployment.school(name.school) if name is not None else None
-    refused = NotAuthenticatedError("wrong login or password")
-    if name is None or services is None:
-        raise refused
-    credentials = services.credentials
-    address = _client_address(request)
-    wait = credentials.begin_login(name.login, address)
-    if wait is not None:
-        seconds = math.ceil(wait.total_seconds())
-        raise RateLimitedError(
-            f"too many failed logins; try again in {seconds} second{'' if seconds == 1 else 's'}",
-            headers={"Retry-After": str(seconds)},
-        )
-    account: Account | None
-    try:
-        account = services.app.account(account_id_for(name.login))
-    except NotFoundError:
-        account = None
-    # Verified even for a missing login (against a dummy hash): the same work, the same answer.
-    verified = credentials.verify_password(account.id if account else None, password)
-    if account is None or not verified or not account.is_active:
-        raise refused
-    credentials.login_succeeded(name.login, address)
-    return name, services, account
-
-
-def _client_address(request: Request) -> str:
-    """The client's address as the ASGI server reports it (behind a proxy, the address in
-    X-Forwarded-For only when the server trusts that proxy: FORWARDED_ALLOW_IPS)."""
-    return request.client.host if request.client and request.client.host else "unknown"
-
-
 @router.post("/logout", status_code=204, summary="Revoke the token of this request")
 def logout(session: CurrentSession) -> Response:
     session.school.credentials.revoke(session.account.id, session.holder.credential_id)
     return Response(status_code=204)
-
-
-def _self_actor(account: Account) -> Actor:
-    """An account acting on its own credentials, in the first role it holds."""
-    roles = sorted(account.roles())
-    if not roles:
-        raise AccessDeniedError(
-            "У учётной записи нет ни одной роли: пароль ей задаёт администратор."
-        )
-    return account.act_as(roles[0])
 
 
 class PasswordChangeRequest(RequestModel):
@@ -220,7 +158,7 @@ def change_password(session: CurrentSession, body: PasswordChangeRequest) -> Res
     credentials = session.school.credentials
     if not credentials.verify_password(session.account.id, body.current_password):
         raise NotAuthenticatedError("the current password is wrong")
-    _replace_password(session.school, session.account, body)
+    replace_password(session.school, session.account, body.current_password, body.new_password)
     return Response(status_code=204)
 
 
@@ -236,25 +174,9 @@ def change_temporary_password(
     ``password-change-required``): the login, the temporary password and a new one, which is
     not temporary. Refused, and throttled, exactly like a login with a wrong password. Then log
     in with the new password."""
-    _, services, account = _signed_in(request, deployment, body.username, body.current_password)
-    _replace_password(services, account, body)
+    _, services, account = signed_in(request, deployment, body.username, body.current_password)
+    replace_password(services, account, body.current_password, body.new_password)
     return Response(status_code=204)
-
-
-def _replace_password(
-    services: SchoolServices, account: Account, body: PasswordChangeRequest
-) -> None:
-    """Set the account's own new password (never temporary), after checking its strength, and
-    record that it was set; the secret stays in the credential store."""
-    check_new_password(body.new_password, login=account.login, current=body.current_password)
-    actor = _self_actor(account)
-    credentials = services.credentials
-    credential_id = credentials.set_password(account.id, body.new_password)
-    accounts.set_credential(
-        services.app,
-        actor,
-        accounts.SetCredential(account_id=account.id, credential_id=credential_id, kind="password"),
-    )
 
 
 class ApiTokenRequest(RequestModel):
@@ -280,7 +202,7 @@ def create_api_token(session: CurrentSession, body: ApiTokenRequest) -> ApiToken
     grant = session.school.credentials.issue(session.account.id, "api_token", ttl, body.label)
     accounts.set_credential(
         session.school.app,
-        _self_actor(session.account),
+        self_actor(session.account),
         accounts.SetCredential(
             account_id=session.account.id, credential_id=grant.credential_id, kind="api_token"
         ),
@@ -307,7 +229,7 @@ def revoke_api_token(session: CurrentSession, credential_id: UUID) -> Response:
         raise NotFoundError("no such API token")
     accounts.revoke_credential(
         session.school.app,
-        _self_actor(session.account),
+        self_actor(session.account),
         accounts.RevokeCredential(
             account_id=session.account.id, credential_id=credential_id, reason="revoked by owner"
         ),

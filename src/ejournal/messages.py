@@ -280,6 +280,11 @@ PROBLEMS: dict[str, ProblemText] = {
         "Ни одно из хранилищ не содержит ни одного файла этого архива.",
     ),
     # Errors of the HTTP layer (api/problems.py and the pre-routing checks).
+    "csrf-refused": ProblemText(
+        "Форма отклонена: нет ключа защиты",
+        "Форма пришла без ключа защиты страницы, на которой её показали (или с чужим ключом):"
+        " обновите страницу и отправьте форму ещё раз.",
+    ),
     "not-authenticated": ProblemText(
         "Требуется вход",
         "Нужен действующий токен доступа (заголовок Authorization: Bearer …): войдите заново.",

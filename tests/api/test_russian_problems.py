@@ -22,6 +22,7 @@ from api_session import Api
 import api
 import archive
 import ejournal
+import web
 from api import problems
 from api.request_limits import MAX_BODY_BYTES
 from ejournal import messages
@@ -37,8 +38,9 @@ SEPT_1 = date(2026, 9, 1)
 
 
 def _every_error_class() -> set[type[EjournalError]]:
-    """Every error class of the core and of the API, each of their modules imported."""
-    for package in (ejournal, api, archive):
+    """Every error class of the core, the API and the web pages, each of their modules
+    imported."""
+    for package in (ejournal, api, archive, web):
         for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             importlib.import_module(module.name)
     found: set[type[EjournalError]] = set()

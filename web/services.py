@@ -1,0 +1,60 @@
+"""What the pages take from the API package: the one narrow door from ``web`` into ``api``.
+
+The pages need the running service's schools (``Deployment``), the session a token opens (the
+same check as a bearer token's), the read-your-writes wait, and the sign-in (throttled password
+check, session token, one's own password). Those live in ``api`` beside the HTTP API and are
+not routers: ``web`` imports them here and nowhere else, and ``api`` never imports ``web`` but
+to mount it (``api.app.create_app``), so there is no cycle.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.commanding import CommandRunner, RecordedPublic
+from api.dependencies import Session, current_session, wait_for_read_models
+from api.deployment import Deployment, SchoolServices
+from api.problems import NotAuthenticatedError, RateLimitedError
+from api.schemas.requests import IsoDate
+from api.schemas.school_year import core_label, today_within, url_label
+from api.signing_in import SESSION_TTL, open_session, replace_password, signed_in
+
+__all__ = [
+    "SESSION_TTL",
+    "CommandRunner",
+    "Deployment",
+    "IsoDate",
+    "NotAuthenticatedError",
+    "RateLimitedError",
+    "RecordedPublic",
+    "SchoolServices",
+    "Session",
+    "core_label",
+    "deployment_of",
+    "open_session",
+    "read_position",
+    "replace_password",
+    "session_for_token",
+    "signed_in",
+    "today_within",
+    "url_label",
+]
+
+
+def deployment_of(request: Request) -> Deployment:
+    """The schools this service serves."""
+    deployment: Deployment = request.app.state.deployment
+    return deployment
+
+
+def session_for_token(request: Request, token: str | None) -> Session:
+    """The session a cookie's token opens: exactly the API's bearer-token check (unknown,
+    expired or revoked: NotAuthenticatedError; blocked or annulled: AccountInactiveError)."""
+    return current_session(deployment_of(request), token)
+
+
+def read_position(session: Session, after: int | None) -> int:
+    """Read-your-writes for a page: the API's one wait (bounded) until the read models have
+    applied ``after``; the position they stand at."""
+    return wait_for_read_models(session, Response(), after)
