@@ -143,6 +143,8 @@ def _absences_page(
             else None,
             "reasons": list(AbsenceReason),
             "refused": refused,
+            "refused_elsewhere": refused is not None
+            and all((a.student_id, a.on, a.slot) != refused[0] for a in absences.absences),
             "done": done,
             "action": f"/class-teacher/classes/{quote(class_code, safe='')}/absences",
         },
