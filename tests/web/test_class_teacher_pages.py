@@ -110,7 +110,8 @@ def test_the_students_and_their_guardians(client: TestClient, site: Site) -> Non
     for name in ("Алексеев Артём Игоревич", "Белова Варвара Дмитриевна", "Егоров Егор Павлович"):
         assert name in page.text
     assert "Алексеева Ирина Олеговна (мать)" in page.text
-    assert "подгруппа 1" in page.text and "подгруппа 2" in page.text
+    assert "подгруппа 1" in page.text
+    assert "подгруппа 2" in page.text
 
 
 def test_the_sheets_download_as_a_real_workbook(client: TestClient, site: Site) -> None:
