@@ -55,3 +55,10 @@ def sign_in(client: TestClient, site: Site, who: str) -> None:
         data={"username": site.login_of(who), "password": PASSWORD, "csrf_token": token},
     )
     assert answer.status_code == 303, answer.text
+
+
+def settle(site: Site, position: int) -> None:
+    """Wait until the site's read models show ``position`` (a browser page asks for none)."""
+    services = site.app.state.deployment.school(site.school)
+    assert services is not None
+    assert services.projector.wait_for(position, 5.0)
