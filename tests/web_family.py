@@ -12,9 +12,10 @@ from api_session import PASSWORD
 from fastapi.testclient import TestClient
 from web_site import MONDAY, Site
 
-from ejournal.commands import lessons
+from ejournal.commands import accounts, lessons
 from ejournal.commands.marking import MarkEntry
 from ejournal.marks import Attendance, WorkKind
+from ejournal.roles import Role
 
 TOPIC = "Натуральные числа и шкалы"
 HOMEWORK = "§ 2, № 41–43"
@@ -62,3 +63,16 @@ def settle(site: Site, position: int) -> None:
     services = site.app.state.deployment.school(site.school)
     assert services is not None
     assert services.projector.wait_for(position, 5.0)
+
+
+def parent_of_third_student(site: Site) -> None:
+    """The parent of the first student becomes a recorded guardian and parent of the third
+    (the one absent on Monday) too: a parent of two children."""
+    world = site.world
+    parent = site.actors["parent"].account_id
+    world.guardian_account(world.students[2], parent, "Алексеева Ирина Олеговна")
+    accounts.grant_role(
+        world.school,
+        world.admin,
+        accounts.GrantRole(account_id=parent, role=Role.PARENT, student_id=world.students[2]),
+    )

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import openpyxl
 from fastapi.testclient import TestClient
-from web_family import form_token, record_monday_lesson, sign_in
+from web_family import form_token, parent_of_third_student, record_monday_lesson, sign_in
 from web_site import MONDAY, Site
 
 from ejournal.marks import AbsenceReason, Attendance
@@ -100,6 +100,34 @@ def test_changing_a_reason_without_saying_why_is_refused_at_the_absence(
     )
     assert changed.status_code == 303
     assert "Без уважительной причины" in client.get(changed.headers["location"]).text
+
+
+def test_a_parents_notice_is_shown_at_the_absence_it_covers(client: TestClient, site: Site) -> None:
+    position = record_monday_lesson(site)
+    parent_of_third_student(site)
+    absent = site.world.students[2]
+    # The parent says so through their own page (lesson 1 of Monday)...
+    sign_in(client, site, "parent")
+    form = client.get(f"/family/children/{absent}/absence-notice")
+    given = client.post(
+        f"/family/children/{absent}/absence-notice",
+        data={
+            "start": MONDAY.isoformat(),
+            "end": MONDAY.isoformat(),
+            "first_slot": "1",
+            "last_slot": "1",
+            "text": "плановый приём у стоматолога",
+            "csrf_token": form_token(form.text),
+        },
+    )
+    assert "Уведомление отправлено" in given.text
+    # ... and the class teacher reads it at the absence.
+    client.cookies.clear()
+    _class_teacher(client, site)
+    page = client.get(f"{ABSENCES}&after={position}")
+    row = page.text[page.text.index(f'id="absence-{absent}-') :]
+    row = row[: row.index("</tr>")]
+    assert "Уведомление родителей: «плановый приём у стоматолога»" in row
 
 
 def test_the_students_and_their_guardians(client: TestClient, site: Site) -> None:

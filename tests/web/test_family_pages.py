@@ -6,12 +6,17 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi.testclient import TestClient
-from web_family import HOMEWORK, TOPIC, form_token, record_monday_lesson, sign_in
+from web_family import (
+    HOMEWORK,
+    TOPIC,
+    form_token,
+    parent_of_third_student,
+    record_monday_lesson,
+    sign_in,
+)
 from web_site import Site
 
 from ejournal.aggregates.student import Student
-from ejournal.commands import accounts
-from ejournal.roles import Role
 
 NO_CHILD = "00000000-0000-0000-0000-000000000000"
 
@@ -50,14 +55,7 @@ def test_the_diary_shows_the_weeks_lessons_marks_and_absences(
 def test_the_absent_childs_diary_shows_the_absence(client: TestClient, site: Site) -> None:
     position = record_monday_lesson(site)
     world = site.world
-    # The parent of the first student also becomes a guardian of the third: two children.
-    parent = site.actors["parent"].account_id
-    world.guardian_account(world.students[2], parent, "Алексеева Ирина Олеговна")
-    accounts.grant_role(
-        world.school,
-        world.admin,
-        accounts.GrantRole(account_id=parent, role=Role.PARENT, student_id=world.students[2]),
-    )
+    parent_of_third_student(site)
     sign_in(client, site, "parent")
     roll = client.get("/family")
     assert roll.status_code == 200
