@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from api_session import PASSWORD
 from fastapi.testclient import TestClient
 from web_family import (
     HOMEWORK,
@@ -17,6 +18,8 @@ from web_family import (
 from web_site import Site
 
 from ejournal.aggregates.student import Student
+from ejournal.commands import accounts
+from ejournal.roles import Actor, Role
 
 NO_CHILD = "00000000-0000-0000-0000-000000000000"
 
@@ -123,3 +126,41 @@ def test_a_parent_gives_notice_of_an_absence(client: TestClient, site: Site) -> 
     assert refused.status_code >= 400
     assert 'role="alert"' in refused.text
     assert len(site.world.school.view(Student, child, "student").absence_notices()) == 1
+
+
+def test_a_student_reads_their_own_diary_and_gives_no_notice(
+    client: TestClient, site: Site
+) -> None:
+    world = site.world
+    me = world.students[1]
+    account = accounts.register_account(
+        world.school,
+        world.admin,
+        accounts.RegisterAccount(login="belova", full_name="Белова Варвара Дмитриевна"),
+    ).ids["account_id"]
+    accounts.grant_role(
+        world.school,
+        world.admin,
+        accounts.GrantRole(account_id=account, role=Role.STUDENT, student_id=me),
+    )
+    services = site.app.state.deployment.school(site.school)
+    credential = services.credentials.set_password(account, PASSWORD)
+    accounts.set_credential(
+        world.school,
+        world.admin,
+        accounts.SetCredential(account_id=account, credential_id=credential, kind="password"),
+    )
+    site.actors["student"] = Actor(account_id=account, role=Role.STUDENT)
+    sign_in(client, site, "student")
+    assert client.get("/").headers["location"] == "/family"
+    assert client.get("/family").headers["location"] == f"/family/children/{me}"
+    diary = client.get(f"/family/children/{me}?week=2026-08-31")
+    assert diary.status_code == 200
+    assert "Мой дневник" in diary.text
+    assert "Дневник: Белова Варвара Дмитриевна" in diary.text
+    # 3 September's "5" for the second student too.
+    assert '<span class="mark">5</span>' in diary.text
+    assert "Предупредить классного руководителя" not in diary.text
+    # A notice is a parent's (Gymnasium 2 §3.7): for a student the form does not exist.
+    assert client.get(f"/family/children/{me}/absence-notice").status_code == 403
+    assert client.get(f"/family/children/{world.students[0]}").status_code == 404
