@@ -128,6 +128,41 @@ def test_a_parents_notice_is_shown_at_the_absence_it_covers(client: TestClient, 
     row = page.text[page.text.index(f'id="absence-{absent}-') :]
     row = row[: row.index("</tr>")]
     assert "Уведомление родителей: «плановый приём у стоматолога»" in row
+    # Taken as the reason of the absences it covers, in one go.
+    notice = page.text[page.text.index('id="notice-') :]
+    action = notice[notice.index('action="') + len('action="') :]
+    action = action[: action.index('"')]
+    taken = client.post(
+        action,
+        data={
+            "year": "2026-2027",
+            "week": MONDAY.isoformat(),
+            "student_id": str(absent),
+            "absence_reason": "medical_group",
+            "csrf_token": form_token(page.text),
+        },
+    )
+    assert taken.status_code == 303, taken.text
+    after = client.get(taken.headers["location"])
+    row = after.text[after.text.index(f'id="absence-{absent}-') :]
+    assert "Освобождён (медицинская группа)" in row[: row.index("</tr>")]
+    # Nothing left without a reason this week.
+    bare = client.get(f"{ABSENCES}&week={MONDAY.isoformat()}&without_reason=1")
+    assert "нет пропусков без причины" in bare.text
+    # Taken twice, it is refused at the notice: every absence it covers has that reason.
+    again = client.post(
+        action,
+        data={
+            "year": "2026-2027",
+            "week": MONDAY.isoformat(),
+            "student_id": str(absent),
+            "absence_reason": "medical_group",
+            "csrf_token": form_token(page.text),
+        },
+    )
+    assert again.status_code == 404
+    at_notice = again.text[again.text.index('id="notice-') :]
+    assert 'role="alert"' in at_notice[: at_notice.index("</li>")]
 
 
 def test_the_students_and_their_guardians(client: TestClient, site: Site) -> None:

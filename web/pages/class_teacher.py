@@ -25,7 +25,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ejournal.access import class_list, class_sheets, student_record
 from ejournal.aggregates.school_year import SchoolYear
-from ejournal.commands import attendance
+from ejournal.commands import absence_notices, attendance
 from ejournal.commands.timing import local_today
 from ejournal.errors import EjournalError
 from ejournal.marks import AbsenceReason
@@ -112,16 +112,21 @@ def _absences_page(
     class_code: str,
     day: date,
     *,
-    refused: tuple[tuple[UUID, date, int], Refusal] | None = None,
-    done: tuple[UUID, date, int] | None = None,
+    without_reason: bool = False,
+    refused: tuple[object, Refusal] | None = None,
 ) -> Response:
+    """The week's absences page; ``refused`` is a refusal and where to show it: at an
+    absence's row (student, day, lesson), at a notice (its id), else on top."""
     school = page.session.school.app
     start, end = week_of(day)
     with page.session.school.database.transaction(write=False) as cursor:
         absences = class_absences(
-            school, cursor, school_year, class_code, start, end, without_reason=False
+            school, cursor, school_year, class_code, start, end, without_reason=without_reason
         )
     notices = {n.notice_id: n for n in class_notices(school, school_year, class_code)}
+    week_notices = [n for n in notices.values() if n.start <= end and n.end >= start]
+    places: set[object] = {(a.student_id, a.on, a.slot) for a in absences.absences}
+    places.update(n.notice_id for n in week_notices)
     this_week = week_of(page_today(school, school_year))[0]
     return render(
         request,
@@ -142,11 +147,18 @@ def _absences_page(
             if start != this_week
             else None,
             "reasons": list(AbsenceReason),
+            "week_notices": week_notices,
+            "without_reason": without_reason,
+            "only_without_reason": class_path(
+                school_year, class_code, "absences", week=start.isoformat(), without_reason="1"
+            ),
+            "every_absence": class_path(
+                school_year, class_code, "absences", week=start.isoformat()
+            ),
             "refused": refused,
-            "refused_elsewhere": refused is not None
-            and all((a.student_id, a.on, a.slot) != refused[0] for a in absences.absences),
-            "done": done,
+            "refused_elsewhere": refused is not None and refused[0] not in places,
             "action": f"/class-teacher/classes/{quote(class_code, safe='')}/absences",
+            "notice_action": f"/class-teacher/classes/{quote(class_code, safe='')}/notices",
         },
         status=refused[1].status if refused else 200,
     )
@@ -159,14 +171,18 @@ def absences(
     page: ClassTeacherPage,
     year: YearParam = None,
     week: Annotated[date | None, Query(description="A day of the week shown.")] = None,
+    without_reason: Annotated[bool, Query()] = False,
     after: After = None,
 ) -> Response:
     """The class's absences of a week, by day, lesson and student, each with its reason or a
-    form to set it (a parent's notice that covers it shown beside)."""
+    form to set it (a parent's notice that covers it shown beside); the parents' notices of
+    the week, each with a form to take it as the reason of the absences it covers."""
     school_year = _class(page, year, class_code)
     read_position(page.session, after)
     day = week or page_today(page.session.school.app, school_year)
-    return _absences_page(request, page, school_year, class_code, day)
+    return _absences_page(
+        request, page, school_year, class_code, day, without_reason=without_reason
+    )
 
 
 @router.post("/class-teacher/classes/{class_code}/absences")
@@ -214,6 +230,39 @@ def set_reason(
         after=str(recorded.position),
     )
     return RedirectResponse(f"{target}#absence-{student_id}-{on.isoformat()}-{slot}", 303)
+
+
+@router.post("/class-teacher/classes/{class_code}/notices/{notice_id}")
+def apply_notice(
+    request: Request,
+    class_code: str,
+    notice_id: UUID,
+    page: PostedPage,
+    year: Annotated[str, Form(pattern=YEAR_PATTERN)],
+    week: Annotated[date, Form()],
+    student_id: Annotated[UUID, Form()],
+    absence_reason: Annotated[AbsenceReason, Form()],
+) -> Response:
+    """Take a parent's notice as the reason of every absence it covers (the API's
+    apply-notice command); a refusal is shown at the notice."""
+    school_year = _class(page, year, class_code)
+    command = absence_notices.ApplyAbsenceNotice(
+        year=school_year.label,
+        class_code=class_code,
+        student_id=student_id,
+        notice_id=notice_id,
+        absence_reason=absence_reason,
+    )
+    actor = page.account.act_as(Role.CLASS_TEACHER)
+    try:
+        recorded = absence_notices.apply_absence_notice(page.session.school.app, actor, command)
+    except EjournalError as error:
+        refusal = (notice_id, Refusal.of(error))
+        return _absences_page(request, page, school_year, class_code, week, refused=refusal)
+    target = class_path(
+        school_year, class_code, "absences", week=week.isoformat(), after=str(recorded.position)
+    )
+    return RedirectResponse(f"{target}#notice-{notice_id}", 303)
 
 
 @router.get("/class-teacher/classes/{class_code}/students")
