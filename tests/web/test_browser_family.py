@@ -96,3 +96,25 @@ def test_the_class_teacher_sets_a_reason_and_sees_it(page: Any, live: Site) -> N
     book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     cells = [c for line in book.active.iter_rows(values_only=True) for c in line if c]
     assert "Алексеев Артём Игоревич" in cells
+
+
+def test_the_diary_reads_without_javascript(browser: Any, live: Site) -> None:
+    settle(live, record_monday_lesson(live))
+    context = browser.new_context(
+        base_url=live.base_url,
+        viewport={"width": 360, "height": 740},
+        locale="ru-RU",
+        java_script_enabled=False,
+    )
+    context.set_default_timeout(10_000)
+    try:
+        tab = context.new_page()
+        log_in(tab, live, "parent")
+        assert tab.locator("main h1").inner_text() == "Дневник: Алексеев Артём Игоревич"
+        assert "Контрольная работа, вес 2" in tab.locator("section.day").first.inner_text()
+        tab.click("text=Следующая неделя →")
+        tab.wait_for_url("**week=2026-09-14")
+        assert "14 сентября 2026" in tab.locator("main").inner_text()
+        assert _page_width(tab) <= 360
+    finally:
+        context.close()
