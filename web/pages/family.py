@@ -98,10 +98,12 @@ def _day_rows(day: FamilyDay) -> DiaryDayPage:
     )
 
 
-def _school_today(request_year: SchoolYear | None, page: WebPage) -> date:
+def _today(page: WebPage, year: SchoolYear | None) -> date:
+    """Today at the school, within the child's school year (the server's date for a child who
+    has left the school: no year to take its zone from)."""
     school = page.session.school.app
-    if request_year is not None:
-        return today_within(school, request_year)
+    if year is not None:
+        return today_within(school, year)
     return school.clock.now().date()
 
 
@@ -144,7 +146,7 @@ def diary(
     student = diary_of(school, page.account, student_id)
     read_position(page.session, after)
     year = _year_of(page, student)
-    today = _school_today(year, page)
+    today = _today(page, year)
     monday, _ = week_of(week or today)
     periods, shown = _periods(year, student, monday if week else today)
     if period is not None:
@@ -201,7 +203,7 @@ def absence_notice_form(request: Request, student_id: UUID, page: ParentPage) ->
     school = page.session.school.app
     student = followed_child(school, page.account, student_id)
     year = _year_of(page, student)
-    today = _school_today(year, page).isoformat()
+    today = _today(page, year).isoformat()
     return _notice_form(request, student, {"start": today, "end": today, "text": ""})
 
 
