@@ -17,6 +17,7 @@ from starlette.responses import Response
 from api.dependencies import Session, current_session, wait_for_read_models
 from api.deployment import Deployment, SchoolServices
 from api.problems import NotAuthenticatedError, RateLimitedError
+from api.schemas.requests import IsoDate
 from api.schemas.school_year import core_label, today_within, url_label
 from api.signing_in import SESSION_TTL, open_session, replace_password, signed_in
 from api.tabular import render_view
@@ -25,6 +26,7 @@ from ejournal.projections.summary_sheets import SheetView
 __all__ = [
     "SESSION_TTL",
     "Deployment",
+    "IsoDate",
     "NotAuthenticatedError",
     "RateLimitedError",
     "SchoolServices",

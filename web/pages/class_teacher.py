@@ -37,7 +37,7 @@ from web.auth import PostedPage, WebPage, acting_as
 from web.rendering import Refusal, render
 from web.routing import WebRoute
 from web.school_year import YEAR_PATTERN, page_today, page_year
-from web.services import read_position, url_label, xlsx_download
+from web.services import IsoDate, read_position, url_label, xlsx_download
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -170,7 +170,7 @@ def absences(
     class_code: str,
     page: ClassTeacherPage,
     year: YearParam = None,
-    week: Annotated[date | None, Query(description="A day of the week shown.")] = None,
+    week: Annotated[IsoDate | None, Query(description="A day of the week shown.")] = None,
     without_reason: Annotated[bool, Query()] = False,
     after: After = None,
 ) -> Response:
@@ -192,7 +192,7 @@ def set_reason(
     page: PostedPage,
     year: Annotated[str, Form(pattern=YEAR_PATTERN)],
     student_id: Annotated[UUID, Form()],
-    on: Annotated[date, Form()],
+    on: Annotated[IsoDate, Form()],
     slot: Annotated[int, Form(ge=0, le=12)],
     absence_reason: Annotated[AbsenceReason, Form()],
     note: Annotated[str, Form(max_length=500)] = "",
@@ -239,7 +239,7 @@ def apply_notice(
     notice_id: UUID,
     page: PostedPage,
     year: Annotated[str, Form(pattern=YEAR_PATTERN)],
-    week: Annotated[date, Form()],
+    week: Annotated[IsoDate, Form()],
     student_id: Annotated[UUID, Form()],
     absence_reason: Annotated[AbsenceReason, Form()],
 ) -> Response:

@@ -34,7 +34,7 @@ from ejournal.roles import Role
 from web.auth import PostedPage, WebPage, acting_as
 from web.rendering import Refusal, render
 from web.routing import WebRoute
-from web.services import read_position, today_within
+from web.services import IsoDate, read_position, today_within
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -135,7 +135,7 @@ def diary(
     request: Request,
     student_id: UUID,
     page: FamilyPage,
-    week: Annotated[date | None, Query(description="A day of the week shown.")] = None,
+    week: Annotated[IsoDate | None, Query(description="A day of the week shown.")] = None,
     period: Annotated[str | None, Query(max_length=20)] = None,
     after: After = None,
 ) -> Response:
@@ -212,8 +212,8 @@ def give_absence_notice(
     request: Request,
     student_id: UUID,
     page: PostedPage,
-    start: Annotated[date, Form()],
-    end: Annotated[date, Form()],
+    start: Annotated[IsoDate, Form()],
+    end: Annotated[IsoDate, Form()],
     text: Annotated[str, Form(max_length=500)],
     first_slot: Annotated[int | None, Form(ge=0, le=12)] = None,
     last_slot: Annotated[int | None, Form(ge=0, le=12)] = None,
