@@ -14,6 +14,8 @@ import pytest
 from web_family import TOPIC, record_monday_lesson, settle
 from web_site import MONDAY, Site, log_in, screenshot
 
+from ejournal.aggregates.student import Student
+
 pytestmark = pytest.mark.xdist_group("web-browser")
 
 
@@ -53,6 +55,17 @@ def test_the_parent_sees_the_mark_in_the_diary_on_a_phone(page: Any, live: Site)
         == "5"
     )
     assert _page_width(page) <= 360
+    # The parent warns the class teacher of Wednesday's absence, on the phone.
+    page.click("text=Предупредить классного руководителя об отсутствии")
+    page.fill("#start", "2026-09-09")
+    page.fill("#end", "2026-09-09")
+    page.fill("#text", "приём у врача")
+    assert _page_width(page) <= 360
+    page.click("main button[type=submit]")
+    assert "Уведомление отправлено" in page.locator("[role=status]").inner_text()
+    screenshot(page, "family-absence-notice")
+    student = live.world.school.view(Student, child, "student")
+    assert [n.text for n in student.absence_notices().values()] == ["приём у врача"]
 
 
 def test_a_parent_cannot_open_another_childs_diary(page: Any, live: Site) -> None:
