@@ -109,6 +109,7 @@ def test_a_parent_gives_notice_of_an_absence(client: TestClient, site: Site) -> 
     )
     assert answer.status_code == 200, answer.text
     assert "Уведомление отправлено" in answer.text
+    assert "9 сентября 2026, ср" in answer.text
     notices = list(site.world.school.view(Student, child, "student").absence_notices().values())
     assert [(n.start, n.first_slot, n.last_slot, n.text) for n in notices] == [
         (date(2026, 9, 9), 1, 2, "приём у врача")

@@ -187,12 +187,13 @@ def _notice_form(
     student: Student,
     values: dict[str, str],
     refusal: Refusal | None = None,
-    done: bool = False,
+    given: tuple[date, date] | None = None,
 ) -> Response:
+    """The notice's form (with what was typed and a refusal), or what was given."""
     return render(
         request,
         "family/absence_notice.html",
-        {"student": student, "form": values, "refusal": refusal, "done": done},
+        {"student": student, "form": values, "refusal": refusal, "given": given},
         status=refusal.status if refusal else 200,
     )
 
@@ -244,4 +245,4 @@ def give_absence_notice(
         absence_notices.give_absence_notice(school, page.account.act_as(Role.PARENT), command)
     except EjournalError as error:
         return _notice_form(request, student, values, Refusal.of(error))
-    return _notice_form(request, student, values, done=True)
+    return _notice_form(request, student, values, given=(start, end))
