@@ -25,6 +25,11 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("/teacher", "Уроки сегодня"),
         NavItem("/teacher/journals", "Мои журналы"),
     ),
+    Role.CLASS_TEACHER: (
+        NavItem("/class-teacher", "Пропуски класса"),
+        NavItem("/class-teacher/students", "Ученики и родители"),
+        NavItem("/class-teacher/sheets", "Ведомости"),
+    ),
     Role.PARENT: (NavItem("/family", "Мои дети"),),
     Role.STUDENT: (NavItem("/family", "Мой дневник"),),
 }

@@ -9,6 +9,8 @@ to mount it (``api.app.create_app``), so there is no cycle.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -19,6 +21,8 @@ from api.problems import NotAuthenticatedError, RateLimitedError
 from api.schemas.requests import IsoDate
 from api.schemas.school_year import core_label, today_within, url_label
 from api.signing_in import SESSION_TTL, open_session, replace_password, signed_in
+from api.tabular import render_view
+from ejournal.projections.summary_sheets import SheetView
 
 __all__ = [
     "SESSION_TTL",
@@ -39,6 +43,7 @@ __all__ = [
     "signed_in",
     "today_within",
     "url_label",
+    "xlsx_download",
 ]
 
 
@@ -58,3 +63,15 @@ def read_position(session: Session, after: int | None) -> int:
     """Read-your-writes for a page: the API's one wait (bounded) until the read models have
     applied ``after``; the position they stand at."""
     return wait_for_read_models(session, Response(), after)
+
+
+class _Workbook(StrEnum):
+    XLSX = "xlsx"
+
+
+def xlsx_download(view: SheetView, name: str, position: int) -> Response:
+    """A sheet as the API's XLSX download (``api.tabular``): the same workbook, offered under
+    ``name``.xlsx, read at log ``position``."""
+    return render_view(
+        view, _Workbook.XLSX, name, Response(headers={"X-Read-Position": str(position)})
+    )

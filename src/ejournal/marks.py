@@ -137,6 +137,20 @@ class AbsenceReason(StrEnum):
         """Whether the reason is a valid one (уважительная причина)."""
         return self is not AbsenceReason.UNEXCUSED
 
+    @property
+    def title_ru(self) -> str:
+        """The reason as the class teacher picks it: "Болезнь"."""
+        return _ABSENCE_REASON_RU[self]
+
+
+_ABSENCE_REASON_RU: dict[AbsenceReason, str] = {
+    AbsenceReason.ILLNESS: "Болезнь",
+    AbsenceReason.FAMILY: "Семейные обстоятельства",
+    AbsenceReason.OFFICIAL: "Официальная причина (олимпиада, соревнования)",
+    AbsenceReason.MEDICAL_GROUP: "Освобождён (медицинская группа)",
+    AbsenceReason.UNEXCUSED: "Без уважительной причины",
+}
+
 
 class PeriodKind(StrEnum):
     """How a school divides its year into reporting periods."""

@@ -21,9 +21,9 @@ from api.schemas.requests import IsoDate, RequestModel
 from api.schemas.school_year import SchoolYearQuery, today_within, url_label
 from ejournal.access import class_list
 from ejournal.aggregates.account import Account
-from ejournal.aggregates.student import Student
 from ejournal.commands import attendance
 from ejournal.marks import AbsenceReason
+from ejournal.queries.class_list import class_students
 from ejournal.text import Comment, Reason
 
 router = APIRouter()
@@ -122,24 +122,12 @@ def list_class_students(
     school_year = class_list(school, session.account, year, class_code)
     school_class = school_year.classes[class_code]
     day = on or today_within(school, school_year)
-    subjects = {
-        ref.subject
-        for ref in school_year.journals_of(class_code).values()
-        if ref.subgroup is not None
-    }
-    students = []
-    for student_id in school_year.class_roster(class_code, day):
-        student = school.view(Student, student_id, "student")
-        subgroups = {
-            subject: subgroup
-            for subject in sorted(subjects)
-            if (subgroup := school_year.subgroup_of(student_id, class_code, subject, day))
-        }
-        students.append(
-            ClassStudentPublic(
-                id=student_id, name=PersonNamePublic.of(student.name), subgroups=subgroups
-            )
+    students = [
+        ClassStudentPublic(
+            id=row.id, name=PersonNamePublic.of(row.student.name), subgroups=dict(row.subgroups)
         )
+        for row in class_students(school, school_year, class_code, day)
+    ]
     teacher_id = school_class.class_teacher_id
     return ClassListPublic(
         year=url_label(year),
@@ -151,5 +139,5 @@ def list_class_students(
             if teacher_id
             else None
         ),
-        students=sorted(students, key=lambda row: (row.name.full, str(row.id))),
+        students=students,
     )
