@@ -39,6 +39,7 @@ from ejournal.imports import (
     template_xlsx,
 )
 from ejournal.imports.report import THINGS
+from ejournal.policy.profile import shipped_profile_ids
 from ejournal.roles import Role
 from ejournal.subjects import subject_name
 from web.auth import WebPage, acting_as, checked_post
@@ -68,6 +69,7 @@ LABELS = {
     "starts_on": "Начало года",
     "ends_on": "Конец года",
     "periods": "Периоды",
+    "profile": "Положение о журнале",
     "grade": "Параллель",
     "letter": "Буква",
     "start": "С какого дня",
@@ -132,6 +134,7 @@ def _set_up_page(
             "teacher_names": names,
             "closure_kinds": CLOSURE_KINDS,
             "period_rows": range(PERIOD_ROWS),
+            "profiles": shipped_profile_ids(),
             "done": DONE.get(done or ""),
             "refused_form": refused[0] if refused else None,
             "form_refusal": refused[1] if refused else None,
@@ -179,8 +182,9 @@ def _record(
 
 @router.post("/administration/years", dependencies=Posted)
 async def start_year(request: Request, page: AdministratorPage) -> Response:
-    """Start a school year with its periods (``year.start_school_year``, as ``POST /years``);
-    its profile and zone are the school's."""
+    """Start a school year with its periods (``year.start_school_year``, as ``POST /years``):
+    a shipped regulation profile, or the school's own (the one it was created with); its zone
+    is the school's."""
     form = await request.form()
     typed = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     periods = [
@@ -202,6 +206,7 @@ async def start_year(request: Request, page: AdministratorPage) -> Response:
                 "starts_on": typed.get("starts_on", ""),
                 "ends_on": typed.get("ends_on", ""),
                 "periods": [p for p in periods if any(p.values())],
+                "profile": given(typed.get("profile")),
             }
         )
         start = year_to_start(start, deployment_of(request), services.app)
