@@ -167,6 +167,10 @@ def test_the_auditor_finds_a_teachers_changes_by_name(client: TestClient, site: 
     assert "Выставлена отметка" in page.text
     assert "Алексеев Артём Игоревич" in page.text
     assert "Смирнова Ольга" not in page.text  # the deputy's changes are not hers
+    marks = client.get("/audit", params={"who": "ivanova", "kind": ["mark_recorded"]})
+    assert marks.text.count("Выставлена отметка</td>") == 2
+    assert "<td>Записан урок" not in marks.text
+    assert '<option value="mark_recorded" selected>' in marks.text
     late = client.get("/audit", params={"who": "Иванова Мария", "late_only": "true"})
     assert "Изменений, подходящих под отбор, нет." in late.text
 
@@ -236,6 +240,15 @@ def test_the_inspector_sees_a_journal_before_a_change(client: TestClient, site: 
     assert "Изменения с 03.09.2026 12:00 по 07.09.2026 10:00" in diff.text
     assert "отметка: добавлено" in diff.text
     assert '<td class="changed">' in diff.text  # the new mark's cell, highlighted
+
+
+def test_a_journal_before_it_was_opened_is_said_so(client: TestClient, site: Site) -> None:
+    add_office(site, "inspector")
+    _log_in(client, site, "inspector")
+    math = site.world.journals["math"]
+    answer = client.get(f"/inspector/journals/{math}", params={"at": "2026-08-01T10:00"})
+    assert answer.status_code == 200
+    assert "этот журнал ещё не был открыт" in answer.text
 
 
 def test_the_inspector_refuses_moments_out_of_order(client: TestClient, site: Site) -> None:

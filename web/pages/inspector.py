@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ejournal.access import HISTORY_READERS, history_journal
+from ejournal.errors import NotFoundError
 from ejournal.history.as_of import journal_as_of
 from ejournal.history.diff import JournalDiff, journal_diff
 from ejournal.marks import AbsenceReason, Attendance
@@ -125,7 +126,24 @@ def journal_at(
     if earlier is not None and earlier > moment:
         refusal = wrong_input("Момент «Сравнить с» должен быть раньше момента «На момент».")
         earlier = None
-    view = journal_as_of(school, journal_id, moment)
+    try:
+        view = journal_as_of(school, journal_id, moment)
+    except NotFoundError:
+        # The journal is readable now: at that moment it was not opened yet.
+        return render(
+            request,
+            "inspector/not_yet.html",
+            {
+                "journal": journal,
+                "journal_name": subject_name(journal.subject),
+                "at_field": moment_field(moment, zone),
+                "since_field": moment_field(earlier, zone),
+                "moment": moment,
+                "year": url_label(journal.year),
+                "filter_refusal": refusal,
+            },
+            status=refusal.status if refusal else 200,
+        )
     diff: JournalDiff | None = (
         journal_diff(school, journal_id, earlier, moment) if earlier is not None else None
     )
