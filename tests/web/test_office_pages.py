@@ -120,6 +120,24 @@ def test_the_deputy_assigns_a_substitute_found_by_name(client: TestClient, site:
     assert "Фёдоров Илья Андреевич" in page.text
 
 
+def test_an_unknown_substitute_is_said_at_the_form(client: TestClient, site: Site) -> None:
+    token = _log_in(client, site, "deputy")
+    math = site.world.journals["math"]
+    answer = client.post(
+        f"/deputy/journals/{math}/substitutions",
+        data={
+            "on": "2026-09-08",
+            "slot": "1",
+            "substitute": "Никто Никакой",
+            "reason": "болезнь учителя",
+            "csrf_token": token,
+        },
+    )
+    assert answer.status_code == 404
+    assert "Учётной записи с таким ФИО или логином нет: «Никто Никакой»" in answer.text
+    assert 'value="Никто Никакой"' in answer.text
+
+
 def test_the_deputy_authorises_a_correction(client: TestClient, site: Site) -> None:
     token = _log_in(client, site, "deputy")
     math = site.world.journals["math"]
@@ -206,7 +224,7 @@ def test_an_unknown_person_or_a_bad_moment_is_said(client: TestClient, site: Sit
     _log_in(client, site, "auditor")
     nobody = client.get("/audit", params={"who": "Никто Никакой"})
     assert nobody.status_code == 404
-    assert 'role="alert"' in nobody.text
+    assert "Учётной записи с таким ФИО или логином нет: «Никто Никакой»" in nobody.text
     bad = client.get("/audit", params={"recorded_from": "завтра"})
     assert bad.status_code == 422
     assert "нужны дата и время" in bad.text

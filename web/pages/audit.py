@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from ejournal.access import audit_scope
 from ejournal.database import Cursor
-from ejournal.errors import EjournalError
+from ejournal.errors import EjournalError, NotFoundError
 from ejournal.projections.audit_trail.csv_export import csv_lines
 from ejournal.projections.audit_trail.kinds import AuditKind
 from ejournal.projections.audit_trail.queries import (
@@ -37,7 +37,7 @@ from ejournal.projections.audit_trail.queries import (
 from ejournal.roles import Role
 from ejournal.subjects import subject_name
 from web.auth import WebPage, acting_as
-from web.pages.office import given, local_moment, moment_field, wrong_input
+from web.pages.office import given, local_moment, no_such_person, wrong_input
 from web.rendering import Refusal, render
 from web.routing import WebRoute
 from web.school_year import YEAR_PATTERN, page_year
@@ -124,13 +124,22 @@ class Filters:
 FiltersParam = Annotated[Filters, Depends()]
 
 
+class UnknownPersonError(NotFoundError):
+    """The "who" filter names no account (said as such, not as a missing page)."""
+
+
 def _selected(
     page: WebPage, cursor: Cursor, filters: Filters, zone: ZoneInfo, year_label: str
 ) -> AuditFilter:
     """The filter the page asks for, in the reader's scope (a journal or student outside it
     answers as missing, as the API's)."""
     school = page.session.school.app
-    actor_id = actor_named(page.account, cursor, filters.who) if filters.who else None
+    actor_id = None
+    if filters.who:
+        try:
+            actor_id = actor_named(page.account, cursor, filters.who)
+        except NotFoundError as error:
+            raise UnknownPersonError(str(error)) from error
     selected = filters.to_filter(zone, year_label, actor_id)
     check_in_scope(school, cursor, audit_scope(page.account, school), selected)
     return selected
@@ -158,6 +167,8 @@ def trail(
             found = audit_page(read, scope, selected, after=cursor, limit=PAGE_ROWS)
         except ValueError:
             refusal = wrong_input(BAD_MOMENT)
+        except UnknownPersonError:
+            refusal = no_such_person(filters.who or "")
         except EjournalError as error:
             refusal = Refusal.of(error)
     student_name = next(
@@ -182,7 +193,6 @@ def trail(
             "from_field": given(filters.recorded_from) or "",
             "until_field": given(filters.recorded_until) or "",
             "filter_refusal": refusal,
-            "moment_field": moment_field,
         },
         status=refusal.status if refusal else 200,
     )
@@ -207,6 +217,9 @@ def trail_file(
             selected = _selected(page, read, filters, zone, school_year.label)
         except ValueError:
             refusal = wrong_input(BAD_MOMENT)
+            return render(request, "refusal.html", {"refusal": refusal}, status=refusal.status)
+        except UnknownPersonError:
+            refusal = no_such_person(filters.who or "")
             return render(request, "refusal.html", {"refusal": refusal}, status=refusal.status)
 
     def one_page(query: Callable[[Cursor], AuditPage]) -> AuditPage:

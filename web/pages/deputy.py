@@ -32,12 +32,12 @@ from ejournal.aggregates.school_year import SchoolYear
 from ejournal.application import Recorded
 from ejournal.commands import marks, substitutions
 from ejournal.commands.timing import local_today
-from ejournal.errors import EjournalError
+from ejournal.errors import EjournalError, NotFoundError
 from ejournal.projections.audit_trail.queries import actor_named
 from ejournal.projections.journal_monitoring import journal_monitoring
 from ejournal.roles import Actor, Role
 from web.auth import WebPage, acting_as, checked_post
-from web.pages.office import given, invalid_form, local_day
+from web.pages.office import given, invalid_form, local_day, no_such_person
 from web.rendering import Refusal, render
 from web.routing import WebRoute
 from web.school_year import YEAR_PATTERN, page_year
@@ -71,6 +71,14 @@ DONE = {
     "substitution": "Замена назначена.",
     "authorization": "Исправление разрешено: учитель может внести его, сославшись на замечание.",
 }
+
+
+class SubstituteUnknownError(NotFoundError):
+    """The substitute typed names no account."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no account matches {name!r}")
+        self.name = name
 
 
 def _current_period(year: SchoolYear, today: date) -> str | None:
@@ -178,9 +186,12 @@ def _record(
     try:
         recorded = command()
     except (ValidationError, EjournalError) as error:
-        refusal = (
-            invalid_form(error, LABELS) if isinstance(error, ValidationError) else Refusal.of(error)
-        )
+        if isinstance(error, SubstituteUnknownError):
+            refusal = no_such_person(error.name)
+        elif isinstance(error, ValidationError):
+            refusal = invalid_form(error, LABELS)
+        else:
+            refusal = Refusal.of(error)
         return _journal_page(
             request,
             page,
@@ -255,9 +266,12 @@ def assign_substitution(
 
     def command() -> Recorded:
         with session.school.database.transaction(write=False) as cursor:
-            substitute_id = (
-                actor_named(page.account, cursor, substitute) if given(substitute) else None
-            )
+            try:
+                substitute_id = (
+                    actor_named(page.account, cursor, substitute) if given(substitute) else None
+                )
+            except NotFoundError:
+                raise SubstituteUnknownError(substitute) from None
         return substitutions.assign_substitution(
             session.school.app,
             page.actor,

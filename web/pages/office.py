@@ -37,6 +37,17 @@ def wrong_input(detail: str) -> Refusal:
     return Refusal(INVALID_FORM, 422, "Форма заполнена неверно", detail)
 
 
+def no_such_person(name: str) -> Refusal:
+    """A person typed by name or login whom the accounts' directory does not know (404, as
+    the API answers)."""
+    return Refusal(
+        "not-found",
+        404,
+        "Не найдено",
+        f"Учётной записи с таким ФИО или логином нет: «{name}». Проверьте написание.",
+    )
+
+
 def given(value: str | None) -> str | None:
     """A form field's value, or None for a field left empty (an HTML form sends it as "")."""
     if value is None:
