@@ -35,6 +35,10 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("/inspector", "История журналов"),
     ),
     Role.INSPECTOR: (NavItem("/inspector", "История журналов"),),
+    Role.DIRECTOR: (
+        NavItem("/audit", "Журнал изменений"),
+        NavItem("/inspector", "История журналов"),
+    ),
     Role.ADMINISTRATOR: (
         NavItem("/administration", "Учебный год"),
         NavItem("/administration/imports", "Импорт"),

@@ -360,6 +360,30 @@ def test_an_import_dry_run_shows_each_row_error_in_russian(client: TestClient, s
     assert site.world.school.position() == before
 
 
+def test_a_checked_file_is_applied(client: TestClient, site: Site) -> None:
+    token = _log_in(client, site, "admin")
+    good = (
+        "Фамилия;Имя;Отчество;Дата рождения;Класс;Приказ о зачислении\r\n"
+        "Новиков;Олег;Петрович;14.03.2015;5А;№ 105-у от 07.09.2026\r\n"
+    ).encode("utf-8-sig")
+    fields = {"kind": "students", "year": "2026/2027", "csrf_token": token}
+    before = site.world.school.position()
+    checked = client.post(
+        "/administration/imports",
+        data={**fields, "dry_run": "true"},
+        files={"file": ("ученики.csv", good, "text/csv")},
+    )
+    assert "проверен" in checked.text
+    assert "ученики: 1 будет создано" in checked.text
+    assert site.world.school.position() == before
+    applied = client.post(
+        "/administration/imports", data=fields, files={"file": ("ученики.csv", good, "text/csv")}
+    )
+    assert "импортирован" in applied.text
+    assert "ученики: 1 создано" in applied.text
+    assert site.world.school.position() > before
+
+
 def test_an_import_template_downloads(client: TestClient, site: Site) -> None:
     _log_in(client, site, "admin")
     answer = client.get("/administration/imports/templates/students.csv")
