@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -41,7 +42,6 @@ from ejournal.imports import (
 from ejournal.imports.report import THINGS
 from ejournal.policy.profile import shipped_profile_ids
 from ejournal.roles import Role
-from ejournal.subjects import subject_name
 from web.auth import WebPage, acting_as, checked_post
 from web.pages.office import given, invalid_form
 from web.rendering import Refusal, render
@@ -130,7 +130,9 @@ def _set_up_page(
             )
             if school_year
             else [],
-            "subject_name": subject_name,
+            "journal_counts": Counter(
+                j.class_code for j in (school_year.journals.values() if school_year else ())
+            ),
             "teacher_names": names,
             "closure_kinds": CLOSURE_KINDS,
             "period_rows": range(PERIOD_ROWS),
