@@ -203,6 +203,9 @@ def test_the_trail_pages_by_its_cursor(client: TestClient, site: Site) -> None:
     assert second.status_code == 200
     assert "Более ранние изменения" in second.text
     assert "К последним изменениям" in second.text
+    forged = client.get("/audit", params={"cursor": "not-a-cursor"})
+    assert forged.status_code == 422
+    assert 'data-problem="invalid-cursor"' in forged.text
 
 
 def test_the_trail_downloads_as_the_apis_csv(client: TestClient, site: Site) -> None:
