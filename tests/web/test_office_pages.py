@@ -6,6 +6,7 @@ reach answered as missing."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from uuid import uuid4
 
 import pytest
@@ -14,6 +15,7 @@ from fastapi.testclient import TestClient
 from web_office import add_office, caught_up
 from web_site import Site
 
+from ejournal.commands import period_marks
 from ejournal.projections.audit_trail.csv_export import CSV_HEADER
 
 
@@ -158,6 +160,40 @@ def test_the_deputy_authorises_a_correction(client: TestClient, site: Site) -> N
     assert done.status_code == 303, done.text
     after = client.get(done.headers["location"])
     assert "«отметка выставлена не тому ученику» — ещё не использовано" in after.text
+
+
+def test_the_deputy_authorises_a_period_marks_correction(client: TestClient, site: Site) -> None:
+    world = site.world
+    world.give_marks("math", 0, on=date(2026, 10, 20))  # what the Q1 mark rests on
+    period_marks.record_period_mark(
+        world.school,
+        world.math,
+        period_marks.RecordPeriodMark(
+            journal_id=world.journals["math"],
+            period_id="Q1",
+            student_id=world.students[0],
+            value="5",
+        ),
+    )
+    token = _log_in(client, site, "deputy")
+    math = world.journals["math"]
+    page = client.get(f"/deputy/journals/{math}")
+    assert "<caption>Отметки за период</caption>" in page.text
+    done = client.post(
+        f"/deputy/journals/{math}/correction-authorizations",
+        data={
+            "period_id": "Q1",
+            "student_id": str(world.students[0]),
+            "action": "correct",
+            "remark": "ошибка при выставлении",
+            "csrf_token": token,
+        },
+    )
+    assert done.status_code == 303, done.text
+    after = client.get(done.headers["location"])
+    assert "исправить отметку за период (Алексеев Артём Игоревич): «ошибка при выставлении»" in (
+        after.text
+    )
 
 
 def test_the_deputys_pages_are_the_deputys(client: TestClient, site: Site) -> None:

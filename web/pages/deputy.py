@@ -61,6 +61,8 @@ LABELS = {
     "substitute_id": "Кто заменяет",
     "replaced_id": "Кого заменяют",
     "mark_id": "Отметка",
+    "period_id": "Период",
+    "student_id": "Ученик",
     "action": "Что разрешить",
     "remark": "Замечание",
 }
@@ -293,13 +295,16 @@ def authorize_correction(
     request: Request,
     journal_id: UUID,
     page: DeputyPage,
-    mark_id: Annotated[str, Form(max_length=40)],
     action: Annotated[str, Form(max_length=10)],
     remark: Annotated[str, Form(max_length=2000)],
+    mark_id: Annotated[str, Form(max_length=40)] = "",
+    period_id: Annotated[str, Form(max_length=16)] = "",
+    student_id: Annotated[str, Form(max_length=40)] = "",
     on_page: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    """Record the deputy's remark that authorises one correction or voiding of a mark
-    (``marks.authorize_correction``, as ``POST /journals/{id}/correction-authorizations``)."""
+    """Record the deputy's remark that authorises one correction or voiding of a mark, or of a
+    student's period mark (``marks.authorize_correction``, as ``POST
+    /journals/{id}/correction-authorizations``)."""
     typed = {"mark_id": mark_id, "action": action, "remark": remark, "on_page": on_page}
     school = page.session.school.app
     actor: Actor = page.actor
@@ -310,7 +315,9 @@ def authorize_correction(
             actor,
             marks.AuthorizeCorrection(
                 journal_id=journal_id,
-                mark_id=mark_id,
+                mark_id=given(mark_id),
+                period_id=given(period_id),
+                student_id=given(student_id),
                 action=action,
                 remark=remark,
             ),
