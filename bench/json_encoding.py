@@ -38,7 +38,7 @@ from pydantic import TypeAdapter
 from bench.journal_load import ZONE, build_journal
 from ejournal.clock import MovableClock
 from ejournal.database import open_database
-from ejournal.projections.journal_grid import JournalGrid, JournalGridView, grid
+from ejournal.projections.journal_grid.queries import JournalGrid, JournalGridView, grid
 from ejournal.projections.projector import Projector
 from ejournal.schools import open_school
 from ejournal.settings import Settings

@@ -16,14 +16,23 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from web import auth
-from web.pages import class_teacher, family, teacher
+from web.pages import administration, audit, class_teacher, deputy, family, inspector, teacher
 from web.routing import not_found_page
 
 STATIC = Path(__file__).parent / "static"
 """htmx (vendored from npm, 0BSD licence: static/README.md), the stylesheet and the grid's
 keyboard script: every asset is served by the service itself."""
 
-PAGES = (auth.router, family.router, teacher.router, class_teacher.router)
+PAGES = (
+    auth.router,
+    family.router,
+    teacher.router,
+    class_teacher.router,
+    deputy.router,
+    audit.router,
+    inspector.router,
+    administration.router,
+)
 
 
 def install(app: FastAPI) -> None:

@@ -30,6 +30,25 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("/class-teacher/students", "Ученики и родители"),
         NavItem("/class-teacher/sheets", "Ведомости"),
     ),
+    Role.DEPUTY: (
+        NavItem("/deputy", "Ведение журналов"),
+        NavItem("/audit", "Журнал изменений"),
+        NavItem("/inspector", "История журналов"),
+    ),
+    Role.AUDITOR: (
+        NavItem("/audit", "Журнал изменений"),
+        NavItem("/inspector", "История журналов"),
+    ),
+    Role.INSPECTOR: (NavItem("/inspector", "История журналов"),),
+    Role.DIRECTOR: (
+        NavItem("/audit", "Журнал изменений"),
+        NavItem("/inspector", "История журналов"),
+    ),
+    Role.ADMINISTRATOR: (
+        NavItem("/administration", "Учебный год"),
+        NavItem("/administration/imports", "Импорт"),
+        NavItem("/audit", "Журнал изменений"),
+    ),
     Role.PARENT: (NavItem("/family", "Мои дети"),),
     Role.STUDENT: (NavItem("/family", "Мой дневник"),),
 }

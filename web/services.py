@@ -2,9 +2,11 @@
 
 The pages need the running service's schools (``Deployment``), the session a token opens (the
 same check as a bearer token's), the read-your-writes wait, and the sign-in (throttled password
-check, session token, one's own password). Those live in ``api`` beside the HTTP API and are
-not routers: ``web`` imports them here and nowhere else, and ``api`` never imports ``web`` but
-to mount it (``api.app.create_app``), so there is no cycle.
+check, session token, one's own password); the office's pages also read a journal's page
+(``journal_page``), a report's days, a year to start (its zone as ``POST /years`` fills it) and
+the CSV dialects as the API does. Those live in ``api`` beside the HTTP API: ``web`` imports
+them here and nowhere else, and ``api`` never imports ``web`` but to mount it
+(``api.app.create_app``), so there is no cycle.
 """
 
 from __future__ import annotations
@@ -18,32 +20,41 @@ from api.commanding import CommandRunner, RecordedPublic
 from api.dependencies import Session, current_session, wait_for_read_models
 from api.deployment import Deployment, SchoolServices
 from api.problems import NotAuthenticatedError, RateLimitedError
+from api.routers.administration.years import year_to_start
+from api.schemas.journal_page import JournalPagePublic, journal_page
+from api.schemas.reports import report_days
 from api.schemas.requests import IsoDate
 from api.schemas.school_year import core_label, today_within, url_label
 from api.signing_in import SESSION_TTL, open_session, replace_password, signed_in
-from api.tabular import render_view
-from ejournal.projections.summary_sheets import SheetView
+from api.tabular import CsvDialect, csv_stream, render_view
+from ejournal.projections.summary_sheets.queries import SheetView
 
 __all__ = [
     "SESSION_TTL",
     "CommandRunner",
+    "CsvDialect",
     "Deployment",
     "IsoDate",
+    "JournalPagePublic",
     "NotAuthenticatedError",
     "RateLimitedError",
     "RecordedPublic",
     "SchoolServices",
     "Session",
     "core_label",
+    "csv_stream",
     "deployment_of",
+    "journal_page",
     "open_session",
     "read_position",
     "replace_password",
+    "report_days",
     "session_for_token",
     "signed_in",
     "today_within",
     "url_label",
     "xlsx_download",
+    "year_to_start",
 ]
 
 

@@ -30,13 +30,13 @@ from api.dependencies import (
 )
 from api.schemas.audit import AuditExportQuery, AuditPageQuery, AuditQuery
 from api.tabular import csv_stream
-from ejournal.access import account_directory, audit_scope
+from ejournal.access import audit_scope
 from ejournal.database import Cursor
-from ejournal.projections.account_directory import one_account
 from ejournal.projections.audit_trail.csv_export import csv_lines
 from ejournal.projections.audit_trail.queries import (
     AuditFilter,
     AuditPage,
+    actor_named,
     audit_page,
     check_in_scope,
     every_entry,
@@ -121,14 +121,12 @@ def export_audit(
 def by_actor_name(
     session: Session, cursor: Cursor, query: AuditQuery, selected: AuditFilter
 ) -> AuditFilter:
-    """The filter with ``actor`` (a login or a name) turned into the one account it names, from
-    the accounts' directory, which only its readers look into (the core's
-    ``account_directory``)."""
+    """The filter with ``actor`` (a login or a name) turned into the one account it names (the
+    core's ``actor_named``)."""
     if query.actor is None:
         return selected
-    account_directory(session.account)
-    found = one_account(cursor, query.actor)
-    if query.actor_id is not None and query.actor_id != found.id:
+    found = actor_named(session.account, cursor, query.actor)
+    if query.actor_id is not None and query.actor_id != found:
         raise RequestValidationError(
             [
                 {
@@ -138,4 +136,4 @@ def by_actor_name(
                 }
             ]
         )
-    return selected.model_copy(update={"actor_id": found.id})
+    return selected.model_copy(update={"actor_id": found})

@@ -15,8 +15,8 @@ from fastapi.datastructures import DefaultPlaceholder
 from fastapi.routing import APIRoute
 from pydantic import TypeAdapter
 
-from ejournal.projections.diary import DiaryView, diary_week
-from ejournal.projections.journal_grid import JournalGridView, grid
+from ejournal.projections.diary.queries import DiaryView, diary_week
+from ejournal.projections.journal_grid.queries import JournalGridView, grid
 
 V1 = "/api/v1"
 MONDAY = date(2026, 9, 7)

@@ -29,7 +29,7 @@ from ejournal.commands import absence_notices, attendance
 from ejournal.commands.timing import local_today
 from ejournal.errors import EjournalError
 from ejournal.marks import AbsenceReason
-from ejournal.projections.summary_sheets import attendance_sheet, progress_sheet
+from ejournal.projections.summary_sheets.queries import attendance_sheet, progress_sheet
 from ejournal.queries.absences import class_absences, class_notices, week_of
 from ejournal.queries.class_list import class_students
 from ejournal.roles import Role

@@ -27,7 +27,12 @@ from ejournal.aggregates.school_year import Period, SchoolYear
 from ejournal.aggregates.student import Student
 from ejournal.commands import absence_notices
 from ejournal.errors import EjournalError, NotFoundError
-from ejournal.projections.diary import DiaryLesson, HomeworkDue, SubjectAverage, diary_averages
+from ejournal.projections.diary.queries import (
+    DiaryLesson,
+    HomeworkDue,
+    SubjectAverage,
+    diary_averages,
+)
 from ejournal.queries.absences import week_of
 from ejournal.queries.family_week import FamilyDay, family_week
 from ejournal.roles import Role

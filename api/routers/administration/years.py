@@ -34,10 +34,12 @@ from api.dependencies import (
     SchoolApp,
     acting_as,
 )
+from api.deployment import Deployment
 from api.schemas.requests import IsoDate, RequestModel
 from api.schemas.school_year import SchoolYearLabel, YearLabel
 from ejournal.aggregates.school_record import school_record_id
 from ejournal.aggregates.school_year import SchoolYear
+from ejournal.application import School
 from ejournal.commands import year
 from ejournal.marks import PeriodKind
 from ejournal.policy.profile import RegulationProfile, shipped_profile_ids
@@ -377,11 +379,20 @@ def start_school_year(
     ``timezone``, else the school's (``ejournal school create``), else the deployment's
     ``EJOURNAL_TIMEZONE``, else the profile's. The zone is recorded with the year and never
     changes while the year runs."""
-    command = year.StartSchoolYear(**body.model_dump())
+    command = year_to_start(year.StartSchoolYear(**body.model_dump()), deployment, school)
+    return run(year.start_school_year, administrator, command)
+
+
+def year_to_start(
+    command: year.StartSchoolYear, deployment: Deployment, school: School
+) -> year.StartSchoolYear:
+    """A year to start, its zone filled from the deployment (``EJOURNAL_TIMEZONE``) for a
+    school set up before ``ejournal school create`` recorded one; the web's set-up page starts
+    a year the same way."""
     created = school.exists(school_record_id())
     if command.timezone is None and not created and deployment.settings.timezone is not None:
-        command = command.model_copy(update={"timezone": deployment.settings.timezone})
-    return run(year.start_school_year, administrator, command)
+        return command.model_copy(update={"timezone": deployment.settings.timezone})
+    return command
 
 
 @router.get("/years/{year}", summary="A school year's organisation")

@@ -11,13 +11,21 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ejournal.access import AuditScope, JournalPage, audit_covers_journal, audit_covers_student
+from ejournal.access import (
+    AuditScope,
+    JournalPage,
+    account_directory,
+    audit_covers_journal,
+    audit_covers_student,
+)
+from ejournal.aggregates.account import Account
 from ejournal.aggregates.class_journal import ClassJournal
 from ejournal.aggregates.student import Student
 from ejournal.application import School
 from ejournal.database import Cursor, Row
 from ejournal.errors import NotFoundError
 from ejournal.marks import WorkKind
+from ejournal.projections.account_directory import one_account
 from ejournal.projections.audit_trail.cursor import decode_cursor, encode_cursor
 from ejournal.projections.audit_trail.kinds import MARK_KINDS, AuditKind
 from ejournal.projections.audit_trail.schema import from_micros, micros
@@ -133,6 +141,14 @@ def check_in_scope(school: School, cursor: Cursor, scope: AuditScope, query: Aud
         pages = partial(_journal_pages, cursor, scope)
         if not audit_covers_student(school, scope, query.student_id, pages):
             raise NotFoundError("no such student")
+
+
+def actor_named(account: Account, cursor: Cursor, name: str) -> UUID:
+    """The one account a login or a name picks, for the trail's "who" filter: from the accounts'
+    directory, which only its readers look into (``access.account_directory``); the API and the
+    web pages both ask here."""
+    account_directory(account)
+    return one_account(cursor, name).id
 
 
 def _journal_pages(cursor: Cursor, scope: AuditScope) -> list[JournalPage]:
