@@ -12,7 +12,8 @@ import random
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
@@ -55,6 +56,9 @@ of everything and starts over."""
 RETRY_PAUSE_SECONDS = 0.002
 """The first pause before re-running a command whose save lost the race to another process; it
 doubles on each further loss (with jitter), so racers spread out instead of colliding again."""
+
+_caught_up_by_caller: ContextVar[bool] = ContextVar("ejournal_caught_up_by_caller", default=False)
+"""True where the caller has just caught the cache up (``School.caught_up_by_caller``)."""
 
 _held: ContextVar[list[threading.RLock] | None] = ContextVar("ejournal_held", default=None)
 """The aggregate locks the running command attempt holds (None outside ``School.run``)."""
@@ -197,6 +201,18 @@ class School(Application[UUID]):
                     self._catch_up_done = mine
                 self._catch_up.notify_all()
 
+    @contextmanager
+    def caught_up_by_caller(self) -> Iterator[None]:
+        """For a caller that caught the cache up an instant ago: the next command's first
+        attempt does not catch up again. A request authenticates its account through ``view``
+        (which catches up) just before it runs its command; a second query for the same few
+        events would be the request's own cost twice (issue 17). A retry still catches up."""
+        token = _caught_up_by_caller.set(True)
+        try:
+            yield
+        finally:
+            _caught_up_by_caller.reset(token)
+
     def _catch_up_now(self) -> None:
         while True:
             notifications = self.recorder.select_notifications(
@@ -273,7 +289,8 @@ class School(Application[UUID]):
         key = current_key()
         with server_clock.using(self.clock):
             for tries in range(MAX_ATTEMPTS):
-                self.catch_up()
+                if tries or not _caught_up_by_caller.get():
+                    self.catch_up()
                 if key is not None:
                     # After the catch-up: a key answered since then also shows in the state the
                     # attempt reads, so the command cannot pass on state older than its answer.
