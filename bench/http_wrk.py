@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shlex
 import shutil
 import subprocess
@@ -36,7 +37,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,11 +78,15 @@ class Run:
     p99_ms: float
     failed: int
     service_cpu: float | None = None
-    """CPU seconds of the service's processes over the run, per second of the run (1.0 = a core)."""
+    """CPU seconds of the service's processes (and the read models' worker, if there is one)
+    over the run, per second of the run (1.0 = a core)."""
     wrk_cpu: float | None = None
     """The same for wrk itself."""
     example: str = ""
     """The first answer that was not 201, if any."""
+    cpu_ms: float | None = None
+    """CPU milliseconds a command cost the process(es) that served it: the core's process, or the
+    service (with its read models); unlike commands/s, barely moved by other work on the machine."""
 
     @property
     def per_second(self) -> float:
@@ -136,6 +141,12 @@ def through_core(
     return latencies, time.perf_counter() - began, len(failures)
 
 
+def own_cpu() -> float:
+    """CPU seconds this process has used so far, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 # --- the service and wrk --------------------------------------------------------------------
 
 
@@ -146,12 +157,43 @@ class Service:
     base: str
     pid: int
     log: Path
+    worker: int | None = None
+    """The read models' worker process, when they are not kept in the service."""
+
+
+@contextmanager
+def projection_worker(env: dict[str, str]) -> Iterator[int]:
+    """``ejournal projections run`` in its own process (EJOURNAL_PROJECTIONS=worker); its pid."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ejournal.cli", "projections", "run", "--poll", "0.05"],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 @contextmanager
 def serving(env: dict[str, str], workers: int) -> Iterator[Service]:
-    """``ejournal serve`` as an operator starts it, on a free port."""
+    """``ejournal serve`` as an operator starts it, on a free port; with
+    ``EJOURNAL_PROJECTIONS=worker``, the read models' worker beside it."""
     port = free_port()
+    with ExitStack() as stack:
+        if env.get("EJOURNAL_PROJECTIONS") == "worker":
+            worker: int | None = stack.enter_context(projection_worker(env))
+        else:
+            worker = None
+        service = stack.enter_context(_serve(env, workers, port))
+        service.worker = worker
+        yield service
+
+
+@contextmanager
+def _serve(env: dict[str, str], workers: int, port: int) -> Iterator[Service]:
     with tempfile.NamedTemporaryFile(prefix="ejournal-serve-", suffix=".log") as log:
         process = subprocess.Popen(
             [
@@ -184,6 +226,9 @@ def serving(env: dict[str, str], workers: int) -> Iterator[Service]:
         finally:
             process.terminate()
             process.wait(timeout=30)
+            kept = os.environ.get("EJOURNAL_BENCH_SERVICE_LOG")
+            if kept:  # for a run to look into: the service's own log
+                shutil.copyfile(log.name, kept)
 
 
 def process_tree_cpu(pid: int) -> float:
@@ -277,12 +322,14 @@ def run_wrk(base: str, desks_path: Path, mode: str, seconds: float) -> WrkResult
 def through_wrk(
     backend: str, service: Service, desks_path: Path, mode: str, seconds: float, workers: int
 ) -> Run:
-    cpu_before = process_tree_cpu(service.pid)
+    pids = [service.pid] if service.worker is None else [service.pid, service.worker]
+    cpu_before = sum(process_tree_cpu(pid) for pid in pids)
     result = run_wrk(service.base, desks_path, mode, seconds)
-    service_cpu = process_tree_cpu(service.pid) - cpu_before
+    service_cpu = sum(process_tree_cpu(pid) for pid in pids) - cpu_before
     return Run(
         backend,
-        f"HTTP ({workers} process{'es' if workers > 1 else ''})",
+        f"HTTP ({workers} process{'es' if workers > 1 else ''}"
+        f"{' + read models worker' if service.worker else ''})",
         mode,
         result.requests,
         result.seconds,
@@ -290,6 +337,7 @@ def through_wrk(
         result.p99_ms,
         result.failed,
         service_cpu=service_cpu / result.seconds,
+        cpu_ms=1000 * service_cpu / result.requests if result.requests else None,
         wrk_cpu=result.wrk_cpu_seconds / result.seconds,
         example=result.example,
     )
@@ -311,6 +359,9 @@ def profile_service(
             "--pid",
             str(service.pid),
             "--subprocesses",
+            # Only the thread holding the interpreter: where the service's Python time goes,
+            # which is what limits one process (waits for the database or a lock leave it free).
+            "--gil",
             "--rate",
             "200",
             "--duration",
@@ -374,7 +425,7 @@ def describe_profile(raw: Path, limit: int = 15) -> str:
     if not total:
         return f"{raw}: no samples"
     lines = [
-        f"{raw}: {total} samples of busy or blocked threads (py-spy; idle ones left out)",
+        f"{raw}: {total} samples of the thread holding the GIL (py-spy --gil)",
         "",
         "own samples:",
     ]
@@ -404,9 +455,23 @@ def measure(
     try:
         desks = set_up(school, settings)
         for mode in MODES:
+            cpu = own_cpu()
             latencies, wall, failed = through_core(school, desks, mode, per_client)
+            cpu = own_cpu() - cpu
             r = summary(backend, "core (no HTTP)", latencies, wall)
-            runs.append(Run(backend, r.path, mode, r.commands, r.wall, r.p50_ms, r.p99_ms, failed))
+            runs.append(
+                Run(
+                    backend,
+                    r.path,
+                    mode,
+                    r.commands,
+                    r.wall,
+                    r.p50_ms,
+                    r.p99_ms,
+                    failed,
+                    cpu_ms=1000 * cpu / r.commands if r.commands else None,
+                )
+            )
         with tempfile.TemporaryDirectory(prefix="ejournal-bench-wrk-") as directory:
             service_env = {
                 "EJOURNAL_DATABASE_URL": url,
@@ -432,15 +497,16 @@ def measure(
 
 def report(runs: list[Run]) -> str:
     lines = [
-        f"{'backend':<9}{'path':<20}{'mode':<17}{'commands/s':>11}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'failed':>8}{'n':>8}{'service CPU':>13}{'wrk CPU':>9}"
+        f"{'backend':<9}{'path':<36}{'mode':<17}{'commands/s':>11}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'failed':>8}{'n':>8}{'CPU ms/cmd':>11}{'service CPU':>13}{'wrk CPU':>9}"
     ]
     for r in runs:
         service = f"{r.service_cpu:.2f}" if r.service_cpu is not None else "—"
         wrk = f"{r.wrk_cpu:.2f}" if r.wrk_cpu is not None else "—"
+        cpu_ms = f"{r.cpu_ms:.2f}" if r.cpu_ms is not None else "—"
         lines.append(
-            f"{r.backend:<9}{r.path:<20}{MODE_NAMES[r.mode]:<17}{r.per_second:>11.0f}"
-            f"{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.failed:>8}{r.commands:>8}{service:>13}{wrk:>9}"
+            f"{r.backend:<9}{r.path:<36}{MODE_NAMES[r.mode]:<17}{r.per_second:>11.0f}"
+            f"{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.failed:>8}{r.commands:>8}{cpu_ms:>11}{service:>13}{wrk:>9}"
         )
         if r.example:
             lines.append(f"    first failure: {r.example}")
@@ -453,6 +519,11 @@ def report(runs: list[Run]) -> str:
                 f"{backend}: HTTP/core {http.per_second / core.per_second:.2f} (target ≥ 0.8),"
                 f" HTTP p99 {http.p99_ms:.1f} ms (target < 50)"
             )
+            if core.cpu_ms and http.cpu_ms:
+                lines.append(
+                    f"{backend}: CPU per command, core/HTTP {core.cpu_ms / http.cpu_ms:.2f}"
+                    f" ({core.cpu_ms:.2f} / {http.cpu_ms:.2f} ms)"
+                )
         if http and contended:
             lines.append(
                 f"{backend}: random/own journals over HTTP"
@@ -469,6 +540,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commands", type=int, default=150, help="core: marks per teacher")
     parser.add_argument("--workers", type=int, default=1, help="service processes")
     parser.add_argument("--profile", type=Path, help="sample the service with py-spy into DIR")
+    parser.add_argument(
+        "--projections",
+        choices=("embedded", "worker"),
+        default="embedded",
+        help="read models in the service (embedded) or in an `ejournal projections run` process",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
@@ -483,7 +560,15 @@ def main(argv: list[str] | None = None) -> int:
                 if backend == "sqlite"
                 else os.environ.get("EJOURNAL_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
             )
-            runs += measure(backend, url, args.seconds, args.commands, args.workers, args.profile)
+            runs += measure(
+                backend,
+                url,
+                args.seconds,
+                args.commands,
+                args.workers,
+                args.profile,
+                env={"EJOURNAL_PROJECTIONS": args.projections},
+            )
     print(f"load after: {Path('/proc/loadavg').read_text().strip()}")
     print(report(runs))
     if args.profile is not None:

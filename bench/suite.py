@@ -156,6 +156,8 @@ def http_against_core(backend: Backend) -> list[Figure]:
                 Target(1, False, ISSUE_17),
                 note=http.example,
             ),
+            Figure(section, f"{name}, core: CPU a command", b, core.cpu_ms, "ms"),
+            Figure(section, f"{name}, HTTP: CPU a command (service)", b, http.cpu_ms, "ms"),
             Figure(section, f"{name}, HTTP: service CPU", b, http.service_cpu, "cores"),
             Figure(section, f"{name}, HTTP: wrk's own CPU", b, http.wrk_cpu, "cores"),
         ]
