@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ejournal import demo as demo_school
-from ejournal.integrity.notary import Notary, NotaryRefusedError
-from ejournal.settings import Settings
+if TYPE_CHECKING:
+    from ejournal.settings import Settings
 
 
 def _sign(settings: Settings, school_id: str) -> None:
     """Bring the demo's log under a signed checkpoint before serving it. A refusal does not
     stop the service: it is recorded in the log, and /health reports it."""
+    from ejournal.integrity.notary import Notary, NotaryRefusedError  # noqa: PLC0415
+
     with Notary.open(settings, school_id) as notary:
         try:
             signed = notary.checkpoint()
@@ -49,6 +50,8 @@ def serve(
     import uvicorn  # noqa: PLC0415
 
     from api.app import create_app  # noqa: PLC0415
+    from ejournal import demo as demo_school  # noqa: PLC0415
+    from ejournal.settings import Settings  # noqa: PLC0415
 
     settings = Settings()
     if demo:

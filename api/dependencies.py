@@ -58,7 +58,10 @@ def current_session(
     if services is None or holder is None:
         raise NotAuthenticatedError("the token is unknown, expired or revoked")
     try:
-        account = services.app.account(holder.account_id)
+        # Read, never changed: the cached account itself, not a copy. Reading it catches the
+        # cache up to the log, so a block recorded by another process cuts this request off,
+        # and the request's command need not catch up again (``School.caught_up_by_caller``).
+        account = services.app.view(Account, holder.account_id, "account")
     except NotFoundError:
         raise NotAuthenticatedError("the token is unknown, expired or revoked") from None
     if not account.is_active:

@@ -25,30 +25,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 from uuid import UUID
 
-import orjson
 import typer
 
-from archive.repair import repair_archive
-from archive.school_log import SchoolLog, reach_school
-from archive.stores import Store, StoreUnreachableError, open_store
-from archive.verification import (
-    NoSuchArchiveError,
-    TrustedKey,
-    VerificationReport,
-    read_info,
-    verify_archive,
-)
-from ejournal.access import system_actor
-from ejournal.aggregates.archive_register import ArchiveOutcome
-from ejournal.clock import SystemClock
-from ejournal.errors import EjournalError
 from ejournal.exits import ReportingGroup, explain
-from ejournal.integrity.checkpoint import VerifierKey, format_fingerprint, parse_fingerprint
-from ejournal.integrity.notary import Notary
-from ejournal.settings import Settings
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
+
+    from archive.school_log import SchoolLog
+    from archive.stores import Store
+    from archive.verification import TrustedKey, VerificationReport
+    from ejournal.settings import Settings
+
+# Every ``ejournal`` call lists these commands: what they need (the stores, the verifier, the
+# school's log; ~1 s of imports) is imported inside each, so ``--help`` costs only typer.
 
 EXIT_FAILED = 1
 """The command could not run: bad settings or options, a store URL or key that is no such thing."""
@@ -65,6 +55,9 @@ class ArchiveCommands(ReportingGroup):
     prefix = "ejournal archive"
 
     def explain(self, error: Exception) -> tuple[str, int] | None:
+        from archive.stores import StoreUnreachableError  # noqa: PLC0415
+        from archive.verification import NoSuchArchiveError  # noqa: PLC0415
+
         if isinstance(error, NoSuchArchiveError):
             return error.detail, EXIT_NO_SUCH_ARCHIVE
         if isinstance(error, StoreUnreachableError):
@@ -132,6 +125,7 @@ def create(
     two distinct stores is refused (Gymnasium 2 §10.3: two media, in different rooms).
     """
     from archive.creation import create_archive  # noqa: PLC0415 (it renders with WeasyPrint)
+    from ejournal.settings import Settings  # noqa: PLC0415
 
     settings = Settings()
     school_id = school or settings.school
@@ -168,6 +162,10 @@ def verify(
     Every file on every store is checked against the manifests, the log against its signed
     checkpoint, and the checkpoint against the live log when the database is reachable.
     """
+    from archive.verification import verify_archive  # noqa: PLC0415
+    from ejournal.clock import SystemClock  # noqa: PLC0415
+    from ejournal.settings import Settings  # noqa: PLC0415
+
     settings = Settings()
     stores = _stores(store)
     with _school(settings, archive_id, stores) as (live, offline_reason):
@@ -196,6 +194,12 @@ def repair(
     Each file that differs from the healthy store's copy is copied over (the damaged copy set
     aside), then the archive is verified again. Nothing is written when no copy is healthy.
     """
+    from archive.repair import repair_archive  # noqa: PLC0415
+    from archive.verification import verify_archive  # noqa: PLC0415
+    from ejournal.aggregates.archive_register import ArchiveOutcome  # noqa: PLC0415
+    from ejournal.clock import SystemClock  # noqa: PLC0415
+    from ejournal.settings import Settings  # noqa: PLC0415
+
     settings = Settings()
     stores = _stores(store)
     clock = SystemClock()
@@ -300,6 +304,9 @@ def printout(
     §9.2: at least every two weeks) as PDFs; print each file's path. Each printout written is
     recorded in the school's log as issued, by whom and for which days."""
     from archive.printouts import acting, print_progress  # noqa: PLC0415 (WeasyPrint)
+    from ejournal.clock import SystemClock  # noqa: PLC0415
+    from ejournal.integrity.notary import Notary  # noqa: PLC0415
+    from ejournal.settings import Settings  # noqa: PLC0415
 
     settings = Settings()
     student_id = _uuid(student, "--student") if student is not None else None
@@ -333,6 +340,10 @@ def annulment_notice(
     """Write the notice that the service ended for an applicant (School 117 §10.2) as a PDF,
     from the annulment recorded in the log; print the file's path."""
     from archive.printouts import print_annulment_notice  # noqa: PLC0415 (WeasyPrint)
+    from ejournal.access import system_actor  # noqa: PLC0415
+    from ejournal.clock import SystemClock  # noqa: PLC0415
+    from ejournal.integrity.notary import Notary  # noqa: PLC0415
+    from ejournal.settings import Settings  # noqa: PLC0415
 
     settings = Settings()
     clock = SystemClock()
@@ -368,6 +379,8 @@ def _day(text: str | None, option: str) -> date | None:
 
 
 def _stores(urls: Sequence[str] | None) -> list[Store]:
+    from archive.stores import open_store  # noqa: PLC0415
+
     if not urls:
         _fail("name the archive's stores with --store (twice: the two copies)")
     return [open_store(url) for url in urls]
@@ -375,6 +388,14 @@ def _stores(urls: Sequence[str] | None) -> list[Store]:
 
 def _trusted_key(given: str | None) -> TrustedKey | None:
     """The key pinned with --public-key: a key file, else a fingerprint of the key."""
+    from archive.verification import TrustedKey  # noqa: PLC0415
+    from ejournal.errors import EjournalError  # noqa: PLC0415
+    from ejournal.integrity.checkpoint import (  # noqa: PLC0415
+        VerifierKey,
+        format_fingerprint,
+        parse_fingerprint,
+    )
+
     if given is None:
         return None
     path = Path(given).expanduser()
@@ -451,6 +472,9 @@ def _school(
     settings: Settings, archive_id: str, stores: Sequence[Store]
 ) -> Iterator[tuple[SchoolLog | None, str]]:
     """The school the archive belongs to, when its database is reachable from here."""
+    from archive.school_log import reach_school  # noqa: PLC0415
+    from archive.verification import read_info  # noqa: PLC0415
+
     info = read_info(archive_id, stores)
     if info is None:
         yield None, "no store holds a readable bag-info.txt naming the school"
@@ -460,6 +484,8 @@ def _school(
 
 
 def _print_report(report: VerificationReport, as_json: bool, recorded: int | None) -> None:
+    import orjson  # noqa: PLC0415
+
     if as_json:
         data = report.model_dump(mode="json")
         data["recorded_at_position"] = recorded

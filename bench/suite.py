@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import platform
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -26,8 +27,16 @@ import orjson
 
 from archive.documents import render_documents
 from archive.stores import DirectoryStore
-from bench import archive_verify, diary_reads, http_commands, journal_load, lag, pdf_render, writes
-from bench.figures import Figure, Target, failed, markdown
+from bench import (
+    archive_verify,
+    diary_reads,
+    http_wrk,
+    journal_load,
+    lag,
+    pdf_render,
+    writes,
+)
+from bench.figures import Figure, Target, failed, markdown, not_built
 from ejournal import storage
 from ejournal.access import AuditScope
 from ejournal.aggregates.class_journal import ClassJournal
@@ -50,6 +59,7 @@ ISSUE_4 = "issue 4"
 ISSUE_5 = "issue 5"
 ISSUE_6 = "issue 6"
 ISSUE_7 = "issue 7"
+ISSUE_17 = "issue 17"
 
 
 @dataclass(frozen=True)
@@ -113,21 +123,64 @@ Progress = Callable[[str], None]
 
 
 def http_against_core(backend: Backend) -> list[Figure]:
-    """Single-mark commands, 16 teachers at once: the core handler, then over HTTP."""
-    section = "Single-mark commands, 16 clients: HTTP against the core (no API)"
-    per_client = 40 if backend.options.quick else 150
-    core, http = http_commands.measure(backend.name, backend.url, per_client)
-    ratio = http.per_second / core.per_second
+    """Single-mark commands: the core in this process, then HTTP driven by wrk (issue 17)."""
+    section = "Single-mark commands, 16 connections (wrk): HTTP against the core (no API)"
+    if shutil.which("wrk") is None:
+        return [
+            not_built(section, "the whole section", "wrk is not installed (apt-get install wrk)")
+        ]
+    quick = backend.options.quick
+    runs = http_wrk.measure(
+        backend.name, backend.url, seconds=5 if quick else 20, per_client=40 if quick else 150
+    )
+    by = {(r.path.split(" ")[0], r.mode): r for r in runs}
     b = backend.name
-    return [
-        Figure(section, "core: commands/s", b, core.per_second, "commands/s"),
-        Figure(section, "core: p50", b, core.p50_ms, "ms"),
-        Figure(section, "core: p99", b, core.p99_ms, "ms"),
-        Figure(section, "HTTP: commands/s", b, http.per_second, "commands/s"),
-        Figure(section, "HTTP: p50", b, http.p50_ms, "ms"),
-        Figure(section, "HTTP: p99", b, http.p99_ms, "ms", Target(50, False, DESIGN)),
-        Figure(section, "ratio HTTP/core", b, ratio, "", Target(0.8, True, ISSUE_7)),
+    figures = []
+    for mode in http_wrk.MODES:
+        core, http = by[("core", mode)], by[("HTTP", mode)]
+        name = http_wrk.MODE_NAMES[mode]
+        figures += [
+            Figure(section, f"{name}, core: commands/s", b, core.per_second, "commands/s"),
+            Figure(section, f"{name}, core: p50", b, core.p50_ms, "ms"),
+            Figure(section, f"{name}, core: p99", b, core.p99_ms, "ms"),
+            Figure(section, f"{name}, core: failed", b, core.failed, "commands"),
+            Figure(section, f"{name}, HTTP: commands/s", b, http.per_second, "commands/s"),
+            Figure(section, f"{name}, HTTP: p50", b, http.p50_ms, "ms"),
+            Figure(section, f"{name}, HTTP: p99", b, http.p99_ms, "ms", Target(50, False, DESIGN)),
+            Figure(
+                section,
+                f"{name}, HTTP: failed",
+                b,
+                http.failed,
+                "requests",
+                Target(1, False, ISSUE_17),
+                note=http.example,
+            ),
+            Figure(section, f"{name}, core: CPU a command", b, core.cpu_ms, "ms"),
+            Figure(section, f"{name}, HTTP: CPU a command (service)", b, http.cpu_ms, "ms"),
+            Figure(section, f"{name}, HTTP: service CPU", b, http.service_cpu, "cores"),
+            Figure(section, f"{name}, HTTP: wrk's own CPU", b, http.wrk_cpu, "cores"),
+        ]
+    own_core, own_http = by[("core", "own")], by[("HTTP", "own")]
+    figures += [
+        Figure(
+            section,
+            "own journals: ratio HTTP/core",
+            b,
+            own_http.per_second / own_core.per_second,
+            "",
+            Target(0.8, True, ISSUE_17),
+        ),
+        Figure(
+            section,
+            "HTTP: random journals / own journals",
+            b,
+            by[("HTTP", "random")].per_second / own_http.per_second,
+            "",
+            Target(0.5, True, ISSUE_17),
+        ),
     ]
+    return figures
 
 
 def batched_writes(backend: Backend) -> list[Figure]:

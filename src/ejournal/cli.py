@@ -17,26 +17,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from pydantic import ValidationError
 
-from ejournal import demo as demo_school
-from ejournal import imports, storage
-from ejournal.access import importer
-from ejournal.commands.school import SchoolExistsError
-from ejournal.database import open_database
-from ejournal.errors import NotFoundError
 from ejournal.exits import EXIT_BAD_SETTINGS, EXIT_FAILED, ReportingGroup
-from ejournal.generator import seeding
 from ejournal.integrity.cli import log as integrity_log
-from ejournal.integrity.notary import Notary
-from ejournal.messages import problem_text
-from ejournal.projections.catalogue import read_models
-from ejournal.projections.projector import ModelStatus, Projector, open_projector
-from ejournal.schools import create_school, open_school
-from ejournal.settings import Settings
+
+if TYPE_CHECKING:
+    from ejournal import imports
+    from ejournal.projections.projector import ModelStatus, Projector
+    from ejournal.settings import Settings
+
+# Every ``ejournal`` call, ``--help`` included, imports this module and lists every command; what
+# a command needs (the domain, the storage, the generator: ~1 s of imports) is imported inside
+# it, so that starting the command costs only typer (issue 17 item 4; tests/unit/test_cli.py).
 
 app = typer.Typer(
     name="ejournal",
@@ -119,6 +114,8 @@ def demo(
 ) -> None:
     """Seed the demo school (School 77, year 2026/2027, two school weeks) unless it is there;
     with --students, --schools or --weeks, generate realistic schools through the commands."""
+    from ejournal import demo as demo_school  # noqa: PLC0415
+
     settings = _settings()
     if students is not None or schools is not None or weeks is not None:
         _generate(settings, _school_id(settings, school), seed, reset, students, schools, weeks)
@@ -141,6 +138,8 @@ def demo(
 def _sign(settings: Settings, school_id: str) -> None:
     """Bring what a command wrote under a signed checkpoint at once: until one covers them,
     nothing vouches that the events were not changed in the database (DESIGN.md §7)."""
+    from ejournal.integrity.notary import Notary  # noqa: PLC0415
+
     with Notary.open(settings, school_id) as notary:
         signed = notary.checkpoint()
     typer.echo(
@@ -160,6 +159,10 @@ def _generate(
 ) -> None:
     """``ejournal demo --students N --schools K --weeks W``: generated schools, one after
     another, each with a progress bar, then what each holds and how fast it was written."""
+    from ejournal import demo as demo_school  # noqa: PLC0415
+    from ejournal.generator import seeding  # noqa: PLC0415
+    from ejournal.schools import open_school  # noqa: PLC0415
+
     options = seeding.GeneratorOptions(
         students=students or 1000, weeks=weeks, seed=seed, profile=settings.profile
     )
@@ -203,6 +206,8 @@ def _generate(
 @app.command()
 def migrate(school: SchoolOption = None) -> None:
     """Create a school's storage, or bring it up to date (safe to run again)."""
+    from ejournal.schools import open_school  # noqa: PLC0415
+
     settings = _settings()
     school_id = _school_id(settings, school)
     journal = open_school(settings, school_id, migrate=True)
@@ -257,6 +262,12 @@ def school_create(
     """Create a school: its storage, its record (name, profile, time zone), its signing key
     and its first administrator, whose one-time password is printed once and must be changed
     at the first login. A school that exists is refused."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from ejournal.commands.school import SchoolExistsError  # noqa: PLC0415
+    from ejournal.messages import problem_text  # noqa: PLC0415
+    from ejournal.schools import create_school  # noqa: PLC0415
+
     settings = _settings()
     school_id = _school_id(settings, school)
     try:
@@ -457,6 +468,8 @@ def import_template(
     ] = None,
 ) -> None:
     """Write the template of a kind of file to fill in."""
+    from ejournal import imports  # noqa: PLC0415
+
     if fmt not in ("xlsx", "csv"):
         typer.echo("ejournal: --format is xlsx or csv", err=True)
         raise typer.Exit(EXIT_BAD_SETTINGS)
@@ -470,6 +483,11 @@ def import_template(
 def _run_import(
     kind: str, file: Path, year: str, login: str, dry_run: bool, school: str | None
 ) -> None:
+    from ejournal import imports  # noqa: PLC0415
+    from ejournal.access import importer  # noqa: PLC0415
+    from ejournal.errors import NotFoundError  # noqa: PLC0415
+    from ejournal.schools import open_school  # noqa: PLC0415
+
     settings = _settings()
     school_id = _school_id(settings, school)
     with file.open("rb") as stream:
@@ -521,6 +539,12 @@ def _import_progress() -> Iterator[imports.Progress]:
 
 @contextmanager
 def _projector(settings: Settings, school_id: str) -> Iterator[Projector]:
+    from ejournal.database import open_database  # noqa: PLC0415
+    from ejournal.integrity.notary import Notary  # noqa: PLC0415
+    from ejournal.projections.catalogue import read_models  # noqa: PLC0415
+    from ejournal.projections.projector import open_projector  # noqa: PLC0415
+    from ejournal.schools import open_school  # noqa: PLC0415
+
     journal = open_school(settings, school_id, migrate=True)
     database = open_database(settings, school_id)
     try:
@@ -536,10 +560,14 @@ def _projector(settings: Settings, school_id: str) -> Iterator[Projector]:
 
 def _settings() -> Settings:
     # Bad settings are said by the group (ejournal.exits), as for every command.
+    from ejournal.settings import Settings  # noqa: PLC0415
+
     return Settings()
 
 
 def _school_id(settings: Settings, school: str | None) -> str:
+    from ejournal import storage  # noqa: PLC0415
+
     try:
         return storage.validate_school_id(school or settings.school)
     except ValueError as error:
@@ -553,6 +581,8 @@ def _fail(message: str) -> NoReturn:
 
 
 def _storage_summary(settings: Settings, school_id: str) -> str:
+    from ejournal import storage  # noqa: PLC0415
+
     location = storage.parse_database_url(settings.database_url)
     if isinstance(location, storage.SqliteLocation):
         return (

@@ -15,12 +15,7 @@ import re
 from typing import Any
 
 import typer
-from pydantic import ValidationError
 from typer.core import TyperGroup
-
-from ejournal import storage
-from ejournal.errors import EjournalError
-from ejournal.settings import Settings
 
 EXIT_FAILED = 1
 """The command could not do what was asked; the sentence on stderr says why."""
@@ -30,6 +25,13 @@ EXIT_BAD_SETTINGS = 2
 
 def explain(error: Exception) -> tuple[str, int] | None:
     """The sentence and the exit code for an error no command handled; None for a bug."""
+    # Imported here: every ``ejournal`` call loads this module, few of them fail.
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from ejournal import storage  # noqa: PLC0415
+    from ejournal.errors import EjournalError  # noqa: PLC0415
+    from ejournal.settings import Settings  # noqa: PLC0415
+
     if isinstance(error, ValidationError) and error.title == Settings.__name__:
         problems = "; ".join(
             f"EJOURNAL_{'_'.join(map(str, e['loc'])).upper()}:"
@@ -78,6 +80,10 @@ class ReportingGroup(TyperGroup):
 
 
 def _where() -> str:
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from ejournal.settings import Settings  # noqa: PLC0415
+
     try:
         url = Settings().database_url
     except ValidationError:

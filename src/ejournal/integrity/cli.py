@@ -15,16 +15,17 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import orjson
 import typer
 
-from ejournal import storage
 from ejournal.exits import EXIT_BAD_SETTINGS, EXIT_FAILED
-from ejournal.integrity.notary import Notary
-from ejournal.integrity.verification import LogReport, verify_log
-from ejournal.settings import Settings
+
+if TYPE_CHECKING:
+    from ejournal.integrity.notary import Notary
+    from ejournal.integrity.verification import LogReport
+
+# What the commands need is imported inside them: every ``ejournal`` call lists these commands.
 
 EXIT_UNCOVERED = 3
 """``log verify``: everything checks out, but events are covered by no signed checkpoint."""
@@ -62,6 +63,10 @@ def verify(
     does not check out (the log was changed, an event is malformed, a checkpoint is bad); 3 all
     checks out but some events are covered by no signed checkpoint yet (run `ejournal log
     checkpoint`, or wait for the service to sign); 2 bad settings or options."""
+    import orjson  # noqa: PLC0415
+
+    from ejournal.integrity.verification import verify_log  # noqa: PLC0415
+
     with _notary(school) as notary:
         started = time.perf_counter()
         if as_json:
@@ -168,6 +173,10 @@ def _print(report: LogReport, seconds: float) -> None:
 
 @contextmanager
 def _notary(school: str | None) -> Iterator[Notary]:
+    from ejournal import storage  # noqa: PLC0415
+    from ejournal.integrity.notary import Notary  # noqa: PLC0415
+    from ejournal.settings import Settings  # noqa: PLC0415
+
     settings = Settings()
     try:
         school_id = storage.validate_school_id(school or settings.school)

@@ -35,6 +35,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -206,6 +207,9 @@ class Notary:
         self._named: list[KeyEvent] = []
         self._named_seen = 0
         self._named_lock = threading.Lock()
+        self._named_frozen: ContextVar[list[KeyEvent] | None] = ContextVar(
+            f"ejournal_named_keys_{id(self)}", default=None
+        )
         self._retry_after: datetime | None = None
         self._mirrored = False
         self.refusal: NotaryRefusedError | None = None
@@ -325,6 +329,9 @@ class Notary:
 
     def named_keys(self) -> list[KeyEvent]:
         """The keys the log names, in log order (read once, then only what is new)."""
+        frozen = self._named_frozen.get()
+        if frozen is not None:
+            return list(frozen)  # read before the signing transaction (see ``_sign``)
         with self._named_lock:
             while True:
                 page = self.school.recorder.select_notifications(
@@ -612,14 +619,30 @@ class Notary:
         if catch_up:
             self.catch_up()
         inserted: SignedCheckpoint | None = None
-        with self.database.transaction() as cursor:
-            state = read_state(cursor, lock=self.database.dialect == "postgres")
-            latest = _latest_row(cursor)
-            # Checked even when there is nothing new to sign: a run with the wrong key is told.
-            key = self._signing_key(self._key_at(cursor, state.size))
-            if latest is None or latest.checkpoint.size != state.size:
-                self._check_extends(cursor, latest, state.size, state.accumulator.root())
-                inserted = self._insert(cursor, state.size, state.accumulator.root(), key)
+        # On SQLite the transaction below holds the school's file's write lock, and a read
+        # through the library's pool inside it can wait on a save that waits on that lock (the
+        # pool queues its callers, a writer queues holding the queue): a 5 s stall that answered
+        # commands 503 (issue 17). So the log's named keys are read first, and inside the lock,
+        # where no one else can write, its own cursor checks that no key was named since.
+        frozen = self.database.dialect == "sqlite"
+        while True:
+            head = self.school.position() if frozen else 0
+            named = self.named_keys() if frozen else None
+            with self.database.transaction() as cursor:
+                if named is not None and self._keys_named_since(cursor, head, named):
+                    continue  # a key was named meanwhile: read them again
+                token = self._named_frozen.set(named)
+                try:
+                    state = read_state(cursor, lock=self.database.dialect == "postgres")
+                    latest = _latest_row(cursor)
+                    # Checked even when there is nothing new to sign: a wrong key is told.
+                    key = self._signing_key(self._key_at(cursor, state.size))
+                    if latest is None or latest.checkpoint.size != state.size:
+                        self._check_extends(cursor, latest, state.size, state.accumulator.root())
+                        inserted = self._insert(cursor, state.size, state.accumulator.root(), key)
+                finally:
+                    self._named_frozen.reset(token)
+            break
         # Committed: only now may its file appear (see the module's docstring).
         signed = inserted or self._stored(state.size)
         if signed is None:  # pragma: no cover - the row just seen cannot vanish
@@ -684,6 +707,20 @@ class Notary:
             },
         )
         return signed if cursor.rowcount == 1 else None
+
+    def _keys_named_since(self, cursor: Cursor, head: int, named: list[KeyEvent]) -> bool:
+        """Whether the log holds a key event after ``head`` that ``named`` does not hold."""
+        table = self.school.recorder.events_table_name  # type: ignore[attr-defined]
+        topics = {f"t{i}": topic for i, topic in enumerate(KEY_EVENT_TOPICS)}
+        wanted = ", ".join(f"%({name})s" for name in topics)
+        cursor.execute(
+            f'SELECT COUNT(*) AS n FROM "{table}" WHERE rowid > %(head)s'  # noqa: S608 (the library's table name)
+            f" AND topic IN ({wanted})",
+            {"head": head, **topics},
+        )
+        row = cursor.fetchone()
+        count = int(row["n"]) if row is not None else 0
+        return count != sum(1 for event in named if event.position > head)
 
     def _check_extends(
         self, cursor: Cursor, latest: SignedCheckpoint | None, size: int, root: bytes

@@ -46,6 +46,10 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 500
 REBUILD_BATCH_SIZE = 5000
 """A rebuild's page of the log: ten times fewer commits and page refreshes than following it."""
+FOLLOW_BATCH_SIZE = 100
+"""A batch while following the live log (``step``). On SQLite the read models share the school's
+file, and a batch's transaction holds its write lock: 500 events under 16 writers' load held it
+for seconds, and commands waiting to save timed out (503). A rebuild keeps BATCH_SIZE."""
 RETRY_SECONDS = 1.0
 """The first pause before a stalled read model tries its event again; it doubles each time."""
 MAX_RETRY_SECONDS = 300.0
@@ -382,7 +386,7 @@ class Projector:
 
     def step(self) -> int:
         """Apply the next batch of the log, if there is one; returns how many events it held."""
-        return self.catch_up(limit=self.batch_size)
+        return self.catch_up(limit=min(self.batch_size, FOLLOW_BATCH_SIZE))
 
     def _apply(
         self, models: Sequence[ReadModel], start: int, batch: Sequence[Recorded], end: int
