@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psycopg
@@ -25,7 +26,6 @@ from ejournal.storage import PostgresLocation, drop_school, parse_database_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
 DEFAULT_TEST_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/ejournal_test"
 
@@ -36,6 +36,36 @@ SHARED_PER_SESSION = frozenset({"built_archive"})
 SERIAL_MARKERS = ("faults",)
 """Tests that must not run beside each other (they start, kill and slow down real services):
 one worker runs them, one after another."""
+
+
+MEMORY_TEMPROOT = Path("/dev/shm")
+"""Where the tests' temporary directories (every SQLite school, every copy of a template) go
+when the machine has room there: a file system in memory, where a commit's fsync costs nothing
+(on this machine's disk it costs ~4 ms, and a login alone commits three times)."""
+
+MEMORY_TEMPROOT_ROOM = 4 * 1024**3
+"""The free space the in-memory file system must have to be used (a container's default
+/dev/shm of 64 MB has not): a passed test's directory is removed as it ends
+(``tmp_path_retention_policy``), so a run holds a few templates and two tests' schools."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Storage that is fast to commit to, for the tests only (nothing here reaches the
+    product's defaults): temporary directories in memory where there is room (unless the run
+    names its own: ``--basetemp`` or ``PYTEST_DEBUG_TEMPROOT``), and PostgreSQL commits that
+    do not wait for their WAL to reach the disk (``synchronous_commit=off`` for this process's
+    sessions and the services it starts: a commit is still atomic and visible at once; only an
+    operating-system crash could lose the last few, and no test crashes the server's machine)."""
+    if config.option.basetemp is None and "PYTEST_DEBUG_TEMPROOT" not in os.environ:
+        with contextlib.suppress(OSError):
+            room = os.statvfs(MEMORY_TEMPROOT)
+            if room.f_bavail * room.f_frsize >= MEMORY_TEMPROOT_ROOM and os.access(
+                MEMORY_TEMPROOT, os.W_OK
+            ):
+                os.environ["PYTEST_DEBUG_TEMPROOT"] = str(MEMORY_TEMPROOT)
+    options = os.environ.get("PGOPTIONS", "")
+    if "synchronous_commit" not in options:
+        os.environ["PGOPTIONS"] = f"{options} -c synchronous_commit=off".strip()
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:

@@ -26,7 +26,7 @@ import shutil
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import quote
 
 import psycopg
+import pytest
 from psycopg import sql
 from scenario import World
 
@@ -304,3 +305,73 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@dataclass
+class TemplateFixtures:
+    """A tier's template as pytest fixtures (assigned to names in the tier's conftest.py):
+    ``sqlite_<kind>_template`` and ``postgres_<kind>_template``, built once per session and
+    worker, and a ``database_url`` that, for a test of ``user`` on PostgreSQL, names a copy of
+    the template made for that test (dropped after it)."""
+
+    sqlite: Any
+    postgres: Any
+    database_url: Any
+
+
+def template_fixtures(kind: str, build: Build, user: str) -> TemplateFixtures:
+    """The fixtures of the template ``build`` makes, used by the tests of fixture ``user``."""
+
+    @pytest.fixture(scope="session", name=f"sqlite_{kind}_template")
+    def sqlite(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+        return sqlite_template(tmp_path_factory.mktemp(f"{kind}-template"), build)
+
+    @pytest.fixture(scope="session", name=f"postgres_{kind}_template")
+    def postgres(
+        postgres_url: str, tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[PostgresTemplate]:
+        template = postgres_template(
+            postgres_url, tmp_path_factory.mktemp(f"{kind}-template"), build
+        )
+        yield template
+        template.close()
+
+    @pytest.fixture(
+        name="database_url",
+        params=[
+            pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+        ],
+    )
+    def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+        """As tests/conftest.py's; for a test of ``user`` on PostgreSQL, the URL of the
+        database that holds its copy of the template (and is dropped after it)."""
+        if request.param == "sqlite":
+            yield request.getfixturevalue("sqlite_url")
+            return
+        if user not in request.fixturenames:
+            yield request.getfixturevalue("postgres_url")
+            return
+        template: PostgresTemplate = request.getfixturevalue(f"postgres_{kind}_template")
+        url = template.copy(request.getfixturevalue("school_id"))
+        yield url
+        template.drop(url)
+
+    return TemplateFixtures(sqlite=sqlite, postgres=postgres, database_url=database_url)
+
+
+def copy_for_test(
+    request: pytest.FixtureRequest, kind: str, database_url: str, school: str
+) -> Template:
+    """The template of ``kind`` as this test's school ``school``: on SQLite its file copied
+    into the test's directory now; on PostgreSQL already copied (``database_url`` names the
+    copy)."""
+    if database_url.startswith("sqlite"):
+        sqlite: SqliteTemplate = request.getfixturevalue(f"sqlite_{kind}_template")
+        sqlite.copy(database_url, school)
+        return sqlite.template
+    postgres: PostgresTemplate = request.getfixturevalue(f"postgres_{kind}_template")
+    return postgres.template

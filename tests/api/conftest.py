@@ -16,13 +16,7 @@ import pytest
 from api_session import PASSWORD, Api
 from fastapi.testclient import TestClient
 from scenario import World, build_world
-from templates import (
-    PostgresTemplate,
-    SqliteTemplate,
-    postgres_template,
-    service_template,
-    sqlite_template,
-)
+from templates import copy_for_test, service_template, template_fixtures
 
 from api.app import create_app
 from api.deployment import SchoolServices
@@ -90,54 +84,17 @@ def _family(world: World, login: str, name: str, role: Role, student: UUID) -> A
 API_SCHOOL = service_template(build_api_world)
 
 
-@pytest.fixture(scope="session")
-def sqlite_api_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
-    """The API school on SQLite, built once per session (per worker)."""
-    return sqlite_template(tmp_path_factory.mktemp("api-template"), API_SCHOOL)
-
-
-@pytest.fixture(scope="session")
-def postgres_api_template(
-    postgres_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[PostgresTemplate]:
-    """The API school in a PostgreSQL database of its own, built once per session (per worker);
-    dropped at the end, with every copy made of it."""
-    template = postgres_template(postgres_url, tmp_path_factory.mktemp("api-template"), API_SCHOOL)
-    yield template
-    template.close()
-
-
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """As tests/conftest.py's; for a test of ``api`` on PostgreSQL, the URL of the database
-    that holds its copy of the API school (and is dropped after it)."""
-    if request.param == "sqlite":
-        yield request.getfixturevalue("sqlite_url")
-        return
-    if "api" not in request.fixturenames:
-        yield request.getfixturevalue("postgres_url")
-        return
-    template: PostgresTemplate = request.getfixturevalue("postgres_api_template")
-    url = template.copy(request.getfixturevalue("school_id"))
-    yield url
-    template.drop(url)
+_TEMPLATE = template_fixtures("api", API_SCHOOL, user="api")
+sqlite_api_template = _TEMPLATE.sqlite
+postgres_api_template = _TEMPLATE.postgres
+database_url = _TEMPLATE.database_url
 
 
 @pytest.fixture
 def api(database_url: str, school_id: str, request: pytest.FixtureRequest) -> Iterator[Api]:
     """The app over this test's copy of the API school, and a client; people log in as a test
     first acts as them (Api.token), or when it says so (Api.sign_in)."""
-    if database_url.startswith("sqlite"):
-        sqlite: SqliteTemplate = request.getfixturevalue("sqlite_api_template")
-        sqlite.copy(database_url, school_id)
-        template = sqlite.template
-    else:
-        template = request.getfixturevalue("postgres_api_template").template
+    template = copy_for_test(request, "api", database_url, school_id)
     settings = Settings(database_url=database_url, school=school_id, password_hashing="cheapest")
     clock = MovableClock(template.now)
     # Opened without its projector thread first: that thread signs a checkpoint as soon as it

@@ -15,14 +15,7 @@ from pathlib import Path
 
 import pytest
 from report_term import Term, keep_the_term, reporting_school
-from templates import (
-    TEMPLATE_SCHOOL,
-    PostgresTemplate,
-    SqliteTemplate,
-    Template,
-    postgres_template,
-    sqlite_template,
-)
+from templates import TEMPLATE_SCHOOL, Template, copy_for_test, template_fixtures
 
 from ejournal.clock import MovableClock
 from ejournal.database import open_database
@@ -52,54 +45,17 @@ def build_term(directory: Path, database_url: str) -> Template:
     )
 
 
-@pytest.fixture(scope="session")
-def sqlite_term_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
-    """The kept term on SQLite, built once per session (per worker)."""
-    return sqlite_template(tmp_path_factory.mktemp("term-template"), build_term)
-
-
-@pytest.fixture(scope="session")
-def postgres_term_template(
-    postgres_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[PostgresTemplate]:
-    """The kept term in a PostgreSQL database of its own, built once per session (per worker);
-    dropped at the end, with every copy made of it."""
-    template = postgres_template(postgres_url, tmp_path_factory.mktemp("term-template"), build_term)
-    yield template
-    template.close()
-
-
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """As tests/conftest.py's; for a test of ``term`` on PostgreSQL, the URL of the database
-    that holds its copy of the reporting school (and is dropped after it)."""
-    if request.param == "sqlite":
-        yield request.getfixturevalue("sqlite_url")
-        return
-    if "term" not in request.fixturenames:
-        yield request.getfixturevalue("postgres_url")
-        return
-    template: PostgresTemplate = request.getfixturevalue("postgres_term_template")
-    url = template.copy(request.getfixturevalue("school_id"))
-    yield url
-    template.drop(url)
+_TEMPLATE = template_fixtures("term", build_term, user="term")
+sqlite_term_template = _TEMPLATE.sqlite
+postgres_term_template = _TEMPLATE.postgres
+database_url = _TEMPLATE.database_url
 
 
 @pytest.fixture
 def term(database_url: str, school_id: str, request: pytest.FixtureRequest) -> Iterator[Term]:
     """The scenario school with the reporting model fed in small batches, and the term of
     report_term.keep_the_term kept in it: a copy of its own for each test."""
-    if database_url.startswith("sqlite"):
-        sqlite: SqliteTemplate = request.getfixturevalue("sqlite_term_template")
-        sqlite.copy(database_url, school_id)
-        template = sqlite.template
-    else:
-        template = request.getfixturevalue("postgres_term_template").template
+    template = copy_for_test(request, "term", database_url, school_id)
     settings = Settings(database_url=database_url)
     clock = MovableClock(template.now)
     school = open_school(settings, school_id, clock=clock, migrate=False)
