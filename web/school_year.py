@@ -9,9 +9,9 @@ from ejournal.aggregates.identity import school_year_id
 from ejournal.aggregates.school_year import SchoolYear
 from ejournal.application import School
 from ejournal.errors import NotFoundError
-from web.services import core_label, today_within
+from web.services import YEAR_PATTERN, core_label, today_within
 
-YEAR_PATTERN = r"^\d{4}-\d{4}$"
+__all__ = ["YEAR_PATTERN", "page_today", "page_year"]
 
 
 def page_year(school: School, asked: str | None) -> SchoolYear:

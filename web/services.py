@@ -24,13 +24,22 @@ from api.routers.administration.years import year_to_start
 from api.schemas.journal_page import JournalPagePublic, journal_page
 from api.schemas.reports import report_days
 from api.schemas.requests import IsoDate
-from api.schemas.school_year import core_label, today_within, url_label
+from api.schemas.school_year import (
+    MONTH_PATTERN,
+    YEAR_PATTERN,
+    core_label,
+    month_start,
+    today_within,
+    url_label,
+)
 from api.signing_in import SESSION_TTL, open_session, replace_password, signed_in
 from api.tabular import CsvDialect, csv_stream, render_view
 from ejournal.projections.summary_sheets.queries import SheetView
 
 __all__ = [
+    "MONTH_PATTERN",
     "SESSION_TTL",
+    "YEAR_PATTERN",
     "CommandRunner",
     "CsvDialect",
     "Deployment",
@@ -45,6 +54,7 @@ __all__ = [
     "csv_stream",
     "deployment_of",
     "journal_page",
+    "month_start",
     "open_session",
     "read_position",
     "replace_password",

@@ -18,6 +18,15 @@ from ejournal.errors import NotFoundError
 
 YEAR_PATTERN = r"^\d{4}-\d{4}$"
 
+MONTH_PATTERN = r"^[1-9]\d{3}-(0[1-9]|1[0-2])$"
+"""A month as URLs write it, "2026-09": a year a calendar has (no year 0) and a month 01-12, so
+that every month the pattern lets through is a date (``month_start``), never a 500."""
+
+
+def month_start(month: str) -> date:
+    """The first day of a month matched by MONTH_PATTERN: "2026-09" -> 2026-09-01."""
+    return date.fromisoformat(f"{month}-01")
+
 
 def core_label(url_label: str) -> str:
     """The core's label of a school year given as in a URL: "2026-2027" -> "2026/2027"."""

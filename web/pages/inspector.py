@@ -32,7 +32,7 @@ from web.pages.office import local_moment, moment_field, wrong_input
 from web.rendering import MONTHS, Refusal, render
 from web.routing import WebRoute
 from web.school_year import YEAR_PATTERN, page_year
-from web.services import url_label
+from web.services import MONTH_PATTERN, url_label
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -108,7 +108,7 @@ def journal_at(
     page: InspectorPage,
     at: MomentText = None,
     since: MomentText = None,
-    month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Response:
     """The journal as it stood at ``at`` (by default now) and, given ``since``, what changed
     from ``since`` to ``at``, highlighted on the page; the page shows one month's lessons."""

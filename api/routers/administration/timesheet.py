@@ -7,7 +7,6 @@ school does not have, or a month outside it, is 404.
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 from urllib.parse import quote
@@ -16,7 +15,7 @@ from fastapi import APIRouter, Query, Response
 
 from api.conditional import Fresh, carried_headers
 from api.dependencies import CurrentAdministration, CurrentSession, ReadPosition
-from api.schemas.school_year import SchoolYearLabel
+from api.schemas.school_year import MONTH_PATTERN, SchoolYearLabel, month_start
 from api.tabular import CSV, XLSX, CsvDialect, CsvDialectParam, csv_table
 from ejournal.projections.working_time import (
     WorkingTimeSheetView,
@@ -36,7 +35,7 @@ class SheetFormat(StrEnum):
 
 Month = Annotated[
     str,
-    Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description='The month: "2026-09".'),
+    Query(pattern=MONTH_PATTERN, description='The month: "2026-09".'),
 ]
 
 
@@ -61,7 +60,7 @@ def read_working_time(
     fresh.check()
     headers = carried_headers(response)
     with session.school.database.transaction(write=False) as cursor:
-        view = working_time_sheet(cursor, year, date.fromisoformat(f"{month}-01"))
+        view = working_time_sheet(cursor, year, month_start(month))
     if fmt is SheetFormat.JSON:
         return Response(view.model_dump_json(), media_type="application/json", headers=headers)
     filename = f"working-time-{year.replace('/', '-')}-{month}.{fmt.value}"

@@ -8,11 +8,12 @@ from fastapi import Query
 
 from ejournal.roles import Role
 from web.auth import WebPage, acting_as
+from web.school_year import YEAR_PATTERN
 
 TeacherPage = Annotated[WebPage, acting_as(Role.TEACHER)]
 """A signed-in teacher (the core scopes each journal and lesson)."""
 
-YearParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{4}$")]
+YearParam = Annotated[str | None, Query(pattern=YEAR_PATTERN)]
 """``?year=2026-2027``; by default the current school year."""
 
 AfterParam = Annotated[int | None, Query(ge=0)]

@@ -9,7 +9,6 @@ page only picks the month's columns out of it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
@@ -32,11 +31,11 @@ from web.pages.teacher.common import AfterParam, TeacherPage
 from web.rendering import MONTHS, render
 from web.routing import WebRoute
 from web.school_year import page_today
-from web.services import read_position
+from web.services import MONTH_PATTERN, month_start, read_position
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-MonthParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")]
+MonthParam = Annotated[str | None, Query(pattern=MONTH_PATTERN)]
 
 
 @dataclass(frozen=True)
@@ -110,9 +109,7 @@ def parse_month(value: str | None, default: date) -> date:
     """``2026-09`` as the month's first day; ``default``'s month when none is asked for."""
     if value is None:
         return _month_start(default)
-    found = re.fullmatch(r"(\d{4})-(\d{2})", value)
-    assert found is not None  # the query's pattern has said so
-    return date(int(found.group(1)), int(found.group(2)), 1)
+    return month_start(value)  # the query's pattern has checked it is a month
 
 
 @router.get("/teacher/journals/{journal_id}/grid")
