@@ -41,7 +41,7 @@ from web.pages.office import given, invalid_form, local_day, no_such_person
 from web.rendering import Refusal, render
 from web.routing import WebRoute
 from web.school_year import YEAR_PATTERN, page_year
-from web.services import journal_page, read_position, report_days, url_label
+from web.services import IsoDate, journal_page, read_position, report_days, url_label
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -164,7 +164,7 @@ def journal_grants(
     request: Request,
     journal_id: UUID,
     page: DeputyPage,
-    on: Annotated[date | None, Query()] = None,
+    on: Annotated[IsoDate | None, Query()] = None,
     done: Annotated[str | None, Query(max_length=20)] = None,
     after: After = None,
 ) -> Response:
