@@ -29,6 +29,14 @@ _ONE_DAY = timedelta(days=1)
 FIRST_LABEL_YEAR = 2000
 LAST_LABEL_YEAR = 2100
 _LABEL = re.compile(r"([0-9]{4})/([0-9]{4})")
+LABEL_PATTERN = (
+    r"^\s*(?:"
+    + "|".join(f"{y}[/-]{y + 1}" for y in range(FIRST_LABEL_YEAR, LAST_LABEL_YEAR + 1))
+    + r")\s*$"
+)
+r"""Every label ``check_label`` takes, as a JSON Schema pattern (in a body, "2026-2027" as in URLs
+and surrounding whitespace are taken too): two consecutive years is more than ``[0-9]{4}/[0-9]{4}``
+says, and the OpenAPI document must not offer "1999/2005" as valid."""
 
 
 def check_label(label: str) -> str:
