@@ -18,6 +18,7 @@ from api.app import create_app
 from api.schemas.school_year import YearLabel
 from ejournal.aggregates.school_year import LABEL_PATTERN
 from ejournal.marks import MARK_PATTERN, MarkValue
+from ejournal.policy.profile import shipped_profile_ids
 from ejournal.settings import Settings
 from ejournal.text import LINES_TEXT_PATTERN, ONE_LINE_TEXT_PATTERN, Label, Topic
 
@@ -117,3 +118,22 @@ def test_the_command_bodies_name_the_constraint(
     assert any(choice.get("pattern") == pattern for choice in choices), schema
     # The empty mark of the contract run is invalid under the schema, as the route says.
     assert not re.search(pattern, "")
+
+
+def test_a_profile_id_and_a_time_zone_are_named_by_enum(document: dict[str, Any]) -> None:
+    year = _body(document, "SchoolYearRequest")["properties"]
+    zones = [c for c in year["timezone"]["anyOf"] if "enum" in c]
+    assert len(zones) == 1
+    assert "Europe/Moscow" in zones[0]["enum"]
+    assert "Mars/Olympus" not in zones[0]["enum"]
+    for body in ("SchoolYearRequest", "ProfileRequest"):
+        choice = _body(document, body)["properties"]["profile"]
+        ids = [c["enum"] for c in _choices(choice) if "enum" in c]
+        assert ids == [sorted(shipped_profile_ids())], choice
+
+
+def _choices(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The alternatives of a schema, ``anyOf`` nested (an optional union) flattened."""
+    if "anyOf" not in schema:
+        return [schema]
+    return [leaf for choice in schema["anyOf"] for leaf in _choices(choice)]
