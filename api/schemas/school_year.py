@@ -9,9 +9,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Path, Query
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
-from ejournal.aggregates.school_year import SchoolYear
+from ejournal.aggregates.school_year import LABEL_PATTERN, SchoolYear, check_label
 from ejournal.application import School
 from ejournal.commands.timing import local_today
 from ejournal.errors import NotFoundError
@@ -77,7 +77,9 @@ def _slashed(value: object) -> object:
 YearLabel = Annotated[
     str,
     BeforeValidator(_slashed),
-    Field(pattern=r"^\d{4}/\d{4}$", examples=["2026/2027"]),
+    Field(pattern=r"^[0-9]{4}/[0-9]{4}$"),
+    AfterValidator(check_label),
+    WithJsonSchema({"type": "string", "pattern": LABEL_PATTERN, "examples": ["2026/2027"]}),
 ]
 """A school year in a body: "2026/2027" (or "2026-2027", as in URLs)."""
 

@@ -65,11 +65,26 @@ class AccessDeniedError(EjournalError):
 
 
 class InvariantError(EjournalError):
-    """A command contradicts what the journal already holds (an aggregate invariant)."""
+    """A command contradicts what the journal already holds (an aggregate invariant).
+
+    ``invariant`` names which one, as a stable id ("year.already_set_up"): the catalogue
+    (``ejournal.messages.INVARIANTS``) says it in Russian, so a person reads what is wrong, not
+    only that something is. Every raise of an invariant family (``invariant-violated`` and the
+    ``*-invariant`` slugs) names one; a test walks the source for it."""
 
     slug = "invariant-violated"
     title = "The command contradicts the record"
     status = 409
+
+    def __init__(self, detail: str, *, invariant: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail, **extensions)
+        self.invariant = invariant
+
+    def fields(self) -> dict[str, Any]:
+        said = super().fields()
+        if self.invariant is not None:
+            said["invariant"] = self.invariant
+        return said
 
 
 class RuleViolationError(EjournalError):

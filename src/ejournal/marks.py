@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 PASS_MARK = "зач"  # noqa: S105 (a mark, not a password)
 FAIL_MARK = "незач"
@@ -43,7 +43,16 @@ def non_mark_entry(value: str) -> str | None:
     return _NON_MARK_SPELLINGS.get(value.strip().lower())
 
 
-MarkValue = Annotated[str, AfterValidator(parse_mark_value)]
+MARK_PATTERN = r"^\s*(?:[1-5][+\-\u2212]?|зач|незач)\s*$"
+"""What ``parse_mark_value`` takes, as a JSON Schema pattern for the OpenAPI document, so a
+client (and the contract test) reads from the schema exactly which strings are marks: ``""`` is
+not one. Surrounding whitespace is stripped, as the parser does."""
+
+MarkValue = Annotated[
+    str,
+    AfterValidator(parse_mark_value),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": MARK_PATTERN}),
+]
 """A current or period mark: "1".."5", "4+" / "4-", "зач", "незач"."""
 
 

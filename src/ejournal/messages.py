@@ -322,6 +322,197 @@ PROBLEMS: dict[str, ProblemText] = {
 }
 """Russian title and detail per problem slug."""
 
+INVARIANTS: dict[str, str] = {
+    # Said by several aggregates.
+    "change.reason_missing": "Для этого изменения нужно указать причину",
+    "correction.changes_nothing": "Исправление ничего не меняет: новое значение совпадает"
+    " с записанным",
+    # Accounts (Account; commands/accounts.py).
+    "account.login_taken": "Этот логин уже занят",
+    "account.login_has_spaces": "Логин — одно слово без пробелов",
+    "account.full_name_missing": "У учётной записи должно быть полное имя человека",
+    "account.class_teacher_needs_class": "Роль классного руководителя называет класс",
+    "account.psychologist_needs_class": "Роль педагога-психолога называет класс, с которым он"
+    " работает",
+    "account.class_and_year_together": "Класс и учебный год роли указываются вместе",
+    "account.role_needs_student": "Роль родителя или обучающегося называет обучающегося",
+    "account.role_has_no_class_scope": "У этой роли не бывает области действия «класс»",
+    "account.student_account_one_student": "Учётная запись обучающегося принадлежит одному"
+    " обучающемуся",
+    "account.role_already_held": "У учётной записи уже есть эта роль в этой области",
+    "account.already_blocked": "Учётная запись уже заблокирована",
+    "account.not_blocked": "Учётная запись не заблокирована",
+    "account.credential_kind_unknown": "Неизвестный вид учётных данных",
+    "account.only_password_temporary": "Временным может быть только пароль",
+    "account.sign_in_of_other_account": "Вход записывается только той учётной записи, с которой"
+    " вошли",
+    "account.annulled": "Учётная запись аннулирована: в ней больше ничего не меняется",
+    # The class journal (ClassJournal; commands/lessons.py, substitutions.py, results.py).
+    "journal.teacher_already_assigned": "Этот учитель уже ведёт этот журнал",
+    "ktp.numbering": "Пункты КТП нумеруются по порядку: 1, 2, 3, …",
+    "ktp.hours": "На каждый пункт КТП отводится не меньше одного часа",
+    "ktp.reason_missing": "Замена КТП указывается с причиной",
+    "ktp.item_unknown": "В КТП нет пункта с таким номером",
+    "lesson.already_recorded": "Этот урок уже записан",
+    "lesson.slot_taken": "На этот день и этот номер урока урок уже записан",
+    "lesson.nothing_given": "Укажите тему или домашнее задание: записывать нечего",
+    "lesson.details_already_recorded": "Это у урока уже записано; изменить запись можно только"
+    " исправлением с указанием причины",
+    "lesson.nothing_new": "В запросе нет ничего нового: всё это уже записано",
+    "lesson.taught_by_outsider": "Урок ведёт учитель этого журнала или назначенный заменяющий"
+    " учитель",
+    "homework.due_without_homework": "Срок выполнения задаётся только вместе с домашним заданием",
+    "homework.due_not_later": "Срок домашнего задания — день позже урока, на котором оно задано",
+    "attendance.already_recorded": "Посещаемость этого обучающегося на уроке уже записана;"
+    " изменить её можно только исправлением",
+    "absence.not_absent": "Обучающийся не отмечен на этом уроке отсутствующим или опоздавшим",
+    "absence.reason_already_recorded": "Эта причина отсутствия уже записана",
+    "absence.change_reason_missing": "Изменение записанной причины отсутствия указывается"
+    " с причиной изменения",
+    "mark.already_recorded": "Эта отметка уже записана",
+    "mark.weight_not_positive": "Вес отметки должен быть больше нуля",
+    "mark.voided": "Отметка аннулирована; аннулированная отметка больше не меняется",
+    "period_mark.already_recorded": "Отметка за период уже выставлена; изменить её можно только"
+    " исправлением с указанием причины",
+    "period_mark.not_voided": "Отметку за период исправляют, а не аннулируют",
+    "authorisation.none_open": "Не найдено действующее разрешение на это исправление"
+    " по замечанию заместителя директора",
+    "authorisation.already_recorded": "Это разрешение уже записано",
+    "authorisation.mark_missing": "Разрешение должно называть отметку, к которой относится",
+    "authorisation.remark_missing": "В замечании заместителя директора должно быть сказано,"
+    " что записано неверно",
+    "substitution.already_recorded": "Эта замена уже записана",
+    "substitution.after_lesson": "Урок уже записан: замену назначают до того, как урок записан",
+    "substitution.already_has_substitute": "У этого урока уже есть заменяющий учитель",
+    "substitution.lesson_recorded_by_substitute": "Заменяющий учитель уже записал этот урок",
+    "substitution.not_this_lesson": "Эта замена не распространяется на этот урок",
+    "substitution.teacher_not_of_journal": "Заменяемый учитель не ведёт этот журнал",
+    "late_entry.already_recorded": "Это разрешение на запись задним числом уже выдано",
+    "late_entry.dates_reversed": "Срок разрешения заканчивается раньше, чем начинается",
+    "late_entry.not_a_teacher": "Разрешение на запись задним числом выдаётся учителю этого журнала",
+    "exam.results_date_missing": "Экзаменационная отметка называет день объявления результатов",
+    "exam.results_date_outside": "День объявления результатов экзамена — не раньше начала"
+    " учебного года и не в будущем",
+    # The schedule of control works (ControlWorks; Gymnasium 2 §6.3).
+    "control_work.kind_not_scheduled": "В график вносятся контрольные, лабораторные и другие"
+    " фронтальные работы, а не работы этого вида (Gymnasium 2, §6.3)",
+    "control_work.already_scheduled": "Эта работа уже есть в графике",
+    "control_work.topic_missing": "У запланированной работы должна быть тема",
+    "control_work.in_past": "Работу планируют заранее, а не на прошедший день",
+    "control_work.cancelled_not_agreed": "Отменённую работу нельзя согласовать",
+    "control_work.already_agreed": "Эта работа уже согласована",
+    "control_work.already_cancelled": "Эта работа уже отменена",
+    "control_work.cancel_reason_missing": "Снятие работы с графика указывается с причиной",
+    # The school and its staff (SchoolRecord, StaffRegister; Lyceum 68 §3.8).
+    "school.name_missing": "У школы должно быть название",
+    "staff.already_listed": "Этот сотрудник уже есть в списке",
+    "staff.order_missing": "Кадровое изменение оформляется приказом (Lyceum 68, §3.8.1–3.8.2):"
+    " укажите его номер",
+    "staff.same_position": "Сотрудник уже занимает эту должность",
+    "staff.transfer_before_posting": "Перевод не может быть раньше начала текущего назначения"
+    " сотрудника",
+    "staff.transfer_reason_missing": "Перевод указывается с причиной",
+    "staff.dismissal_before_posting": "Увольнение не может быть раньше начала текущего"
+    " назначения сотрудника",
+    "staff.dismissal_reason_missing": "Увольнение указывается с причиной",
+    "staff.attestation_not_employed": "Аттестация записывается сотруднику, который работает"
+    " в школе в день аттестации",
+    "staff.attestation_validity": "Аттестация действует до дня, который позже дня аттестации",
+    "staff.course_dates_reversed": "Курсы заканчиваются не раньше своего первого дня",
+    "staff.course_hours": "Число часов курсов должно быть больше нуля",
+    "staff.course_not_employed": "Курсы записываются сотруднику, который работает в школе"
+    " в их последний день",
+    "staff.dismissed": "Сотрудник уволен",
+    # Archives and the integrity register (Gymnasium 2 §10).
+    "archive.already_registered": "Этот архив уже зарегистрирован",
+    "archive.documents_already_recorded": "Документы этого архива уже записаны",
+    "archive.two_stores": "Архив хранится не меньше чем в двух разных хранилищах"
+    " (Gymnasium 2, §10.3)",
+    "archive.files_and_checkpoint": "Архив содержит файлы и контрольную точку журнала событий",
+    "archive.healthy_with_problems": "У исправного архива нет неполадок, которые нужно записать",
+    "archive.damaged_without_problems": "У повреждённого архива должны быть названы неполадки",
+    "archive.repair_empty": "Восстановление возвращает или откладывает хотя бы один файл",
+    "archive.no_documents": "В архиве должен быть хотя бы один документ",
+    "archive.document_twice": "Документ архива указывается в списке один раз",
+    "integrity.key_invalid": "Это не открытый ключ проверки подписи",
+    "integrity.key_origin_differs": "Новый ключ журнала событий носит прежнее имя журнала (origin)",
+    "integrity.key_named_before": "Этот ключ уже был назван в реестре",
+    "integrity.rotation_reason_missing": "Смена ключа подписи указывается с причиной",
+    # The school year (SchoolYear; commands/year.py, students.py).
+    "year.already_set_up": "Учебный год с таким названием уже заведён",
+    "year.profile_missing": "Укажите профиль регламента года: школа создана без него",
+    "year.label_invalid": "Название учебного года — два идущих подряд года с 2000/2001"
+    " по 2100/2101, например 2026/2027",
+    "year.ends_before_start": "Учебный год должен заканчиваться позже, чем начинается",
+    "year.dates_not_in_label": "Даты не совпадают с названием учебного года: год начинается"
+    " в первом году названия и заканчивается во втором",
+    "year.no_periods": "В учебном году должен быть хотя бы один отчётный период",
+    "year.period_ids_repeated": "Обозначения отчётных периодов не должны повторяться",
+    "year.periods_and_schemes": "Периоды для всех классов и схемы периодов для части классов"
+    " не задаются вместе: укажите классы каждой схемы",
+    "year.period_ends_before_start": "Отчётный период заканчивается раньше, чем начинается",
+    "year.period_outside_year": "Отчётный период выходит за пределы учебного года",
+    "year.periods_overlap": "Отчётный период пересекается с предыдущим",
+    "year.scheme_grades_range": "Схема периодов называет параллели с 1-й по 11-ю",
+    "year.grade_in_two_schemes": "Параллель входит в две схемы периодов, а у параллели одна схема",
+    "year.replacement_reason_missing": "Замена указывается с причиной",
+    "year.closed": "Учебный год закрыт",
+    "year.profile_reason_missing": "Переход на другой профиль регламента указывается с причиной",
+    "year.period_marks_due": "Срок отметок за период не может приходиться на этот день",
+    "year.class_exists": "Такой класс в этом учебном году уже есть",
+    "year.grade_range": "Параллели — с 1-й по 11-ю",
+    "year.class_teacher_already": "Этот учитель уже классный руководитель этого класса",
+    "year.journal_already_open": "Этот журнал уже открыт",
+    "year.student_already_in_class": "Обучающийся уже числится в классе",
+    "year.leave_before_join": "Обучающийся не может выбыть из класса раньше, чем зачислен в него",
+    "year.student_already_in_subgroup": "Обучающийся уже в этой подгруппе",
+    "year.next_not_after": "Следующий учебный год должен начинаться после этого",
+    "closure.dates_reversed": "Перерыв в занятиях заканчивается раньше, чем начинается",
+    "closure.already_declared": "Этот перерыв в занятиях уже объявлен",
+    "closure.classes": "Перерыв в занятиях называет хотя бы один класс, или ни одного — для"
+    " всей школы",
+    "closure.reason_missing": "Перерыв в занятиях объявляется с причиной",
+    "closure.lift_reason_missing": "Отмена перерыва в занятиях указывается с причиной",
+    "bells.slot_repeated": "Каждый урок в расписании звонков указывается один раз",
+    "bells.slot_ends_before_start": "Урок в расписании звонков заканчивается позже, чем начинается",
+    "timetable.not_a_school_day": "Этот день недели в школе не учебный",
+    "timetable.other_class_journal": "Строка расписания называет журнал другого класса",
+    "subgroup.move_backdated": "Перевод в другую подгруппу вступает в силу сегодня или позже,"
+    " но не задним числом",
+    # Students (Student: personal data, guardians, consent, movement, activities, notices).
+    "student.born_after_admission": "Дата рождения должна быть раньше даты зачисления",
+    "student.admission_order_missing": "Зачисление оформляется приказом: укажите его номер",
+    "student.correction_changes_nothing": "Исправленные данные совпадают с записанными",
+    "student.guardian_already_recorded": "Этот законный представитель уже записан",
+    "student.consent_by_unknown": "Согласие даёт записанный законный представитель (или сам"
+    " обучающийся)",
+    "student.consent_already_recorded": "Это согласие уже записано",
+    "student.consent_withdrawn_before_given": "Согласие нельзя отозвать раньше, чем оно дано",
+    "student.printout_days_reversed": "Промежуток дней распечатки заканчивается раньше, чем"
+    " начинается",
+    "student.in_no_class": "Обучающийся не числится ни в одном классе",
+    "student.already_in_class": "Обучающийся уже числится в этом классе",
+    "student.promotion_from_no_class": "Обучающийся не числится ни в одном классе, из которого"
+    " его можно перевести",
+    "student.promotion_same_year": "Перевод в следующий класс переводит обучающегося в другой"
+    " учебный год",
+    "student.left_school": "Обучающийся выбыл из школы",
+    "activity.already_recorded": "Это занятие уже записано",
+    "activity.dates_reversed": "Занятие заканчивается не раньше своего первого дня",
+    "activity.already_ended": "Это занятие уже закончилось",
+    "notice.already_recorded": "Это уведомление уже записано",
+    "notice.dates_reversed": "Последний день уведомления — не раньше первого",
+    "notice.lessons_reversed": "Последний урок уведомления — не раньше первого",
+    "notice.reason_missing": "В уведомлении должно быть сказано, почему ребёнок будет"
+    " отсутствовать",
+}
+"""A Russian sentence per invariant an aggregate or a command names (``InvariantError``'s
+``invariant``): the Russian detail of an invariant problem says it, so a person reads what is
+wrong. A test walks the source and fails when a raise names none, or one missing here."""
+
+INVARIANT_DETAIL = "{invariant_text}; ничего не записано."
+"""The Russian detail of an invariant problem whose invariant the catalogue names."""
+
 HTTP_SLUGS = ("not-found", "method-not-allowed", "bad-request", "unsupported-media-type")
 """The problem types an HTTP error of the framework itself can answer with (no route raised
 it): a path nothing serves, a method a path does not take, a body it cannot parse."""
@@ -511,6 +702,9 @@ def problem_text(slug: str, fields: Mapping[str, Any]) -> tuple[str, str] | None
         known["rule_text"] = rule_sentence(str(known["rule"]), known)
     if isinstance(known.get("weekday"), int) and 1 <= known["weekday"] <= 7:
         known["weekday_name"] = WEEKDAYS[known["weekday"] - 1]
+    invariant = INVARIANTS.get(str(known.get("invariant")))
+    if invariant is not None:
+        return text.title, INVARIANT_DETAIL.format(invariant_text=invariant)
     detail = _fill(text.detail, known)
     if detail is None:
         detail = _fill(text.general, known) if text.general is not None else None

@@ -68,9 +68,19 @@ _REFUSED_ON_ONE_LINE = re.compile(f"[{_REFUSED_EVERYWHERE}\t\n\r\u2028\u2029]")
 _REFUSED_ON_LINES = re.compile(f"[{_REFUSED_EVERYWHERE}]")
 # The same rule for the OpenAPI document (ECMA-262; surrogates cannot be sent in JSON text anyway).
 _SCHEMA_EVERYWHERE = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF"
-ONE_LINE_PATTERN = rf"^[^{_SCHEMA_EVERYWHERE}\u0009\u000A\u000D\u2028\u2029]*$"
-"""Text of one line as a JSON Schema pattern (for the OpenAPI document)."""
-_SCHEMA_LINES = rf"^[^{_SCHEMA_EVERYWHERE}]*$"
+_SCHEMA_ONE_LINE = rf"[^{_SCHEMA_EVERYWHERE}\u0009\u000A\u000D\u2028\u2029]"
+_SCHEMA_ANY_LINE = rf"[^{_SCHEMA_EVERYWHERE}]"
+_SCHEMA_NOT_BLANK = rf"[^\s{_SCHEMA_EVERYWHERE}]"
+ONE_LINE_PATTERN = rf"^{_SCHEMA_ONE_LINE}*$"
+"""Text of one line as a JSON Schema pattern (for the OpenAPI document): the characters only,
+as the URL check (``api.request_limits``) refuses them in a path or a query."""
+# Journal text must also hold a character that is not whitespace: text of only whitespace is
+# stripped to nothing and refused, so the schema must not offer it as valid (a client, and the
+# contract test, would send it and read a 422 the document did not announce).
+ONE_LINE_TEXT_PATTERN = rf"^{_SCHEMA_ONE_LINE}*{_SCHEMA_NOT_BLANK}{_SCHEMA_ONE_LINE}*$"
+"""Journal text of one line (``JournalText``) as a JSON Schema pattern."""
+LINES_TEXT_PATTERN = rf"^{_SCHEMA_ANY_LINE}*{_SCHEMA_NOT_BLANK}{_SCHEMA_ANY_LINE}*$"
+"""Journal text of several lines (``JournalText(lines=True)``) as a JSON Schema pattern."""
 
 
 def refused_character(value: str, *, lines: bool = False, offset: int = 0) -> str | None:
@@ -124,7 +134,7 @@ class JournalText:
         json_schema.update(
             minLength=1,
             maxLength=self.max_length,
-            pattern=_SCHEMA_LINES if self.lines else ONE_LINE_PATTERN,
+            pattern=LINES_TEXT_PATTERN if self.lines else ONE_LINE_TEXT_PATTERN,
         )
         return json_schema
 

@@ -26,7 +26,7 @@ import web
 from api import problems
 from api.request_limits import MAX_BODY_BYTES
 from ejournal import messages
-from ejournal.errors import EjournalError
+from ejournal.errors import EjournalError, InvariantError
 from ejournal.marks import WorkKind
 from ejournal.policy.deadlines import EntryKind
 
@@ -95,6 +95,57 @@ def test_every_error_class_anywhere_has_russian_text() -> None:
     assert not missing, f"no Russian text for: {missing}"
     # Every one of them is also a problem type the API documents at /problems/<slug>.
     assert {c.slug for c in classes} <= set(problems.problem_types())
+
+
+def _invariant_families() -> dict[str, type[EjournalError]]:
+    """The invariant error classes that stand for many invariants (``invariant-violated`` and
+    the ``*-invariant`` slugs), by name: each raise of one must say which invariant it is."""
+    return {
+        c.__name__: c
+        for c in _every_error_class()
+        if issubclass(c, InvariantError)
+        and (c.slug == InvariantError.slug or c.slug.endswith("-invariant"))
+    }
+
+
+def _invariants_in_source() -> tuple[set[str], list[str]]:
+    """Every literal invariant id the code names (``invariant="..."``), and every raise of an
+    invariant family that names none (as "path:line")."""
+    families = _invariant_families()
+    named: set[str] = set()
+    unnamed: list[str] = []
+    for package in (ejournal, api, archive, web):
+        root = Path(package.__file__).parent
+        for path in root.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.keyword)
+                    and node.arg == "invariant"
+                    and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str)
+                ):
+                    named.add(node.value.value)
+                if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                    continue
+                func = node.exc.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+                if name in families and not any(k.arg == "invariant" for k in node.exc.keywords):
+                    unnamed.append(f"{path.relative_to(root.parent)}:{node.lineno}")
+    return named, unnamed
+
+
+def test_every_invariant_a_refusal_names_has_a_russian_sentence() -> None:
+    named, unnamed = _invariants_in_source()
+    assert "year.already_set_up" in named  # the walk finds what it looks for
+    assert not unnamed, f"an invariant refusal that does not say which invariant: {unnamed}"
+    missing = sorted(named - set(messages.INVARIANTS))
+    assert not missing, f"no Russian sentence in ejournal.messages.INVARIANTS for {missing}"
+    for invariant, sentence in messages.INVARIANTS.items():
+        assert _russian(sentence), invariant
+    for family in _invariant_families().values():
+        said = messages.problem_text(family.slug, {"invariant": "year.already_set_up"})
+        assert said is not None
+        assert said[1].startswith(messages.INVARIANTS["year.already_set_up"]), family
 
 
 def _rule_ids_in_source() -> set[str]:
@@ -313,3 +364,19 @@ def test_a_client_that_prefers_english_reads_english(api: Api) -> None:
         path, headers=api.headers("admin", **{"Accept-Language": "en;q=0.3, ru;q=0.7"})
     )
     assert preferred.json()["title"] == "Не найдено"
+
+
+def test_an_invariant_refusal_in_russian_says_what_is_wrong(api: Api) -> None:
+    year = {
+        "label": "2026/2027",
+        "starts_on": "2026-09-01",
+        "ends_on": "2027-05-31",
+        "periods": [
+            {"id": "H1", "name": "1 полугодие", "start": "2026-09-01", "end": "2027-05-31"}
+        ],
+    }
+    position = api.world.school.position()
+    en, ru = both(lambda h: api.post(f"{V1}/years", "admin", year, **h), 409, "invariant-violated")
+    assert "already set up" in en["detail"]
+    assert ru["detail"] == "Учебный год с таким названием уже заведён; ничего не записано."
+    assert api.world.school.position() == position

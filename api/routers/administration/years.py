@@ -59,9 +59,14 @@ def _shipped(profile_id: str) -> str:
     return profile_id
 
 
-ProfileChoice = (
-    Annotated[Label, AfterValidator(_shipped)] | Annotated[RegulationProfile, TextWithin(4000)]
-)
+ShippedProfileId = Annotated[
+    Label,
+    AfterValidator(_shipped),
+    # The schema names the ids the route takes, not any label: a client (and the contract test)
+    # that sends another reads a 422 the document announced.
+    WithJsonSchema({"type": "string", "enum": sorted(shipped_profile_ids())}),
+]
+ProfileChoice = ShippedProfileId | Annotated[RegulationProfile, TextWithin(4000)]
 """A shipped profile's id ("school77") or the school's own profile, whole."""
 
 
@@ -77,7 +82,12 @@ def _zone(name: str) -> str:
     return name
 
 
-TimeZone = Annotated[Label, AfterValidator(_zone)]
+TimeZone = Annotated[
+    Label,
+    AfterValidator(_zone),
+    WithJsonSchema({"type": "string", "enum": sorted(_zones()), "examples": ["Europe/Moscow"]}),
+]
+"""An IANA time zone the server knows; the schema lists them, as the route takes no other."""
 
 _CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 

@@ -181,9 +181,13 @@ class Account(Aggregate):
     def register(cls, *, login: str, full_name: str, email: str | None, actor: Actor) -> Account:
         login = login.strip().lower()
         if not login or any(ch.isspace() for ch in login):
-            raise AccountError("a login is one word without spaces")
+            raise AccountError(
+                "a login is one word without spaces", invariant="account.login_has_spaces"
+            )
         if not full_name.strip():
-            raise AccountError("an account needs the person's full name")
+            raise AccountError(
+                "an account needs the person's full name", invariant="account.full_name_missing"
+            )
         return cls(login=login, full_name=full_name.strip(), email=email, actor=actor)
 
     @event(Registered)
@@ -248,20 +252,41 @@ class Account(Aggregate):
     def grant(self, grant: Grant, actor: Actor) -> None:
         self._check_not_annulled()
         if grant.role is Role.CLASS_TEACHER and grant.class_code is None:
-            raise AccountError("a class teacher's role names the class")
+            raise AccountError(
+                "a class teacher's role names the class",
+                invariant="account.class_teacher_needs_class",
+            )
         if grant.role is Role.PSYCHOLOGIST and grant.class_code is None:
-            raise AccountError("a psychologist's role names the class they work with")
+            raise AccountError(
+                "a psychologist's role names the class they work with",
+                invariant="account.psychologist_needs_class",
+            )
         if (grant.class_code is None) != (grant.year is None):
-            raise AccountError("a role's class and its school year are named together")
+            raise AccountError(
+                "a role's class and its school year are named together",
+                invariant="account.class_and_year_together",
+            )
         if grant.role in (Role.PARENT, Role.STUDENT) and grant.student_id is None:
-            raise AccountError(f"a {grant.role.value}'s role names the student")
+            raise AccountError(
+                f"a {grant.role.value}'s role names the student",
+                invariant="account.role_needs_student",
+            )
         if grant.role in READ_ONLY_ROLES and grant.class_code is not None:
-            raise AccountError(f"a {grant.role.value}'s role has no class scope")
+            raise AccountError(
+                f"a {grant.role.value}'s role has no class scope",
+                invariant="account.role_has_no_class_scope",
+            )
         if grant.role is Role.STUDENT and any(g.role is Role.STUDENT for g in self.grants.values()):
-            raise AccountError("a student account belongs to one student")
+            raise AccountError(
+                "a student account belongs to one student",
+                invariant="account.student_account_one_student",
+            )
         for held in self.grants.values():
             if held.model_dump(exclude={"id"}) == grant.model_dump(exclude={"id"}):
-                raise AccountError("the account already holds this role in this scope")
+                raise AccountError(
+                    "the account already holds this role in this scope",
+                    invariant="account.role_already_held",
+                )
         self._role_granted(grant=grant, actor=actor)
 
     @event(RoleGranted)
@@ -282,7 +307,9 @@ class Account(Aggregate):
     def block(self, reason: str, actor: Actor) -> None:
         self._check_not_annulled()
         if self.blocked:
-            raise AccountError("the account is already blocked")
+            raise AccountError(
+                "the account is already blocked", invariant="account.already_blocked"
+            )
         _require_reason(reason)
         self._blocked(reason=reason, actor=actor)
 
@@ -293,7 +320,7 @@ class Account(Aggregate):
     def unblock(self, reason: str, actor: Actor) -> None:
         self._check_not_annulled()
         if not self.blocked:
-            raise AccountError("the account is not blocked")
+            raise AccountError("the account is not blocked", invariant="account.not_blocked")
         _require_reason(reason)
         self._unblocked(reason=reason, actor=actor)
 
@@ -318,9 +345,13 @@ class Account(Aggregate):
     ) -> None:
         self._check_not_annulled()
         if kind not in ("password", "api_token"):
-            raise AccountError(f"unknown credential kind {kind!r}")
+            raise AccountError(
+                f"unknown credential kind {kind!r}", invariant="account.credential_kind_unknown"
+            )
         if temporary and kind != "password":
-            raise AccountError("only a password can be temporary")
+            raise AccountError(
+                "only a password can be temporary", invariant="account.only_password_temporary"
+            )
         self._credential_set(
             credential_id=credential_id, kind=kind, actor=actor, temporary=temporary
         )
@@ -347,7 +378,10 @@ class Account(Aggregate):
     def sign_in(self, actor: Actor) -> None:
         """Record a login of this account's person in a role they hold."""
         if actor.account_id != self.id:
-            raise AccountError("a sign-in is recorded for the account that signed in")
+            raise AccountError(
+                "a sign-in is recorded for the account that signed in",
+                invariant="account.sign_in_of_other_account",
+            )
         self.act_as(actor.role)
         self._signed_in(actor=actor)
 
@@ -357,9 +391,12 @@ class Account(Aggregate):
 
     def _check_not_annulled(self) -> None:
         if self.annulled:
-            raise AccountError("the account is annulled; nothing more can change on it")
+            raise AccountError(
+                "the account is annulled; nothing more can change on it",
+                invariant="account.annulled",
+            )
 
 
 def _require_reason(reason: str) -> None:
     if not reason.strip():
-        raise AccountError("this change needs a reason")
+        raise AccountError("this change needs a reason", invariant="change.reason_missing")

@@ -183,10 +183,14 @@ class ArchiveRegister(Aggregate):
         if len(set(stores)) < MIN_STORES:
             raise ArchiveRegisterError(
                 "an archive is kept on at least two distinct stores: electronic archives are"
-                " kept on at least two media, in different rooms (Gymnasium 2 §10.3)"
+                " kept on at least two media, in different rooms (Gymnasium 2 §10.3)",
+                invariant="archive.two_stores",
             )
         if checkpoint_size < 0 or files < 1:
-            raise ArchiveRegisterError("an archive holds files and a checkpoint of the log")
+            raise ArchiveRegisterError(
+                "an archive holds files and a checkpoint of the log",
+                invariant="archive.files_and_checkpoint",
+            )
         return cls(
             archive_id=archive_id,
             year=year,
@@ -237,9 +241,14 @@ class ArchiveRegister(Aggregate):
         actor: Actor,
     ) -> None:
         if outcome is ArchiveOutcome.HEALTHY and problems:
-            raise ArchiveRegisterError("a healthy archive has no problems to record")
+            raise ArchiveRegisterError(
+                "a healthy archive has no problems to record",
+                invariant="archive.healthy_with_problems",
+            )
         if outcome is not ArchiveOutcome.HEALTHY and not problems:
-            raise ArchiveRegisterError("a damaged archive names its problems")
+            raise ArchiveRegisterError(
+                "a damaged archive names its problems", invariant="archive.damaged_without_problems"
+            )
         self._verified(
             outcome=outcome,
             problems=problems,
@@ -264,7 +273,10 @@ class ArchiveRegister(Aggregate):
         self, restored: tuple[RestoredFile, ...], set_aside: tuple[str, ...], actor: Actor
     ) -> None:
         if not restored and not set_aside:
-            raise ArchiveRegisterError("a repair restores or sets aside at least one file")
+            raise ArchiveRegisterError(
+                "a repair restores or sets aside at least one file",
+                invariant="archive.repair_empty",
+            )
         self._repaired(restored=restored, set_aside=set_aside, actor=actor)
 
     @event(ArchiveRepaired)
@@ -316,9 +328,13 @@ class ArchiveContents(Aggregate):
     ) -> ArchiveContents:
         paths = [d.path for d in documents]
         if not documents:
-            raise ArchiveRegisterError("an archive holds at least one document")
+            raise ArchiveRegisterError(
+                "an archive holds at least one document", invariant="archive.no_documents"
+            )
         if len(set(paths)) != len(paths):
-            raise ArchiveRegisterError("an archive's document is listed once")
+            raise ArchiveRegisterError(
+                "an archive's document is listed once", invariant="archive.document_twice"
+            )
         return cls(
             archive_id=archive_id, year=year, period=period, documents=documents, actor=actor
         )

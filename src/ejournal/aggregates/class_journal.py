@@ -506,7 +506,8 @@ class ClassJournal(Aggregate):
             or auth.period_mark != period_mark
         ):
             raise ClassJournalError(
-                "no open authorisation of this correction by a deputy's remark was found"
+                "no open authorisation of this correction by a deputy's remark was found",
+                invariant="authorisation.none_open",
             )
         return auth
 
@@ -514,7 +515,10 @@ class ClassJournal(Aggregate):
 
     def assign_teacher(self, account_id: UUID, actor: Actor) -> None:
         if account_id in self.teachers:
-            raise ClassJournalError("the teacher already keeps this journal")
+            raise ClassJournalError(
+                "the teacher already keeps this journal",
+                invariant="journal.teacher_already_assigned",
+            )
         self._teacher_assigned(account_id=account_id, actor=actor)
 
     @event(TeacherAssigned)
@@ -534,11 +538,15 @@ class ClassJournal(Aggregate):
     def set_ktp(self, items: tuple[KtpItem, ...], reason: str | None, actor: Actor) -> None:
         numbers = [i.number for i in items]
         if numbers != list(range(1, len(items) + 1)):
-            raise ClassJournalError("KTP items are numbered 1, 2, 3, … in order")
+            raise ClassJournalError(
+                "KTP items are numbered 1, 2, 3, … in order", invariant="ktp.numbering"
+            )
         if any(i.hours < 1 for i in items):
-            raise ClassJournalError("every KTP item takes at least one hour")
+            raise ClassJournalError("every KTP item takes at least one hour", invariant="ktp.hours")
         if self.ktp and not (reason and reason.strip()):
-            raise ClassJournalError("replacing the KTP needs a reason")
+            raise ClassJournalError(
+                "replacing the KTP needs a reason", invariant="ktp.reason_missing"
+            )
         self._ktp_set(items=items, reason=reason, actor=actor)
 
     @event(KtpSet)
@@ -549,16 +557,21 @@ class ClassJournal(Aggregate):
 
     def hold_lesson(self, lesson: Lesson, actor: Actor) -> None:
         if lesson.id in self.lessons:
-            raise ClassJournalError("this lesson is already recorded")
+            raise ClassJournalError(
+                "this lesson is already recorded", invariant="lesson.already_recorded"
+            )
         _check_due(lesson.on, lesson.homework, lesson.homework_due)
         existing = self.lesson_at(lesson.on, lesson.slot)
         if existing is not None:
             raise ClassJournalError(
-                f"a lesson is already recorded on {lesson.on} in slot {lesson.slot}"
+                f"a lesson is already recorded on {lesson.on} in slot {lesson.slot}",
+                invariant="lesson.slot_taken",
             )
         self._check_period_open(lesson.on)
         if lesson.ktp_item is not None and not 1 <= lesson.ktp_item <= len(self.ktp):
-            raise ClassJournalError(f"the KTP has no item {lesson.ktp_item}")
+            raise ClassJournalError(
+                f"the KTP has no item {lesson.ktp_item}", invariant="ktp.item_unknown"
+            )
         if lesson.substitution_id is not None:
             sub = self.substitutions.get(lesson.substitution_id)
             if (
@@ -568,10 +581,14 @@ class ClassJournal(Aggregate):
                 or (sub.on, sub.slot, sub.substitute_id)
                 != (lesson.on, lesson.slot, lesson.taught_by)
             ):
-                raise ClassJournalError("the substitution does not cover this lesson")
+                raise ClassJournalError(
+                    "the substitution does not cover this lesson",
+                    invariant="substitution.not_this_lesson",
+                )
         elif lesson.taught_by not in self.teachers:
             raise ClassJournalError(
-                "a lesson is taught by a teacher of the journal or a substitute"
+                "a lesson is taught by a teacher of the journal or a substitute",
+                invariant="lesson.taught_by_outsider",
             )
         self._lesson_held(lesson=lesson, actor=actor)
 
@@ -596,12 +613,15 @@ class ClassJournal(Aggregate):
         lesson = self.lesson(lesson_id)
         self._check_period_open(lesson.on)
         if topic is None and homework is None:
-            raise ClassJournalError("give a topic or homework to record")
+            raise ClassJournalError(
+                "give a topic or homework to record", invariant="lesson.nothing_given"
+            )
         if (topic is not None and lesson.topic is not None) or (
             homework is not None and lesson.homework is not None
         ):
             raise ClassJournalError(
-                "the lesson already has this recorded; change it by a correction with a reason"
+                "the lesson already has this recorded; change it by a correction with a reason",
+                invariant="lesson.details_already_recorded",
             )
         _check_due(lesson.on, homework, homework_due)
         self._lesson_details_recorded(
@@ -645,7 +665,9 @@ class ClassJournal(Aggregate):
         self._check_period_open(lesson.on)
         _require_reason(reason)
         if (topic, homework, homework_due) == (lesson.topic, lesson.homework, lesson.homework_due):
-            raise ClassJournalError("the correction changes nothing")
+            raise ClassJournalError(
+                "the correction changes nothing", invariant="correction.changes_nothing"
+            )
         _check_due(lesson.on, homework, homework_due)
         self._lesson_details_corrected(
             lesson_id=lesson_id,
@@ -692,7 +714,8 @@ class ClassJournal(Aggregate):
         _check_roster(student_id, roster)
         if self.attendance_of(lesson_id, student_id) is not None:
             raise ClassJournalError(
-                "attendance is already recorded for this student; change it by a correction"
+                "attendance is already recorded for this student; change it by a correction",
+                invariant="attendance.already_recorded",
             )
         self._attendance_recorded(
             lesson_id=lesson_id, student_id=student_id, status=status, late=late, actor=actor
@@ -723,7 +746,9 @@ class ClassJournal(Aggregate):
         if entry is None:
             raise NotFoundError("no attendance recorded for this student at this lesson")
         if entry.status is status:
-            raise ClassJournalError("the correction changes nothing")
+            raise ClassJournalError(
+                "the correction changes nothing", invariant="correction.changes_nothing"
+            )
         _require_reason(reason)
         self._attendance_corrected(
             lesson_id=lesson_id,
@@ -762,11 +787,19 @@ class ClassJournal(Aggregate):
         self.lesson(lesson_id)
         entry = self.attendance_of(lesson_id, student_id)
         if entry is None or entry.status is Attendance.PRESENT:
-            raise ClassJournalError("the student is not recorded as absent or late at this lesson")
+            raise ClassJournalError(
+                "the student is not recorded as absent or late at this lesson",
+                invariant="absence.not_absent",
+            )
         if entry.reason is absence_reason:
-            raise ClassJournalError("this reason is already recorded")
+            raise ClassJournalError(
+                "this reason is already recorded", invariant="absence.reason_already_recorded"
+            )
         if entry.reason is not None and not (reason and reason.strip()):
-            raise ClassJournalError("changing a recorded absence reason needs a reason")
+            raise ClassJournalError(
+                "changing a recorded absence reason needs a reason",
+                invariant="absence.change_reason_missing",
+            )
         self._absence_reason_set(
             lesson_id=lesson_id,
             student_id=student_id,
@@ -810,9 +843,13 @@ class ClassJournal(Aggregate):
         self._check_period_open(lesson.on)
         _check_roster(student_id, roster)
         if mark_id in self.marks:
-            raise ClassJournalError("this mark is already recorded")
+            raise ClassJournalError(
+                "this mark is already recorded", invariant="mark.already_recorded"
+            )
         if weight <= 0:
-            raise ClassJournalError("a mark's weight is positive")
+            raise ClassJournalError(
+                "a mark's weight is positive", invariant="mark.weight_not_positive"
+            )
         self._mark_recorded(
             mark_id=mark_id,
             lesson_id=lesson_id,
@@ -861,7 +898,9 @@ class ClassJournal(Aggregate):
         mark = self._live_mark(mark_id)
         _require_reason(reason)
         if mark.value == value:
-            raise ClassJournalError("the correction changes nothing")
+            raise ClassJournalError(
+                "the correction changes nothing", invariant="correction.changes_nothing"
+            )
         self._check_authorization_for_closed(mark, authorization_id)
         if authorization_id is not None:
             self.open_authorization(authorization_id, action="correct", mark_id=mark_id)
@@ -919,18 +958,26 @@ class ClassJournal(Aggregate):
 
     def authorize_correction(self, authorization: CorrectionAuthorization, actor: Actor) -> None:
         if authorization.id in self.authorizations:
-            raise ClassJournalError("this authorisation is already recorded")
+            raise ClassJournalError(
+                "this authorisation is already recorded", invariant="authorisation.already_recorded"
+            )
         if authorization.mark_id is not None:
             self._live_mark(authorization.mark_id)
         elif authorization.period_mark is not None:
             if authorization.period_mark not in self.period_marks:
                 raise NotFoundError("no such period mark in this journal")
             if authorization.action != "correct":
-                raise ClassJournalError("a period mark is corrected, not voided")
+                raise ClassJournalError(
+                    "a period mark is corrected, not voided", invariant="period_mark.not_voided"
+                )
         else:
-            raise ClassJournalError("an authorisation names the mark it is for")
+            raise ClassJournalError(
+                "an authorisation names the mark it is for", invariant="authorisation.mark_missing"
+            )
         if not authorization.remark.strip():
-            raise ClassJournalError("the deputy's remark says what is wrong")
+            raise ClassJournalError(
+                "the deputy's remark says what is wrong", invariant="authorisation.remark_missing"
+            )
         self._correction_authorized(authorization=authorization, actor=actor)
 
     @event(CorrectionAuthorized)
@@ -955,7 +1002,8 @@ class ClassJournal(Aggregate):
         _check_roster(student_id, roster)
         if self.period_mark(period_id, student_id) is not None:
             raise ClassJournalError(
-                "the period mark is already recorded; change it by a correction with a reason"
+                "the period mark is already recorded; change it by a correction with a reason",
+                invariant="period_mark.already_recorded",
             )
         self._period_mark_recorded(
             period_id=period_id, student_id=student_id, value=value, late=late, actor=actor
@@ -993,7 +1041,9 @@ class ClassJournal(Aggregate):
             raise NotFoundError("no such period mark in this journal")
         _require_reason(reason)
         if mark.value == value:
-            raise ClassJournalError("the correction changes nothing")
+            raise ClassJournalError(
+                "the correction changes nothing", invariant="correction.changes_nothing"
+            )
         if period_id in self.closed_periods and authorization_id is None:
             raise PeriodClosedError(
                 f"period {period_id} is closed: a correction needs a deputy's authorisation"
@@ -1031,12 +1081,20 @@ class ClassJournal(Aggregate):
 
     def assign_substitution(self, substitution: Substitution, actor: Actor) -> None:
         if substitution.id in self.substitutions:
-            raise ClassJournalError("this substitution is already recorded")
+            raise ClassJournalError(
+                "this substitution is already recorded", invariant="substitution.already_recorded"
+            )
         if self.lesson_at(substitution.on, substitution.slot) is not None:
-            raise ClassJournalError("the lesson is already recorded; a substitution comes first")
+            raise ClassJournalError(
+                "the lesson is already recorded; a substitution comes first",
+                invariant="substitution.after_lesson",
+            )
         for sub in self.substitutions.values():
             if not sub.cancelled and (sub.on, sub.slot) == (substitution.on, substitution.slot):
-                raise ClassJournalError("this lesson already has a substitute")
+                raise ClassJournalError(
+                    "this lesson already has a substitute",
+                    invariant="substitution.already_has_substitute",
+                )
         _require_reason(substitution.reason)
         self._substitution_assigned(substitution=substitution, actor=actor)
 
@@ -1049,7 +1107,10 @@ class ClassJournal(Aggregate):
         if sub is None or sub.cancelled:
             raise NotFoundError("no such substitution in force")
         if sub.lesson_id is not None:
-            raise ClassJournalError("the substitute has already recorded the lesson")
+            raise ClassJournalError(
+                "the substitute has already recorded the lesson",
+                invariant="substitution.lesson_recorded_by_substitute",
+            )
         _require_reason(reason)
         self._substitution_cancelled(substitution_id=substitution_id, reason=reason, actor=actor)
 
@@ -1061,11 +1122,18 @@ class ClassJournal(Aggregate):
 
     def permit_late_entry(self, permission: LatePermission, actor: Actor) -> None:
         if permission.id in self.late_permissions:
-            raise ClassJournalError("this permission is already recorded")
+            raise ClassJournalError(
+                "this permission is already recorded", invariant="late_entry.already_recorded"
+            )
         if permission.to_date < permission.from_date:
-            raise ClassJournalError("the permitted dates end before they start")
+            raise ClassJournalError(
+                "the permitted dates end before they start", invariant="late_entry.dates_reversed"
+            )
         if permission.teacher_id is not None and permission.teacher_id not in self.teachers:
-            raise ClassJournalError("a late entry is permitted to a teacher of this journal")
+            raise ClassJournalError(
+                "a late entry is permitted to a teacher of this journal",
+                invariant="late_entry.not_a_teacher",
+            )
         _require_reason(permission.reason)
         self._late_entry_permitted(permission=permission, actor=actor)
 
@@ -1087,7 +1155,9 @@ class ClassJournal(Aggregate):
     def _live_mark(self, mark_id: UUID) -> Mark:
         mark = self.mark(mark_id)
         if mark.voided:
-            raise ClassJournalError("the mark was voided; a voided mark does not change again")
+            raise ClassJournalError(
+                "the mark was voided; a voided mark does not change again", invariant="mark.voided"
+            )
         return mark
 
     def _check_period_open(self, day: date) -> None:
@@ -1121,11 +1191,16 @@ def _check_due(on: date, homework: str | None, due: date | None) -> None:
     if due is None:
         return
     if homework is None:
-        raise ClassJournalError("a due date goes with homework")
+        raise ClassJournalError(
+            "a due date goes with homework", invariant="homework.due_without_homework"
+        )
     if due <= on:
-        raise ClassJournalError(f"homework set on {on} is due on a later day, not {due}")
+        raise ClassJournalError(
+            f"homework set on {on} is due on a later day, not {due}",
+            invariant="homework.due_not_later",
+        )
 
 
 def _require_reason(reason: str | None) -> None:
     if not (reason and reason.strip()):
-        raise ClassJournalError("this change needs a reason")
+        raise ClassJournalError("this change needs a reason", invariant="change.reason_missing")

@@ -123,12 +123,17 @@ class ControlWorkSchedule(Aggregate):
         if kind not in FRONTAL_WORKS:
             raise ControlWorkError(
                 f"the schedule lists control, laboratory and other frontal works, not {kind.value}"
-                " (Gymnasium 2 §6.3)"
+                " (Gymnasium 2 §6.3)",
+                invariant="control_work.kind_not_scheduled",
             )
         if work_id in self.works:
-            raise ControlWorkError("this work is already on the schedule")
+            raise ControlWorkError(
+                "this work is already on the schedule", invariant="control_work.already_scheduled"
+            )
         if not topic.strip():
-            raise ControlWorkError("a planned work names its topic")
+            raise ControlWorkError(
+                "a planned work names its topic", invariant="control_work.topic_missing"
+            )
         self._work_planned(
             journal_id=self.journal_id, work_id=work_id, on=on, kind=kind, topic=topic, actor=actor
         )
@@ -142,9 +147,13 @@ class ControlWorkSchedule(Aggregate):
     def agree(self, work_id: UUID, actor: Actor) -> None:
         work = self.work(work_id)
         if work.cancelled:
-            raise ControlWorkError("a cancelled work is not agreed")
+            raise ControlWorkError(
+                "a cancelled work is not agreed", invariant="control_work.cancelled_not_agreed"
+            )
         if work.agreed:
-            raise ControlWorkError("this work is already agreed")
+            raise ControlWorkError(
+                "this work is already agreed", invariant="control_work.already_agreed"
+            )
         self._work_agreed(journal_id=self.journal_id, work_id=work_id, actor=actor)
 
     @event(WorkAgreed)
@@ -154,9 +163,14 @@ class ControlWorkSchedule(Aggregate):
     def cancel(self, work_id: UUID, reason: str, actor: Actor) -> None:
         work = self.work(work_id)
         if work.cancelled:
-            raise ControlWorkError("this work is already cancelled")
+            raise ControlWorkError(
+                "this work is already cancelled", invariant="control_work.already_cancelled"
+            )
         if not reason.strip():
-            raise ControlWorkError("taking a work off the schedule needs a reason")
+            raise ControlWorkError(
+                "taking a work off the schedule needs a reason",
+                invariant="control_work.cancel_reason_missing",
+            )
         self._work_cancelled(
             journal_id=self.journal_id, work_id=work_id, reason=reason, actor=actor
         )

@@ -73,7 +73,9 @@ def _verifier(text: str) -> VerifierKey:
     try:
         return VerifierKey.from_text(text)
     except CheckpointError as error:
-        raise IntegrityRegisterError(f"not a verifier key: {error.detail}") from None
+        raise IntegrityRegisterError(
+            f"not a verifier key: {error.detail}", invariant="integrity.key_invalid"
+        ) from None
 
 
 class IntegrityRegister(Aggregate):
@@ -159,12 +161,19 @@ class IntegrityRegister(Aggregate):
         key = _verifier(verifier_key)
         if key.name != self.origin:
             raise IntegrityRegisterError(
-                f"a new key of the log keeps its origin {self.origin!r}, not {key.name!r}"
+                f"a new key of the log keeps its origin {self.origin!r}, not {key.name!r}",
+                invariant="integrity.key_origin_differs",
             )
         if any(named.fingerprint == key.fingerprint for named in self.keys):
-            raise IntegrityRegisterError(f"the key {key.fingerprint} was named before")
+            raise IntegrityRegisterError(
+                f"the key {key.fingerprint} was named before",
+                invariant="integrity.key_named_before",
+            )
         if not reason.strip():
-            raise IntegrityRegisterError("a key is rotated for a reason: say it")
+            raise IntegrityRegisterError(
+                "a key is rotated for a reason: say it",
+                invariant="integrity.rotation_reason_missing",
+            )
         self._rotated(
             verifier_key=key.text,
             fingerprint=key.fingerprint,

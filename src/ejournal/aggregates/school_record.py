@@ -59,7 +59,7 @@ class SchoolRecord(Aggregate):
     @classmethod
     def register(cls, *, name: str, profile: str, timezone: str, actor: Actor) -> SchoolRecord:
         if not name.strip():
-            raise SchoolRecordError("a school needs its name")
+            raise SchoolRecordError("a school needs its name", invariant="school.name_missing")
         return cls(name=name.strip(), profile=profile, timezone=timezone, actor=actor)
 
     @event(Registered)

@@ -29,6 +29,14 @@ _ONE_DAY = timedelta(days=1)
 FIRST_LABEL_YEAR = 2000
 LAST_LABEL_YEAR = 2100
 _LABEL = re.compile(r"([0-9]{4})/([0-9]{4})")
+LABEL_PATTERN = (
+    r"^\s*(?:"
+    + "|".join(f"{y}[/-]{y + 1}" for y in range(FIRST_LABEL_YEAR, LAST_LABEL_YEAR + 1))
+    + r")\s*$"
+)
+r"""Every label ``check_label`` takes, as a JSON Schema pattern (in a body, "2026-2027" as in URLs
+and surrounding whitespace are taken too): two consecutive years is more than ``[0-9]{4}/[0-9]{4}``
+says, and the OpenAPI document must not offer "1999/2005" as valid."""
 
 
 def check_label(label: str) -> str:
@@ -320,16 +328,22 @@ class SchoolYear(Aggregate):
         try:
             check_label(label)
         except ValueError as error:
-            raise SchoolYearError(str(error)) from None
+            raise SchoolYearError(str(error), invariant="year.label_invalid") from None
         if ends_on <= starts_on:
-            raise SchoolYearError(f"the year must end after it starts ({starts_on}–{ends_on})")
+            raise SchoolYearError(
+                f"the year must end after it starts ({starts_on}–{ends_on})",
+                invariant="year.ends_before_start",
+            )
         if (starts_on.year, ends_on.year) != (int(label[:4]), int(label[5:])):
             raise SchoolYearError(
                 f"school year {label} starts in {label[:4]} and ends in {label[5:]},"
-                f" not {starts_on}–{ends_on}"
+                f" not {starts_on}–{ends_on}",
+                invariant="year.dates_not_in_label",
             )
         if not periods:
-            raise SchoolYearError("a school year needs at least one reporting period")
+            raise SchoolYearError(
+                "a school year needs at least one reporting period", invariant="year.no_periods"
+            )
         _check_schemes(periods, starts_on, ends_on)
         return cls(
             label=label,
@@ -491,14 +505,17 @@ class SchoolYear(Aggregate):
 
     def check_open(self) -> None:
         if self.closed:
-            raise SchoolYearError(f"school year {self.label} is closed")
+            raise SchoolYearError(f"school year {self.label} is closed", invariant="year.closed")
 
     # --- commands -------------------------------------------------------------------------
 
     def adopt_profile(self, profile: RegulationProfile, reason: str, actor: Actor) -> None:
         self.check_open()
         if not reason.strip():
-            raise SchoolYearError("adopting another regulation profile needs a reason")
+            raise SchoolYearError(
+                "adopting another regulation profile needs a reason",
+                invariant="year.profile_reason_missing",
+            )
         self._profile_adopted(profile=profile, reason=reason, actor=actor)
 
     @event(ProfileAdopted)
@@ -509,7 +526,10 @@ class SchoolYear(Aggregate):
         self.check_open()
         period = self.period(period_id)
         if not period.start <= due <= self.ends_on:
-            raise SchoolYearError(f"period marks for {period_id} cannot be due on {due}")
+            raise SchoolYearError(
+                f"period marks for {period_id} cannot be due on {due}",
+                invariant="year.period_marks_due",
+            )
         self._period_marks_due_set(period_id=period_id, due=due, order=order, actor=actor)
 
     @event(PeriodMarksDueSet)
@@ -521,15 +541,24 @@ class SchoolYear(Aggregate):
     def declare_closure(self, closure: ClosureRecord, actor: Actor) -> None:
         self.check_open()
         if closure.end < closure.start:
-            raise SchoolYearError("a closure ends before it starts")
+            raise SchoolYearError(
+                "a closure ends before it starts", invariant="closure.dates_reversed"
+            )
         self.check_within(closure.start, "a closure's first day")
         self.check_within(closure.end, "a closure's last day")
         if closure.id in self.closures:
-            raise SchoolYearError("this closure is already declared")
+            raise SchoolYearError(
+                "this closure is already declared", invariant="closure.already_declared"
+            )
         if closure.classes is not None and not closure.classes:
-            raise SchoolYearError("a closure names at least one class, or none for the school")
+            raise SchoolYearError(
+                "a closure names at least one class, or none for the school",
+                invariant="closure.classes",
+            )
         if not closure.reason.strip():
-            raise SchoolYearError("declaring a closure needs a reason")
+            raise SchoolYearError(
+                "declaring a closure needs a reason", invariant="closure.reason_missing"
+            )
         for code in closure.classes or ():
             self.school_class(code)
         self._closure_declared(closure=closure, actor=actor)
@@ -544,7 +573,9 @@ class SchoolYear(Aggregate):
         if closure is None or closure.lifted:
             raise NotFoundError("no such closure in force")
         if not reason.strip():
-            raise SchoolYearError("lifting a closure needs a reason")
+            raise SchoolYearError(
+                "lifting a closure needs a reason", invariant="closure.lift_reason_missing"
+            )
         self._closure_lifted(closure_id=closure_id, reason=reason, actor=actor)
 
     @event(ClosureLifted)
@@ -557,9 +588,11 @@ class SchoolYear(Aggregate):
         self.check_open()
         _require_reason_to_replace(bool(self.bells), reason, "the bell schedule")
         if len({s.slot for s in slots}) != len(slots):
-            raise SchoolYearError("each lesson slot is given once")
+            raise SchoolYearError("each lesson slot is given once", invariant="bells.slot_repeated")
         if any(s.end <= s.start for s in slots):
-            raise SchoolYearError("a lesson slot must end after it starts")
+            raise SchoolYearError(
+                "a lesson slot must end after it starts", invariant="bells.slot_ends_before_start"
+            )
         self._bell_schedule_set(slots=slots, reason=reason, actor=actor)
 
     @event(BellScheduleSet)
@@ -571,9 +604,11 @@ class SchoolYear(Aggregate):
     def form_class(self, school_class: SchoolClass, actor: Actor) -> None:
         self.check_open()
         if school_class.code in self.classes:
-            raise SchoolYearError(f"class {school_class.code} already exists")
+            raise SchoolYearError(
+                f"class {school_class.code} already exists", invariant="year.class_exists"
+            )
         if not 1 <= school_class.grade <= 11:
-            raise SchoolYearError("grades run from 1 to 11")
+            raise SchoolYearError("grades run from 1 to 11", invariant="year.grade_range")
         self._class_formed(school_class=school_class, actor=actor)
 
     @event(ClassFormed)
@@ -586,7 +621,10 @@ class SchoolYear(Aggregate):
         self.check_open()
         previous = self.school_class(class_code).class_teacher_id
         if previous == account_id:
-            raise SchoolYearError(f"this is already the class teacher of {class_code}")
+            raise SchoolYearError(
+                f"this is already the class teacher of {class_code}",
+                invariant="year.class_teacher_already",
+            )
         _require_reason_to_replace(previous is not None, reason, "the class teacher")
         self._class_teacher_assigned(
             class_code=class_code,
@@ -621,10 +659,16 @@ class SchoolYear(Aggregate):
         _require_reason_to_replace(class_code in self.timetable, reason, "a class's timetable")
         for entry in entries:
             if not 1 <= entry.weekday <= self.week_length:
-                raise SchoolYearError(f"weekday {entry.weekday} is not a school day")
+                raise SchoolYearError(
+                    f"weekday {entry.weekday} is not a school day",
+                    invariant="timetable.not_a_school_day",
+                )
             ref = self.journals.get(entry.journal_id)
             if ref is None or ref.class_code != class_code:
-                raise SchoolYearError("a timetable entry names a journal of another class")
+                raise SchoolYearError(
+                    "a timetable entry names a journal of another class",
+                    invariant="timetable.other_class_journal",
+                )
         self._timetable_set(class_code=class_code, entries=entries, reason=reason, actor=actor)
 
     @event(TimetableSet)
@@ -641,7 +685,9 @@ class SchoolYear(Aggregate):
         self.check_open()
         self.school_class(journal.class_code)
         if journal_id in self.journals:
-            raise SchoolYearError("this journal is already open")
+            raise SchoolYearError(
+                "this journal is already open", invariant="year.journal_already_open"
+            )
         self._journal_registered(journal_id=journal_id, journal=journal, actor=actor)
 
     @event(JournalRegistered)
@@ -653,7 +699,10 @@ class SchoolYear(Aggregate):
         self.school_class(class_code)
         current = self._open_stint(self.class_stints, student_id)
         if current is not None:
-            raise SchoolYearError(f"the student is already in class {current.place}")
+            raise SchoolYearError(
+                f"the student is already in class {current.place}",
+                invariant="year.student_already_in_class",
+            )
         self._student_enrolled(
             student_id=student_id, class_code=class_code, since=since, actor=actor
         )
@@ -671,7 +720,10 @@ class SchoolYear(Aggregate):
         if current is None:
             raise NotFoundError("the student is in no class of this year")
         if until < current.since - _ONE_DAY:
-            raise SchoolYearError("a student cannot leave a class before joining it")
+            raise SchoolYearError(
+                "a student cannot leave a class before joining it",
+                invariant="year.leave_before_join",
+            )
         self._student_left_class(
             student_id=student_id, class_code=current.place, until=until, actor=actor
         )
@@ -706,7 +758,10 @@ class SchoolYear(Aggregate):
             raise NotFoundError(f"class {class_code} has no subgroup {subgroup!r} in {subject}")
         previous = self.subgroup_of(student_id, class_code, subject, since)
         if previous == subgroup:
-            raise SchoolYearError(f"the student is already in subgroup {subgroup}")
+            raise SchoolYearError(
+                f"the student is already in subgroup {subgroup}",
+                invariant="year.student_already_in_subgroup",
+            )
         self._subgroup_assigned(
             student_id=student_id,
             class_code=class_code,
@@ -771,22 +826,32 @@ def _check_schemes(periods: tuple[Period, ...], starts_on: date, ends_on: date) 
     inside the year, in order, without overlap; two schemes share no grade. Periods of
     different schemes may overlap: half-years of grades 10–11 beside quarters of the rest."""
     if len({p.id for p in periods}) != len(periods):
-        raise SchoolYearError("period ids must be unique")
+        raise SchoolYearError("period ids must be unique", invariant="year.period_ids_repeated")
     schemes: dict[frozenset[int] | None, list[Period]] = {}
     for period in periods:
         if period.end < period.start:
-            raise SchoolYearError(f"period {period.id} ends before it starts")
+            raise SchoolYearError(
+                f"period {period.id} ends before it starts",
+                invariant="year.period_ends_before_start",
+            )
         if period.start < starts_on or period.end > ends_on:
-            raise SchoolYearError(f"period {period.id} lies outside the school year")
+            raise SchoolYearError(
+                f"period {period.id} lies outside the school year",
+                invariant="year.period_outside_year",
+            )
         if period.grades is not None and (
             not period.grades or not all(1 <= g <= 11 for g in period.grades)
         ):
-            raise SchoolYearError(f"period {period.id}: a scheme names grades from 1 to 11")
+            raise SchoolYearError(
+                f"period {period.id}: a scheme names grades from 1 to 11",
+                invariant="year.scheme_grades_range",
+            )
         schemes.setdefault(period.grades, []).append(period)
     if None in schemes and len(schemes) > 1:
         raise SchoolYearError(
             "periods for every grade cannot stand beside periods for some grades:"
-            " give each scheme its grades"
+            " give each scheme its grades",
+            invariant="year.periods_and_schemes",
         )
     seen: set[int] = set()
     for grades, scheme in schemes.items():
@@ -794,16 +859,22 @@ def _check_schemes(periods: tuple[Period, ...], starts_on: date, ends_on: date) 
             shared = seen & grades
             if shared:
                 raise SchoolYearError(
-                    f"grade {min(shared)} is in two period schemes: a grade has one scheme"
+                    f"grade {min(shared)} is in two period schemes: a grade has one scheme",
+                    invariant="year.grade_in_two_schemes",
                 )
             seen |= grades
         previous_end: date | None = None
         for period in scheme:
             if previous_end is not None and period.start <= previous_end:
-                raise SchoolYearError(f"period {period.id} overlaps the period before it")
+                raise SchoolYearError(
+                    f"period {period.id} overlaps the period before it",
+                    invariant="year.periods_overlap",
+                )
             previous_end = period.end
 
 
 def _require_reason_to_replace(replacing: bool, reason: str | None, what: str) -> None:
     if replacing and not (reason and reason.strip()):
-        raise SchoolYearError(f"replacing {what} needs a reason")
+        raise SchoolYearError(
+            f"replacing {what} needs a reason", invariant="year.replacement_reason_missing"
+        )

@@ -179,8 +179,14 @@ class StaffRegister(Aggregate):
         actor: Actor,
     ) -> None:
         if member_id in self.members:
-            raise StaffError("this staff member is already on the list")
-        _require(order, "a hire is made by an order (Lyceum 68 §3.8.1); give its number")
+            raise StaffError(
+                "this staff member is already on the list", invariant="staff.already_listed"
+            )
+        _require(
+            order,
+            "a hire is made by an order (Lyceum 68 §3.8.1); give its number",
+            invariant="staff.order_missing",
+        )
         self._hired(
             member_id=member_id,
             full_name=full_name,
@@ -216,13 +222,21 @@ class StaffRegister(Aggregate):
         member = self._employed(member_id)
         current = member.postings[-1]
         if to_position == current.position:
-            raise StaffError(f"the employee already holds the position {to_position!r}")
+            raise StaffError(
+                f"the employee already holds the position {to_position!r}",
+                invariant="staff.same_position",
+            )
         if on <= current.since:
             raise StaffError(
-                f"a transfer follows the current posting (since {current.since.isoformat()})"
+                f"a transfer follows the current posting (since {current.since.isoformat()})",
+                invariant="staff.transfer_before_posting",
             )
-        _require(order, "a transfer is made by an order (Lyceum 68 §3.8.2); give its number")
-        _require(reason, "a transfer needs a reason")
+        _require(
+            order,
+            "a transfer is made by an order (Lyceum 68 §3.8.2); give its number",
+            invariant="staff.order_missing",
+        )
+        _require(reason, "a transfer needs a reason", invariant="staff.transfer_reason_missing")
         self._transferred(
             member_id=member_id,
             from_position=current.position,
@@ -257,9 +271,16 @@ class StaffRegister(Aggregate):
     def dismiss(self, member_id: UUID, on: date, order: str, reason: str, actor: Actor) -> None:
         member = self._employed(member_id)
         if on < member.postings[-1].since:
-            raise StaffError("a dismissal cannot precede the employee's current posting")
-        _require(order, "a dismissal is made by an order (Lyceum 68 §3.8.2); give its number")
-        _require(reason, "a dismissal needs a reason")
+            raise StaffError(
+                "a dismissal cannot precede the employee's current posting",
+                invariant="staff.dismissal_before_posting",
+            )
+        _require(
+            order,
+            "a dismissal is made by an order (Lyceum 68 §3.8.2); give its number",
+            invariant="staff.order_missing",
+        )
+        _require(reason, "a dismissal needs a reason", invariant="staff.dismissal_reason_missing")
         self._dismissed(member_id=member_id, on=on, order=order, reason=reason, actor=actor)
 
     @event(Dismissed)
@@ -269,9 +290,15 @@ class StaffRegister(Aggregate):
     def record_attestation(self, member_id: UUID, attestation: Attestation, actor: Actor) -> None:
         member = self.member(member_id)
         if not member.employed_on(attestation.on):
-            raise StaffError("an attestation is of an employee on the day of it")
+            raise StaffError(
+                "an attestation is of an employee on the day of it",
+                invariant="staff.attestation_not_employed",
+            )
         if attestation.valid_until is not None and attestation.valid_until <= attestation.on:
-            raise StaffError("an attestation is valid until a day after it")
+            raise StaffError(
+                "an attestation is valid until a day after it",
+                invariant="staff.attestation_validity",
+            )
         self._attestation_recorded(member_id=member_id, attestation=attestation, actor=actor)
 
     @event(AttestationRecorded)
@@ -286,11 +313,18 @@ class StaffRegister(Aggregate):
     def record_training(self, member_id: UUID, training: Training, actor: Actor) -> None:
         member = self.member(member_id)
         if training.end < training.start:
-            raise StaffError("a course ends on or after its first day")
+            raise StaffError(
+                "a course ends on or after its first day", invariant="staff.course_dates_reversed"
+            )
         if training.hours <= 0:
-            raise StaffError("a course has a positive number of hours")
+            raise StaffError(
+                "a course has a positive number of hours", invariant="staff.course_hours"
+            )
         if not member.employed_on(training.end):
-            raise StaffError("a course is entered for an employee on its last day")
+            raise StaffError(
+                "a course is entered for an employee on its last day",
+                invariant="staff.course_not_employed",
+            )
         self._training_recorded(member_id=member_id, training=training, actor=actor)
 
     @event(TrainingRecorded)
@@ -303,10 +337,10 @@ class StaffRegister(Aggregate):
     def _employed(self, member_id: UUID) -> StaffMember:
         member = self.member(member_id)
         if member.dismissed_on is not None:
-            raise StaffError("the employee has been dismissed")
+            raise StaffError("the employee has been dismissed", invariant="staff.dismissed")
         return member
 
 
-def _require(text: str, message: str) -> None:
+def _require(text: str, message: str, invariant: str) -> None:
     if not text.strip():
-        raise StaffError(message)
+        raise StaffError(message, invariant=invariant)

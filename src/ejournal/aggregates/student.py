@@ -226,9 +226,14 @@ class Student(Aggregate):
         actor: Actor,
     ) -> Student:
         if birth_date >= on:
-            raise StudentError("a student is born before being admitted")
+            raise StudentError(
+                "a student is born before being admitted", invariant="student.born_after_admission"
+            )
         if not order.strip():
-            raise StudentError("admission is by an order; give its number")
+            raise StudentError(
+                "admission is by an order; give its number",
+                invariant="student.admission_order_missing",
+            )
         return cls(
             name=name,
             birth_date=birth_date,
@@ -279,7 +284,10 @@ class Student(Aggregate):
         self._check_on_roll()
         _require_reason(reason)
         if name == self.name and birth_date == self.birth_date:
-            raise StudentError("the corrected data equals the recorded data")
+            raise StudentError(
+                "the corrected data equals the recorded data",
+                invariant="student.correction_changes_nothing",
+            )
         self._personal_data_corrected(
             name=name,
             birth_date=birth_date,
@@ -305,7 +313,9 @@ class Student(Aggregate):
     def add_guardian(self, guardian: Guardian, actor: Actor) -> None:
         self._check_on_roll()
         if guardian.id in self.guardians:
-            raise StudentError("this guardian is already recorded")
+            raise StudentError(
+                "this guardian is already recorded", invariant="student.guardian_already_recorded"
+            )
         self._guardian_added(guardian=guardian, actor=actor)
 
     @event(GuardianAdded)
@@ -324,9 +334,14 @@ class Student(Aggregate):
 
     def record_consent(self, consent: Consent, actor: Actor) -> None:
         if consent.given_by is not None and consent.given_by not in self.guardians:
-            raise StudentError("consent is given by a recorded guardian (or the student)")
+            raise StudentError(
+                "consent is given by a recorded guardian (or the student)",
+                invariant="student.consent_by_unknown",
+            )
         if consent.id in self.consents:
-            raise StudentError("this consent is already recorded")
+            raise StudentError(
+                "this consent is already recorded", invariant="student.consent_already_recorded"
+            )
         self._consent_recorded(consent=consent, actor=actor)
 
     @event(ConsentRecorded)
@@ -335,7 +350,10 @@ class Student(Aggregate):
 
     def issue_progress_printout(self, start: date, end: date, actor: Actor) -> None:
         if end < start:
-            raise StudentError(f"the printout's days end ({end}) before they start ({start})")
+            raise StudentError(
+                f"the printout's days end ({end}) before they start ({start})",
+                invariant="student.printout_days_reversed",
+            )
         self._progress_printout_issued(start=start, end=end, actor=actor)
 
     @event(ProgressPrintoutIssued)
@@ -347,7 +365,10 @@ class Student(Aggregate):
         if consent is None or consent.withdrawn_on is not None:
             raise NotFoundError("no such consent in force")
         if on < consent.given_on:
-            raise StudentError("consent cannot be withdrawn before it was given")
+            raise StudentError(
+                "consent cannot be withdrawn before it was given",
+                invariant="student.consent_withdrawn_before_given",
+            )
         _require_reason(reason)
         self._consent_withdrawn(consent_id=consent_id, on=on, reason=reason, actor=actor)
 
@@ -361,9 +382,11 @@ class Student(Aggregate):
         """Move to another class of the same year; returns the class left."""
         self._check_on_roll()
         if self.class_code is None:
-            raise StudentError("the student is in no class")
+            raise StudentError("the student is in no class", invariant="student.in_no_class")
         if to_class == self.class_code:
-            raise StudentError(f"the student is already in class {to_class}")
+            raise StudentError(
+                f"the student is already in class {to_class}", invariant="student.already_in_class"
+            )
         _require_reason(reason)
         from_class = self.class_code
         self._transferred(
@@ -417,9 +440,15 @@ class Student(Aggregate):
     def promote(self, to_class: str, to_year: str, on: date, order: str, actor: Actor) -> None:
         self._check_on_roll()
         if self.class_code is None or self.year is None:
-            raise StudentError("the student is in no class to be promoted from")
+            raise StudentError(
+                "the student is in no class to be promoted from",
+                invariant="student.promotion_from_no_class",
+            )
         if to_year == self.year:
-            raise StudentError("promotion moves a student into another school year")
+            raise StudentError(
+                "promotion moves a student into another school year",
+                invariant="student.promotion_same_year",
+            )
         self._promoted(
             from_class=self.class_code,
             to_class=to_class,
@@ -502,9 +531,13 @@ class Student(Aggregate):
     def record_additional_education(self, activity: AdditionalEducation, actor: Actor) -> None:
         self._check_on_roll()
         if activity.id in self.activities():
-            raise StudentError("this activity is already recorded")
+            raise StudentError(
+                "this activity is already recorded", invariant="activity.already_recorded"
+            )
         if activity.end is not None and activity.end < activity.start:
-            raise StudentError("an activity ends on or after its first day")
+            raise StudentError(
+                "an activity ends on or after its first day", invariant="activity.dates_reversed"
+            )
         self._additional_education_recorded(activity=activity, actor=actor)
 
     @event(AdditionalEducationRecorded)
@@ -516,9 +549,13 @@ class Student(Aggregate):
         if activity is None:
             raise NotFoundError("no such activity")
         if activity.end is not None:
-            raise StudentError("this activity has already ended")
+            raise StudentError(
+                "this activity has already ended", invariant="activity.already_ended"
+            )
         if on < activity.start:
-            raise StudentError("an activity ends on or after its first day")
+            raise StudentError(
+                "an activity ends on or after its first day", invariant="activity.dates_reversed"
+            )
         self._additional_education_ended(activity_id=activity_id, on=on, actor=actor)
 
     @event(AdditionalEducationEnded)
@@ -544,17 +581,26 @@ class Student(Aggregate):
     def give_absence_notice(self, notice: AbsenceNotice, actor: Actor) -> None:
         self._check_on_roll()
         if notice.id in self.absence_notices():
-            raise StudentError("this notice is already recorded")
+            raise StudentError(
+                "this notice is already recorded", invariant="notice.already_recorded"
+            )
         if notice.end < notice.start:
-            raise StudentError("a notice's last day is on or after its first")
+            raise StudentError(
+                "a notice's last day is on or after its first", invariant="notice.dates_reversed"
+            )
         if (
             notice.first_slot is not None
             and notice.last_slot is not None
             and notice.last_slot < notice.first_slot
         ):
-            raise StudentError("a notice's last lesson is at or after its first")
+            raise StudentError(
+                "a notice's last lesson is at or after its first",
+                invariant="notice.lessons_reversed",
+            )
         if not notice.text.strip():
-            raise StudentError("a notice says why the child will be absent")
+            raise StudentError(
+                "a notice says why the child will be absent", invariant="notice.reason_missing"
+            )
         self._absence_notice_given(notice=notice, actor=actor)
 
     @event(AbsenceNoticeGiven)
@@ -563,9 +609,9 @@ class Student(Aggregate):
 
     def _check_on_roll(self) -> None:
         if self.withdrawn:
-            raise StudentError("the student has left the school")
+            raise StudentError("the student has left the school", invariant="student.left_school")
 
 
 def _require_reason(reason: str) -> None:
     if not reason.strip():
-        raise StudentError("this change needs a reason")
+        raise StudentError("this change needs a reason", invariant="change.reason_missing")

@@ -32,7 +32,9 @@ def register_account(school: School, actor: Actor, cmd: RegisterAccount) -> Reco
         # can then grant it only a family role over a student of their class.
         require_role(actor, Role.ADMINISTRATOR, Role.CLASS_TEACHER, action="creating accounts")
         if school.exists(account_id_for(cmd.login)):
-            raise InvariantError(f"the login {cmd.login!r} is taken")
+            raise InvariantError(
+                f"the login {cmd.login!r} is taken", invariant="account.login_taken"
+            )
         account = Account.register(
             login=cmd.login, full_name=cmd.full_name, email=cmd.email, actor=actor
         )

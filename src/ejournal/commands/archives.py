@@ -65,7 +65,10 @@ def record_archive_contents(school: School, actor: Actor, cmd: RecordArchiveCont
         resolve(school, actor)
         require_role(actor, *ARCHIVE_ROLES, action="recording an archive's documents")
         if school.exists(archive_contents_id(cmd.archive_id)):
-            raise InvariantError(f"the documents of archive {cmd.archive_id} are already recorded")
+            raise InvariantError(
+                f"the documents of archive {cmd.archive_id} are already recorded",
+                invariant="archive.documents_already_recorded",
+            )
         contents = ArchiveContents.record(
             archive_id=cmd.archive_id,
             year=cmd.year,
@@ -83,7 +86,10 @@ def register_archive(school: School, actor: Actor, cmd: RegisterArchive) -> Reco
         resolve(school, actor)
         require_role(actor, *ARCHIVE_ROLES, action="registering an archive")
         if school.exists(archive_register_id(cmd.archive_id)):
-            raise InvariantError(f"the archive {cmd.archive_id} is already registered")
+            raise InvariantError(
+                f"the archive {cmd.archive_id} is already registered",
+                invariant="archive.already_registered",
+            )
         register = ArchiveRegister.register(**cmd.model_dump(), actor=actor)
         return school.record(register, ids={"register_id": register.id})
 

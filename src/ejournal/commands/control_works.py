@@ -63,7 +63,10 @@ def plan_work(school: School, actor: Actor, cmd: PlanWork) -> Recorded:
         year = school.year_view(journal.year)
         year.check_within(cmd.on, "the day of a planned work")
         if cmd.on < local_today(year):
-            raise ControlWorkError("a work is planned ahead, not for a day already past")
+            raise ControlWorkError(
+                "a work is planned ahead, not for a day already past",
+                invariant="control_work.in_past",
+            )
         if school.exists(schedule_id(journal.id)):
             schedule = _schedule(school, journal.id)
         else:

@@ -301,7 +301,9 @@ def record_whole_lesson(school: School, actor: Actor, cmd: RecordWholeLesson) ->
         ids = {"lesson_id": lesson.id}
         ids.update({f"mark_{i}": mark_id for i, mark_id in enumerate(mark_ids)})
         if not journal.pending_events:
-            raise InvariantError("the submission records nothing new")
+            raise InvariantError(
+                "the submission records nothing new", invariant="lesson.nothing_new"
+            )
         return school.record(journal, ids=ids)
 
     return school.run(attempt)

@@ -119,13 +119,17 @@ def _exam_mark(
             clause=_clause(year, rule.exam_clause),
         )
     if cmd.results_date is None:
-        raise InvariantError("an exam mark names the day its results were announced")
+        raise InvariantError(
+            "an exam mark names the day its results were announced",
+            invariant="exam.results_date_missing",
+        )
     if not year.starts_on <= cmd.results_date <= local_today(year):
         # Results of the state exams come in June, after the last lessons: no upper bound but
         # today.
         raise InvariantError(
             f"the exam's results date ({cmd.results_date}) falls after the year's start"
-            f" ({year.starts_on}) and not in the future"
+            f" ({year.starts_on}) and not in the future",
+            invariant="exam.results_date_outside",
         )
     # Timed as the profile times state-exam results (Lyceum 68 §5.5: 3 working days).
     return lateness(

@@ -290,7 +290,10 @@ def move_to_subgroup(school: School, actor: Actor, cmd: MoveToSubgroup) -> Recor
                     clause=_subgroup_rule_clause(year),
                 )
             if cmd.on < local_today(year):
-                raise InvariantError("a subgroup move takes effect today or later, never backdated")
+                raise InvariantError(
+                    "a subgroup move takes effect today or later, never backdated",
+                    invariant="subgroup.move_backdated",
+                )
             at_end = (
                 _after_period_end(year, cmd.on, rule.days_around_period_end, class_code)
                 if rule.at_end == "after"
@@ -335,7 +338,9 @@ def close_year(school: School, actor: Actor, cmd: CloseYear) -> Recorded:
         year = school.year(cmd.year)
         following = school.year(cmd.next_year)
         if following.starts_on <= year.starts_on:
-            raise InvariantError("the next year starts after this one")
+            raise InvariantError(
+                "the next year starts after this one", invariant="year.next_not_after"
+            )
         students: list[Student] = []
         for code, school_class in sorted(year.classes.items()):
             for student_id in sorted(year.class_roster(code, year.ends_on)):

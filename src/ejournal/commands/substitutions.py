@@ -42,7 +42,10 @@ def assign_substitution(school: School, actor: Actor, cmd: AssignSubstitution) -
         _check_lesson_in_timetable(year, journal, cmd.on, cmd.slot)
         school.account(cmd.substitute_id).act_as(Role.TEACHER)
         if cmd.replaced_id is not None and cmd.replaced_id not in journal.teachers:
-            raise InvariantError("the replaced teacher does not keep this journal")
+            raise InvariantError(
+                "the replaced teacher does not keep this journal",
+                invariant="substitution.teacher_not_of_journal",
+            )
         substitution = Substitution(
             id=uuid4(),
             on=cmd.on,

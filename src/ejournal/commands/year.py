@@ -76,7 +76,9 @@ def start_school_year(school: School, actor: Actor, cmd: StartSchoolYear) -> Rec
         resolve(school, actor)
         require_role(actor, Role.ADMINISTRATOR, action="setting up a school year")
         if school.exists(school_year_id(cmd.label)):
-            raise InvariantError(f"school year {cmd.label} is already set up")
+            raise InvariantError(
+                f"school year {cmd.label} is already set up", invariant="year.already_set_up"
+            )
         record = (
             school.view(SchoolRecord, school_record_id(), "school")
             if school.exists(school_record_id())
@@ -87,7 +89,8 @@ def start_school_year(school: School, actor: Actor, cmd: StartSchoolYear) -> Rec
             chosen = record.profile
         if chosen is None:
             raise InvariantError(
-                "name the year's regulation profile: this school was not created with one"
+                "name the year's regulation profile: this school was not created with one",
+                invariant="year.profile_missing",
             )
         profile = shipped_profile(chosen) if isinstance(chosen, str) else chosen
         zone = cmd.timezone or (record.timezone if record is not None else None)
@@ -112,7 +115,10 @@ def start_school_year(school: School, actor: Actor, cmd: StartSchoolYear) -> Rec
 
 def _periods(cmd: StartSchoolYear) -> tuple[Period, ...]:
     if cmd.periods and cmd.schemes:
-        raise InvariantError("give periods for every grade or schemes for some grades, not both")
+        raise InvariantError(
+            "give periods for every grade or schemes for some grades, not both",
+            invariant="year.periods_and_schemes",
+        )
     every = tuple(Period(**p.model_dump()) for p in cmd.periods)
     return every + tuple(
         Period(**p.model_dump(), grades=scheme.grades)

@@ -555,7 +555,10 @@ class Notary:
         old and new public keys and that checkpoint. Older checkpoints keep verifying with the
         key the log named at their time."""
         if not reason.strip():
-            raise IntegrityRegisterError("a key is rotated for a reason: say it")
+            raise IntegrityRegisterError(
+                "a key is rotated for a reason: say it",
+                invariant="integrity.rotation_reason_missing",
+            )
         register = self.register()
         if register is None:
             raise NotFoundError(
