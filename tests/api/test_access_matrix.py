@@ -10,18 +10,24 @@ missing one; the first allowed person succeeds in scope. Nothing ever answers 5x
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 from api_session import PASSWORD, Api
 from fastapi import routing
+from fastapi.testclient import TestClient
 from scenario import class_teacher_as
+from templates import PostgresTemplate, SqliteTemplate
 
+from api.app import create_app
 from ejournal import access
+from ejournal.clock import MovableClock
 from ejournal.commands import (
     absence_notices,
     accounts,
@@ -36,6 +42,7 @@ from ejournal.commands import (
 )
 from ejournal.marks import Attendance, ResultKind, WorkKind
 from ejournal.roles import Role
+from ejournal.settings import Settings
 
 V1 = "/api/v1"
 YEAR = "2026-2027"
@@ -1513,15 +1520,26 @@ def test_every_route_is_in_the_matrix(api: Api) -> None:
     assert routes >= PUBLIC
 
 
-@pytest.mark.parametrize("route", sorted(TABLE), ids=" ".join)
-def test_access_matrix(api: Api, route: tuple[str, str]) -> None:
-    method, _ = route
-    case = TABLE[route]
+READS = sorted(route for route in TABLE if route[0] == "GET")
+WRITES = sorted(route for route in TABLE if route[0] != "GET")
+"""The read cells share a world per backend (one copy of the school per setup and time, built
+once: a read records nothing, which every cell asserts); each writing cell has a fresh copy of
+its own, so no write can disturb another cell."""
+
+
+def prepare(api: Api, case: Case) -> Ctx:
+    """The case's moment and resources, everyone logged in at that moment."""
     day, hour = case.when
     api.world.at(day, hour)
     for who in EVERYONE:
         api.token(who)  # logged in at the time of the requests
-    ctx = case.setup(api)
+    return case.setup(api)
+
+
+def check_cells(api: Api, route: tuple[str, str], ctx: Ctx) -> None:
+    """Every cell of a route's row: no token, everyone refused, the first allowed succeeds."""
+    method, _ = route
+    case = TABLE[route]
     inside = case.build(api, ctx, "in")
     outside = case.build(api, ctx, "out")
     assert inside is not None
@@ -1545,6 +1563,85 @@ def test_access_matrix(api: Api, route: tuple[str, str]) -> None:
     assert response.status_code == expected, (who, inside[0], response.text)
     if method == "GET":
         assert api.world.school.position() == position
+
+
+@pytest.mark.parametrize("route", WRITES, ids=" ".join)
+def test_access_matrix(api: Api, route: tuple[str, str]) -> None:
+    check_cells(api, route, prepare(api, TABLE[route]))
+
+
+SharedWorld = Callable[[Case], tuple[Api, Ctx]]
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ],
+)
+def read_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SharedWorld]:
+    """The read cells' worlds on one backend: a copy of the API school for each (setup, time)
+    the read cases name, opened and prepared when first asked for and kept for the module."""
+    backend: str = request.param
+    directory = tmp_path_factory.mktemp(f"matrix-{backend}")
+    worlds: dict[tuple[int, tuple[date, int]], tuple[Api, Ctx]] = {}
+    with contextlib.ExitStack() as stack:
+
+        def world(case: Case) -> tuple[Api, Ctx]:
+            key = (id(case.setup), case.when)
+            if key not in worlds:
+                api = stack.enter_context(_open_copy(request, backend, directory, stack))
+                worlds[key] = (api, prepare(api, case))
+            return worlds[key]
+
+        yield world
+
+
+@contextlib.contextmanager
+def _open_copy(
+    request: pytest.FixtureRequest, backend: str, directory: Path, stack: contextlib.ExitStack
+) -> Iterator[Api]:
+    """As tests/api/conftest.py's ``api`` fixture, on a copy of the school that outlives a test."""
+    school = "t" + uuid4().hex[:12]
+    if backend == "sqlite":
+        sqlite: SqliteTemplate = request.getfixturevalue("sqlite_api_template")
+        database_url = f"sqlite:///{directory}/db"
+        sqlite.copy(database_url, school)
+        template = sqlite.template
+    else:
+        postgres: PostgresTemplate = request.getfixturevalue("postgres_api_template")
+        database_url = postgres.copy(school)
+        stack.callback(postgres.drop, database_url)
+        template = postgres.template
+    settings = Settings(
+        database_url=database_url,
+        school=school,
+        password_hashing="cheapest",
+        signing_key_dir=directory / "keys",
+        checkpoint_dir=directory / "checkpoints",
+    )
+    clock = MovableClock(template.now)
+    app = create_app(settings.model_copy(update={"projections": "worker"}), clock=clock)
+    deployment = app.state.deployment
+    services = deployment.school(school)
+    assert services is not None, f"no copy of the API school as {school}"
+    world = template.world_on(services.app, clock)
+    services.notary.checkpoint()
+    deployment.settings = settings
+    services.follow()
+    with TestClient(app) as client:
+        api = Api(client=client, world=world, school=school, actors=dict(template.actors))
+        api.sign_in("parent", "student")  # as the api fixture does (a family's sign-in is an event)
+        yield api
+
+
+@pytest.mark.parametrize("route", READS, ids=" ".join)
+def test_access_matrix_read(read_world: SharedWorld, route: tuple[str, str]) -> None:
+    api, ctx = read_world(TABLE[route])
+    check_cells(api, route, ctx)
 
 
 UNSCOPED_READS = {
