@@ -21,6 +21,7 @@ SECTION_NAMES = (
     "audit queries",
     "log verify",
     "diary reads",
+    "web pages",
     "archive",
     "PDF pages",
     "HTTP against the core",

@@ -39,6 +39,7 @@ from ejournal.aggregates.student import PersonName
 from ejournal.application import School
 from ejournal.clock import MovableClock
 from ejournal.commands import accounts
+from ejournal.commands import students as student_commands
 from ejournal.credentials import CredentialStore
 from ejournal.database import open_database
 from ejournal.projections.diary.queries import diary_week
@@ -94,10 +95,10 @@ def parents_for(school: School, settings: Settings, students: list[UUID]) -> lis
             accounts.RegisterAccount(login=login, full_name=f"Родитель {n}"),
         ).ids["account_id"]
         # The parent role goes to a recorded guardian only (Gymnasium 2 §3.7).
-        students.add_guardian(
+        student_commands.add_guardian(
             school,
             system_actor(),
-            students.AddGuardian(
+            student_commands.AddGuardian(
                 student_id=student,
                 name=PersonName(last="Родитель", first=str(n)),
                 relation="mother",

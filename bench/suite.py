@@ -34,6 +34,7 @@ from bench import (
     journal_load,
     lag,
     pdf_render,
+    web_pages,
     writes,
 )
 from bench.figures import Figure, Target, failed, markdown, not_built
@@ -59,6 +60,7 @@ ISSUE_4 = "issue 4"
 ISSUE_5 = "issue 5"
 ISSUE_6 = "issue 6"
 ISSUE_7 = "issue 7"
+ISSUE_15 = "issue 15"
 ISSUE_17 = "issue 17"
 
 
@@ -441,6 +443,35 @@ def diary(backend: Backend) -> list[Figure]:
     return figures
 
 
+def web_page_reads(backend: Backend) -> list[Figure]:
+    """The web journal's two busiest reading pages, one client at a time: a month of the
+    largest full-year journal's grid and a diary week."""
+    report = backend.benchmark_school()
+    section = (
+        f"Web pages, one signed-in client, on the benchmark school ({report.students} students)"
+    )
+    targets = {"grid month": 150.0, "diary week": 50.0}
+    # As for the diary reads: the service keeps the Merkle tree current, so build it first, or
+    # the service builds it in the background while the pages are timed.
+    notary = Notary.open(backend.settings, report.school)
+    try:
+        notary.catch_up()
+    finally:
+        notary.close()
+    with opened_school(backend) as (school, _database):
+        measured = web_pages.measure_on(
+            school, backend.settings, 10 if backend.options.quick else 60
+        )
+    figures = []
+    for r in measured:
+        target = Target(targets[r.page], False, ISSUE_15)
+        figures += [
+            Figure(section, f"{r.page}: p50", backend.name, r.p50_ms, "ms", target, note=r.note),
+            Figure(section, f"{r.page}: p90", backend.name, r.p90_ms, "ms"),
+        ]
+    return figures
+
+
 def log_verify(backend: Backend) -> list[Figure]:
     """The benchmark school's Merkle tree built from zero, a checkpoint signed, the whole log
     verified (before anything else has built the tree)."""
@@ -553,6 +584,7 @@ SECTIONS: tuple[tuple[str, Section], ...] = (
     ("audit queries", audit_queries),
     ("log verify", log_verify),
     ("diary reads", diary),
+    ("web pages", web_page_reads),
     ("archive", archive),
     ("PDF pages", pdf_pages),
     ("HTTP against the core", http_against_core),

@@ -13,6 +13,12 @@ from ejournal.roles import Role
 OFFICE = {
     "auditor": ("auditor", "Романова Вера Львовна", Role.AUDITOR),
     "inspector": ("inspector", "Тихонов Павел Ильич", Role.INSPECTOR),
+    "deputy-administrator": (
+        "deputy.admin",
+        "Гусева Нина Петровна",
+        Role.DEPUTY,
+        Role.ADMINISTRATOR,
+    ),
 }
 
 
@@ -27,8 +33,8 @@ def add_office(site: Site, *who: str) -> None:
     services = services_of(site)
     world = site.world
     for name in who:
-        login, full_name, role = OFFICE[name]
-        actor = world.account(login, full_name, role)
+        login, full_name, *roles = OFFICE[name]
+        actor = world.account(login, full_name, *roles)
         credential = services.credentials.set_password(actor.account_id, PASSWORD)
         accounts.set_credential(
             world.school,

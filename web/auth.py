@@ -98,13 +98,16 @@ PostedPage = Annotated[WebPage, Depends(checked_post)]
 
 
 def acting_as(*roles: Role) -> object:
-    """A page's dependency: the person, acting in the first of ``roles`` they hold (403 for
-    anyone holding none); the core scopes what they then see."""
+    """A page's dependency: the person, acting in the role they chose when it is one of
+    ``roles``, else in the first of ``roles`` they hold (403 for anyone holding none); the core
+    scopes what they then see."""
 
     def page_in_role(request: Request, page: CurrentPage) -> WebPage:
+        if page.role in roles:
+            return page  # the chosen role is kept: a deputy who also administers stays a deputy
         for role in roles:
             if page.account.holds(role):
-                acted = page if page.role is role else _in_role(page, role)
+                acted = _in_role(page, role)
                 request.state.web = acted  # the navigation is the role's the page acts in
                 return acted
         raise AccessDeniedError(f"this page is for: {', '.join(r.value for r in roles)}")

@@ -20,7 +20,6 @@ from api.commanding import CommandRunner, RecordedPublic
 from api.dependencies import Session, current_session, wait_for_read_models
 from api.deployment import Deployment, SchoolServices
 from api.problems import NotAuthenticatedError, RateLimitedError
-from api.routers.administration.years import year_to_start
 from api.schemas.journal_page import JournalPagePublic, journal_page
 from api.schemas.reports import report_days
 from api.schemas.requests import IsoDate
@@ -31,6 +30,7 @@ from api.schemas.school_year import (
     month_start,
     today_within,
     url_label,
+    year_to_start,
 )
 from api.signing_in import SESSION_TTL, open_session, replace_password, signed_in
 from api.tabular import CsvDialect, csv_stream, render_view

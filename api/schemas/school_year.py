@@ -11,9 +11,12 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
+from api.deployment import Deployment
+from ejournal.aggregates.school_record import school_record_id
 from ejournal.aggregates.school_year import LABEL_PATTERN, SchoolYear, check_label
 from ejournal.application import School
 from ejournal.commands.timing import local_today
+from ejournal.commands.year import StartSchoolYear
 from ejournal.errors import NotFoundError
 
 YEAR_PATTERN = r"^\d{4}-\d{4}$"
@@ -89,3 +92,15 @@ def today_within(school: School, year: SchoolYear) -> date:
     the day a page or a list is taken on when none is asked for."""
     today = local_today(year, school.clock.now())
     return min(max(today, year.starts_on), year.ends_on)
+
+
+def year_to_start(
+    command: StartSchoolYear, deployment: Deployment, school: School
+) -> StartSchoolYear:
+    """A year to start, its zone filled from the deployment (``EJOURNAL_TIMEZONE``) for a
+    school set up before ``ejournal school create`` recorded one; the web's set-up page starts
+    a year the same way."""
+    created = school.exists(school_record_id())
+    if command.timezone is None and not created and deployment.settings.timezone is not None:
+        return command.model_copy(update={"timezone": deployment.settings.timezone})
+    return command

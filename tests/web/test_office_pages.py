@@ -320,6 +320,27 @@ def test_the_inspector_refuses_moments_out_of_order(client: TestClient, site: Si
     assert "должен быть раньше" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("chosen", "home"), [("deputy", "/deputy"), ("administrator", "/administration")]
+)
+def test_a_page_keeps_the_role_one_chose(
+    client: TestClient, site: Site, chosen: str, home: str
+) -> None:
+    # A deputy who also administers, acting as the deputy, replays a journal as the deputy
+    # (the deputy's navigation), not as the first role of the page's list that they hold.
+    add_office(site, "deputy-administrator")
+    token = _log_in(client, site, "deputy-administrator")
+    switched = client.post("/role", data={"role": chosen, "csrf_token": token})
+    assert switched.status_code == 303
+    assert client.get("/").headers["location"] == home
+    page = client.get("/inspector")
+    assert page.status_code == 200
+    nav = page.text.partition('<nav aria-label="Разделы">')[2].partition("</nav>")[0]
+    assert f'href="{home}"' in nav
+    other = ({"/deputy", "/administration"} - {home}).pop()
+    assert f'href="{other}"' not in nav
+
+
 def test_a_parent_replays_no_journal(client: TestClient, site: Site) -> None:
     _log_in(client, site, "parent")
     math = site.world.journals["math"]

@@ -34,12 +34,9 @@ from api.dependencies import (
     SchoolApp,
     acting_as,
 )
-from api.deployment import Deployment
 from api.schemas.requests import IsoDate, RequestModel
-from api.schemas.school_year import SchoolYearLabel, YearLabel
-from ejournal.aggregates.school_record import school_record_id
+from api.schemas.school_year import SchoolYearLabel, YearLabel, year_to_start
 from ejournal.aggregates.school_year import SchoolYear
-from ejournal.application import School
 from ejournal.commands import year
 from ejournal.marks import PeriodKind
 from ejournal.policy.profile import RegulationProfile, shipped_profile_ids
@@ -391,18 +388,6 @@ def start_school_year(
     changes while the year runs."""
     command = year_to_start(year.StartSchoolYear(**body.model_dump()), deployment, school)
     return run(year.start_school_year, administrator, command)
-
-
-def year_to_start(
-    command: year.StartSchoolYear, deployment: Deployment, school: School
-) -> year.StartSchoolYear:
-    """A year to start, its zone filled from the deployment (``EJOURNAL_TIMEZONE``) for a
-    school set up before ``ejournal school create`` recorded one; the web's set-up page starts
-    a year the same way."""
-    created = school.exists(school_record_id())
-    if command.timezone is None and not created and deployment.settings.timezone is not None:
-        return command.model_copy(update={"timezone": deployment.settings.timezone})
-    return command
 
 
 @router.get("/years/{year}", summary="A school year's organisation")
